@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * symbolize.h - instruction pointers to DHAT frame strings, with elfutils.
+ *
+ * Used once, when a profile is written: capture stores raw addresses only.
+ * The caller holds libdhat's re-entrancy guard, so the allocations made
+ * here (libdw's tables, the strings) are never counted.
+ */
+#ifndef DHAT_SYMBOLIZE_H
+#define DHAT_SYMBOLIZE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct dhat__symbolizer;
+
+/* What a frame means for the stack it is in. */
+enum dhat__frame_kind {
+	DHAT__FRAME_NORMAL = 0,
+	/* Below main or a thread's start routine (__libc_start_*, _start,
+	 * start_thread, clone*): the stack ends before this frame. */
+	DHAT__FRAME_OUTER = 1,
+};
+
+/* Called once per frame string, innermost inlined call first.  FRAME is
+ * "0x<ip>: <function> (<file>:<line>:<col>)" or
+ * "0x<ip>: <symbol> (in <object>)"; it is valid during the call only. */
+typedef int (*dhat__frame_fn)(void *ctx, const char *frame);
+
+/* Report the modules mapped in this process now.  NULL when out of memory
+ * or when elfutils cannot read /proc/self/maps. */
+struct dhat__symbolizer *dhat__symbolizer_new(void);
+void dhat__symbolizer_free(struct dhat__symbolizer *s);
+
+/*
+ * Describe IP.  RETURN_ADDRESS is true for every frame but the innermost:
+ * the source position is then looked up at IP - 1, inside the call, while
+ * the string still shows IP itself.  EMIT is not called for an OUTER frame.
+ * Returns the frame's kind, or -1 when EMIT returned non-zero (its value is
+ * lost; the caller keeps its own error state).
+ */
+int dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip,
+    bool return_address, dhat__frame_fn emit, void *ctx);
+
+#endif

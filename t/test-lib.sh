@@ -1,0 +1,134 @@
+# test-lib.sh - TAP helpers for the shell tests under t/ (sourced, POSIX sh).
+#
+# Each t/NNNN-name.t sources this file, then calls plan N (or nothing and
+# done_testing at the end).  Every script runs in its own scratch directory
+# t/trash-NNNN-name/ under the build tree; it is removed when every test
+# passed and kept for inspection otherwise.
+
+set -u
+LC_ALL=C
+export LC_ALL
+
+: "${abs_top_srcdir:?run the tests through make check}"
+: "${abs_top_builddir:?run the tests through make check}"
+srcdir_t=$abs_top_srcdir/t
+builddir_t=$abs_top_builddir/t
+
+test_name=$(basename "$0" .t)
+TRASH=$builddir_t/trash-$test_name
+rm -rf "$TRASH"
+mkdir -p "$TRASH"
+cd "$TRASH" || exit 99
+
+# Profiles must not pick up settings from the developer's environment.
+unset DHAT_OUTPUT DHAT_MODE DHAT_FRAMES DHAT_TIME_UNIT DHAT_QUIET \
+	DHAT_FOLLOW DHAT_SIGNAL NO_COLOR 2>/dev/null || :
+
+tap_run=0
+tap_failed=0
+tap_planned=
+
+plan() {
+	tap_planned=$1
+	echo "1..$1"
+}
+
+skip_all() {
+	echo "1..0 # SKIP $*"
+	cd "$builddir_t" && rm -rf "$TRASH"
+	exit 0
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+# ok STATUS DESCRIPTION: STATUS 0 passes.
+ok() {
+	tap_run=$((tap_run + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tap_run - $2"
+	else
+		tap_failed=$((tap_failed + 1))
+		echo "not ok $tap_run - $2"
+	fi
+}
+
+# skip DESCRIPTION REASON: one skipped test.
+skip() {
+	tap_run=$((tap_run + 1))
+	echo "ok $tap_run - $1 # SKIP $2"
+}
+
+# is GOT WANT DESCRIPTION
+is() {
+	if [ "x$1" = "x$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "     got: '$1'" "  wanted: '$2'"
+	fi
+}
+
+# like GOT ERE DESCRIPTION: GOT matches the extended regular expression.
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "     got: '$1'" "  wanted match: /$2/"
+	fi
+}
+
+# expect_exit STATUS DESCRIPTION -- COMMAND...: COMMAND exits with STATUS;
+# its stdout and stderr are left in ./out and ./err.
+expect_exit() {
+	want=$1
+	desc=$2
+	shift 3
+	"$@" >out 2>err
+	got=$?
+	if [ "$got" -eq "$want" ]; then
+		ok 0 "$desc"
+	else
+		ok 1 "$desc"
+		diag "exit status $got, wanted $want: $*"
+		sed 's/^/#   stderr: /' err | head -n 20
+	fi
+}
+
+# cmp_golden FILE GOLDEN DESCRIPTION: FILE equals the golden file.
+cmp_golden() {
+	if diff -u "$2" "$1" >golden.diff 2>&1; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		sed 's/^/# /' golden.diff | head -n 60
+	fi
+}
+
+# have_viewer: Node and Valgrind's dh_view.js are both installed.
+have_viewer() {
+	[ -n "${NODE:-}" ] && [ -x "$NODE" ] && [ -r "${DH_VIEW_JS:-}" ]
+}
+
+# view_check FILE [SORT_INDEX]: load FILE into Valgrind's DHAT viewer under
+# Node; the rendered tree (or the viewer's error) is left in ./view.out.
+view_check() {
+	DH_VIEW_JS=$DH_VIEW_JS "$NODE" "$srcdir_t/dh-view-check.js" "$@" >view.out 2>&1
+}
+
+done_testing() {
+	if [ -z "$tap_planned" ]; then
+		echo "1..$tap_run"
+	elif [ "$tap_planned" -ne "$tap_run" ]; then
+		diag "planned $tap_planned tests but ran $tap_run"
+		tap_failed=$((tap_failed + 1))
+	fi
+	if [ "$tap_failed" -eq 0 ]; then
+		cd "$builddir_t" && rm -rf "$TRASH"
+		exit 0
+	fi
+	diag "scratch directory kept: $TRASH"
+	exit 1
+}
