@@ -45,7 +45,19 @@ struct dtool_tree {
 	size_t n, cap;
 	uint32_t *rootframes;
 	struct dtool_units u;
+	/* (parent node, first frame) -> kid, so that nodes with thousands
+	 * of kids (malloc's callers) are searched in O(1), not as the
+	 * viewer does it. */
+	struct kidslot *map;
+	size_t mapcap, mapused;
 };
+
+struct kidslot {
+	uint64_t key;		/* parent << 32 | frame; 0 empty */
+	uint32_t kid;
+};
+
+#define MAP_DEAD	UINT64_MAX
 
 /* ------------------------------------------------------------------ */
 /* Metrics */
@@ -306,8 +318,68 @@ new_node(struct dtool_tree *t, int kind, const uint32_t *frames,
 	return (uint32_t)t->n++;
 }
 
+static uint64_t
+map_key(uint32_t parent, uint32_t frame)
+{
+	/* +1 keeps the key of (0, 0) away from the empty slot. */
+	return ((uint64_t)parent << 32 | frame) + 1;
+}
+
+static size_t
+map_slot(uint64_t key, size_t cap)
+{
+	key ^= key >> 33;
+	key *= 0xff51afd7ed558ccdull;
+	key ^= key >> 33;
+	return (size_t)key & (cap - 1);
+}
+
+static void map_put(struct dtool_tree *t, uint64_t key, uint32_t kid);
+
 static void
-push_kid(struct dtool_node *n, uint32_t kid)
+map_grow(struct dtool_tree *t)
+{
+	struct kidslot *old = t->map;
+	size_t oldcap = t->mapcap;
+
+	t->mapcap = oldcap ? 2 * oldcap : 1024;
+	t->map = dtool_xcalloc(t->mapcap, sizeof(*t->map));
+	t->mapused = 0;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].key != 0 && old[i].key != MAP_DEAD)
+			map_put(t, old[i].key, old[i].kid);
+	free(old);
+}
+
+static void
+map_put(struct dtool_tree *t, uint64_t key, uint32_t kid)
+{
+	size_t i;
+
+	if (2 * (t->mapused + 1) > t->mapcap)
+		map_grow(t);
+	for (i = map_slot(key, t->mapcap); t->map[i].key != 0;
+	    i = (i + 1) & (t->mapcap - 1))
+		;
+	t->map[i].key = key;
+	t->map[i].kid = kid;
+	t->mapused++;
+}
+
+static struct kidslot *
+map_find(struct dtool_tree *t, uint64_t key)
+{
+	if (t->mapcap == 0)
+		return NULL;
+	for (size_t i = map_slot(key, t->mapcap); t->map[i].key != 0;
+	    i = (i + 1) & (t->mapcap - 1))
+		if (t->map[i].key == key)
+			return &t->map[i];
+	return NULL;
+}
+
+static void
+push_kid_raw(struct dtool_node *n, uint32_t kid)
 {
 	if (n->nkids == n->capkids) {
 		n->capkids = n->capkids ? 2 * n->capkids : 2;
@@ -315,6 +387,14 @@ push_kid(struct dtool_node *n, uint32_t kid)
 		    sizeof(*n->kids));
 	}
 	n->kids[n->nkids++] = kid;
+}
+
+static void
+push_kid(struct dtool_tree *t, uint32_t parent, uint32_t kid)
+{
+	push_kid_raw(&t->nodes[parent], kid);
+	if (t->nodes[kid].nframes > 0)
+		map_put(t, map_key(parent, t->nodes[kid].frames[0]), kid);
 }
 
 /* The viewer's TreeNode._add(), sums and access-array rules included. */
@@ -394,6 +474,20 @@ split(struct dtool_tree *t, uint32_t ni, uint32_t ti, const struct ppv *v,
 	t->nodes[k1].capkids = n->capkids;
 	n->kids = NULL;
 	n->nkids = n->capkids = 0;
+	/* The kids moved: file them under their new parent. */
+	for (uint32_t k = 0; k < t->nodes[k1].nkids; k++) {
+		uint32_t kid = t->nodes[k1].kids[k];
+		struct kidslot *e;
+
+		if (t->nodes[kid].nframes == 0)
+			continue;
+		e = map_find(t, map_key(ni, t->nodes[kid].frames[0]));
+		if (e != NULL) {
+			e->key = MAP_DEAD;
+			map_put(t, map_key(k1, t->nodes[kid].frames[0]),
+			    kid);
+		}
+	}
 	add_node(t, k1, ni);
 	k2 = new_node(t, K_LEAF, nf, nnf);
 	add_pp(t, k2, v);
@@ -403,8 +497,8 @@ split(struct dtool_tree *t, uint32_t ni, uint32_t ti, const struct ppv *v,
 		n->s.mb = n->s.mbk = 0;
 	}
 	n->nframes = ti + 1;
-	push_kid(n, k1);
-	push_kid(n, k2);
+	push_kid(t, ni, k1);
+	push_kid(t, ni, k2);
 	add_pp(t, ni, v);
 }
 
@@ -462,14 +556,11 @@ insert(struct dtool_tree *t, const struct ppv *v)
 			return;
 		}
 		add_pp(t, ni, v);
-		n = &t->nodes[ni];
-		for (uint32_t k = 0; k < n->nkids; k++) {
-			const struct dtool_node *c = &t->nodes[n->kids[k]];
+		{
+			struct kidslot *e = map_find(t, map_key(ni, fs[j]));
 
-			if (c->nframes > 0 && c->frames[0] == fs[j]) {
-				kid = n->kids[k];
-				break;
-			}
+			if (e != NULL)
+				kid = e->kid;
 		}
 		if (kid != UINT32_MAX) {
 			ni = kid;
@@ -478,7 +569,7 @@ insert(struct dtool_tree *t, const struct ppv *v)
 		}
 		kid = new_node(t, K_LEAF, fs + j, nfs - j);
 		add_pp(t, kid, v);
-		push_kid(&t->nodes[ni], kid);
+		push_kid(t, ni, kid);
 		return;
 	}
 	/* The stack ended: a prefix of an existing one.  The reader
@@ -489,13 +580,13 @@ insert(struct dtool_tree *t, const struct ppv *v)
 		uint32_t kid = new_node(t, K_LEAF, fs + nfs, 0);
 
 		add_pp(t, kid, v);
-		push_kid(&t->nodes[ni], kid);
+		push_kid(t, ni, kid);
 		add_pp(t, ni, v);
 	}
 }
 
 struct dtool_tree *
-dtool_tree_build(const struct dtool_profile *p)
+dtool_tree_build(const struct dtool_profile *p, bool full)
 {
 	struct dtool_tree *t = dtool_xcalloc(1, sizeof(*t));
 	size_t npps = dtool_profile_npps(p);
@@ -511,6 +602,15 @@ dtool_tree_build(const struct dtool_profile *p)
 		memset(&v, 0, sizeof(v));
 		v.pp = dtool_profile_pp(p, i);
 		pp_sums(v.pp, &v.s);
+		if (!full) {
+			if (i == 0) {
+				t->rootframes = dtool_xcalloc(1,
+				    sizeof(uint32_t));
+				new_node(t, K_INTERNAL, t->rootframes, 1);
+			}
+			node_add(&t->nodes[0], &v.s, ACC_NONE, NULL, 0);
+			continue;
+		}
 		decode_acc(v.pp, &v, &accbuf, &acccap);
 		if (i == 0) {
 			t->rootframes = dtool_xreallocarray(NULL,
@@ -544,6 +644,7 @@ dtool_tree_free(struct dtool_tree *t)
 	}
 	free(t->nodes);
 	free(t->rootframes);
+	free(t->map);
 	free(t);
 }
 

@@ -42,7 +42,10 @@ uint64_t dtool_metric_value(int m, const struct dtool_pp *pp);
 struct dtool_node;	/* opaque */
 struct dtool_tree;	/* opaque */
 
-struct dtool_tree *dtool_tree_build(const struct dtool_profile *p);
+/* FULL false builds only the root (the totals): enough for the
+ * significance tests and dtool_tree_print_pp(), not for printing. */
+struct dtool_tree *dtool_tree_build(const struct dtool_profile *p,
+    bool full);
 void dtool_tree_free(struct dtool_tree *t);
 
 /* Sums over the whole profile (the root node), as a PP. */

@@ -213,7 +213,7 @@ dtool_summarize(const struct dtool_profile *p, const char *name,
 	default:
 		break;
 	}
-	t = dtool_tree_build(p);
+	t = dtool_tree_build(p, o->tree);
 	if (o->format == DTOOL_FMT_JSON)
 		dtool_print_json(p, t, name, o);
 	else
