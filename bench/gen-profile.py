@@ -19,6 +19,8 @@ def main():
     ap.add_argument("-n", "--pps", type=int, default=400000)
     ap.add_argument("-f", "--frames", type=int, default=60000)
     ap.add_argument("-s", "--seed", type=int, default=1)
+    ap.add_argument("-a", "--accesses", action="store_true",
+                    help="also write rb, wb and acc (bkacc true)")
     ap.add_argument("out")
     a = ap.parse_args()
     rng = random.Random(a.seed)
@@ -65,19 +67,32 @@ def main():
         mbk = rng.randint(0, min(tbk, 50))
         gbk = rng.randint(0, mbk)
         ebk = rng.randint(0, gbk)
+        acc = ""
+        if a.accesses:
+            rb = rng.choice([0, rng.randint(0, tb // 2), rng.randint(0, tb * 3000)])
+            wb = rng.choice([0, rng.randint(0, tb // 2), rng.randint(0, tb * 3)])
+            acc = '\n  ,"rb":%d,"wb":%d' % (rb, wb)
+            if size <= 64 and rng.random() < 0.5:
+                runs, left = [], size
+                while left > 0:
+                    n = rng.randint(1, left)
+                    v = rng.choice([0, 1, 7, 65535])
+                    runs.append("%d,%d" % (-n, v) if n > 1 else "%d" % v)
+                    left -= n
+                acc += '\n  ,"acc":[%s]' % ",".join(runs)
         pps.append((tb, tbk, rng.randint(0, 10**7), mbk * size, mbk,
-                    gbk * size, gbk, ebk * size, ebk, t))
+                    gbk * size, gbk, ebk * size, ebk, acc, t))
     te = 10**9
     with open(a.out, "w") as out:
         out.write('{"dhatFileVersion":2\n,"mode":"heap","verb":"Allocated"\n'
-                  ',"bklt":true,"bkacc":false\n,"tu":"instrs","Mtu":"Minstr"\n'
+                  ',"bklt":true,"bkacc":%s\n,"tu":"instrs","Mtu":"Minstr"\n'
                   ',"tuth":500\n,"cmd":"./bench-program --big"\n,"pid":4242\n'
-                  ',"te":%d\n,"tg":%d\n,"pps":\n [' % (te, te // 2))
-        for i, (tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk, fs) in enumerate(pps):
+                  ',"te":%d\n,"tg":%d\n,"pps":\n [' % ("true" if a.accesses else "false", te, te // 2))
+        for i, (tb, tbk, tl, mb, mbk, gb, gbk, eb, ebk, acc, fs) in enumerate(pps):
             out.write('%s{"tb":%d,"tbk":%d\n  ,"tl":%d\n  ,"mb":%d,"mbk":%d\n'
-                      '  ,"gb":%d,"gbk":%d\n  ,"eb":%d,"ebk":%d\n  ,"fs":[%s]\n  }'
+                      '  ,"gb":%d,"gbk":%d\n  ,"eb":%d,"ebk":%d%s\n  ,"fs":[%s]\n  }'
                       % ("\n ," if i else "", tb, tbk, tl, mb, mbk, gb, gbk,
-                         eb, ebk, ",".join(map(str, fs))))
+                         eb, ebk, acc, ",".join(map(str, fs))))
         out.write("\n ]\n,\"ftbl\":\n [")
         out.write("\n ,".join('"%s"' % s for s in ftbl))
         out.write("\n ]\n}\n")

@@ -98,6 +98,7 @@ main(int argc, char **argv)
 	};
 	struct dtool_summary_opts o;
 	int c, status = 0, colour = -1;
+	bool printed = false;
 
 	dtool_setprogname(argv[0]);
 	memset(&o, 0, sizeof(o));
@@ -185,7 +186,6 @@ main(int argc, char **argv)
 	dtool_colour_set(o.format == DTOOL_FMT_TEXT && (colour == 1 ||
 	    (colour == -1 && dtool_colour_wanted(STDOUT_FILENO))));
 	o.out = stdout;
-	o.nfiles = argc - optind;
 	for (int i = optind; i < argc; i++) {
 		char err[512];
 		struct dtool_profile *p;
@@ -196,7 +196,18 @@ main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
-		o.index = i - optind;
+		if (dtool_summary_check(p, &o, err, sizeof(err)) < 0) {
+			dtool_warnx("%s: %s", argv[i], err);
+			status = 1;
+			dtool_profile_free(p);
+			continue;
+		}
+		/* Several text summaries: a head line each, as head(1). */
+		if (o.format == DTOOL_FMT_TEXT && argc - optind > 1) {
+			printf("%s==> %s <==\n\n", printed ? "\n" : "",
+			    argv[i]);
+			printed = true;
+		}
 		if (dtool_summarize(p, argv[i], &o, err, sizeof(err)) < 0) {
 			dtool_warnx("%s: %s", argv[i], err);
 			status = 1;

@@ -137,14 +137,16 @@ dtool_profile_write(const struct dtool_profile *p, const char *path,
 	FILE *f;
 	int fd, e;
 
+	/* Only a plain regular file (or a new name) is replaced by rename.
+	 * Anything else is written in place: FIFOs and devices, and symbolic
+	 * links, since renaming over /dev/stdout -> /proc/self/fd/1 would
+	 * replace the link itself, whatever it points to. */
 	if (strcmp(path, "-") == 0 ||
-	    (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
-		/* Not renamable: write in place. */
-		if (strcmp(path, "-") == 0) {
+	    (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+		if (strcmp(path, "-") == 0)
 			fd = dup(STDOUT_FILENO);
-		} else {
-			fd = open(path, O_WRONLY | O_CLOEXEC);
-		}
+		else
+			fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 		if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
 			snprintf(err, errlen, "writing %s: %s", path,
 			    strerror(errno));

@@ -22,10 +22,12 @@ struct dtool_summary_opts {
 	double threshold;	/* fraction, -1: the viewer's */
 	bool tree, leaks;
 	int format;
-	int nfiles, index;	/* how many profiles, and which this is */
 	FILE *out;
 };
 
+/* Whether P can give what O asks (metric, --leaks); -1 with ERR set. */
+int dtool_summary_check(const struct dtool_profile *p,
+    const struct dtool_summary_opts *o, char *err, size_t errlen);
 /* Summarizes P (read from NAME) as asked; -1 with ERR set when the
  * profile cannot give what was asked (a metric it lacks). */
 int dtool_summarize(const struct dtool_profile *p, const char *name,

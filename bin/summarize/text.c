@@ -159,14 +159,11 @@ print_list(const struct dtool_profile *p, struct dtool_tree *t,
 
 static void
 print_text(const struct dtool_profile *p, struct dtool_tree *t,
-    const char *name, const struct dtool_summary_opts *o)
+    const struct dtool_summary_opts *o)
 {
 	const struct dtool_header *h = dtool_profile_header(p);
 	struct dtool_pp tot;
 
-	if (o->nfiles > 1)
-		fprintf(o->out, "%s==> %s <==\n\n", o->index > 0 ? "\n" : "",
-		    name);
 	if (o->tree) {
 		struct dtool_render r = {
 			.metric = o->metric,
@@ -186,12 +183,11 @@ print_text(const struct dtool_profile *p, struct dtool_tree *t,
 }
 
 int
-dtool_summarize(const struct dtool_profile *p, const char *name,
+dtool_summary_check(const struct dtool_profile *p,
     const struct dtool_summary_opts *o, char *err, size_t errlen)
 {
 	const struct dtool_header *h = dtool_profile_header(p);
 	const char *why = dtool_metric_refusal(o->metric, h);
-	struct dtool_tree *t;
 
 	if (why != NULL) {
 		snprintf(err, errlen, "sort metric '%s' %s",
@@ -203,6 +199,17 @@ dtool_summarize(const struct dtool_profile *p, const char *name,
 		    " true), which this profile does not have");
 		return -1;
 	}
+	return 0;
+}
+
+int
+dtool_summarize(const struct dtool_profile *p, const char *name,
+    const struct dtool_summary_opts *o, char *err, size_t errlen)
+{
+	struct dtool_tree *t;
+
+	if (dtool_summary_check(p, o, err, errlen) < 0)
+		return -1;
 	switch (o->format) {
 	case DTOOL_FMT_FOLDED:
 		dtool_print_folded(p, o);
@@ -217,7 +224,7 @@ dtool_summarize(const struct dtool_profile *p, const char *name,
 	if (o->format == DTOOL_FMT_JSON)
 		dtool_print_json(p, t, name, o);
 	else
-		print_text(p, t, name, o);
+		print_text(p, t, o);
 	dtool_tree_free(t);
 	return 0;
 }
