@@ -154,11 +154,17 @@ hash_bytes(const void *s, size_t n, uint64_t h)
 
 #define HASH_SEED	0xcbf29ce484222325ull
 
+/* A word at a time: stacks are hashed once per PP while reading. */
 static uint64_t
 hash_stack(const uint32_t *fs, uint32_t nfs)
 {
-	return hash_bytes(fs, (size_t)nfs * sizeof(*fs),
-	    HASH_SEED ^ nfs);
+	uint64_t h = HASH_SEED ^ nfs;
+
+	for (uint32_t i = 0; i < nfs; i++) {
+		h = (h ^ fs[i]) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	return h;
 }
 
 static const char *

@@ -132,6 +132,13 @@ unexpected(struct rd *r, int c, const char *what)
 static int
 skipws(struct rd *r)
 {
+	while (r->pos < r->len) {
+		unsigned char c = r->buf[r->pos];
+
+		if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
+			return c;
+		r->pos++;
+	}
 	for (;;) {
 		int c = peekc(r);
 
@@ -313,6 +320,23 @@ read_u64(struct rd *r, const char *field)
 	}
 	if (c == '0') {
 		r->pos++;
+	} else if (r->len - r->pos > 21) {
+		/* Fast path: the whole number is in the buffer. */
+		const unsigned char *b = r->buf + r->pos, *q = b;
+
+		while (*q >= '0' && *q <= '9' && q - b < 20) {
+			unsigned d = (unsigned)(*q - '0');
+
+			if (v > (UINT64_MAX - d) / 10)
+				overflow = true;
+			v = v * 10 + d;
+			q++;
+		}
+		r->pos += (size_t)(q - b);
+		while ((c = peekc(r)) >= '0' && c <= '9') {
+			overflow = true;
+			r->pos++;
+		}
 	} else {
 		while ((c = peekc(r)) >= '0' && c <= '9') {
 			unsigned d = (unsigned)(c - '0');
@@ -621,6 +645,38 @@ static const struct pp_key pp_keys[] = {
 };
 #undef K
 
+/* The key named S (LEN bytes) or NULL, without a string compare per
+ * candidate: this runs for every field of every PP. */
+static const struct pp_key *
+pp_key(const char *s, size_t len)
+{
+	int i;
+
+	if (len == 2) {
+		switch (s[0] << 8 | s[1]) {
+		case 't' << 8 | 'b': i = 0; break;
+		case 't' << 8 | 'l': i = 2; break;
+		case 'm' << 8 | 'b': i = 3; break;
+		case 'g' << 8 | 'b': i = 5; break;
+		case 'e' << 8 | 'b': i = 7; break;
+		case 'r' << 8 | 'b': i = 9; break;
+		case 'w' << 8 | 'b': i = 10; break;
+		default: return NULL;
+		}
+	} else if (len == 3 && s[1] == 'b' && s[2] == 'k') {
+		switch (s[0]) {
+		case 't': i = 1; break;
+		case 'm': i = 4; break;
+		case 'g': i = 6; break;
+		case 'e': i = 8; break;
+		default: return NULL;
+		}
+	} else {
+		return NULL;
+	}
+	return &pp_keys[i];
+}
+
 #define SEEN_TB		0x10000u
 #define SEEN_TBK	0x20000u
 #define SEEN_FS		0x40000u
@@ -654,12 +710,7 @@ read_pp(struct rd *r)
 
 		read_string(r);
 		expect(r, ':', "':'");
-		for (size_t i = 0; i < sizeof(pp_keys) / sizeof(pp_keys[0]);
-		    i++)
-			if (strcmp(r->s, pp_keys[i].name) == 0) {
-				k = &pp_keys[i];
-				break;
-			}
+		k = pp_key(r->s, r->slen);
 		if (k != NULL) {
 			bit = k->bit ? k->bit : k->off ==
 			    offsetof(struct dtool_pp, tb) ? SEEN_TB : SEEN_TBK;

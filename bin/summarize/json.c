@@ -67,11 +67,11 @@ jlist(FILE *f, const struct dtool_profile *p, const struct dtool_tree *t,
     const struct dtool_summary_opts *o, bool leaks)
 {
 	const struct dtool_header *h = dtool_profile_header(p);
-	size_t *idx, n = dtool_rank_pps(p, t, o->metric, leaks, &idx);
-	size_t show = n;
+	size_t show = (!leaks || o->top_given) ? (size_t)o->top : SIZE_MAX;
+	size_t *idx, n = dtool_rank_pps(p, t, o->metric, leaks, show, &idx);
 
-	if ((!leaks || o->top_given) && (size_t)o->top < show)
-		show = (size_t)o->top;
+	if (n < show)
+		show = n;
 	jnum(f, leaks ? "leaking_program_points" : "qualifying_program_points",
 	    n);
 	jkey(f, leaks ? "leaks" : "top");

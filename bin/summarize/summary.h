@@ -34,10 +34,12 @@ int dtool_summarize(const struct dtool_profile *p, const char *name,
     const struct dtool_summary_opts *o, char *err, size_t errlen);
 
 /* The PPs to list: qualifying for the metric, non-zero, largest first
- * (ties: total bytes, then file order).  Returns the count; *OUT is
- * malloc'd.  LEAKS: PPs live at t-end by bytes instead. */
+ * (ties: total bytes, then file order).  Returns how many qualify;
+ * *OUT (malloc'd) holds the first min(count, LIMIT) in order.  LEAKS:
+ * PPs live at t-end, by bytes then blocks, instead. */
 size_t dtool_rank_pps(const struct dtool_profile *p,
-    const struct dtool_tree *t, int metric, bool leaks, size_t **out);
+    const struct dtool_tree *t, int metric, bool leaks, size_t limit,
+    size_t **out);
 
 /* A frame without its "0x...: " address, as flame graphs want it. */
 const char *dtool_frame_name(const char *frame);

@@ -50,7 +50,7 @@ cmp_rank(const void *a, const void *b)
 
 size_t
 dtool_rank_pps(const struct dtool_profile *p, const struct dtool_tree *t,
-    int metric, bool leaks, size_t **out)
+    int metric, bool leaks, size_t limit, size_t **out)
 {
 	size_t n = dtool_profile_npps(p), k = 0;
 	struct rank *r = dtool_xreallocarray(NULL, n, sizeof(*r));
@@ -68,9 +68,28 @@ dtool_rank_pps(const struct dtool_profile *p, const struct dtool_tree *t,
 		r[k].tb = pp->tb;
 		k++;
 	}
-	qsort(r, k, sizeof(*r), cmp_rank);
+	if (limit < k / 8) {
+		/* Only the first LIMIT are wanted: partial insertion
+		 * keeps them without sorting 400,000 entries. */
+		size_t m = 0;
+
+		for (size_t i = 0; i < k; i++) {
+			struct rank e = r[i];
+			size_t j;
+
+			if (m == limit && (limit == 0 ||
+			    cmp_rank(&e, &r[m - 1]) >= 0))
+				continue;
+			j = m < limit ? m++ : m - 1;
+			for (; j > 0 && cmp_rank(&e, &r[j - 1]) < 0; j--)
+				r[j] = r[j - 1];
+			r[j] = e;
+		}
+	} else {
+		qsort(r, k, sizeof(*r), cmp_rank);
+	}
 	*out = dtool_xreallocarray(NULL, k, sizeof(**out));
-	for (size_t i = 0; i < k; i++)
+	for (size_t i = 0; i < k && i < limit; i++)
 		(*out)[i] = r[i].idx;
 	free(r);
 	return k;
@@ -125,10 +144,10 @@ print_list(const struct dtool_profile *p, struct dtool_tree *t,
 	uint64_t lb = 0, lbk = 0;
 
 	dtool_units(h, &u);
-	n = dtool_rank_pps(p, t, o->metric, leaks, &idx);
-	show = n;
-	if ((!leaks || o->top_given) && (size_t)o->top < show)
-		show = (size_t)o->top;
+	show = (!leaks || o->top_given) ? (size_t)o->top : SIZE_MAX;
+	n = dtool_rank_pps(p, t, o->metric, leaks, show, &idx);
+	if (n < show)
+		show = n;
 	if (leaks) {
 		for (size_t i = 0; i < n; i++) {
 			lb += dtool_profile_pp(p, idx[i])->eb;
