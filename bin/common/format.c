@@ -69,6 +69,12 @@ fmt_scaled(char buf[DTOOL_NUMBUF], double x, int shift)
 		strcpy(p, "0");
 		return buf;
 	}
+	if (shift == 0 && x < 9007199254740992.0 &&
+	    x == (double)(uint64_t)x) {
+		/* Whole numbers (most figures): no decimal work needed. */
+		dtool_fmt_u64(p, (uint64_t)x);
+		return buf;
+	}
 	for (int prec = 15; prec <= 17; prec++) {
 		snprintf(e, sizeof(e), "%.*e", prec - 1, x);
 		if (strtod(e, NULL) == x)
