@@ -653,7 +653,7 @@ pp_key(const char *s, size_t len)
 	int i;
 
 	if (len == 2) {
-		switch (s[0] << 8 | s[1]) {
+		switch ((unsigned char)s[0] << 8 | (unsigned char)s[1]) {
 		case 't' << 8 | 'b': i = 0; break;
 		case 't' << 8 | 'l': i = 2; break;
 		case 'm' << 8 | 'b': i = 3; break;

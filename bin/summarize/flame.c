@@ -162,7 +162,8 @@ box(struct draw *d, const struct fnode *n, double x, int level)
 static void
 sort_tree(struct fnode *n)
 {
-	qsort(n->kids, n->nkids, sizeof(*n->kids), cmp_name);
+	if (n->nkids > 1)
+		qsort(n->kids, n->nkids, sizeof(*n->kids), cmp_name);
 	for (size_t i = 0; i < n->nkids; i++)
 		sort_tree(n->kids[i]);
 }
