@@ -7,7 +7,7 @@
 S=$abs_top_builddir/dhat-summarize
 D=$srcdir_t/data
 
-plan 25
+plan 26
 
 expect_exit 0 "--help exits 0" -- "$S" --help
 like "$(head -n 1 out)" '^Usage: dhat-summarize \[OPTION\]\.\.\. FILE\.\.\.$' \
@@ -66,6 +66,11 @@ else
 	skip "NO_COLOR on a terminal" "script(1) not installed"
 	skip "a terminal gets colour" "script(1) not installed"
 fi
+
+# Control characters from a profile never reach the terminal.
+printf '%s' '{"dhatFileVersion":2,"mode":"m\u001b[31m","verb":"V","bklt":false,"bkacc":false,"bsu":"u\u001b","tu":"t","Mtu":"M","cmd":"c\u001b[2J","pid":1,"te":5,"pps":[{"tb":1,"tbk":1,"fs":[1]}],"ftbl":["[root]","f\u001b[0m\n"]}' >esc.json
+{ "$S" esc.json; "$S" --tree esc.json; "$S" --leaks -s 0 esc.json; } >esc.out 2>&1
+ok "$(grep -c "$esc" esc.out)" "control characters in a profile are shown as '?'"
 
 # "-" reads standard input.
 "$S" - <"$D/valgrind-heap.json" >stdin.out

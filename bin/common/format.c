@@ -176,6 +176,26 @@ dtool_units(const struct dtool_header *h, struct dtool_units *u)
 	u->byte = h->bu != NULL ? u->bytes : "byte";
 }
 
+void
+dtool_fputs_text(const char *s, FILE *f)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		putc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+}
+
+const char *
+dtool_text(char *buf, size_t len, const char *s)
+{
+	size_t i = 0;
+
+	for (; len > 0 && i < len - 1 && s[i] != '\0'; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	if (len > 0)
+		buf[i] = '\0';
+	return buf;
+}
+
 static bool colour;
 
 bool

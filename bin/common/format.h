@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "profile.h"
 
@@ -37,6 +38,12 @@ struct dtool_units {
 	const char *blocks;	/* "blocks", or bksu */
 };
 void dtool_units(const struct dtool_header *h, struct dtool_units *u);
+
+/* Writes S with control characters (C0 and DEL) shown as '?', so that
+ * strings from a profile cannot move the cursor or change colours. */
+void dtool_fputs_text(const char *s, FILE *f);
+/* The same into BUF (truncated to LEN - 1 bytes); returns BUF. */
+const char *dtool_text(char *buf, size_t len, const char *s);
 
 /* Colour: on only when FD is a terminal and NO_COLOR is not set. */
 bool dtool_colour_wanted(int fd);

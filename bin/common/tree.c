@@ -703,9 +703,10 @@ fr(struct rctx *c, const char *s, bool show_insig, bool bold)
 		return;
 	line_start(c);
 	if (bold)
-		fprintf(c->f, "%s%s%s", dtool_bold(), s, dtool_reset());
-	else
-		fputs(s, c->f);
+		fputs(dtool_bold(), c->f);
+	dtool_fputs_text(s, c->f);
+	if (bold)
+		fputs(dtool_reset(), c->f);
 }
 
 static void
@@ -1098,16 +1099,22 @@ dtool_print_invocation(const struct dtool_header *h, FILE *out)
 {
 	char n[DTOOL_NUMBUF], p[DTOOL_NUMBUF];
 
-	fprintf(out, "Invocation {\n  Mode:    %s\n  Command: %s\n"
-	    "  PID:     %" PRIu64 "\n}\n\n", h->mode, h->cmd, h->pid);
+	fputs("Invocation {\n  Mode:    ", out);
+	dtool_fputs_text(h->mode, out);
+	fputs("\n  Command: ", out);
+	dtool_fputs_text(h->cmd, out);
+	fprintf(out, "\n  PID:     %" PRIu64 "\n}\n\n", h->pid);
 	fprintf(out, "Times {\n");
-	if (h->bklt)
-		fprintf(out, "  t-gmax: %s %s (%s of program duration)\n",
-		    dtool_fmt_num(n, (double)h->tg), h->tu,
+	if (h->bklt) {
+		fprintf(out, "  t-gmax: %s ", dtool_fmt_num(n, (double)h->tg));
+		dtool_fputs_text(h->tu, out);
+		fprintf(out, " (%s of program duration)\n",
 		    dtool_fmt_perc(p, dtool_div((double)h->tg,
 		    (double)h->te)));
-	fprintf(out, "  t-end:  %s %s\n}\n\n", dtool_fmt_num(n,
-	    (double)h->te), h->tu);
+	}
+	fprintf(out, "  t-end:  %s ", dtool_fmt_num(n, (double)h->te));
+	dtool_fputs_text(h->tu, out);
+	fputs("\n}\n\n", out);
 }
 
 static void
@@ -1176,7 +1183,9 @@ dtool_tree_print(struct dtool_tree *t, const struct dtool_render *r)
 	sig_tree(t, 0, r->metric, r->threshold);
 	print_inner(&c, 0, id, sizeof(id), 0, &old, "", "  ");
 	sig_label(t, r->metric, r->threshold, label, sizeof(label));
-	fprintf(r->out, "\nPP significance threshold: %s\n", label);
+	fputs("\nPP significance threshold: ", r->out);
+	dtool_fputs_text(label, r->out);
+	fputc('\n', r->out);
 	free(old.v);
 }
 

@@ -101,9 +101,12 @@ amount_line(FILE *f, const char *title, uint64_t bytes, uint64_t blocks,
 {
 	char a[DTOOL_NUMBUF], b[DTOOL_NUMBUF];
 
-	fprintf(f, "%s%s%s %s %s in %s %s\n", dtool_bold(), title,
-	    dtool_reset(), dtool_fmt_u64(a, bytes), u->bytes,
-	    dtool_fmt_u64(b, blocks), u->blocks);
+	fprintf(f, "%s%s%s %s ", dtool_bold(), title, dtool_reset(),
+	    dtool_fmt_u64(a, bytes));
+	dtool_fputs_text(u->bytes, f);
+	fprintf(f, " in %s ", dtool_fmt_u64(b, blocks));
+	dtool_fputs_text(u->blocks, f);
+	fputc('\n', f);
 }
 
 static void
@@ -111,9 +114,10 @@ print_totals(const struct dtool_header *h, const struct dtool_pp *tot,
     FILE *f)
 {
 	struct dtool_units u;
-	char a[DTOOL_NUMBUF];
+	char a[DTOOL_NUMBUF], ub[128];
 
 	dtool_units(h, &u);
+	u.bytes = dtool_text(ub, sizeof(ub), u.bytes);
 	amount_line(f, "Total:    ", tot->tb, tot->tbk, &u);
 	if (h->bklt) {
 		amount_line(f, "At t-gmax:", tot->gb, tot->gbk, &u);
@@ -140,10 +144,13 @@ print_list(const struct dtool_profile *p, struct dtool_tree *t,
 	};
 	size_t *idx, n, show;
 	char label[256], id[64], a[DTOOL_NUMBUF], b[DTOOL_NUMBUF];
+	char ub[128], bb[128];
 	struct dtool_units u;
 	uint64_t lb = 0, lbk = 0;
 
 	dtool_units(h, &u);
+	u.bytes = dtool_text(ub, sizeof(ub), u.bytes);
+	u.blocks = dtool_text(bb, sizeof(bb), u.blocks);
 	show = (!leaks || o->top_given) ? (size_t)o->top : SIZE_MAX;
 	n = dtool_rank_pps(p, t, o->metric, leaks, show, &idx);
 	if (n < show)
@@ -161,7 +168,8 @@ print_list(const struct dtool_profile *p, struct dtool_tree *t,
 	} else {
 		dtool_metric_label(o->metric, h, label, sizeof(label));
 		fprintf(o->out, "Top %zu of %zu program points by %s", show,
-		    dtool_profile_npps(p), label);
+		    dtool_profile_npps(p), dtool_text(label, sizeof(label),
+		    label));
 		if (n < dtool_profile_npps(p))
 			fprintf(o->out, " (%zu qualify)", n);
 		fprintf(o->out, "%s\n", show > 0 ? ":" : "");
