@@ -9,7 +9,7 @@ S=$abs_top_builddir/dhat-summarize
 D=$srcdir_t/data
 G=$srcdir_t/golden
 
-plan 11
+plan 13
 
 golden() {
 	name=$1
@@ -32,5 +32,21 @@ golden valgrind-heap.folded --format=folded valgrind-heap.json
 golden dhat-rs-heap-tgmax.folded --format=folded --sort=at-tgmax dhat-rs-heap.json
 golden valgrind-heap-leaks.txt --leaks valgrind-heap.json
 golden dhat-rs-heap-tiny.txt --sort=tiny dhat-rs-heap.json
+
+# --format=json: one valid JSON object per file and line.
+(cd "$D" && "$S" --format=json --leaks valgrind-heap.json dhat-rs-heap.json) >two.json
+is "$(wc -l <two.json | tr -d ' ')" "2" "json: one line per file"
+if [ -n "${PYTHON3:-}" ] && [ -x "$PYTHON3" ]; then
+	"$PYTHON3" -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["file"] for r in rows] == ["valgrind-heap.json", "dhat-rs-heap.json"]
+assert rows[0]["leaks"][0]["eb"] == 10 and rows[0]["leaking_program_points"] == 1
+assert rows[1]["leaks"] == []
+' two.json
+	ok $? "json: parses, with the leaks of each file"
+else
+	skip "json: parses, with the leaks of each file" "python3 not installed"
+fi
 
 done_testing
