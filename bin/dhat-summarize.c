@@ -107,7 +107,8 @@ main(int argc, char **argv)
 	o.max_frames = -1;
 	o.threshold = -1;
 	o.format = DTOOL_FMT_TEXT;
-	while ((c = getopt_long(argc, argv, "n:s:f:tlF:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:s:f:tlF:hV", opts,
+	    NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			o.top = (int)parse_count(optarg,

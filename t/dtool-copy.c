@@ -26,7 +26,8 @@ rebuild(const struct dtool_profile *in)
 			dtool_diex(1, "stack too deep for this helper");
 		for (uint32_t k = 0; k < pp->nfs; k++) {
 			if (pp->fs[k] >= 4096)
-				dtool_diex(1, "too many frames for this helper");
+				dtool_diex(1, "too many frames for this "
+				    "helper");
 			map[pp->fs[k]] = dtool_profile_intern_frame(out,
 			    dtool_profile_frame(in, pp->fs[k]));
 			fs[k] = map[pp->fs[k]];

@@ -41,7 +41,7 @@ struct dtool_header {
 	const char *cmd;	/* command line */
 	uint64_t pid;
 	uint64_t te;		/* t-end, in tu */
-	uint64_t tg;		/* t-gmax, in tu; valid when have & DTOOL_H_TG */
+	uint64_t tg;		/* t-gmax, in tu; when have & DTOOL_H_TG */
 	uint64_t tuth;		/* short-lived threshold; DTOOL_H_TUTH */
 	unsigned have;		/* DTOOL_H_* */
 };

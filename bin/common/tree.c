@@ -1065,8 +1065,10 @@ print_inner(struct rctx *c, uint32_t ni, char *id, size_t idlen,
 
 	if (kids != NULL) {
 		size_t tl = strlen(tlrest);
-		char *tfm = dtool_xmalloc(tl + 16), *trm = dtool_xmalloc(tl + 16);
-		char *tfl = dtool_xmalloc(tl + 16), *trl = dtool_xmalloc(tl + 16);
+		char *tfm = dtool_xmalloc(tl + 16);
+		char *trm = dtool_xmalloc(tl + 16);
+		char *tfl = dtool_xmalloc(tl + 16);
+		char *trl = dtool_xmalloc(tl + 16);
 		size_t nframes = t->nodes[ni].nframes;
 
 		sprintf(tfm, "%s├─", tlrest);
