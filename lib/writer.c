@@ -141,8 +141,9 @@ struct build {
 	VEC(struct opp) opps;
 	uint32_t *oidx;           /* opp index + 1 */
 	size_t noidx;
-	VEC(char) scratch;        /* frame strings of the IP being symbolized */
 	VEC(uint32_t) cur;        /* ids of the IP being symbolized */
+	uint32_t *order;          /* ftbl index -> string id */
+	size_t norder;
 	bool oom;
 };
 
@@ -364,6 +365,13 @@ build_pps(struct build *b)
 				break;
 			if (VEC_RESERVE(b->fsids, e->n) < 0)
 				return -1;
+			if (k == 0 && e->n > 0) {
+				/* The allocator frame is libdhat's: only the
+				 * entry point, not what is inlined into it. */
+				b->fsids.v[b->fsids.n++] =
+				    b->ipstrs.v[e->first + e->n - 1];
+				continue;
+			}
 			memcpy(b->fsids.v + b->fsids.n, b->ipstrs.v + e->first,
 			    e->n * sizeof(uint32_t));
 			b->fsids.n += e->n;
@@ -371,6 +379,38 @@ build_pps(struct build *b)
 		if (opp_add(b, pp, b->fsids.n - start) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Number the frame strings in order of first use in the output PPs and
+ * rewrite the fs lists with those numbers; strings no stack uses (what
+ * was inlined into an allocator entry point) are left out. */
+static int
+number_frames(struct build *b)
+{
+	uint32_t *idx = __libc_calloc(b->strs.n, sizeof *idx);
+	size_t i;
+
+	b->order = __libc_malloc(b->strs.n * sizeof *b->order);
+	if (idx == NULL || b->order == NULL) {
+		__libc_free(idx);
+		return -1;
+	}
+	b->order[0] = 0;        /* "[root]" */
+	b->norder = 1;
+	for (i = 0; i < b->opps.n; i++) {
+		uint32_t *fs = b->fsids.v + b->opps.v[i].fs;
+		size_t j;
+
+		for (j = 0; j < b->opps.v[i].nfs; j++) {
+			if (idx[fs[j]] == 0) {
+				idx[fs[j]] = (uint32_t)b->norder;
+				b->order[b->norder++] = fs[j];
+			}
+			fs[j] = idx[fs[j]];
+		}
+	}
+	__libc_free(idx);
 	return 0;
 }
 
@@ -388,8 +428,8 @@ build_free(struct build *b)
 	__libc_free(b->fsids.v);
 	__libc_free(b->opps.v);
 	__libc_free(b->oidx);
-	__libc_free(b->scratch.v);
 	__libc_free(b->cur.v);
+	__libc_free(b->order);
 	if (b->sym != NULL)
 		dhat__symbolizer_free(b->sym);
 }
@@ -609,10 +649,12 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 		puts_(k, "]}");
 	}
 	puts_(k, "\n ]\n,\"ftbl\":\n [");
-	for (i = 0; i < b->strs.n; i++) {
+	for (i = 0; i < b->norder; i++) {
+		const struct str *e = &b->strs.v[b->order[i]];
+
 		if (i > 0)
 			puts_(k, "\n ,");
-		putjs(k, b->strs.v[i].s, b->strs.v[i].len);
+		putjs(k, e->s, e->len);
 	}
 	puts_(k, "\n ]\n}\n");
 }
@@ -770,7 +812,7 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 	memset(&b, 0, sizeof b);
 	k = __libc_malloc(sizeof *k);
 	b.sym = dhat__symbolizer_new();
-	if (k == NULL || build_pps(&b) < 0)
+	if (k == NULL || build_pps(&b) < 0 || number_frames(&b) < 0)
 		err = ENOMEM;
 	else
 		err = save(file, &b, cfg, te, k);
