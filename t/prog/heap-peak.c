@@ -3,8 +3,7 @@
  * heap-peak.c - the pattern that makes per-free peak copying quadratic:
  * 10,000 program points, each step frees a block just after a new global
  * peak and makes the next peak.  The figures at t-gmax must still be
- * exact.  Distinct stacks come from a 14-level walk whose two call sites
- * spell the bits of the program point's number.  Profile to argv[1].
+ * exact.  Distinct stacks come from a 14-level walk.  Profile to argv[1].
  */
 #include <stdlib.h>
 
@@ -13,6 +12,25 @@
 
 #define N 10000
 #define LEVELS 14
+/* malloc, the innermost walk, then LEVELS x (left or right, walk): all
+ * that tells the PPs apart, and not main, which calls from several lines. */
+#define FRAMES (2 + 2 * LEVELS)
+
+static void *walk(unsigned i, int lvl, size_t n);
+
+/* Two distinct functions (not two call sites in one, which -O2 would
+ * merge): the stack spells the bits of the PP's number. */
+static void *
+left(unsigned i, int lvl, size_t n)
+{
+	return walk(i, lvl, n);
+}
+
+static void *
+right(unsigned i, int lvl, size_t n)
+{
+	return walk(i, lvl, n);
+}
 
 static void *
 walk(unsigned i, int lvl, size_t n)
@@ -20,8 +38,8 @@ walk(unsigned i, int lvl, size_t n)
 	if (lvl == 0)
 		return malloc(n);
 	if (i & 1)
-		return walk(i >> 1, lvl - 1, n);
-	return walk(i >> 1, lvl - 1, n);
+		return right(i >> 1, lvl - 1, n);
+	return left(i >> 1, lvl - 1, n);
 }
 
 static void *blk[N];
@@ -37,7 +55,7 @@ main(int argc, char **argv)
 	plan(7);
 	p = dhat_builder_build(dhat_builder_trim_backtraces(
 	    dhat_builder_file_name(dhat_builder_new(),
-	    argc > 1 ? argv[1] : "heap-peak.json"), 32));
+	    argc > 1 ? argv[1] : "heap-peak.json"), FRAMES));
 	ok(p != NULL, "profiler started");
 	for (i = 0; i < N; i++)
 		blk[i] = walk(i, LEVELS, 8);
