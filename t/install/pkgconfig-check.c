@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The block escapes through here: -O2 deletes a malloc/free pair. */
+void *volatile sink;
+
 int
 main(int argc, char **argv)
 {
@@ -20,6 +23,7 @@ main(int argc, char **argv)
 	if (p == NULL)
 		return 1;
 	v = malloc(100);
+	sink = v;
 	free(v);
 	s = dhat_heap_stats_get();
 	dhat_profiler_drop(p);
