@@ -43,7 +43,11 @@ malloc(size_t n)
 EXPORT void
 free(void *p)
 {
-	if (DHAT__LIKELY(!dhat__heap_on()) || p == NULL || dhat__guard) {
+	if (DHAT__LIKELY(!dhat__heap_on())) {
+		__libc_free(p);
+		return;
+	}
+	if (p == NULL || dhat__guard) {
 		__libc_free(p);
 		return;
 	}
