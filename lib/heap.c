@@ -149,8 +149,10 @@ dhat__heap_alloc(void *p, size_t n)
 	struct dhat__stack s;
 	int e = errno;
 
-	/* The expensive part, outside the lock. */
-	dhat__stack_capture(&s, dhat__prof.cfg.max_frames);
+	/* The expensive part, outside the lock (the frame limit is only
+	 * written while no profiler counts). */
+	dhat__stack_capture(&s,
+	    __atomic_load_n(&dhat__prof.cfg.max_frames, __ATOMIC_RELAXED));
 	dhat__lock();
 	if (counting())
 		record_alloc(p, n, &s);

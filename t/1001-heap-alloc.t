@@ -17,7 +17,7 @@ run() {
 	[ $st -eq 0 ] || { sed 's/^/#   /' "$name.out" "$name.err" | head -n 40; }
 }
 
-plan 35
+plan 38
 
 run heap-basic basic.json
 is "$(pp basic.json site_keep)" "tb=100 tbk=1 mb=100 mbk=1 gb=100 gbk=1 eb=100 ebk=1" \
@@ -91,5 +91,11 @@ run heap-errno errno.json
 is "$(pp errno.json --top | sed 's/ tb=.*//')" \
 	"mode=heap tu=µs Mtu=s tuth=10 pps=2" \
 	"errno: malloc's PP and calloc's (the realloc stays there), no failed call"
+
+"$builddir_t/prog/heap-cxx" cxx.json >cxx.out 2>cxx.err
+ok $? "c++: new[] and delete[] are counted"
+like "$(pp cxx.json --frames cxx_site)" '^malloc operator new(\[\])?(\(unsigned long\))? .*cxx_site(\(\))? main$' \
+	"c++: malloc, operator new, the caller"
+like "$(pp cxx.json cxx_site)" '^tb=100 tbk=1 ' "c++: 25 ints"
 
 done_testing
