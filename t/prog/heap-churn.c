@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * heap-churn.c - profilers start and end, fifty times, while three other
+ * heap-churn.c - profilers start and end, twenty times, while three other
  * threads allocate, reallocate and free without pause: no crash, no lost
  * lock, and each profile counts exactly the main thread's own blocks at
  * its site.  The last profile goes to argv[1].
