@@ -759,10 +759,21 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 }
 
 static void
-summary(void)
+summary(const struct dhat__config *cfg)
 {
 	struct dhat_heap_stats s = dhat__heap_stats();
 	char line[256], a[32], c[32];
+
+	if (cfg->mode == DHAT__MODE_AD_HOC) {
+		/* Ad hoc events are kept in the same totals: units as
+		 * bytes, events as blocks. */
+		snprintf(line, sizeof line,
+		    "dhat: Total:     %s units in %s events\n",
+		    dhat__commas(a, s.total_bytes),
+		    dhat__commas(c, s.total_blocks));
+		dhat__eprint(line);
+		return;
+	}
 
 	snprintf(line, sizeof line,
 	    "dhat: Total:     %s bytes in %s blocks\n",
@@ -792,8 +803,7 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 	if (name == NULL)
 		name = cfg->mode == DHAT__MODE_HEAP ? "dhat-heap.json" :
 		    "dhat-ad-hoc.json";
-	if (cfg->mode == DHAT__MODE_HEAP)
-		summary();
+	summary(cfg);
 	file = expand_name(name);
 	if (file == NULL) {
 		report_error(name, ENOMEM);
