@@ -109,6 +109,7 @@ uint64_t dhat__clock_ns(void);
 /* ---- stack capture (stack.c) ------------------------------------------- */
 
 #define DHAT__STACK_BUF 64
+#define DHAT__PP_NONE UINT32_MAX
 
 struct dhat__stack {
 	uintptr_t *ips;      /* ips[0] is the allocator entry point */
@@ -124,6 +125,18 @@ int dhat__stack_init(void);
 void dhat__stack_capture(struct dhat__stack *s, size_t max);
 void dhat__stack_release(struct dhat__stack *s);
 
+/* The per-thread cache of captured stacks.  IP0 is the return address
+ * into the allocator entry point (the stack's first frame), CFA the stack
+ * address just above that return address's slot; GEN the PP table's
+ * epoch (dhat__pp_epoch: PP indices die with a reset). */
+void dhat__stack_cache_init(void);
+/* The PP of the current stack when the cache vouches for it, else
+ * DHAT__PP_NONE.  Lock-free, reads only this thread's stack. */
+uint32_t dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen);
+/* Record that S, just captured at (IP0, CFA), is PP. */
+void dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
+    const struct dhat__stack *s, uint32_t pp);
+
 /* ---- program points (pp_table.c) --------------------------------------- */
 
 struct dhat__pp {
@@ -138,8 +151,6 @@ struct dhat__pp {
 	size_t n_ips;
 };
 
-#define DHAT__PP_NONE UINT32_MAX
-
 /* The PP of stack IPS[0..N), created zeroed if new; DHAT__PP_NONE when out
  * of memory.  Under the lock. */
 uint32_t dhat__pp_intern(const uintptr_t *ips, size_t n);
@@ -147,6 +158,8 @@ uint32_t dhat__pp_intern(const uintptr_t *ips, size_t n);
 struct dhat__pp *dhat__pp_get(uint32_t i);
 size_t dhat__pp_count(void);
 void dhat__pp_reset(void);
+/* Changes at every reset (written under the lock, read relaxed). */
+extern uint64_t dhat__pp_epoch;
 
 /* ---- live blocks (live_table.c) ---------------------------------------- */
 
@@ -185,7 +198,11 @@ void dhat__heap_moved(const struct dhat__block *b, void *p, size_t n);
 
 /* Under the lock, at profiler start and end. */
 void dhat__heap_reset(void);
+/* Now in the profile's units (ticks or bytes), and the moment up to which
+ * dhat__heap_ns calibrates ticks: call it for te. */
 uint64_t dhat__heap_now(void);
+/* Ticks (or bytes: unchanged) into nanoseconds. */
+uint64_t dhat__heap_ns(uint64_t t);
 /* Close the books at time TE: lifetimes of the live blocks, per-PP t-gmax
  * figures resolved into g_bytes/g_blocks. */
 void dhat__heap_finish(uint64_t te);

@@ -13,15 +13,32 @@
  * operation ever visits another PP (Valgrind and the Rust crate copy every
  * PP at each descent from a peak: O(PPs) per free).
  *
- * Time is nanoseconds since the start, or with DHAT_TIME_BYTES the bytes
- * allocated so far (including the allocation being counted), which makes
- * every time figure reproducible.
+ * Time is counted in ticks since the start, or with DHAT_TIME_BYTES in
+ * bytes allocated so far (including the allocation being counted), which
+ * makes every time figure reproducible.  A tick is a nanosecond of
+ * CLOCK_MONOTONIC, or, when the kernel's own clocksource is the TSC, a
+ * TSC count: reading the counter directly costs a third of what
+ * clock_gettime costs here (33 against 92 ns on the reference machine),
+ * and it is read twice per block.  TSC ticks become nanoseconds at the
+ * rate measured against CLOCK_MONOTONIC between the start and the latest
+ * dhat__heap_now() (the drop, a snapshot): the kernel derives
+ * CLOCK_MONOTONIC from the same counter, so a converted time is off by
+ * the skew of the two calibration reads (tens of nanoseconds), far below
+ * the profile's microsecond.  Each event's tick is read before the lock,
+ * so the timestamps of two threads' events may be out of their sequence
+ * order by about the time it takes to get the lock.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#define HAVE_TSC 1
+#endif
 
 #include "dhat_private.h"
 
@@ -43,21 +60,90 @@ dhat__clock_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t
-dhat__heap_now(void)
+/* The clock: ticks at the start and at the latest calibration, with the
+ * CLOCK_MONOTONIC nanoseconds read next to them. */
+static struct {
+	int tsc;             /* -1 not decided, 0 ns, 1 TSC */
+	uint64_t tick0, ns0;
+	uint64_t tick1, ns1;
+} clk = { -1, 0, 0, 0, 0 };
+
+/* The TSC only when the kernel itself keeps time with it: then it is
+ * invariant and synchronised between CPUs, or the kernel would have
+ * switched to another clocksource. */
+static int
+tsc_usable(void)
+{
+#ifdef HAVE_TSC
+	static const char path[] =
+	    "/sys/devices/system/clocksource/clocksource0/current_clocksource";
+	char buf[16];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof buf);
+	close(fd);
+	return n == 4 && memcmp(buf, "tsc\n", 4) == 0;
+#else
+	return 0;
+#endif
+}
+
+static inline uint64_t
+raw_ticks(void)
+{
+#ifdef HAVE_TSC
+	if (DHAT__LIKELY(clk.tsc == 1))
+		return __rdtsc();
+#endif
+	return dhat__clock_ns();
+}
+
+/* Now, in the profile's units before conversion: the hot path's clock. */
+static inline uint64_t
+now(void)
 {
 	uint64_t t;
 
 	if (dhat__prof.cfg.time_unit == DHAT_TIME_BYTES)
 		return h.total_bytes;
-	t = dhat__clock_ns();
-	return t > dhat__prof.start_ns ? t - dhat__prof.start_ns : 0;
+	t = raw_ticks();
+	return t > clk.tick0 ? t - clk.tick0 : 0;
+}
+
+uint64_t
+dhat__heap_now(void)
+{
+	if (dhat__prof.cfg.time_unit == DHAT_TIME_BYTES)
+		return h.total_bytes;
+	clk.tick1 = raw_ticks();
+	clk.ns1 = dhat__clock_ns();
+	return clk.tick1 > clk.tick0 ? clk.tick1 - clk.tick0 : 0;
+}
+
+uint64_t
+dhat__heap_ns(uint64_t t)
+{
+	uint64_t dt = clk.tick1 - clk.tick0, dns = clk.ns1 - clk.ns0;
+
+	if (clk.tsc != 1)
+		return t;
+	if (clk.tick1 <= clk.tick0 || clk.ns1 <= clk.ns0)
+		return 0;
+	return (uint64_t)((unsigned __int128)t * dns / dt);
 }
 
 void
 dhat__heap_reset(void)
 {
 	memset(&h, 0, sizeof h);
+	if (clk.tsc < 0)
+		clk.tsc = tsc_usable();
+	clk.tick0 = clk.tick1 = raw_ticks();
+	clk.ns0 = clk.ns1 = dhat__clock_ns();
 	dhat__pp_reset();
 	dhat__live_reset();
 }
@@ -111,18 +197,14 @@ count_free(const struct dhat__block *b, uint64_t now)
 	pp->tl += now - b->time;
 }
 
-/* A fresh block at the stack captured here, under the lock. */
+/* A fresh block at program point I, under the lock. */
 static void
-record_alloc(void *p, size_t n, const struct dhat__stack *s)
+record_alloc(void *p, size_t n, uint32_t i)
 {
 	struct dhat__block b, old;
 	struct dhat__pp *pp;
-	uint32_t i;
 	bool had_old;
 
-	i = dhat__pp_intern(s->ips, s->n);
-	if (i == DHAT__PP_NONE)
-		return;
 	pp = dhat__pp_get(i);
 	h.seq++;
 	touch(pp);
@@ -137,26 +219,57 @@ record_alloc(void *p, size_t n, const struct dhat__stack *s)
 	b.ptr = (uintptr_t)p;
 	b.size = n;
 	b.pp = i;
-	b.time = dhat__heap_now();
+	b.time = now();
 	check_peak(pp, b.time);
 	if (dhat__live_insert(&b, &old, &had_old) == 0 && had_old)
 		count_free(&old, b.time);
 }
 
+/*
+ * Not inlined anywhere (another file calls it), so its return address is
+ * the allocator entry point's own frame, the stack's first, and its frame
+ * address is where the stack cache's key and return slots are measured
+ * from.
+ */
 void
 dhat__heap_alloc(void *p, size_t n)
 {
+	uintptr_t ip0 = (uintptr_t)__builtin_return_address(0);
+	uintptr_t cfa = (uintptr_t)__builtin_frame_address(0) +
+	    2 * sizeof(void *);
+	uint64_t epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_RELAXED);
 	struct dhat__stack s;
+	uint32_t i;
 	int e = errno;
 
+	i = dhat__stack_cached(ip0, cfa, epoch);
+	if (i != DHAT__PP_NONE) {
+		dhat__lock();
+		/* The tables may have been reset since the epoch was read. */
+		if (counting() && dhat__pp_epoch == epoch &&
+		    i < dhat__pp_count()) {
+			record_alloc(p, n, i);
+			dhat__unlock();
+			errno = e;
+			return;
+		}
+		dhat__unlock();
+	}
 	/* The expensive part, outside the lock (the frame limit is only
 	 * written while no profiler counts). */
 	dhat__stack_capture(&s,
 	    __atomic_load_n(&dhat__prof.cfg.max_frames, __ATOMIC_RELAXED));
+	i = DHAT__PP_NONE;
 	dhat__lock();
-	if (counting())
-		record_alloc(p, n, &s);
+	if (counting()) {
+		i = dhat__pp_intern(s.ips, s.n);
+		if (i != DHAT__PP_NONE)
+			record_alloc(p, n, i);
+		epoch = dhat__pp_epoch;
+	}
 	dhat__unlock();
+	if (i != DHAT__PP_NONE)
+		dhat__stack_remember(ip0, cfa, epoch, &s, i);
 	dhat__stack_release(&s);
 	errno = e;
 }
@@ -169,7 +282,7 @@ dhat__heap_free(void *p)
 
 	dhat__lock();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
-		count_free(&b, dhat__heap_now());
+		count_free(&b, now());
 	dhat__unlock();
 	errno = e;
 }
@@ -217,7 +330,7 @@ dhat__heap_detached_free(const struct dhat__block *b)
 
 	dhat__lock();
 	if (same_profiler(b))
-		count_free(b, dhat__heap_now());
+		count_free(b, now());
 	dhat__unlock();
 	errno = e;
 }
@@ -243,11 +356,11 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 		h.total_bytes += n;
 		h.total_blocks++;
 		h.curr_bytes = h.curr_bytes - b->size + n;
-		check_peak(pp, dhat__heap_now());
+		check_peak(pp, now());
 		nb.ptr = (uintptr_t)p;
 		nb.size = n;
 		if (dhat__live_insert(&nb, &old, &had_old) == 0 && had_old)
-			count_free(&old, dhat__heap_now());
+			count_free(&old, now());
 	}
 	dhat__unlock();
 	errno = e;

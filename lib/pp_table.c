@@ -29,6 +29,10 @@ static uint32_t *slots;          /* PP index + 1; 0 = empty */
 static size_t nslots;            /* power of two */
 static struct chunk *chunks;
 
+/* Bumped by every reset: PP indices held elsewhere (the stack caches)
+ * are valid only within one epoch. */
+uint64_t dhat__pp_epoch = 1;
+
 static uint64_t
 hash_ips(const uintptr_t *ips, size_t n)
 {
@@ -146,6 +150,8 @@ dhat__pp_count(void)
 void
 dhat__pp_reset(void)
 {
+	__atomic_store_n(&dhat__pp_epoch, dhat__pp_epoch + 1,
+	    __ATOMIC_RELAXED);
 	while (chunks != NULL) {
 		struct chunk *c = chunks;
 

@@ -9,12 +9,33 @@
  * profiler starts), which stays right whatever the compiler inlines.  The
  * outermost of them is the entry point the program called (malloc,
  * calloc, ...) and is kept as the stack's first frame.
+ *
+ * Unwinding costs about 10 ns a frame, the whole budget of an allocation,
+ * so each thread keeps a cache of the stacks it captured, keyed by the
+ * entry point's call into the heap code and that call's stack address,
+ * and valid only while every saved return address it recorded still
+ * reads back the same from the stack.  On x86-64 a frame's return address
+ * lives just below its caller's stack pointer at the call, so the miss
+ * path finds each one by scanning up the stack from the previous one (the
+ * first word equal to the next captured return address), and a hit reads
+ * exactly those words again.  A different caller anywhere in the kept
+ * frames, a recursion one level deeper, a longjmp out of frames: each
+ * puts another return address in one of the words, or moves the first
+ * one, and misses.  Not cached, always unwound: stacks through a signal
+ * frame (the interrupted frame's address sits in the signal context, not
+ * in a return slot), stacks outside the thread's own stack (sigaltstack,
+ * coroutines) and stacks deeper than a cache entry holds.  The known hole:
+ * a function whose frame size changes between calls (alloca, variable
+ * length arrays) can move its caller's return slot while the old slot
+ * still holds a stale copy of the old return address; only a caller with
+ * the same frames below it at the same addresses would then be mistaken.
  */
 #include "config.h"
 
 #define UNW_LOCAL_ONLY
 #include <link.h>
 #include <libunwind.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "dhat_private.h"
@@ -59,6 +80,7 @@ dhat__stack_init(void)
 {
 	struct find_ctx c;
 
+	dhat__stack_cache_init();
 	if (text_hi != 0)
 		return 0;
 	memset(&c, 0, sizeof c);
@@ -132,3 +154,202 @@ dhat__stack_release(struct dhat__stack *s)
 	__libc_free(s->heap);
 	s->heap = NULL;
 }
+
+/* ---- the per-thread stack cache ---------------------------------------- */
+
+#if defined(__x86_64__)
+#define CACHE_ENTRIES 512       /* per thread, power of two */
+#define CACHE_WAYS 4            /* entries per set: callers sharing a key */
+#define CACHE_FRAMES 16         /* program frames checked per entry */
+#define SCAN_LIMIT (256 * 1024) /* bytes between two return slots */
+
+struct centry {
+	uintptr_t ip0, cfa;     /* key: the entry point's call, its CFA */
+	uint64_t gen;           /* profiler generation of PP; 0: empty */
+	uint32_t pp;
+	uint32_t n;             /* return slots to check */
+	uint32_t off[CACHE_FRAMES];  /* slot - cfa */
+	uintptr_t val[CACHE_FRAMES]; /* the return address in the slot */
+};
+
+/* Per thread: the cache (NULL: none yet, DEAD: the thread is exiting),
+ * and its stack's bounds (hi 0: not looked up, 1: unknown). */
+#define DEAD ((struct centry *)1)
+static __thread struct centry *cache __attribute__((tls_model("initial-exec")));
+static __thread uintptr_t stack_lo __attribute__((tls_model("initial-exec")));
+static __thread uintptr_t stack_hi __attribute__((tls_model("initial-exec")));
+static pthread_key_t cache_key;
+static int cache_key_ok;
+
+static void
+cache_free(void *p)
+{
+	__libc_free(p);
+	/* Allocations in later thread-exit destructors are not cached. */
+	cache = DEAD;
+}
+
+void
+dhat__stack_cache_init(void)
+{
+	if (!cache_key_ok && pthread_key_create(&cache_key, cache_free) == 0)
+		cache_key_ok = 1;
+}
+
+/* The first entry of the key's set.  One key has as many stacks as the
+ * callers that reach the same call with the same stack depth. */
+static inline struct centry *
+cache_set(uintptr_t ip0, uintptr_t cfa)
+{
+	uint64_t h = (ip0 ^ (cfa * 0x9e3779b97f4a7c15ULL));
+
+	h ^= h >> 29;
+	return &cache[(size_t)(h & (CACHE_ENTRIES / CACHE_WAYS - 1)) *
+	    CACHE_WAYS];
+}
+
+static inline bool
+valid(const struct centry *e, uintptr_t ip0, uintptr_t cfa, uint64_t gen)
+{
+	uint32_t i;
+
+	if (e->ip0 != ip0 || e->cfa != cfa || e->gen != gen)
+		return false;
+	for (i = 0; i < e->n; i++)
+		if (*(const volatile uintptr_t *)(cfa + e->off[i]) !=
+		    e->val[i])
+			return false;
+	return true;
+}
+
+uint32_t
+dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
+{
+	const struct centry *e;
+	int w;
+
+	if (DHAT__UNLIKELY(cache == NULL || cache == DEAD))
+		return DHAT__PP_NONE;
+	e = cache_set(ip0, cfa);
+	for (w = 0; w < CACHE_WAYS; w++)
+		if (valid(&e[w], ip0, cfa, gen))
+			return e[w].pp;
+	return DHAT__PP_NONE;
+}
+
+/* x86-64 Linux's signal return trampoline: mov $15, %rax; syscall. */
+static bool
+sigreturn_at(uintptr_t ip)
+{
+	static const unsigned char code[] = { 0x48, 0xc7, 0xc0, 0x0f, 0x00,
+		0x00, 0x00, 0x0f, 0x05 };
+
+	return memcmp((const void *)ip, code, sizeof code) == 0;
+}
+
+/* This thread's stack, once: [stack_lo, stack_hi). */
+static bool
+find_stack(void)
+{
+	pthread_attr_t a;
+	void *addr;
+	size_t size;
+
+	if (stack_hi == 0) {
+		stack_hi = 1;
+		if (pthread_getattr_np(pthread_self(), &a) != 0)
+			return false;
+		if (pthread_attr_getstack(&a, &addr, &size) == 0) {
+			stack_lo = (uintptr_t)addr;
+			stack_hi = (uintptr_t)addr + size;
+		}
+		pthread_attr_destroy(&a);
+	}
+	return stack_hi > 1;
+}
+
+void
+dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
+    const struct dhat__stack *s, uint32_t pp)
+{
+	struct centry *e, ne;
+	uintptr_t at;
+	size_t k;
+	int w;
+
+	if (cache == DEAD || !cache_key_ok || s->n == 0 || s->ips[0] != ip0 ||
+	    s->n - 1 > CACHE_FRAMES || !find_stack() || cfa < stack_lo ||
+	    cfa >= stack_hi || cfa - stack_lo < sizeof(uintptr_t) ||
+	    *(const uintptr_t *)(cfa - sizeof(uintptr_t)) != ip0)
+		return;
+	/* Each return address is above the previous one's slot. */
+	at = cfa;
+	for (k = 1; k < s->n; k++) {
+		uintptr_t want = s->ips[k], lim;
+
+		if (sigreturn_at(s->ips[k - 1]))
+			return;
+		lim = stack_hi - at < SCAN_LIMIT ? stack_hi : at + SCAN_LIMIT;
+		while (at + sizeof(uintptr_t) <= lim &&
+		    *(const uintptr_t *)at != want)
+			at += sizeof(uintptr_t);
+		if (at + sizeof(uintptr_t) > lim)
+			return;
+		ne.off[k - 1] = (uint32_t)(at - cfa);
+		ne.val[k - 1] = want;
+		at += sizeof(uintptr_t);
+	}
+	if (sigreturn_at(s->ips[s->n - 1]))
+		return;
+	if (cache == NULL) {
+		cache = __libc_calloc(CACHE_ENTRIES, sizeof *cache);
+		if (cache == NULL)
+			return;
+		if (pthread_setspecific(cache_key, cache) != 0) {
+			__libc_free(cache);
+			cache = DEAD;
+			return;
+		}
+	}
+	ne.ip0 = ip0;
+	ne.cfa = cfa;
+	ne.gen = gen;
+	ne.pp = pp;
+	ne.n = (uint32_t)(s->n - 1);
+	/* Replace an empty or stale way, else the last, after moving the
+	 * others down: the most recently captured stacks stay. */
+	e = cache_set(ip0, cfa);
+	for (w = 0; w < CACHE_WAYS - 1; w++)
+		if (e[w].gen != gen)
+			break;
+	memmove(&e[1], &e[0], (size_t)w * sizeof *e);
+	memcpy(e, &ne, offsetof(struct centry, off) +
+	    ne.n * sizeof ne.off[0]);
+	memcpy(e->val, ne.val, ne.n * sizeof ne.val[0]);
+}
+#else
+void
+dhat__stack_cache_init(void)
+{
+}
+
+uint32_t
+dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
+{
+	(void)ip0;
+	(void)cfa;
+	(void)gen;
+	return DHAT__PP_NONE;
+}
+
+void
+dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
+    const struct dhat__stack *s, uint32_t pp)
+{
+	(void)ip0;
+	(void)cfa;
+	(void)gen;
+	(void)s;
+	(void)pp;
+}
+#endif

@@ -569,7 +569,7 @@ read_cmdline(size_t *lenp)
 static uint64_t
 to_units(const struct dhat__config *cfg, uint64_t t)
 {
-	return cfg->time_unit == DHAT_TIME_BYTES ? t : t / 1000;
+	return cfg->time_unit == DHAT_TIME_BYTES ? t : dhat__heap_ns(t) / 1000;
 }
 
 static void

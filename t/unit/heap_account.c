@@ -37,6 +37,27 @@ dhat__stack_release(struct dhat__stack *s)
 	(void)s;
 }
 
+/* No stack cache: every allocation goes through the fake capture. */
+uint32_t
+dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
+{
+	(void)ip0;
+	(void)cfa;
+	(void)gen;
+	return DHAT__PP_NONE;
+}
+
+void
+dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
+    const struct dhat__stack *s, uint32_t pp)
+{
+	(void)ip0;
+	(void)cfa;
+	(void)gen;
+	(void)s;
+	(void)pp;
+}
+
 #define N 10000
 
 /* Fake, distinct, 16-aligned block addresses: never dereferenced. */

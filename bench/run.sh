@@ -1,0 +1,268 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# bench/run.sh - libdhat's overhead next to its peers, in one run.
+#
+# Usage, from a build directory after `make`:
+#
+#     sh SRCDIR/bench/run.sh [--quick] [--runs N] [--only W1,W2,...]
+#                            [--tools T1,T2,...] [--build DIR] [--work DIR]
+#
+# It builds the workloads with gcc -O2 -g -fno-omit-frame-pointer into WORK
+# (default ./bench-work), runs every workload under every tool N times
+# (default 5), interleaved round-robin so that the machine's noise falls
+# on all tools alike, after one untimed warm-up of each (Valgrind's
+# excepted), and prints for each pair the median wall time, its ratio to
+# the uninstrumented median and the largest peak RSS (wait4's ru_maxrss:
+# the biggest process of the tree, so heaptrack's interpreter counts).
+#
+# Workloads (--only): allocbench (2M malloc/free pairs over 8 call paths,
+# SPEC section 7), python (PYTHONMALLOC=malloc dict+sort script; $PYTHON,
+# default /usr/bin/python3), threads-1 and threads-2 (the same 2M pairs in
+# one thread and in two at once), manystacks (100,000 distinct stacks).
+# Tools (--tools): plain, dhat (dhat-run from the build directory, or,
+# before dhat-run is built, libdhat preloaded with bench/dhat-start.c),
+# heaptrack, valgrind (--tool=dhat).  Missing peers are skipped.
+# --quick: 3 runs, and no Valgrind on python (about a minute a run).
+#
+# Raw figures go to WORK/raw.txt (workload tool seconds rss_kb status).
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(pwd)
+work=
+runs=
+quick=no
+only=allocbench,python,threads-1,threads-2,manystacks
+tools=plain,dhat,heaptrack,valgrind
+
+usage() {
+	sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) quick=yes ;;
+	--runs) runs=${2:?}; shift ;;
+	--runs=*) runs=${1#*=} ;;
+	--only) only=${2:?}; shift ;;
+	--only=*) only=${1#*=} ;;
+	--tools) tools=${2:?}; shift ;;
+	--tools=*) tools=${1#*=} ;;
+	--build) build=${2:?}; shift ;;
+	--build=*) build=${1#*=} ;;
+	--work) work=${2:?}; shift ;;
+	--work=*) work=${1#*=} ;;
+	-h|--help) usage ;;
+	*) echo "run.sh: unknown argument: $1" >&2; usage ;;
+	esac
+	shift
+done
+case $runs in
+'') [ $quick = yes ] && runs=3 || runs=5 ;;
+*[!0-9]*|0) echo "run.sh: --runs wants a positive number" >&2; exit 2 ;;
+esac
+
+build=$(cd "$build" && pwd)
+lib=$build/.libs/libdhat.so
+if [ ! -e "$lib" ]; then
+	echo "run.sh: no $lib: run me from a build directory after make" \
+	    "(or give --build DIR)" >&2
+	exit 2
+fi
+work=${work:-$build/bench-work}
+mkdir -p "$work/out"
+work=$(cd "$work" && pwd)
+out=$work/out
+PY=${PYTHON:-/usr/bin/python3}
+
+has() { case ",$2," in *",$1,"*) return 0 ;; esac; return 1; }
+
+# ---- build ----------------------------------------------------------------
+cflags="-O2 -g -fno-omit-frame-pointer"
+cc=${CC:-gcc}
+$cc $cflags -o "$work/measure" "$here/measure.c"
+$cc $cflags -o "$work/allocbench" "$here/allocbench.c"
+$cc $cflags -pthread -o "$work/threads" "$here/threads.c"
+$cc $cflags -o "$work/manystacks" "$here/manystacks.c"
+printf '%s\n' \
+    'd = {str(i): [i] * 3 for i in range(300000)}' \
+    's = sorted(d, key=len)' \
+    'print(len(s))' >"$work/dictsort.py"
+
+if [ -x "$build/dhat-run" ]; then
+	dhat_how="dhat-run ($build/dhat-run)"
+	dhat_cmd() {
+		echo env DHAT_PRELOAD="$lib" "$build/dhat-run" --quiet \
+		    -o "$out/$1.dhat.%p.json" --
+	}
+else
+	$cc $cflags -shared -fPIC -I"$build/lib" -I"$here/../lib" \
+	    -o "$work/dhat-start.so" "$here/dhat-start.c" \
+	    -L"$build/.libs" -ldhat
+	dhat_how="LD_PRELOAD=libdhat.so:dhat-start.so (no dhat-run built)"
+	dhat_cmd() {
+		echo env LD_PRELOAD="$lib:$work/dhat-start.so" \
+		    DHAT_BENCH_OUT="$out/$1.dhat.json"
+	}
+fi
+
+have_tool() {
+	case $1 in
+	plain|dhat) return 0 ;;
+	heaptrack) command -v heaptrack >/dev/null 2>&1 ;;
+	valgrind) command -v valgrind >/dev/null 2>&1 ;;
+	*) return 1 ;;
+	esac
+}
+
+# The command line of workload $1.
+program() {
+	case $1 in
+	allocbench) echo "$work/allocbench" ;;
+	python) echo env PYTHONMALLOC=malloc "$PY" "$work/dictsort.py" ;;
+	threads-1) echo "$work/threads 1 2000000" ;;
+	threads-2) echo "$work/threads 2 2000000" ;;
+	manystacks) echo "$work/manystacks" ;;
+	esac
+}
+
+# The command line of workload $1 under tool $2 ("" to skip the pair).
+command_for() {
+	p=$(program "$1")
+	# env must come first: heaptrack and dhat-run then see python.
+	pre=
+	case $p in env\ PYTHONMALLOC=malloc\ *)
+		pre="env PYTHONMALLOC=malloc"; p=${p#env PYTHONMALLOC=malloc } ;;
+	esac
+	case $2 in
+	plain) echo "$pre $p" ;;
+	dhat) echo "$pre $(dhat_cmd "$1") $p" ;;
+	heaptrack) echo "$pre heaptrack -o $out/$1.ht $p" ;;
+	valgrind)
+		if [ "$1" = python ] && [ $quick = yes ]; then
+			echo ""
+		else
+			echo "$pre valgrind --tool=dhat" \
+			    "--dhat-out-file=$out/$1.vg.%p.out $p"
+		fi ;;
+	esac
+}
+
+workloads=
+for w in $(echo "$only" | tr , ' '); do
+	case $w in
+	allocbench|threads-1|threads-2|manystacks) ;;
+	python) [ -x "$PY" ] || { echo "run.sh: no $PY: python skipped" >&2
+		continue; } ;;
+	*) echo "run.sh: unknown workload $w" >&2; exit 2 ;;
+	esac
+	workloads="$workloads $w"
+done
+tool_list=
+for t in $(echo "$tools" | tr , ' '); do
+	if have_tool "$t"; then
+		tool_list="$tool_list $t"
+	else
+		echo "run.sh: $t not available: skipped" >&2
+	fi
+done
+
+one() {	# workload tool -> appends a line to raw.txt
+	c=$(command_for "$1" "$2")
+	[ -n "$c" ] || return 0
+	rm -f "$out/$1".* 2>/dev/null || true
+	# shellcheck disable=SC2086
+	"$work/measure" $c >/dev/null 2>"$work/last.err" 3>"$work/last.m" ||
+	    true
+	read -r s rss st <"$work/last.m"
+	if [ "$st" != 0 ]; then
+		echo "run.sh: $2 on $1 exited with $st:" >&2
+		tail -5 "$work/last.err" >&2
+	fi
+	echo "$1 $2 $s $rss $st" >>"$work/raw.txt"
+}
+
+echo "# bench/run.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $runs runs," \
+    "quick=$quick"
+echo "# machine: $(nproc) cpus, $(sed -n 's/^model name[^:]*: //p' \
+    /proc/cpuinfo | head -1), Linux $(uname -r)," \
+    "load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# dhat: $dhat_how"
+
+: >"$work/raw.txt"
+for w in $workloads; do
+	for t in $tool_list; do
+		[ "$t" = valgrind ] && continue
+		c=$(command_for "$w" "$t")
+		# shellcheck disable=SC2086
+		[ -n "$c" ] && $c >/dev/null 2>&1 || true
+	done
+done
+i=0
+while [ $i -lt "$runs" ]; do
+	i=$((i + 1))
+	for w in $workloads; do
+		for t in $tool_list; do
+			one "$w" "$t"
+		done
+	done
+	echo "# round $i of $runs done" >&2
+done
+
+# ---- report -----------------------------------------------------------------
+times_of() {	# workload tool -> its times, one a line
+	awk -v w="$1" -v t="$2" '$1 == w && $2 == t { print $3 }' \
+	    "$work/raw.txt"
+}
+median() {
+	sort -n | awk '{ a[NR] = $1 }
+	    END { if (NR % 2) print a[(NR + 1) / 2]
+		else if (NR) print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
+}
+echo
+echo "| workload | tool | median s | x plain | peak RSS MB | runs |"
+echo "|---|---|---:|---:|---:|---:|"
+for w in $workloads; do
+	base=$(times_of "$w" plain | median)
+	for t in $tool_list; do
+		awk -v w="$w" -v t="$t" '$1 == w && $2 == t' "$work/raw.txt" |
+		    awk -v w="$w" -v t="$t" -v m="$(times_of "$w" "$t" | median)" \
+		    -v base="$base" '
+		{ if ($4 > rss) rss = $4; if ($5 != 0) bad++ }
+		END {
+			if (NR == 0) exit
+			r = base > 0 ? sprintf("%.2f", m / base) : "-"
+			f = bad ? sprintf(" (%d failed)", bad) : ""
+			printf "| %s | %s | %.3f | %s | %.1f | %d%s |\n",
+			    w, t, m, r, rss / 1024, NR, f
+		}'
+	done
+done
+
+# SPEC section 7: two threads at once no slower than one doing the work.
+if has threads-1 "$only" && has threads-2 "$only"; then
+	for t in $tool_list; do
+		m1=$(times_of threads-1 "$t" | median)
+		m2=$(times_of threads-2 "$t" | median)
+		[ -n "$m1" ] && [ -n "$m2" ] && awk -v t="$t" -v a="$m1" \
+		    -v b="$m2" 'BEGIN { printf "# %s: threads-2 / threads-1 " \
+		    "= %.2f\n", t, b / a }' || true
+	done
+fi
+
+# The counts must agree with Valgrind's (allocbench: 2,250,672 blocks,
+# t-gmax 654,405 bytes).
+if has allocbench "$only" && command -v python3 >/dev/null 2>&1; then
+	for f in "$out"/allocbench.dhat*.json "$out"/allocbench.vg.*.out; do
+		[ -e "$f" ] || continue
+		python3 - "$f" <<'EOF' || true
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("# allocbench counts, %s: %d blocks, t-gmax %d bytes" % (
+    sys.argv[1].split("/")[-1].split(".")[1],
+    sum(p["tbk"] for p in d["pps"]), sum(p["gb"] for p in d["pps"])))
+EOF
+	done
+fi
