@@ -12,10 +12,13 @@
 #ifndef DHAT_PRIVATE_H
 #define DHAT_PRIVATE_H
 
+#include <linux/futex.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "dhat.h"
 
@@ -69,11 +72,65 @@ dhat__leave(int g)
 	dhat__guard = g;
 }
 
-/* The one lock over all profiler state; never held while unwinding,
- * symbolizing or writing, so the loader's locks are never taken under it. */
-extern pthread_mutex_t dhat__mutex;
-#define dhat__lock() pthread_mutex_lock(&dhat__mutex)
-#define dhat__unlock() pthread_mutex_unlock(&dhat__mutex)
+/*
+ * The one lock over all profiler state; never held while unwinding,
+ * symbolizing or writing, so the loader's locks are never taken under it.
+ * A futex lock (0 free, 1 held, 2 held with waiters) rather than a
+ * pthread mutex: taking and releasing it is one atomic instruction each
+ * and a few others, against about fifty in glibc's generic mutex, and it
+ * spins briefly before sleeping, since it is held for well under a
+ * microsecond.  The word is defined in profiler.c; a forked child gets a
+ * fresh one (dhat__lock_word = 0).
+ */
+extern int dhat__lock_word;
+
+static inline void
+dhat__futex(int op, int val)
+{
+	(void)syscall(SYS_futex, &dhat__lock_word, op | FUTEX_PRIVATE_FLAG,
+	    val, NULL, NULL, 0);
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#define DHAT__CPU_RELAX() __builtin_ia32_pause()
+#else
+#define DHAT__CPU_RELAX() __asm__ __volatile__("" ::: "memory")
+#endif
+
+static __attribute__((noinline, unused)) void
+dhat__lock_slow(void)
+{
+	int spin, z;
+
+	for (spin = 0; spin < 200; spin++) {
+		DHAT__CPU_RELAX();
+		z = 0;
+		if (__atomic_load_n(&dhat__lock_word, __ATOMIC_RELAXED) == 0 &&
+		    __atomic_compare_exchange_n(&dhat__lock_word, &z, 1, false,
+		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+			return;
+	}
+	while (__atomic_exchange_n(&dhat__lock_word, 2, __ATOMIC_ACQUIRE) != 0)
+		dhat__futex(FUTEX_WAIT, 2);
+}
+
+static inline void
+dhat__lock(void)
+{
+	int z = 0;
+
+	if (DHAT__UNLIKELY(!__atomic_compare_exchange_n(&dhat__lock_word, &z,
+	    1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
+		dhat__lock_slow();
+}
+
+static inline void
+dhat__unlock(void)
+{
+	if (DHAT__UNLIKELY(__atomic_exchange_n(&dhat__lock_word, 0,
+	    __ATOMIC_RELEASE) == 2))
+		dhat__futex(FUTEX_WAKE, 1);
+}
 
 /* ---- profiler state (profiler.c), read and written under the lock ------ */
 
@@ -141,7 +198,7 @@ void dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 
 struct dhat__pp {
 	uint64_t tb, tbk;        /* totals */
-	uint64_t tl;             /* summed lifetimes, ns or bytes */
+	uint64_t tl;             /* summed lifetimes (mod 2^64 until the end) */
 	uint64_t last_mod;       /* sequence number of the last change */
 	size_t curr_bytes, curr_blocks;
 	size_t max_bytes, max_blocks;
@@ -166,7 +223,7 @@ extern uint64_t dhat__pp_epoch;
 struct dhat__block {
 	uintptr_t ptr;
 	size_t size;      /* requested size */
-	uint64_t time;    /* first allocation (realloc keeps it) */
+	uint64_t time;    /* not kept by the live table: 0 */
 	uint32_t pp;
 	uint64_t gen;     /* profiler generation; set by heap.c */
 };
@@ -206,6 +263,9 @@ uint64_t dhat__heap_ns(uint64_t t);
 /* Close the books at time TE: lifetimes of the live blocks, per-PP t-gmax
  * figures resolved into g_bytes/g_blocks. */
 void dhat__heap_finish(uint64_t te);
+/* Undo dhat__heap_finish's lifetimes of the live blocks (a snapshot was
+ * written at TE and counting goes on).  g_bytes/g_blocks may stay. */
+void dhat__heap_reopen(uint64_t te);
 struct dhat_heap_stats dhat__heap_stats(void);
 /* Time of the global peak, in the profile's units (ns or bytes). */
 uint64_t dhat__heap_tgmax(void);

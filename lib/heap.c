@@ -13,6 +13,13 @@
  * operation ever visits another PP (Valgrind and the Rust crate copy every
  * PP at each descent from a peak: O(PPs) per free).
  *
+ * Lifetimes cost no per-block time: a PP's tl is the sum over its freed
+ * blocks of (free time - allocation time), so each allocation subtracts
+ * its time from the PP's tl and each free adds its own, and at the end
+ * every block still live adds te (curr_blocks of them), modulo 2^64 all
+ * along.  The live table then holds no time, and realloc, which keeps the
+ * block's first allocation time, changes nothing.
+ *
  * Time is counted in ticks since the start, or with DHAT_TIME_BYTES in
  * bytes allocated so far (including the allocation being counted), which
  * makes every time figure reproducible.  A tick is a nanosecond of
@@ -194,7 +201,7 @@ count_free(const struct dhat__block *b, uint64_t now)
 	pp->curr_bytes -= b->size;
 	h.curr_blocks--;
 	h.curr_bytes -= b->size;
-	pp->tl += now - b->time;
+	pp->tl += now;
 }
 
 /* A fresh block at program point I, under the lock. */
@@ -220,6 +227,7 @@ record_alloc(void *p, size_t n, uint32_t i)
 	b.size = n;
 	b.pp = i;
 	b.time = now();
+	pp->tl -= b.time;
 	check_peak(pp, b.time);
 	if (dhat__live_insert(&b, &old, &had_old) == 0 && had_old)
 		count_free(&old, b.time);
@@ -366,27 +374,31 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 	errno = e;
 }
 
-static void
-add_lifetime(const struct dhat__block *b, void *ctx)
-{
-	uint64_t te = *(const uint64_t *)ctx;
-
-	dhat__pp_get(b->pp)->tl += te - b->time;
-}
-
 void
 dhat__heap_finish(uint64_t te)
 {
 	size_t i, n = dhat__pp_count();
 
-	dhat__live_foreach(add_lifetime, &te);
 	for (i = 0; i < n; i++) {
 		struct dhat__pp *pp = dhat__pp_get((uint32_t)i);
 
+		pp->tl += te * pp->curr_blocks;
 		if (pp->last_mod <= h.peak_seq) {
 			pp->g_bytes = pp->curr_bytes;
 			pp->g_blocks = pp->curr_blocks;
 		}
+	}
+}
+
+void
+dhat__heap_reopen(uint64_t te)
+{
+	size_t i, n = dhat__pp_count();
+
+	for (i = 0; i < n; i++) {
+		struct dhat__pp *pp = dhat__pp_get((uint32_t)i);
+
+		pp->tl -= te * pp->curr_blocks;
 	}
 }
 

@@ -21,7 +21,7 @@
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running;
-pthread_mutex_t dhat__mutex = PTHREAD_MUTEX_INITIALIZER;
+int dhat__lock_word;
 struct dhat__prof dhat__prof;
 
 struct dhat_builder {
@@ -141,7 +141,7 @@ fork_parent(void)
 static void
 fork_child(void)
 {
-	pthread_mutex_init(&dhat__mutex, NULL);
+	dhat__lock_word = 0;
 }
 
 static void

@@ -16,7 +16,7 @@
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running;
-pthread_mutex_t dhat__mutex = PTHREAD_MUTEX_INITIALIZER;
+int dhat__lock_word;
 struct dhat__prof dhat__prof;
 
 static uintptr_t site;
