@@ -103,6 +103,12 @@ for pair in "V G" "l1 l2" "R l1" "l1 l2 basic" "VA VA" "RA RA"; do
 	fi
 done
 
+# A merged profile merges again: (l1 + l2) + basic is l1 + l2 + basic.
+"$M" -o nested.json l1+l2.json basic.json
+mc canon nested.json >got
+mc canon l1+l2+basic.json >want
+cmp_golden got want "a merged profile is an input like any other"
+
 # The two runs share the 'c' and 'k' stacks, at other addresses (unless
 # ASLR is off): 3 + 3 program points make 4.
 is "$(npps l1.json) $(npps l2.json) $(npps l1+l2.json)" "3 3 4" \
