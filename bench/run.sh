@@ -7,6 +7,7 @@
 #
 #     sh SRCDIR/bench/run.sh [--quick] [--runs N] [--only W1,W2,...]
 #                            [--tools T1,T2,...] [--build DIR] [--work DIR]
+#                            [--base DIR]
 #
 # It builds the workloads with gcc -O2 -g -fno-omit-frame-pointer into WORK
 # (default ./bench-work), runs every workload under every tool N times
@@ -23,6 +24,9 @@
 # Tools (--tools): plain, dhat (dhat-run from the build directory, or,
 # before dhat-run is built, libdhat preloaded with bench/dhat-start.c),
 # heaptrack, valgrind (--tool=dhat).  Missing peers are skipped.
+# --base DIR adds the tool dhat-base: the libdhat of another build
+# directory (say, of the commit before an optimisation), preloaded with
+# bench/dhat-start.c, measured in the same interleaved rounds.
 # --quick: 3 runs, and no Valgrind on python (about a minute a run).
 #
 # Raw figures go to WORK/raw.txt (workload tool seconds rss_kb status).
@@ -31,13 +35,14 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(pwd)
 work=
+base=
 runs=
 quick=no
 only=allocbench,python,threads-1,threads-2,manystacks
 tools=plain,dhat,heaptrack,valgrind
 
 usage() {
-	sed -n '4,27p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,31p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -52,6 +57,8 @@ while [ $# -gt 0 ]; do
 	--tools=*) tools=${1#*=} ;;
 	--build) build=${2:?}; shift ;;
 	--build=*) build=${1#*=} ;;
+	--base) base=${2:?}; shift ;;
+	--base=*) base=${1#*=} ;;
 	--work) work=${2:?}; shift ;;
 	--work=*) work=${1#*=} ;;
 	-h|--help) usage ;;
@@ -91,6 +98,16 @@ printf '%s\n' \
     's = sorted(d, key=len)' \
     'print(len(s))' >"$work/dictsort.py"
 
+start_so() {	# build directory, output .so
+	$cc $cflags -shared -fPIC -I"$1/lib" -I"$here/../lib" -o "$2" \
+	    "$here/dhat-start.c" -L"$1/.libs" -ldhat
+}
+if [ -n "$base" ]; then
+	base=$(cd "$base" && pwd)
+	start_so "$base" "$work/dhat-start-base.so"
+	tools="$tools,dhat-base"
+fi
+
 if [ -x "$build/dhat-run" ]; then
 	dhat_how="dhat-run ($build/dhat-run)"
 	dhat_cmd() {
@@ -98,9 +115,7 @@ if [ -x "$build/dhat-run" ]; then
 		    -o "$out/$1.dhat.%p.json" --
 	}
 else
-	$cc $cflags -shared -fPIC -I"$build/lib" -I"$here/../lib" \
-	    -o "$work/dhat-start.so" "$here/dhat-start.c" \
-	    -L"$build/.libs" -ldhat
+	start_so "$build" "$work/dhat-start.so"
 	dhat_how="LD_PRELOAD=libdhat.so:dhat-start.so (no dhat-run built)"
 	dhat_cmd() {
 		echo env LD_PRELOAD="$lib:$work/dhat-start.so" \
@@ -110,7 +125,7 @@ fi
 
 have_tool() {
 	case $1 in
-	plain|dhat) return 0 ;;
+	plain|dhat|dhat-base) return 0 ;;
 	heaptrack) command -v heaptrack >/dev/null 2>&1 ;;
 	valgrind) command -v valgrind >/dev/null 2>&1 ;;
 	*) return 1 ;;
@@ -139,6 +154,9 @@ command_for() {
 	case $2 in
 	plain) echo "$pre $p" ;;
 	dhat) echo "$pre $(dhat_cmd "$1") $p" ;;
+	dhat-base) echo "$pre env" \
+		    "LD_PRELOAD=$base/.libs/libdhat.so:$work/dhat-start-base.so" \
+		    "DHAT_BENCH_OUT=$out/$1.base.json $p" ;;
 	heaptrack) echo "$pre heaptrack -o $out/$1.ht $p" ;;
 	valgrind)
 		if [ "$1" = python ] && [ $quick = yes ]; then
