@@ -29,6 +29,9 @@
 # bench/dhat-start.c, measured in the same interleaved rounds.
 # --quick: 3 runs, and no Valgrind on python (about a minute a run).
 #
+# Last, the profiler's memory per live block: bench/livemem.c holds
+# 1,000,000 blocks live and prints its RSS, plain and under dhat.
+#
 # Raw figures go to WORK/raw.txt (workload tool seconds rss_kb status).
 set -eu
 
@@ -42,7 +45,7 @@ only=allocbench,python,threads-1,threads-2,manystacks
 tools=plain,dhat,heaptrack,valgrind
 
 usage() {
-	sed -n '4,31p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,34p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -93,6 +96,7 @@ $cc $cflags -o "$work/measure" "$here/measure.c"
 $cc $cflags -o "$work/allocbench" "$here/allocbench.c"
 $cc $cflags -pthread -o "$work/threads" "$here/threads.c"
 $cc $cflags -o "$work/manystacks" "$here/manystacks.c"
+$cc $cflags -o "$work/livemem" "$here/livemem.c"
 printf '%s\n' \
     'd = {str(i): [i] * 3 for i in range(300000)}' \
     's = sorted(d, key=len)' \
@@ -283,4 +287,16 @@ print("# allocbench counts, %s: %d blocks, t-gmax %d bytes" % (
     sum(p["tbk"] for p in d["pps"]), sum(p["gb"] for p in d["pps"])))
 EOF
 	done
+fi
+
+# SPEC section 7: at most 32 bytes per live block besides the PP table.
+# shellcheck disable=SC2046
+plain_kb=$("$work/livemem" 1000000 2>/dev/null) || plain_kb=
+# shellcheck disable=SC2046
+dhat_kb=$($(dhat_cmd livemem) "$work/livemem" 1000000 2>/dev/null) ||
+    dhat_kb=
+if [ -n "$plain_kb" ] && [ -n "$dhat_kb" ]; then
+	awk -v a="$plain_kb" -v b="$dhat_kb" 'BEGIN { printf "# memory: " \
+	    "1,000,000 live blocks: RSS %d kB plain, %d kB under dhat: " \
+	    "%.1f bytes per live block\n", a, b, (b - a) * 1024 / 1e6 }'
 fi

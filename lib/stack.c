@@ -178,6 +178,7 @@ struct centry {
 static __thread struct centry *cache __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t stack_lo __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t stack_hi __attribute__((tls_model("initial-exec")));
+static __thread unsigned victim __attribute__((tls_model("initial-exec")));
 static pthread_key_t cache_key;
 static int cache_key_ok;
 
@@ -316,13 +317,14 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	ne.gen = gen;
 	ne.pp = pp;
 	ne.n = (uint32_t)(s->n - 1);
-	/* Replace an empty or stale way, else the last, after moving the
-	 * others down: the most recently captured stacks stay. */
+	/* An empty or stale way, else the ways in turn. */
 	e = cache_set(ip0, cfa);
-	for (w = 0; w < CACHE_WAYS - 1; w++)
+	for (w = 0; w < CACHE_WAYS; w++)
 		if (e[w].gen != gen)
 			break;
-	memmove(&e[1], &e[0], (size_t)w * sizeof *e);
+	if (w == CACHE_WAYS)
+		w = (int)(victim++ % CACHE_WAYS);
+	e += w;
 	memcpy(e, &ne, offsetof(struct centry, off) +
 	    ne.n * sizeof ne.off[0]);
 	memcpy(e->val, ne.val, ne.n * sizeof ne.val[0]);
