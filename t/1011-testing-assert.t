@@ -33,7 +33,8 @@ dhat: At t-end:  1,000 bytes in 1 blocks
 dhat: The data has been saved to dhat-heap.json, and is viewable with dh_view.html or dhat-summarize
 EOW
 }
-heap_top="mode=heap tu=µs Mtu=s tuth=10 pps=2 tb=1024 tbk=2 mb=1024 mbk=2 gb=1024 gbk=2 eb=1000 ebk=1"
+heap_top="mode=heap tu=µs Mtu=s tuth=10 pps=2 tb=1024 tbk=2 mb=1024 mbk=2"
+heap_top="$heap_top gb=1024 gbk=2 eb=1000 ebk=1"
 
 plan 71
 
@@ -216,7 +217,8 @@ dhat: At t-gmax: 24 bytes in 1 blocks
 dhat: At t-end:  24 bytes in 1 blocks
 dhat: The data has been saved to after.json, and is viewable with dh_view.html or dhat-summarize
 EOW
-cmp_golden err want.err "drop-after: the drop prints nothing, the next profiler its summary"
+cmp_golden err want.err \
+	"drop-after: the drop prints nothing, the next profiler its summary"
 is "$(pp after.json --all)" "tb=24 tbk=1 mb=24 mbk=1 gb=24 gbk=1 eb=24 ebk=1" \
 	"drop-after: the next profile has its own block only"
 cd .. || exit 99

@@ -30,7 +30,8 @@ dhat: The data has been saved to h2.json, and is viewable with dh_view.html or d
 dhat: Total:     2,199,023,255,552 units in 2 events
 dhat: The data has been saved to dhat-ad-hoc.json, and is viewable with dh_view.html or dhat-summarize
 EOW
-cmp_golden prog.err want.err "the summaries: units in events for ad hoc profiles"
+cmp_golden prog.err want.err \
+	"the summaries: units in events for ad hoc profiles"
 
 # The ad hoc profile, field by field.
 is "$(pp ah.json --meta)" \
@@ -48,7 +49,8 @@ is "$(pp ah.json --top | sed 's/.* pps=//; s/ mb=.*//')" "4 tb=141 tbk=11" \
 is "$(pp ah.json site_ignored)" none \
 	"events before, in a heap profiler and after: ignored"
 is "$(pp ah.json site_heap)" none "allocations are not events"
-is "$(pp ah.json --check)" ok "every stack starts at dhat_ad_hoc_event, fs unique"
+is "$(pp ah.json --check)" ok \
+	"every stack starts at dhat_ad_hoc_event, fs unique"
 is "$(pp ah.json --frames site_a)" "dhat_ad_hoc_event site_a main" \
 	"dhat_ad_hoc_event, the caller, main"
 
@@ -90,7 +92,8 @@ is "$(grep -A 6 '^PP 1/' sum.out |
 	'    #1: dhat_ad_hoc_event' '    #2: site_b' '    #3: main' '  }')" \
 	"... its largest program point: site_b's 100 units (3 of 4 qualify)"
 "$abs_top_builddir/dhat-summarize" dhat-ad-hoc.json >big.out 2>&1
-is "$(grep '^Total:' big.out)" "Total:     2,199,023,255,552 units in 2 events" \
+is "$(grep '^Total:' big.out)" \
+	"Total:     2,199,023,255,552 units in 2 events" \
 	"... and 64-bit totals"
 
 done_testing
