@@ -36,7 +36,7 @@ EOW
 heap_top="mode=heap tu=µs Mtu=s tuth=10 pps=2 tb=1024 tbk=2 mb=1024 mbk=2"
 heap_top="$heap_top gb=1024 gbk=2 eb=1000 ebk=1"
 
-plan 71
+plan 73
 
 # ---- failing assertions ----------------------------------------------------
 
@@ -243,5 +243,29 @@ dhat: assertion failed: `(left == right)`
 EOW
 cmp_golden err want.err "c++: the messages"
 cd .. || exit 99
+
+# ---- the header ------------------------------------------------------------
+
+# The macros are ISO C: no warning under -pedantic and -Wconversion; an
+# operand that is not an integer does not compile.
+if [ -n "${CC:-}" ]; then
+	"$CC" -std=c11 -D_GNU_SOURCE -pedantic -Wall -Wextra -Wconversion \
+		-Wshadow -Werror -fsyntax-only -I"$abs_top_builddir/lib" \
+		"$srcdir_t/prog/testing-fail.c" 2>cc.err
+	ok $? "ISO C11 -pedantic -Wconversion: no warning"
+	sed 's/^/#   /' cc.err | head -n 10
+	# operand T: a function asserting on an operand of type T.
+	operand() {
+		printf '%s\n' '#include <dhat.h>' "void f($1 x);" \
+			"void f($1 x) { DHAT_ASSERT_EQ(x, 0); }" >op.c
+		"$CC" -fsyntax-only -I"$abs_top_builddir/lib" op.c 2>/dev/null
+		echo $?
+	}
+	is "$(operand 'unsigned char') $(operand 'int *') $(operand double)" \
+		"0 1 1" "an operand that is not an integer does not compile"
+else
+	skip "ISO C11 -pedantic" "no C compiler"
+	skip "a pointer operand" "no C compiler"
+fi
 
 done_testing
