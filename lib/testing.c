@@ -51,7 +51,9 @@ dhat_assert_check(int holds)
 	}
 	/* The drop's path: nothing counts from here on, the tables are
 	 * frozen (finishing) while the profile is written without the
-	 * lock, and then the profiler waits for its drop. */
+	 * lock, and then the profiler waits for its drop.  A drop from
+	 * another thread during the write finds no profiler to end, as
+	 * a stale handle would; the process is about to abort anyway. */
 	__atomic_store_n(&dhat__heap_running, 0, __ATOMIC_RELAXED);
 	dhat__prof.state = DHAT__FINISHING;
 	te = dhat__heap_now();
