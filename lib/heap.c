@@ -33,7 +33,8 @@
  * the skew of the two calibration reads (tens of nanoseconds), far below
  * the profile's microsecond.  Each event's tick is read before the lock,
  * so the timestamps of two threads' events may be out of their sequence
- * order by about the time it takes to get the lock.
+ * order by about the time it takes to get the lock; a block is always
+ * freed after its allocation read its tick, so no lifetime is negative.
  */
 #include "config.h"
 
@@ -109,15 +110,27 @@ raw_ticks(void)
 	return dhat__clock_ns();
 }
 
-/* Now, in the profile's units before conversion: the hot path's clock. */
+/*
+ * The hot path's clock in two halves: stamp() reads the counter before
+ * the lock is taken (rdtsc is a third of the time spent under it
+ * otherwise), at() makes it a time of the profile under the lock (the
+ * bytes allocated so far, with DHAT_TIME_BYTES).  The time unit is only
+ * written while no profiler counts.
+ */
 static inline uint64_t
-now(void)
+stamp(void)
 {
-	uint64_t t;
+	if (__atomic_load_n(&dhat__prof.cfg.time_unit, __ATOMIC_RELAXED) ==
+	    DHAT_TIME_BYTES)
+		return 0;
+	return raw_ticks();
+}
 
+static inline uint64_t
+at(uint64_t t)
+{
 	if (dhat__prof.cfg.time_unit == DHAT_TIME_BYTES)
 		return h.total_bytes;
-	t = raw_ticks();
 	return t > clk.tick0 ? t - clk.tick0 : 0;
 }
 
@@ -206,7 +219,7 @@ count_free(const struct dhat__block *b, uint64_t now)
 
 /* A fresh block at program point I, under the lock. */
 static void
-record_alloc(void *p, size_t n, uint32_t i)
+record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
 {
 	struct dhat__block b, old;
 	struct dhat__pp *pp;
@@ -226,7 +239,7 @@ record_alloc(void *p, size_t n, uint32_t i)
 	b.ptr = (uintptr_t)p;
 	b.size = n;
 	b.pp = i;
-	b.time = now();
+	b.time = at(t);
 	pp->tl -= b.time;
 	check_peak(pp, b.time);
 	if (dhat__live_insert(&b, &old, &had_old) == 0 && had_old)
@@ -247,16 +260,18 @@ dhat__heap_alloc(void *p, size_t n)
 	    2 * sizeof(void *);
 	uint64_t epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_RELAXED);
 	struct dhat__stack s;
+	uint64_t t;
 	uint32_t i;
 	int e = errno;
 
 	i = dhat__stack_cached(ip0, cfa, epoch);
 	if (i != DHAT__PP_NONE) {
+		t = stamp();
 		dhat__lock();
 		/* The tables may have been reset since the epoch was read. */
 		if (counting() && dhat__pp_epoch == epoch &&
 		    i < dhat__pp_count()) {
-			record_alloc(p, n, i);
+			record_alloc(p, n, i, t);
 			dhat__unlock();
 			errno = e;
 			return;
@@ -268,11 +283,12 @@ dhat__heap_alloc(void *p, size_t n)
 	dhat__stack_capture(&s,
 	    __atomic_load_n(&dhat__prof.cfg.max_frames, __ATOMIC_RELAXED));
 	i = DHAT__PP_NONE;
+	t = stamp();
 	dhat__lock();
 	if (counting()) {
 		i = dhat__pp_intern(s.ips, s.n);
 		if (i != DHAT__PP_NONE)
-			record_alloc(p, n, i);
+			record_alloc(p, n, i, t);
 		epoch = dhat__pp_epoch;
 	}
 	dhat__unlock();
@@ -286,11 +302,12 @@ void
 dhat__heap_free(void *p)
 {
 	struct dhat__block b;
+	uint64_t t = stamp();
 	int e = errno;
 
 	dhat__lock();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
-		count_free(&b, now());
+		count_free(&b, at(t));
 	dhat__unlock();
 	errno = e;
 }
@@ -334,11 +351,12 @@ dhat__heap_reattach(const struct dhat__block *b)
 void
 dhat__heap_detached_free(const struct dhat__block *b)
 {
+	uint64_t t = stamp();
 	int e = errno;
 
 	dhat__lock();
 	if (same_profiler(b))
-		count_free(b, now());
+		count_free(b, at(t));
 	dhat__unlock();
 	errno = e;
 }
@@ -348,6 +366,7 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 {
 	struct dhat__block nb = *b, old;
 	struct dhat__pp *pp;
+	uint64_t t = stamp();
 	bool had_old;
 	int e = errno;
 
@@ -364,11 +383,11 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 		h.total_bytes += n;
 		h.total_blocks++;
 		h.curr_bytes = h.curr_bytes - b->size + n;
-		check_peak(pp, now());
+		check_peak(pp, at(t));
 		nb.ptr = (uintptr_t)p;
 		nb.size = n;
 		if (dhat__live_insert(&nb, &old, &had_old) == 0 && had_old)
-			count_free(&old, now());
+			count_free(&old, at(t));
 	}
 	dhat__unlock();
 	errno = e;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# 1010-stack-cache: stacks that the per-thread cache of captured stacks
+# 1020-stack-cache: stacks that the per-thread cache of captured stacks
 # could mix up (t/prog/stack-cache.c) keep their own program points, with
 # exact counts: twin callers with identical frames (the difference two and
 # three frames up), recursion depths, longjmp over stale frames, a signal
