@@ -77,9 +77,9 @@ dhat__leave(int g)
  * symbolizing or writing, so the loader's locks are never taken under it.
  * A futex lock (0 free, 1 held, 2 held with waiters) rather than a
  * pthread mutex: taking and releasing it is one atomic instruction each
- * and a few others, against about fifty in glibc's generic mutex, and it
- * spins briefly before sleeping, since it is held for well under a
- * microsecond.  The word is defined in profiler.c; a forked child gets a
+ * and a few others, against about fifty in glibc's generic mutex, and a
+ * waiter backs off (below) before it sleeps, since the lock is held for
+ * well under a microsecond.  The word is defined in profiler.c; a forked child gets a
  * fresh one (dhat__lock_word = 0).
  */
 extern int dhat__lock_word;
@@ -100,15 +100,28 @@ dhat__futex(int op, int val)
 static __attribute__((noinline, unused)) void
 dhat__lock_slow(void)
 {
-	int spin, z;
+	unsigned delay, i, rounds;
+	int z;
 
-	for (spin = 0; spin < 200; spin++) {
-		DHAT__CPU_RELAX();
+	/*
+	 * Back off exponentially between looks at the word: a thread that
+	 * read the lock's cache line at every turn would pull it (and the
+	 * profile's data after it) away from the holder between two of its
+	 * allocations.  Left alone for a while, the holder does a run of
+	 * operations on lines that stay in its cache, and the threads take
+	 * turns by runs instead of by operations.  After about a hundred
+	 * microseconds of this the holder is probably not running: sleep.
+	 */
+	for (delay = 16, rounds = 0; rounds < 12; rounds++) {
+		for (i = 0; i < delay; i++)
+			DHAT__CPU_RELAX();
 		z = 0;
 		if (__atomic_load_n(&dhat__lock_word, __ATOMIC_RELAXED) == 0 &&
 		    __atomic_compare_exchange_n(&dhat__lock_word, &z, 1, false,
 		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 			return;
+		if (delay < 1024)
+			delay *= 2;
 	}
 	while (__atomic_exchange_n(&dhat__lock_word, 2, __ATOMIC_ACQUIRE) != 0)
 		dhat__futex(FUTEX_WAIT, 2);
