@@ -160,14 +160,14 @@ command_for() {
 	dhat) echo "$pre $(dhat_cmd "$1") $p" ;;
 	dhat-base) echo "$pre env" \
 		    "LD_PRELOAD=$base/.libs/libdhat.so:$work/dhat-start-base.so" \
-		    "DHAT_BENCH_OUT=$out/$1.base.json $p" ;;
-	heaptrack) echo "$pre heaptrack -o $out/$1.ht $p" ;;
+		    "DHAT_BENCH_OUT=$out/$1.dhat-base.json $p" ;;
+	heaptrack) echo "$pre heaptrack -o $out/$1.heaptrack $p" ;;
 	valgrind)
 		if [ "$1" = python ] && [ $quick = yes ]; then
 			echo ""
 		else
 			echo "$pre valgrind --tool=dhat" \
-			    "--dhat-out-file=$out/$1.vg.%p.out $p"
+			    "--dhat-out-file=$out/$1.valgrind.%p.out $p"
 		fi ;;
 	esac
 }
@@ -194,7 +194,7 @@ done
 one() {	# workload tool -> appends a line to raw.txt
 	c=$(command_for "$1" "$2")
 	[ -n "$c" ] || return 0
-	rm -f "$out/$1".* 2>/dev/null || true
+	rm -f "$out/$1.$2".* 2>/dev/null || true
 	# shellcheck disable=SC2086
 	"$work/measure" $c >/dev/null 2>"$work/last.err" 3>"$work/last.m" ||
 	    true
@@ -277,7 +277,7 @@ fi
 # The counts must agree with Valgrind's (allocbench: 2,250,672 blocks,
 # t-gmax 654,405 bytes).
 if has allocbench "$only" && command -v python3 >/dev/null 2>&1; then
-	for f in "$out"/allocbench.dhat*.json "$out"/allocbench.vg.*.out; do
+	for f in "$out"/allocbench.dhat*.json "$out"/allocbench.valgrind.*.out; do
 		[ -e "$f" ] || continue
 		python3 - "$f" <<'EOF' || true
 import json, sys

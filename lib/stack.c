@@ -179,6 +179,12 @@ static __thread struct centry *cache __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t stack_lo __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t stack_hi __attribute__((tls_model("initial-exec")));
 static __thread unsigned victim __attribute__((tls_model("initial-exec")));
+/* Hit statistics of the current window of lookups, and how many misses
+ * to let pass unremembered (see dhat__stack_remember). */
+static __thread unsigned looks __attribute__((tls_model("initial-exec")));
+static __thread unsigned hits __attribute__((tls_model("initial-exec")));
+static __thread unsigned skip __attribute__((tls_model("initial-exec")));
+static __thread unsigned skipped __attribute__((tls_model("initial-exec")));
 static pthread_key_t cache_key;
 static int cache_key_ok;
 
@@ -231,10 +237,20 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 
 	if (DHAT__UNLIKELY(cache == NULL || cache == DEAD))
 		return DHAT__PP_NONE;
+	/* Every 1024 lookups: with fewer than 1 in 8 hits the thread has
+	 * more stacks than the cache holds, and remembering each miss
+	 * (scanning the stack, copying an entry) costs more than it gives
+	 * back; then only 1 miss in 16 is remembered. */
+	if (DHAT__UNLIKELY(++looks == 1024)) {
+		skip = hits < looks / 8 ? 15 : 0;
+		looks = hits = 0;
+	}
 	e = cache_set(ip0, cfa);
 	for (w = 0; w < CACHE_WAYS; w++)
-		if (valid(&e[w], ip0, cfa, gen))
+		if (valid(&e[w], ip0, cfa, gen)) {
+			hits++;
 			return e[w].pp;
+		}
 	return DHAT__PP_NONE;
 }
 
@@ -278,6 +294,8 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	size_t k;
 	int w;
 
+	if (skip != 0 && skipped++ % (skip + 1) != 0)
+		return;
 	if (cache == DEAD || !cache_key_ok || s->n == 0 || s->ips[0] != ip0 ||
 	    s->n - 1 > CACHE_FRAMES || !find_stack() || cfa < stack_lo ||
 	    cfa >= stack_hi || cfa - stack_lo < sizeof(uintptr_t) ||
