@@ -107,8 +107,7 @@ die(const char *what, int err)
 /*
  * Anchor a relative output pattern in the directory dhat-run was started
  * in, so that programs which change directory, and the programs they run,
- * all write next to each other.  A '%' in that directory is doubled: it is
- * not a pattern character.  Returns a malloc'ed string.
+ * all write next to each other.  Returns a malloc'ed string.
  */
 static char *
 absolute_pattern(const char *pattern)
@@ -121,18 +120,15 @@ absolute_pattern(const char *pattern)
 	cwd = getcwd(NULL, 0);
 	if (cwd == NULL)
 		return strdup(pattern); /* libdhat resolves it later */
-	n = 2 * strlen(cwd) + strlen(pattern) + 2;
+	n = strlen(cwd) + strlen(pattern) + 2;
 	out = malloc(n);
 	if (out == NULL) {
 		free(cwd);
 		return NULL;
 	}
 	o = out;
-	for (const char *c = cwd; *c != '\0'; c++) {
-		if (*c == '%')
-			*o++ = '%';
+	for (const char *c = cwd; *c != '\0'; c++)
 		*o++ = *c;
-	}
 	if (o > out && o[-1] != '/')
 		*o++ = '/';
 	strcpy(o, pattern);

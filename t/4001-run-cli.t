@@ -6,8 +6,6 @@
 
 plan 42
 
-
-
 expect_exit 0 "--help exits 0" -- "$RUN" --help
 like "$(head -n 1 out)" '^Usage: dhat-run \[OPTION\]\.\.\. \[--\] PROGRAM' \
 	"--help prints the usage on stdout"
