@@ -1,0 +1,575 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * symbolize.c - instruction pointers to DHAT frame strings, with elfutils.
+ *
+ * libdwfl is told about every module mapped in this process when the
+ * symbolizer is made; each address is then resolved to its module, its
+ * ELF symbol, its line-table row and its chain of inlined calls, giving one
+ * frame string per inline level, innermost first.  Results are cached by
+ * address, because the writer meets the same frames (main, the allocator
+ * wrappers) in many stacks.  Nothing here may crash on a strange address:
+ * whatever cannot be found prints as "???".
+ *
+ * Frame strings (SPEC §4, the dhat-rs shape):
+ *   0x<ip>: <function> (<file>:<line>:<col>)   debug information found
+ *   0x<ip>: <symbol> (in <object>)             no line for the address
+ *   0x<ip>: ??? (in <object>)                  not even an ELF symbol
+ *   0x<ip>: ??? (in ???)                       the address is in no module
+ * <file> keeps its last three path components; an unknown file is "???",
+ * an unknown line or column 0.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+
+#include "symbolize.h"
+
+/* Separate literals: "??" followed by ")" would read as a trigraph. */
+#define UNKNOWN "???"
+
+/* One resolved address, kept for the next time it is asked for. */
+struct cache_entry {
+	uintptr_t ip;			/* 0: the slot is empty */
+	bool return_address;
+	int kind;
+	unsigned nframes;
+	char *frames;			/* NFRAMES strings, each NUL-ended */
+};
+
+typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
+
+struct dhat__symbolizer {
+	Dwfl *dwfl;
+	char *debuginfo_path;		/* libdwfl keeps a pointer to it */
+	Dwfl_Callbacks callbacks;
+	demangle_fn demangle;
+	bool demangle_looked_up;
+	struct cache_entry *cache;
+	size_t cache_size;		/* a power of two, or 0 */
+	size_t cache_used;
+};
+
+/* One inline level of an address, before it is formatted.  The strings
+ * point into libdw's tables. */
+struct level {
+	const char *name;		/* raw, possibly mangled; NULL: ??? */
+	const char *file;		/* NULL: no source position */
+	int line;
+	int col;
+};
+
+/* A frame string is formatted here, then into the cache entry. */
+struct text {
+	char *buf;
+	size_t len;
+	size_t cap;
+	bool failed;			/* out of memory: do not cache */
+};
+
+struct dhat__symbolizer *
+dhat__symbolizer_new(void)
+{
+	struct dhat__symbolizer *s;
+
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return NULL;
+	/* NULL asks libdwfl for its default search path (the build-id
+	 * tree under /usr/lib/debug, then .gnu_debuglink places). */
+	s->callbacks.find_elf = dwfl_linux_proc_find_elf;
+	s->callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
+	s->callbacks.debuginfo_path = &s->debuginfo_path;
+	s->dwfl = dwfl_begin(&s->callbacks);
+	if (s->dwfl == NULL)
+		goto fail;
+	dwfl_report_begin(s->dwfl);
+	if (dwfl_linux_proc_report(s->dwfl, getpid()) != 0)
+		goto fail;
+	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0)
+		goto fail;
+	return s;
+fail:
+	dhat__symbolizer_free(s);
+	return NULL;
+}
+
+void
+dhat__symbolizer_free(struct dhat__symbolizer *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	if (s->dwfl != NULL)
+		dwfl_end(s->dwfl);
+	for (i = 0; i < s->cache_size; i++)
+		free(s->cache[i].frames);
+	free(s->cache);
+	/* A libstdc++ found for the demangler stays loaded: unloading the
+	 * C++ runtime under a running program is never safe. */
+	free(s);
+}
+
+/*
+ * __cxa_demangle without linking libstdc++ into libdhat (a C program would
+ * then carry the C++ runtime).  A C++ program already has it; otherwise a
+ * libstdc++ on the system is loaded, and without one names stay mangled.
+ */
+static demangle_fn
+find_demangler(struct dhat__symbolizer *s)
+{
+	void *handle;
+	void *sym;
+
+	if (s->demangle_looked_up)
+		return s->demangle;
+	s->demangle_looked_up = true;
+	sym = dlsym(RTLD_DEFAULT, "__cxa_demangle");
+	if (sym == NULL) {
+		handle = dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_NOLOAD);
+		if (handle == NULL)
+			handle = dlopen("libstdc++.so.6", RTLD_LAZY);
+		if (handle != NULL)
+			sym = dlsym(handle, "__cxa_demangle");
+	}
+	/* Converting a data pointer to a function pointer is what dlsym
+	 * is for; POSIX guarantees it works. */
+	memcpy(&s->demangle, &sym, sizeof(sym));
+	return s->demangle;
+}
+
+static void
+text_reserve(struct text *t, size_t more)
+{
+	size_t cap;
+	char *buf;
+
+	if (t->failed || t->len + more <= t->cap)
+		return;
+	cap = t->cap ? t->cap : 256;
+	while (cap < t->len + more)
+		cap *= 2;
+	buf = realloc(t->buf, cap);
+	if (buf == NULL) {
+		t->failed = true;
+		return;
+	}
+	t->buf = buf;
+	t->cap = cap;
+}
+
+/* Appends formatted text; on failure T is marked failed and left alone. */
+static void __attribute__((format(printf, 2, 3)))
+text_printf(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		t->failed = true;
+		return;
+	}
+	text_reserve(t, (size_t)n + 1);
+	if (t->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(t->buf + t->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n;
+}
+
+/* Ends one frame string: the strings of a frame are stored back to back. */
+static void
+text_end(struct text *t)
+{
+	text_reserve(t, 1);
+	if (!t->failed)
+		t->buf[t->len++] = '\0';
+}
+
+/* The dhat-rs rule: keep the last three components, a leading "/"
+ * counting as the separator before an empty one ("/cc/bb/aa.rs" ->
+ * "cc/bb/aa.rs", "/bb/aa.rs" stays). */
+static const char *
+short_path(const char *path)
+{
+	const char *p;
+	int slashes = 0;
+
+	for (p = path + strlen(path); p > path; p--) {
+		if (p[-1] == '/' && ++slashes == 3)
+			return p;
+	}
+	return path;
+}
+
+/* "[vdso: 1234]" names the vDSO in libdwfl; the pid is noise in a
+ * profile that already records it. */
+static const char *
+object_name(Dwfl_Module *mod)
+{
+	const char *name;
+
+	name = dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+	if (name == NULL || name[0] == '\0')
+		return UNKNOWN;
+	if (strncmp(name, "[vdso", 5) == 0)
+		return "[vdso]";
+	return name;
+}
+
+static bool
+is_outer_name(const char *name)
+{
+	static const char *const exact[] = {
+		"_start", "start_thread", "clone", "clone3",
+		"__libc_start_call_main",
+	};
+	size_t i;
+
+	if (name == NULL)
+		return false;
+	if (strncmp(name, "__libc_start_main", 17) == 0 ||
+	    strncmp(name, "__clone", 7) == 0)
+		return true;
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
+		if (strcmp(name, exact[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The name to print for a subprogram or an inlined call.  C++ gets its
+ * mangled linkage name, demangled later, for scopes and parameter lists;
+ * C gets DW_AT_name, because a C linkage name is an assembler label such
+ * as glibc's "__GI_qsort".  dwarf_attr_integrate follows abstract origins
+ * and specifications, where C++ keeps both.
+ */
+static const char *
+die_name(Dwarf_Die *die)
+{
+	static const unsigned int linkage[] = {
+		DW_AT_linkage_name, DW_AT_MIPS_linkage_name,
+	};
+	Dwarf_Attribute attr;
+	const char *name;
+	size_t i;
+
+	for (i = 0; i < sizeof(linkage) / sizeof(linkage[0]); i++) {
+		name = dwarf_formstring(dwarf_attr_integrate(die, linkage[i],
+		    &attr));
+		if (name != NULL && strncmp(name, "_Z", 2) == 0)
+			return name;
+	}
+	return dwarf_formstring(dwarf_attr_integrate(die, DW_AT_name, &attr));
+}
+
+static int
+die_udata(Dwarf_Die *die, unsigned int at)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word value;
+
+	if (dwarf_formudata(dwarf_attr(die, at, &attr), &value) != 0 ||
+	    value > INT32_MAX)
+		return 0;
+	return (int)value;
+}
+
+/* Where the inlined call DIE was made from: DW_AT_call_file indexes the
+ * file table of the unit holding the DIE. */
+static const char *
+call_file(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word index;
+	Dwarf_Files *files;
+	Dwarf_Die cu;
+	size_t nfiles;
+
+	if (dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &attr),
+	    &index) != 0)
+		return NULL;
+	if (dwarf_diecu(die, &cu, NULL, NULL) == NULL ||
+	    dwarf_getsrcfiles(&cu, &files, &nfiles) != 0 || index >= nfiles)
+		return NULL;
+	return dwarf_filesrc(files, index, NULL, NULL);
+}
+
+/*
+ * Fills LEVELS (innermost first) from the DWARF scopes around ADDR and
+ * returns how many, 0 when there is no debug information for it.  The
+ * innermost level sits at the line-table row of the address; each inlined
+ * call's DW_AT_call_* gives the position in the level around it.
+ * dwarf_getscopes continues past an inlined call into the scopes of the
+ * inlined function's own definition, so the concrete chain is taken from
+ * dwarf_getscopes_die on the innermost scope instead.
+ */
+static size_t
+dwarf_levels(Dwfl_Module *mod, Dwarf_Addr addr, struct level **levelsp)
+{
+	Dwarf_Die *cudie, *scopes = NULL, inner;
+	Dwarf_Addr bias;
+	Dwfl_Line *line;
+	struct level *levels, cur = { NULL, NULL, 0, 0 };
+	size_t n = 0;
+	int i, nscopes;
+
+	*levelsp = NULL;
+	line = dwfl_module_getsrc(mod, addr);
+	if (line != NULL)
+		cur.file = dwfl_lineinfo(line, NULL, &cur.line, &cur.col,
+		    NULL, NULL);
+	cudie = dwfl_module_addrdie(mod, addr, &bias);
+	nscopes = cudie ? dwarf_getscopes(cudie, addr - bias, &scopes) : 0;
+	if (nscopes > 0) {
+		inner = scopes[0];
+		free(scopes);
+		scopes = NULL;
+		nscopes = dwarf_getscopes_die(&inner, &scopes);
+	}
+	if (nscopes <= 0) {
+		free(scopes);
+		scopes = NULL;
+		if (cur.file == NULL)
+			return 0;
+		/* A line but no function DIE (assembly sources): one
+		 * level, named from the symbol table by the caller. */
+		nscopes = 0;
+	}
+	levels = calloc((size_t)nscopes + 1, sizeof(*levels));
+	if (levels == NULL) {
+		free(scopes);
+		return 0;
+	}
+	for (i = 0; i < nscopes; i++) {
+		int tag = dwarf_tag(&scopes[i]);
+
+		if (tag != DW_TAG_inlined_subroutine &&
+		    tag != DW_TAG_subprogram)
+			continue;
+		levels[n] = cur;
+		levels[n].name = die_name(&scopes[i]);
+		n++;
+		if (tag == DW_TAG_subprogram)
+			break;
+		cur.file = call_file(&scopes[i]);
+		cur.line = die_udata(&scopes[i], DW_AT_call_line);
+		cur.col = die_udata(&scopes[i], DW_AT_call_column);
+	}
+	free(scopes);
+	/* No subprogram around the address (or no scopes at all): the
+	 * outermost level still gets a position and the ELF symbol. */
+	if (n == 0 || i == nscopes)
+		levels[n++] = cur;
+	*levelsp = levels;
+	return n;
+}
+
+static void
+append_name(struct dhat__symbolizer *s, struct text *t, const char *name)
+{
+	demangle_fn demangle;
+	char *plain;
+	int status;
+
+	if (name == NULL || name[0] == '\0') {
+		text_printf(t, UNKNOWN);
+		return;
+	}
+	if (strncmp(name, "_Z", 2) == 0 &&
+	    (demangle = find_demangler(s)) != NULL) {
+		plain = demangle(name, NULL, NULL, &status);
+		if (plain != NULL && status == 0) {
+			text_printf(t, "%s", plain);
+			free(plain);
+			return;
+		}
+		free(plain);
+	}
+	text_printf(t, "%s", name);
+}
+
+/*
+ * Builds the frame strings of ADDR, each NUL-ended, into T and returns
+ * their number and kind.  IP is what the strings show.
+ */
+static unsigned
+describe(struct dhat__symbolizer *s, uintptr_t ip, Dwarf_Addr addr,
+    struct text *t, int *kindp)
+{
+	Dwfl_Module *mod;
+	Dwarf_Addr start, end;
+	GElf_Sym sym;
+	GElf_Off off;
+	const char *symname = NULL, *object;
+	struct level *levels = NULL;
+	size_t i, n = 0;
+
+	*kindp = DHAT__FRAME_NORMAL;
+	/* libdwfl answers for addresses past the last module too. */
+	mod = dwfl_addrmodule(s->dwfl, addr);
+	if (mod != NULL && (dwfl_module_info(mod, NULL, &start, &end, NULL,
+	    NULL, NULL, NULL) == NULL || addr < start || addr >= end))
+		mod = NULL;
+	if (mod == NULL) {
+		text_printf(t, "0x%" PRIxPTR ": " UNKNOWN " (in " UNKNOWN ")",
+		    ip);
+		text_end(t);
+		return 1;
+	}
+	object = object_name(mod);
+	/* The symbol table is searched only when DWARF has no name: libdwfl
+	 * scans it whole for each address (a third of the time with libc's
+	 * full .symtab from libc6-dbg). */
+	n = dwarf_levels(mod, addr, &levels);
+	if (n == 0 || levels[n - 1].name == NULL) {
+		symname = dwfl_module_addrinfo(mod, addr, &off, &sym, NULL,
+		    NULL, NULL);
+		if (n > 0)
+			levels[n - 1].name = symname;
+	}
+	if (is_outer_name(symname))
+		*kindp = DHAT__FRAME_OUTER;
+	for (i = 0; i < n; i++) {
+		if (is_outer_name(levels[i].name))
+			*kindp = DHAT__FRAME_OUTER;
+	}
+	/* A function DIE but no line: the object says more than "???:0:0". */
+	if (n == 1 && levels[0].file == NULL) {
+		symname = levels[0].name;
+		n = 0;
+	}
+	if (n == 0) {
+		free(levels);
+		text_printf(t, "0x%" PRIxPTR ": ", ip);
+		append_name(s, t, symname);
+		text_printf(t, " (in %s)", object);
+		text_end(t);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		text_printf(t, "0x%" PRIxPTR ": ", ip);
+		append_name(s, t, levels[i].name);
+		text_printf(t, " (%s:%d:%d)",
+		    levels[i].file ? short_path(levels[i].file) : UNKNOWN,
+		    levels[i].line, levels[i].col);
+		text_end(t);
+	}
+	free(levels);
+	return (unsigned)n;
+}
+
+static size_t
+cache_slot(const struct dhat__symbolizer *s, uintptr_t ip,
+    bool return_address)
+{
+	/* Fibonacci hashing spreads code addresses, which share their
+	 * high bits and are often aligned. */
+	uint64_t h = ((uint64_t)ip * 2 + return_address) *
+	    UINT64_C(0x9e3779b97f4a7c15);
+	size_t i = (size_t)(h >> 32) & (s->cache_size - 1);
+
+	while (s->cache[i].ip != 0 && (s->cache[i].ip != ip ||
+	    s->cache[i].return_address != return_address))
+		i = (i + 1) & (s->cache_size - 1);
+	return i;
+}
+
+/* Keeps the table at most half full; false when it cannot grow. */
+static bool
+cache_grow(struct dhat__symbolizer *s)
+{
+	struct cache_entry *old = s->cache, *e;
+	size_t old_size = s->cache_size, i;
+
+	if (s->cache_used + 1 <= s->cache_size / 2)
+		return true;
+	s->cache_size = old_size ? old_size * 2 : 1024;
+	s->cache = calloc(s->cache_size, sizeof(*s->cache));
+	if (s->cache == NULL) {
+		s->cache = old;
+		s->cache_size = old_size;
+		return false;
+	}
+	for (i = 0; i < old_size; i++) {
+		if (old[i].ip == 0)
+			continue;
+		e = &s->cache[cache_slot(s, old[i].ip, old[i].return_address)];
+		*e = old[i];
+	}
+	free(old);
+	return true;
+}
+
+static int
+emit_all(const char *frames, unsigned nframes, int kind, dhat__frame_fn emit,
+    void *ctx)
+{
+	unsigned i;
+
+	if (kind == DHAT__FRAME_OUTER)
+		return kind;
+	for (i = 0; i < nframes; i++) {
+		if (emit(ctx, frames) != 0)
+			return -1;
+		frames += strlen(frames) + 1;
+	}
+	return kind;
+}
+
+int
+dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip,
+    bool return_address, dhat__frame_fn emit, void *ctx)
+{
+	struct text t = { NULL, 0, 0, false };
+	struct cache_entry *e = NULL;
+	unsigned nframes;
+	int kind, ret;
+	char fallback[64];
+
+	/* Address 0 marks an empty cache slot; it is in no module anyway. */
+	if (ip != 0 && s->cache_size > 0) {
+		e = &s->cache[cache_slot(s, ip, return_address)];
+		if (e->ip != 0)
+			return emit_all(e->frames, e->nframes, e->kind, emit,
+			    ctx);
+	}
+	nframes = describe(s, ip, return_address && ip > 0 ? ip - 1 : ip,
+	    &t, &kind);
+	if (t.failed) {
+		/* Out of memory: still one frame, so the stack keeps its
+		 * depth; this string needs no allocation. */
+		free(t.buf);
+		snprintf(fallback, sizeof(fallback), "0x%" PRIxPTR ": "
+		    UNKNOWN " (in " UNKNOWN ")", ip);
+		return emit_all(fallback, 1, kind, emit, ctx);
+	}
+	ret = emit_all(t.buf, nframes, kind, emit, ctx);
+	if (ip != 0 && cache_grow(s)) {
+		e = &s->cache[cache_slot(s, ip, return_address)];
+		e->ip = ip;
+		e->return_address = return_address;
+		e->kind = kind;
+		e->nframes = nframes;
+		e->frames = t.buf;
+		s->cache_used++;
+	} else {
+		free(t.buf);
+	}
+	return ret;
+}
