@@ -44,9 +44,10 @@ static const char progname[] = "dhat-run";
 /* The pid of PROGRAM, read by the signal forwarder. */
 static volatile sig_atomic_t child_pid;
 
-/* Signals passed on to PROGRAM. */
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
-#define NFORWARDED (sizeof(forwarded) / sizeof(forwarded[0]))
+/* Signals passed on to PROGRAM: these, and the snapshot signal. */
+static int forwarded[5] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static size_t nforwarded = 4;
+#define NFORWARDED_MAX (sizeof(forwarded) / sizeof(forwarded[0]))
 
 static void
 usage(FILE *f)
@@ -266,9 +267,9 @@ main(int argc, char **argv)
 	bool follow = true, quiet = false;
 	char *settings[8], *pattern, *lib, **env;
 	size_t nsettings = 0, nframes;
-	struct sigaction sa, old[NFORWARDED];
+	struct sigaction sa, old[NFORWARDED_MAX];
 	sigset_t block, saved_mask;
-	int c, pfd[2], status, err;
+	int c, pfd[2], status, err, sig;
 	pid_t pid;
 
 	opterr = 0;
@@ -361,6 +362,10 @@ main(int argc, char **argv)
 		settings[nsettings++] = env_entry("DHAT_QUIET", "1");
 	if (signame != NULL)
 		settings[nsettings++] = env_entry("DHAT_SIGNAL", signame);
+	/* "kill -USR2 $!" after "dhat-run server &" reaches the server. */
+	sig = dhat__signal_parse(signame != NULL ? signame : "USR2");
+	if (sig > 0 && sig != SIGHUP)
+		forwarded[nforwarded++] = sig;
 	env = child_environment(lib, settings, nsettings);
 
 	/*
@@ -371,14 +376,14 @@ main(int argc, char **argv)
 	 * too, as a shell's "cmd &" expects.
 	 */
 	sigemptyset(&block);
-	for (size_t i = 0; i < NFORWARDED; i++)
+	for (size_t i = 0; i < nforwarded; i++)
 		sigaddset(&block, forwarded[i]);
 	sigprocmask(SIG_BLOCK, &block, &saved_mask);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = forward;
 	sa.sa_flags = SA_SIGINFO | SA_RESTART;
 	sigfillset(&sa.sa_mask);
-	for (size_t i = 0; i < NFORWARDED; i++) {
+	for (size_t i = 0; i < nforwarded; i++) {
 		sigaction(forwarded[i], NULL, &old[i]);
 		if (old[i].sa_handler != SIG_IGN)
 			sigaction(forwarded[i], &sa, NULL);
@@ -391,7 +396,7 @@ main(int argc, char **argv)
 	if (pid < 0)
 		die("fork", errno);
 	if (pid == 0) {
-		for (size_t i = 0; i < NFORWARDED; i++)
+		for (size_t i = 0; i < nforwarded; i++)
 			sigaction(forwarded[i], &old[i], NULL);
 		sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 		close(pfd[0]);

@@ -24,6 +24,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -364,6 +365,10 @@ dhat__preload_start(void)
 		else if (strcmp(v, "heap") != 0)
 			warn("DHAT_MODE", v, "not heap or ad-hoc: using heap");
 	}
+	/* TODO(ad hoc): no ad hoc profiler in libdhat yet. */
+	if (ad_hoc)
+		warn("DHAT_MODE", v, "ad hoc profiling is not available in "
+		    "this libdhat: not profiling");
 	if ((v = secure_getenv("DHAT_FRAMES")) != NULL &&
 	    !dhat__frames_parse(v, &frames))
 		warn("DHAT_FRAMES", v, "not a positive number or all: ignored");
@@ -396,15 +401,13 @@ dhat__preload_start(void)
 		     i++)
 			env_remove(run_vars[i]);
 	}
-	if (run.pattern == NULL || program_links_libdhat()) {
+	if (run.pattern == NULL || ad_hoc || program_links_libdhat()) {
 		dhat__leave(g);
 		return;
 	}
 	name = root ? NULL : descendant_name(run.pattern);
 
 	b = dhat_builder_new();
-	if (ad_hoc)
-		b = dhat_builder_ad_hoc(b);
 	b = dhat_builder_file_name(b, name != NULL ? name : run.pattern);
 	if (frames != 0)
 		b = dhat_builder_trim_backtraces(b, frames);

@@ -15,9 +15,11 @@
 
 /*
  * Parse "USR2", "SIGUSR2", "12", "RTMIN+3" or "none".  Returns the signal
- * number, 0 for "none", or -1 for anything else, including the signals
- * that cannot be caught and those that report faults (SEGV, BUS, ILL,
- * FPE, TRAP, ABRT): a snapshot must not be mistaken for a crash.
+ * number, 0 for "none", or -1 for anything else.  Accepted: HUP USR1 USR2
+ * ALRM URG VTALRM PROF WINCH IO PWR and the real-time signals; not the
+ * uncatchable ones, not those that report faults (a snapshot must not
+ * hide a crash), not INT QUIT TERM (they must still stop the program), not
+ * job control (CHLD CONT TSTP TTIN TTOU) nor PIPE.
  */
 int dhat__signal_parse(const char *s);
 

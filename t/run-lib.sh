@@ -21,12 +21,17 @@ stats() {
 
 # figures FILE [FUNCTION]: the first line of stats.
 figures() {
-	stats "$@" | head -n 1
+	stats "$@" | sed -n 1p
 }
 
-# field FILE KEY: one KEY=VALUE field of stats.
+# field FILE KEY [FUNCTION]: one KEY=VALUE field of stats.
 field() {
-	stats "$1" | sed -n "s/^$2=//p"
+	stats "$1" ${3:+"$3"} | sed -n "s/^$2=//p"
+}
+
+# profiles: the profile files in the current directory, one per line.
+profiles() {
+	ls | grep -E '\.json$' || :
 }
 
 # wait_for FILE [SECONDS]: until FILE exists and is not empty; 1 on time-out.

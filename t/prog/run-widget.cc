@@ -2,7 +2,8 @@
 //
 // run-widget.cc - C++ allocations for dhat-run: new and delete through
 // libstdc++, a std::vector and a std::string, in named member functions
-// whose demangled names ("Widget::make") must appear in the frames.
+// whose demangled names ("Widget::make") must appear in the frames, and
+// one block at the end of a 16-deep recursion (nest) for --frames.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -34,10 +35,21 @@ Widget::fill()
 	name_.assign(100, 'w');
 }
 
+static char *
+nest(int depth)
+{
+	if (depth == 0)
+		return new char[10];
+	char *p = nest(depth - 1);
+	return p;
+}
+
 int
 main()
 {
 	std::vector<Widget *> all;
+
+	delete[] nest(16);
 
 	for (std::size_t i = 0; i < 10; i++) {
 		Widget *w = Widget::make(50 + i);

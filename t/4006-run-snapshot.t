@@ -1,0 +1,89 @@
+#!/bin/sh
+# Snapshots: a signal makes a running program write its profile so far to
+# NAME.snapshot-N.json and go on; the final profile is unchanged by it.
+. "$abs_top_srcdir/t/test-lib.sh"
+. "$abs_top_srcdir/t/run-lib.sh"
+
+have_python || skip_all "python3 is needed to read the profiles"
+
+plan 18
+
+# start_wait [OPTIONS]: run-wait under dhat-run in the background, with
+# its pid in $prog_pid and dhat-run's in $run_pid; 1 if it never starts.
+start_wait() {
+	rm -f stop ready
+	"$RUN" "$@" "$PROG/run-wait" stop >ready 2>err &
+	run_pid=$!
+	wait_for ready 20 || return 1
+	prog_pid=$(sed -n 's/^ready //p' ready)
+}
+
+# finish_wait: let it end, its exit status in $status.
+finish_wait() {
+	: >stop
+	wait "$run_pid"
+	status=$?
+}
+
+start_wait --time-unit=bytes -o snap.json
+ok $? "run-wait started"
+kill -USR2 "$prog_pid"
+wait_for snap.snapshot-1.json 20
+ok $? "SIGUSR2 to the program: snap.snapshot-1.json"
+kill -USR2 "$run_pid"
+wait_for snap.snapshot-2.json 20
+ok $? "SIGUSR2 to dhat-run is passed on: snap.snapshot-2.json"
+finish_wait
+is "$status" 0 "the program went on and exited 0"
+ok $([ -s snap.json ]; echo $?) "the final profile is written at exit"
+for n in 1 2; do
+	is "$(figures snap.snapshot-$n.json hold)" "5000 5 5000 5 5000 5" \
+		"snapshot $n: the 5 held blocks are live at its t-end"
+done
+is "$(figures snap.json hold)" "5000 5 5000 5 0 0" \
+	"final: freed by the end"
+set -- $(figures snap.snapshot-1.json tick)
+ok $([ "${1:-0}" -gt 0 ] && [ "$5" = 0 ]; echo $?) \
+	"snapshot 1 has the ticks so far (${1:-})"
+# In bytes, every lifetime is known: the held blocks were born at 1,000 ..
+# 5,000 and died together when 5,000 + 16 x ticks bytes were allocated.
+ticks=$(( $(figures snap.json tick | cut -d' ' -f1) / 16 ))
+is "$(field snap.json tl hold)" "$((10000 + 80 * ticks))" \
+	"final lifetimes are exact: the snapshots changed nothing"
+grep -c 'The data has been saved to' err >count
+is "$(cat count)" 3 "each snapshot and the end say where they saved"
+if have_viewer; then
+	view_check snap.snapshot-1.json
+	ok $? "the viewer loads a snapshot"
+else
+	skip "the viewer loads a snapshot" "no node or dh_view.js"
+fi
+rm -f ./*.json
+
+start_wait --quiet --signal=USR1 -o u1.json
+kill -USR1 "$prog_pid"
+wait_for u1.snapshot-1.json 20
+ok $? "--signal=USR1"
+finish_wait
+is "$status" 0 "  the program exits 0"
+rm -f ./*.json
+
+start_wait --quiet --signal=none -o none.json
+kill -USR2 "$prog_pid"
+finish_wait
+is "$status" 140 "--signal=none: SIGUSR2 has its default action (140)"
+is "$(profiles | wc -l)" 0 "  no snapshot, no profile"
+
+# A signal the program's parent ignores stays ignored: not taken over.
+(
+	trap '' USR2
+	start_wait --quiet -o ign.json
+	kill -USR2 "$prog_pid"
+	sleep 0.3
+	finish_wait
+	exit "$status"
+)
+is "$?" 0 "an ignored SIGUSR2 stays ignored"
+is "$(profiles | tr '\n' ' ')" "ign.json " "  no snapshot"
+
+done_testing
