@@ -8,7 +8,7 @@
 
 have_python || skip_all "python3 is needed to read the profiles"
 
-plan 24
+plan 27
 
 # run-fork: parent 4,000/4 (t-end 3,000/3), plain child 777/7 (444/4), and
 # a child that execs run-basic (1,250/5, 850/3, 650/2).
@@ -60,6 +60,16 @@ is "$n" 2 "the others are tree.PID.json"
 is "$(for f in $(profiles | grep -v '^tree\.json$'); do figures "$f"; done |
 	sort -n | tr '\n' '|')" \
 	"777 7 777 7 444 4|1250 5 850 3 650 2|" "  with the children's figures"
+rm -f ./*.json
+
+# posix_spawn runs no fork handlers: the spawned program still knows from
+# its environment that it is not the first process.
+expect_exit 0 "-o without %p, a program started by posix_spawn" -- \
+	"$RUN" --quiet -o tree.json "$PROG/run-fork" --spawn "$PROG/run-basic"
+is "$(figures tree.json)" "4000 4 4000 4 3000 3" "  tree.json is the parent's"
+is "$(for f in $(profiles | grep -v '^tree\.json$'); do figures "$f"; done |
+	sort -n | tr '\n' '|')" \
+	"777 7 777 7 444 4|1250 5 850 3 650 2|" "  the others have their own"
 rm -f ./*.json
 
 # The first process names its profile even when the launcher is not used.

@@ -9,9 +9,14 @@
  *                t-end (what it inherited from the parent is not its own)
  *   exec child:  PROGRAM's own figures
  *
+ * "run-fork --spawn PROGRAM [ARGS...]" starts PROGRAM with posix_spawn,
+ * which runs no fork handlers (glibc uses a vfork-like clone).
+ *
  * Exits 0 when both children exited 0, 1 otherwise.
  */
+#include <spawn.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -52,9 +57,15 @@ wait_ok(pid_t pid)
 int
 main(int argc, char **argv)
 {
+	extern char **environ;
 	pid_t plain, execd;
-	int good;
+	int good, spawn = 0;
 
+	if (argc > 1 && strcmp(argv[1], "--spawn") == 0) {
+		spawn = 1;
+		argv++;
+		argc--;
+	}
 	if (argc < 2)
 		return 2;
 	keep[8] = parent_alloc(1000);
@@ -62,10 +73,16 @@ main(int argc, char **argv)
 	plain = fork();
 	if (plain == 0)
 		exit(plain_child());
-	execd = fork();
-	if (execd == 0) {
-		execv(argv[1], argv + 1);
-		_exit(127);
+	if (spawn) {
+		if (posix_spawn(&execd, argv[1], NULL, NULL, argv + 1,
+		    environ) != 0)
+			execd = -1;
+	} else {
+		execd = fork();
+		if (execd == 0) {
+			execv(argv[1], argv + 1);
+			_exit(127);
+		}
 	}
 	keep[10] = parent_alloc(1000);
 	keep[11] = parent_alloc(1000);
