@@ -308,9 +308,10 @@ main(int argc, char **argv)
 			break;
 		case OPT_SIGNAL:
 			if (dhat__signal_parse(optarg) < 0)
-				usage_error("--signal: '%s': expected a "
-					    "signal name or number, or none",
-				    optarg);
+				usage_error("--signal: '%s': expected none, "
+					    "HUP, USR1, USR2, ALRM, URG, "
+					    "VTALRM, PROF, WINCH, IO, PWR, "
+					    "RTMIN+N or its number", optarg);
 			signame = optarg;
 			break;
 		case OPT_HELP:

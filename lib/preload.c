@@ -386,7 +386,7 @@ dhat__preload_start(void)
 		warn("DHAT_FOLLOW", v, "not 0 or 1: ignored");
 	if ((v = secure_getenv("DHAT_SIGNAL")) != NULL &&
 	    (sig = dhat__signal_parse(v)) < 0) {
-		warn("DHAT_SIGNAL", v, "not a signal name or number: none");
+		warn("DHAT_SIGNAL", v, "not a usable signal: no snapshots");
 		sig = 0;
 	}
 	v = secure_getenv("DHAT_OUTPUT");

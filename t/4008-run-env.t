@@ -61,7 +61,7 @@ is "$(cat err)" "dhat: DHAT_RUN=maybe: not 0 or 1: not profiling" \
 expect_exit 0 "DHAT_SIGNAL=KILL" -- \
 	pre DHAT_RUN=1 DHAT_SIGNAL=KILL DHAT_QUIET=1 "$PROG/run-basic"
 is "$(cat err)" \
-	"dhat: DHAT_SIGNAL=KILL: not a signal name or number: none" \
+	"dhat: DHAT_SIGNAL=KILL: not a usable signal: no snapshots" \
 	"  one message, no snapshot signal"
 
 done_testing
