@@ -288,7 +288,7 @@ fork_child(void)
 	char *name;
 	int g;
 
-	if (run.prof == NULL)
+	if (run.prof == NULL || dhat__snapshot_forking())
 		return;
 	g = dhat__enter();
 	dhat__lock();

@@ -16,7 +16,7 @@
 extern int dhat__snapshot_pending;
 
 /* Take a requested snapshot.  Called with the guard set and the lock NOT
- * held. */
+ * held; returns once a copy of the process is writing it. */
 void dhat__snapshot_poll(void);
 
 /* The hook in the allocator's counting path: one relaxed load. */
@@ -33,6 +33,8 @@ dhat__snapshot_check(void)
 bool dhat__snapshot_install(int sig);
 /* Forget the snapshot count (a forked child starts its own series). */
 void dhat__snapshot_forget(void);
+/* In a fork handler: this fork is a snapshot's, not the program's. */
+bool dhat__snapshot_forking(void);
 
 /*
  * NAME with INSERT placed before a final ".json", or appended when NAME

@@ -6,7 +6,7 @@
 
 have_python || skip_all "python3 is needed to read the profiles"
 
-plan 18
+plan 22
 
 # start_wait [OPTIONS]: run-wait under dhat-run in the background, with
 # its pid in $prog_pid and dhat-run's in $run_pid; 1 if it never starts.
@@ -36,6 +36,8 @@ ok $? "SIGUSR2 to dhat-run is passed on: snap.snapshot-2.json"
 finish_wait
 is "$status" 0 "the program went on and exited 0"
 ok $([ -s snap.json ]; echo $?) "the final profile is written at exit"
+is "$(field snap.snapshot-1.json pid) $(field snap.snapshot-2.json pid)" \
+	"$prog_pid $prog_pid" "the snapshots are the program's (pid)"
 for n in 1 2; do
 	is "$(figures snap.snapshot-$n.json hold)" "5000 5 5000 5 5000 5" \
 		"snapshot $n: the 5 held blocks are live at its t-end"
@@ -73,6 +75,35 @@ kill -USR2 "$prog_pid"
 finish_wait
 is "$status" 140 "--signal=none: SIGUSR2 has its default action (140)"
 is "$(profiles | wc -l)" 0 "  no snapshot, no profile"
+
+# Snapshots while another thread loads libraries: the loader allocates
+# under its own lock, and the symbolizer needs that lock.
+lib=
+for l in libxml2.so.2 libexpat.so.1 libsqlite3.so.0 libffi.so.8 \
+	libform.so.6 libgdbm.so.6; do
+	if "$PROG/run-dlopen" "$l" 0 2>/dev/null; then
+		lib=$l
+		break
+	fi
+done
+if [ -n "$lib" ]; then
+	expect_exit 0 "10 requests while a thread dlopens $lib: no deadlock" \
+		-- timeout 120 "$RUN" --quiet -o dl.json "$PROG/run-dlopen" \
+		"$lib" 10
+	is "$(cat err)" "" "  no snapshot failed"
+	n=0
+	for f in dl.snapshot-*.json; do
+		[ "$(figures "$f")" != unreadable ] && n=$((n + 1))
+	done
+	# Requests that arrive while one is being taken are merged.
+	ok $([ "$n" -ge 1 ] && [ "$n" = "$(ls dl.snapshot-*.json | wc -l)" ]
+		echo $?) "  $n snapshots, all readable"
+else
+	skip "snapshots while a thread dlopens" "no library to load"
+	skip "  no snapshot failed" "no library to load"
+	skip "  all readable" "no library to load"
+fi
+rm -f ./*.json
 
 # A signal the program's parent ignores stays ignored: not taken over.
 (

@@ -11,10 +11,12 @@
 # Exit 1 with a message when FILE is not a readable DHAT profile.
 import json
 import re
+import signal
 import sys
 
 
 def main():
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     path = sys.argv[1]
     func = sys.argv[2] if len(sys.argv) > 2 else None
     try:
