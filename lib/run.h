@@ -12,11 +12,14 @@
 
 /* Set by the snapshot signal's handler; the next allocation or free by any
  * thread takes the snapshot (never the handler: writing a profile is not
- * async-signal-safe). */
+ * async-signal-safe).  Defined in heap.c with the hook's function, which
+ * stays NULL until the handler is installed, so that heap.c also links
+ * alone (its unit test). */
 extern int dhat__snapshot_pending;
+extern void (*dhat__snapshot_serve)(void);
 
 /* Take a requested snapshot.  Called with the guard set and the lock NOT
- * held; returns once a copy of the process is writing it. */
+ * held; returns once a copy of the process has written it. */
 void dhat__snapshot_poll(void);
 
 /* The hook in the allocator's counting path: one relaxed load. */
@@ -24,8 +27,8 @@ static inline void
 dhat__snapshot_check(void)
 {
 	if (__builtin_expect(__atomic_load_n(&dhat__snapshot_pending,
-	    __ATOMIC_RELAXED), 0))
-		dhat__snapshot_poll();
+	    __ATOMIC_RELAXED), 0) && dhat__snapshot_serve != NULL)
+		dhat__snapshot_serve();
 }
 
 /* Install the handler for SIG (preload.c, at start-up); false when the

@@ -51,8 +51,6 @@
 #include "run.h"
 #include "symbolize.h"
 
-int dhat__snapshot_pending;
-
 /* Snapshots written by this process so far (a forked child restarts). */
 static unsigned count;
 
@@ -78,6 +76,7 @@ dhat__snapshot_install(int sig)
 	/* ld.so's code, while no other thread exists to load anything. */
 	if (dladdr((void *)&_r_debug, &info) != 0 && info.dli_fbase != NULL)
 		dl_iterate_phdr(find_loader, info.dli_fbase);
+	dhat__snapshot_serve = dhat__snapshot_poll;
 
 	if (sigaction(sig, NULL, &old) != 0)
 		return false;

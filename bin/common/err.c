@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * err.c - err(3)-style messages and dying allocators for the dhat tools.
+ * The program name is kept without its directory so that messages read
+ * the same whether the tool ran from the build tree or from $PATH.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+
+static const char *progname = "dhat";
+
+void
+dtool_setprogname(const char *argv0)
+{
+	const char *slash;
+
+	if (argv0 == NULL || *argv0 == '\0')
+		return;
+	slash = strrchr(argv0, '/');
+	progname = slash != NULL ? slash + 1 : argv0;
+	/* libtool wrappers run the real binary as "lt-NAME". */
+	if (strncmp(progname, "lt-", 3) == 0)
+		progname += 3;
+}
+
+const char *
+dtool_getprogname(void)
+{
+	return progname;
+}
+
+static void
+vmsg(int errnum, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", progname);
+	if (fmt != NULL)
+		vfprintf(stderr, fmt, ap);
+	if (errnum >= 0)
+		fprintf(stderr, "%s%s", fmt != NULL ? ": " : "",
+		    strerror(errnum));
+	fputc('\n', stderr);
+}
+
+void
+dtool_warn(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(e, fmt, ap);
+	va_end(ap);
+}
+
+void
+dtool_warnx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(-1, fmt, ap);
+	va_end(ap);
+}
+
+void
+dtool_die(int status, const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(e, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void
+dtool_diex(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(-1, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+static void
+oom(void)
+{
+	dtool_diex(1, "out of memory");
+}
+
+void *
+dtool_xmalloc(size_t n)
+{
+	void *p = malloc(n != 0 ? n : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+dtool_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n != 0 ? n : 1, size != 0 ? size : 1);
+
+	if (p == NULL)
+		oom();
+	return p;
+}
+
+void *
+dtool_xreallocarray(void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (n == 0 || size == 0)
+		n = size = 1;
+	q = reallocarray(p, n, size);
+	if (q == NULL)
+		oom();
+	return q;
+}
+
+char *
+dtool_xstrdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL)
+		oom();
+	return p;
+}

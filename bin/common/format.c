@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * format.c - the viewer's number formatting in C.
+ *
+ * The viewer formats doubles with Intl.NumberFormat (en-US, at most two
+ * fraction digits), which rounds the shortest round-trip decimal form of
+ * the double half up: 1.005 shows as "1.01" although the double is a
+ * little below 1.005.  We find that decimal form with "%.*e" at 15, 16,
+ * then 17 significant digits, and round its digits by hand.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "format.h"
+
+double
+dtool_div(double a, double b)
+{
+	return a == 0 && b == 0 ? 0 : a / b;
+}
+
+/* Groups the decimal integer string DIG into OUT with commas. */
+static char *
+group(char *out, const char *dig, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0)
+			*out++ = ',';
+		*out++ = dig[i];
+	}
+	*out = '\0';
+	return out;
+}
+
+const char *
+dtool_fmt_u64(char buf[DTOOL_NUMBUF], uint64_t v)
+{
+	char dig[32];
+	int n = snprintf(dig, sizeof(dig), "%llu", (unsigned long long)v);
+
+	group(buf, dig, (size_t)n);
+	return buf;
+}
+
+/* Formats x * 10^shift with at most two decimals. */
+static const char *
+fmt_scaled(char buf[DTOOL_NUMBUF], double x, int shift)
+{
+	char e[40], dig[24], n100[400];
+	int exp10, nd = 0, len, k;
+	char *p = buf, *mant;
+
+	if (isnan(x))
+		return strcpy(buf, "NaN");
+	if (x < 0) {
+		*p++ = '-';
+		x = -x;
+	}
+	if (isinf(x)) {
+		strcpy(p, "∞");
+		return buf;
+	}
+	if (x == 0) {
+		strcpy(p, "0");
+		return buf;
+	}
+	if (shift == 0 && x < 9007199254740992.0 &&
+	    x == (double)(uint64_t)x) {
+		/* Whole numbers (most figures): no decimal work needed. */
+		dtool_fmt_u64(p, (uint64_t)x);
+		return buf;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(e, sizeof(e), "%.*e", prec - 1, x);
+		if (strtod(e, NULL) == x)
+			break;
+	}
+	/* e is "D.DDDDe[+-]XX": collect the digits and the exponent. */
+	mant = e;
+	for (; *mant != 'e'; mant++)
+		if (*mant >= '0' && *mant <= '9')
+			dig[nd++] = *mant;
+	exp10 = atoi(mant + 1) + shift;
+	while (nd > 1 && dig[nd - 1] == '0')
+		nd--;
+	/* x * 100 = dig * 10^k: the value in hundredths. */
+	k = exp10 + 2 - (nd - 1);
+	if (k >= 0) {
+		if (nd + k >= (int)sizeof(n100) - 1)
+			return strcpy(p, "∞"), buf;
+		memcpy(n100, dig, (size_t)nd);
+		memset(n100 + nd, '0', (size_t)k);
+		len = nd + k;
+	} else {
+		int keep = nd + k;	/* digits left of the rounding point */
+		bool up = keep >= 0 && dig[keep] >= '5';
+
+		if (keep <= 0) {
+			n100[0] = '0';
+			len = 1;
+		} else {
+			memcpy(n100, dig, (size_t)keep);
+			len = keep;
+		}
+		if (up) {
+			int i = len - 1;
+
+			for (; i >= 0 && n100[i] == '9'; i--)
+				n100[i] = '0';
+			if (i >= 0) {
+				n100[i]++;
+			} else {
+				memmove(n100 + 1, n100, (size_t)len);
+				n100[0] = '1';
+				len++;
+			}
+		}
+	}
+	/* Split into integer part and two decimals. */
+	{
+		char ip[400], fr[3];
+		int il;
+
+		while (len < 3) {
+			memmove(n100 + 1, n100, (size_t)len);
+			n100[0] = '0';
+			len++;
+		}
+		il = len - 2;
+		memcpy(ip, n100, (size_t)il);
+		fr[0] = n100[il];
+		fr[1] = n100[il + 1];
+		fr[2] = '\0';
+		if (fr[1] == '0') {
+			fr[1] = '\0';
+			if (fr[0] == '0')
+				fr[0] = '\0';
+		}
+		if ((size_t)il + 8 > DTOOL_NUMBUF * 3 / 4 - 8) {
+			snprintf(p, DTOOL_NUMBUF - 1, "%g", x);
+			return buf;
+		}
+		p = group(p, ip, (size_t)il);
+		if (fr[0] != '\0') {
+			*p++ = '.';
+			strcpy(p, fr);
+		}
+	}
+	return buf;
+}
+
+const char *
+dtool_fmt_num(char buf[DTOOL_NUMBUF], double x)
+{
+	return fmt_scaled(buf, x, 0);
+}
+
+const char *
+dtool_fmt_perc(char buf[DTOOL_NUMBUF], double ratio)
+{
+	fmt_scaled(buf, ratio, 2);
+	strcat(buf, "%");
+	return buf;
+}
+
+void
+dtool_units(const struct dtool_header *h, struct dtool_units *u)
+{
+	u->bytes = h->bsu != NULL ? h->bsu : "bytes";
+	u->blocks = h->bksu != NULL ? h->bksu : "blocks";
+	u->byte = h->bu != NULL ? u->bytes : "byte";
+}
+
+void
+dtool_fputs_text(const char *s, FILE *f)
+{
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+		putc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+}
+
+const char *
+dtool_text(char *buf, size_t len, const char *s)
+{
+	size_t i = 0;
+
+	for (; len > 0 && i < len - 1 && s[i] != '\0'; i++)
+		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
+		    s[i];
+	if (len > 0)
+		buf[i] = '\0';
+	return buf;
+}
+
+static bool colour;
+
+bool
+dtool_colour_wanted(int fd)
+{
+	return isatty(fd) && getenv("NO_COLOR") == NULL;
+}
+
+void
+dtool_colour_set(bool on)
+{
+	colour = on;
+}
+
+const char *
+dtool_bold(void)
+{
+	return colour ? "\033[1m" : "";
+}
+
+const char *
+dtool_dim(void)
+{
+	return colour ? "\033[2m" : "";
+}
+
+const char *
+dtool_reset(void)
+{
+	return colour ? "\033[0m" : "";
+}

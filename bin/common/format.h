@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * format.h - numbers, units and colour as Valgrind's DHAT viewer shows
+ * them, so that a tool's figures can be compared with the viewer's.
+ *
+ * Numbers: en-US grouping (1,234,567), at most two decimals, rounded
+ * half up from the shortest decimal that reads back as the same double
+ * (what the viewer's Intl.NumberFormat does); 0/0 is 0; x/0 is "∞".
+ */
+#ifndef DTOOL_FORMAT_H
+#define DTOOL_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "profile.h"
+
+/* Buffers of this size hold any formatted number. */
+#define DTOOL_NUMBUF	64
+
+/* The viewer's div(): a / b, but 0 for 0 / 0. */
+double dtool_div(double a, double b);
+
+/* x with grouping and at most two decimals: "1,658.61". */
+const char *dtool_fmt_num(char buf[DTOOL_NUMBUF], double x);
+/* An exact integer with grouping: "18,446,744,073,709,551,615". */
+const char *dtool_fmt_u64(char buf[DTOOL_NUMBUF], uint64_t v);
+/* The ratio as a percentage: 0.6235294 -> "62.35%". */
+const char *dtool_fmt_perc(char buf[DTOOL_NUMBUF], double ratio);
+
+/* Unit names from the header, with the viewer's defaults and quirk: the
+ * singular byte unit is bsu whenever bu is present. */
+struct dtool_units {
+	const char *byte;	/* "byte" */
+	const char *bytes;	/* "bytes", or bsu */
+	const char *blocks;	/* "blocks", or bksu */
+};
+void dtool_units(const struct dtool_header *h, struct dtool_units *u);
+
+/* Writes S with control characters (C0 and DEL) shown as '?', so that
+ * strings from a profile cannot move the cursor or change colours. */
+void dtool_fputs_text(const char *s, FILE *f);
+/* The same into BUF (truncated to LEN - 1 bytes); returns BUF. */
+const char *dtool_text(char *buf, size_t len, const char *s);
+
+/* Colour: on only when FD is a terminal and NO_COLOR is not set. */
+bool dtool_colour_wanted(int fd);
+void dtool_colour_set(bool on);
+const char *dtool_bold(void);	/* "" when colour is off */
+const char *dtool_dim(void);
+const char *dtool_reset(void);
+
+#endif

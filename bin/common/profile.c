@@ -1,0 +1,435 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profile.c - the profile model: storage, access, building and the
+ * checks every profile passes before the tools use or write it.
+ */
+#include "config.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "profile_int.h"
+
+#define ARENA_CHUNK	(1u << 20)
+
+void *
+dtool_arena_alloc(struct dtool_arena *a, size_t n, size_t align)
+{
+	uintptr_t cur = (uintptr_t)a->cur;
+	size_t pad = (align - cur % align) % align;
+	void *r;
+
+	if (a->cur == NULL || pad + n > a->left) {
+		size_t sz = n + align > ARENA_CHUNK ? n + align : ARENA_CHUNK;
+
+		a->chunks = dtool_xreallocarray(a->chunks, a->nchunks + 1,
+		    sizeof(*a->chunks));
+		a->chunks[a->nchunks++] = a->cur = dtool_xmalloc(sz);
+		a->left = sz;
+		cur = (uintptr_t)a->cur;
+		pad = (align - cur % align) % align;
+	}
+	r = a->cur + pad;
+	a->cur += pad + n;
+	a->left -= pad + n;
+	return r;
+}
+
+char *
+dtool_arena_strndup(struct dtool_arena *a, const char *s, size_t n)
+{
+	char *d = dtool_arena_alloc(a, n + 1, 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+void
+dtool_arena_free(struct dtool_arena *a)
+{
+	for (size_t i = 0; i < a->nchunks; i++)
+		free(a->chunks[i]);
+	free(a->chunks);
+	memset(a, 0, sizeof(*a));
+}
+
+struct dtool_profile *
+dtool__profile_alloc(void)
+{
+	return dtool_xcalloc(1, sizeof(struct dtool_profile));
+}
+
+void
+dtool_profile_free(struct dtool_profile *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < (p->npps + DTOOL_PP_PAGE - 1) / DTOOL_PP_PAGE;
+	    i++)
+		free(p->pages[i]);
+	free(p->pages);
+	free(p->frames);
+	free(p->fhash);
+	free(p->phash);
+	dtool_arena_free(&p->arena);
+	free(p);
+}
+
+struct dtool_pp *
+dtool__profile_new_pp(struct dtool_profile *p)
+{
+	size_t page = p->npps / DTOOL_PP_PAGE;
+	struct dtool_pp *pp;
+
+	if (p->npps % DTOOL_PP_PAGE == 0) {
+		p->pages = dtool_xreallocarray(p->pages, page + 1,
+		    sizeof(*p->pages));
+		p->pages[page] = dtool_xmalloc(DTOOL_PP_PAGE *
+		    sizeof(struct dtool_pp));
+	}
+	pp = &p->pages[page][p->npps % DTOOL_PP_PAGE];
+	memset(pp, 0, sizeof(*pp));
+	p->npps++;
+	return pp;
+}
+
+void
+dtool__profile_push_frame(struct dtool_profile *p, const char *s, size_t len)
+{
+	if (p->nframes == p->frames_cap) {
+		p->frames_cap = p->frames_cap ? 2 * p->frames_cap : 256;
+		p->frames = dtool_xreallocarray(p->frames, p->frames_cap,
+		    sizeof(*p->frames));
+	}
+	p->frames[p->nframes++] = dtool_arena_strndup(&p->arena, s, len);
+}
+
+const struct dtool_header *
+dtool_profile_header(const struct dtool_profile *p)
+{
+	return &p->h;
+}
+
+size_t
+dtool_profile_npps(const struct dtool_profile *p)
+{
+	return p->npps;
+}
+
+const struct dtool_pp *
+dtool_profile_pp(const struct dtool_profile *p, size_t i)
+{
+	assert(i < p->npps);
+	return &p->pages[i / DTOOL_PP_PAGE][i % DTOOL_PP_PAGE];
+}
+
+size_t
+dtool_profile_nframes(const struct dtool_profile *p)
+{
+	return p->nframes;
+}
+
+const char *
+dtool_profile_frame(const struct dtool_profile *p, uint32_t i)
+{
+	assert(i < p->nframes);
+	return p->frames[i];
+}
+
+/* FNV-1a: short keys, no adversary that matters here. */
+static uint64_t
+hash_bytes(const void *s, size_t n, uint64_t h)
+{
+	const unsigned char *c = s;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ c[i]) * 0x100000001b3ull;
+	return h;
+}
+
+#define HASH_SEED	0xcbf29ce484222325ull
+
+/* A word at a time: stacks are hashed once per PP while reading. */
+static uint64_t
+hash_stack(const uint32_t *fs, uint32_t nfs)
+{
+	uint64_t h = HASH_SEED ^ nfs;
+
+	for (uint32_t i = 0; i < nfs; i++) {
+		h = (h ^ fs[i]) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static const char *
+copy_str(struct dtool_profile *p, const char *s)
+{
+	return s != NULL ? dtool_arena_strndup(&p->arena, s, strlen(s)) : NULL;
+}
+
+struct dtool_profile *
+dtool_profile_new(const struct dtool_header *h)
+{
+	struct dtool_profile *p = dtool__profile_alloc();
+
+	p->h = *h;
+	p->h.version = 2;
+	p->h.mode = copy_str(p, h->mode);
+	p->h.verb = copy_str(p, h->verb);
+	p->h.bu = copy_str(p, h->bu);
+	p->h.bsu = copy_str(p, h->bsu);
+	p->h.bksu = copy_str(p, h->bksu);
+	p->h.tu = copy_str(p, h->tu);
+	p->h.Mtu = copy_str(p, h->Mtu);
+	p->h.cmd = copy_str(p, h->cmd);
+	dtool__profile_push_frame(p, "[root]", 6);
+	return p;
+}
+
+static void
+fhash_insert(struct dtool_profile *p, uint32_t idx)
+{
+	const char *s = p->frames[idx];
+	size_t mask = p->fhash_cap - 1;
+	size_t i = hash_bytes(s, strlen(s), HASH_SEED) & mask;
+
+	while (p->fhash[i] != 0)
+		i = (i + 1) & mask;
+	p->fhash[i] = idx + 1;
+	p->fhash_n++;
+}
+
+static void
+fhash_grow(struct dtool_profile *p)
+{
+	free(p->fhash);
+	p->fhash_cap = p->fhash_cap ? 2 * p->fhash_cap : 1024;
+	while (p->fhash_cap < 2 * p->nframes)
+		p->fhash_cap *= 2;
+	p->fhash = dtool_xcalloc(p->fhash_cap, sizeof(*p->fhash));
+	p->fhash_n = 0;
+	for (size_t k = 0; k < p->nframes; k++)
+		fhash_insert(p, (uint32_t)k);
+}
+
+uint32_t
+dtool_profile_intern_frame(struct dtool_profile *p, const char *s)
+{
+	size_t len = strlen(s), mask, i;
+
+	/* The table covers every frame: rebuild it when frames were added
+	 * behind its back (by the reader) or when it gets full. */
+	if (p->fhash == NULL || p->fhash_n != p->nframes ||
+	    2 * (p->nframes + 1) > p->fhash_cap)
+		fhash_grow(p);
+	mask = p->fhash_cap - 1;
+	for (i = hash_bytes(s, len, HASH_SEED) & mask; p->fhash[i] != 0;
+	    i = (i + 1) & mask)
+		if (strcmp(p->frames[p->fhash[i] - 1], s) == 0)
+			return p->fhash[i] - 1;
+	dtool__profile_push_frame(p, s, len);
+	p->fhash[i] = (uint32_t)p->nframes;
+	p->fhash_n++;
+	return (uint32_t)(p->nframes - 1);
+}
+
+static struct dtool_pp *
+pp_at(struct dtool_profile *p, size_t i)
+{
+	return &p->pages[i / DTOOL_PP_PAGE][i % DTOOL_PP_PAGE];
+}
+
+static bool
+same_stack(const struct dtool_pp *a, const uint32_t *fs, uint32_t nfs)
+{
+	return a->nfs == nfs &&
+	    (nfs == 0 || memcmp(a->fs, fs, nfs * sizeof(*fs)) == 0);
+}
+
+/* Inserts PP index I; returns the index of an earlier PP with the same
+ * stack instead when there is one. */
+static size_t
+phash_insert(struct dtool_profile *p, size_t idx)
+{
+	const struct dtool_pp *pp = pp_at(p, idx);
+	size_t mask = p->phash_cap - 1;
+	size_t i = hash_stack(pp->fs, pp->nfs) & mask;
+
+	for (; p->phash[i] != 0; i = (i + 1) & mask) {
+		size_t o = p->phash[i] - 1;
+
+		if (same_stack(pp_at(p, o), pp->fs, pp->nfs))
+			return o;
+	}
+	p->phash[i] = (uint32_t)idx + 1;
+	p->phash_n++;
+	return idx;
+}
+
+/* Makes the stack table cover every PP; SIZE_MAX, or the indices of the
+ * first two PPs found sharing a stack in *DUP_A / *DUP_B. */
+static int
+phash_sync(struct dtool_profile *p, size_t *dup_a, size_t *dup_b)
+{
+	if (p->phash == NULL || 2 * (p->npps + 1) > p->phash_cap) {
+		free(p->phash);
+		p->phash_cap = p->phash_cap ? p->phash_cap : 1024;
+		while (p->phash_cap < 2 * (p->npps + 1))
+			p->phash_cap *= 2;
+		p->phash = dtool_xcalloc(p->phash_cap, sizeof(*p->phash));
+		p->phash_n = 0;
+	}
+	while (p->phash_n < p->npps) {
+		size_t idx = p->phash_n;
+		size_t o = phash_insert(p, idx);
+
+		if (o != idx) {
+			*dup_a = o;
+			*dup_b = idx;
+			/* Leave the table unbuilt: the profile is invalid. */
+			free(p->phash);
+			p->phash = NULL;
+			p->phash_cap = p->phash_n = 0;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct dtool_pp *
+dtool_profile_find_pp(struct dtool_profile *p, const uint32_t *fs,
+    uint32_t nfs)
+{
+	size_t a, b, mask, i;
+
+	if (phash_sync(p, &a, &b) < 0)
+		return NULL;
+	mask = p->phash_cap - 1;
+	for (i = hash_stack(fs, nfs) & mask; p->phash[i] != 0;
+	    i = (i + 1) & mask) {
+		struct dtool_pp *pp = pp_at(p, p->phash[i] - 1);
+
+		if (same_stack(pp, fs, nfs))
+			return pp;
+	}
+	return NULL;
+}
+
+struct dtool_pp *
+dtool_profile_add_pp(struct dtool_profile *p, const struct dtool_pp *src)
+{
+	struct dtool_pp *pp = dtool__profile_new_pp(p);
+	uint32_t *fs;
+	int32_t *acc = NULL;
+
+	*pp = *src;
+	fs = dtool_arena_alloc(&p->arena, (src->nfs + 1) * sizeof(*fs),
+	    sizeof(*fs));
+	if (src->nfs > 0)
+		memcpy(fs, src->fs, src->nfs * sizeof(*fs));
+	pp->fs = fs;
+	if (src->nacc > 0) {
+		acc = dtool_arena_alloc(&p->arena, src->nacc * sizeof(*acc),
+		    sizeof(*acc));
+		memcpy(acc, src->acc, src->nacc * sizeof(*acc));
+	}
+	pp->acc = acc;
+	return pp;
+}
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static const struct {
+	unsigned bit;
+	const char *name;
+} pp_fields[] = {
+	{ DTOOL_PP_MB, "mb" }, { DTOOL_PP_MBK, "mbk" },
+	{ DTOOL_PP_GB, "gb" }, { DTOOL_PP_GBK, "gbk" },
+	{ DTOOL_PP_EB, "eb" }, { DTOOL_PP_EBK, "ebk" },
+	{ DTOOL_PP_RB, "rb" }, { DTOOL_PP_WB, "wb" },
+};
+
+int
+dtool_profile_check(struct dtool_profile *p, char *err, size_t errlen)
+{
+	unsigned need = 0;
+	size_t a, b;
+
+	if (p->nframes == 0) {
+		seterr(err, errlen, "'ftbl' is empty (it must start with "
+		    "\"[root]\")");
+		return -1;
+	}
+	if (p->h.bklt) {
+		if (!(p->h.have & DTOOL_H_TG)) {
+			seterr(err, errlen, "missing field 'tg' (required "
+			    "when 'bklt' is true)");
+			return -1;
+		}
+		if (!(p->h.have & DTOOL_H_TUTH)) {
+			seterr(err, errlen, "missing field 'tuth' (required "
+			    "when 'bklt' is true)");
+			return -1;
+		}
+		need |= DTOOL_PP_BKLT;
+	}
+	if (p->h.bkacc)
+		need |= DTOOL_PP_BKACC;
+	for (size_t i = 0; i < p->npps; i++) {
+		const struct dtool_pp *pp = pp_at(p, i);
+
+		if ((pp->have & need) != need) {
+			for (size_t k = 0; k < sizeof(pp_fields) /
+			    sizeof(pp_fields[0]); k++)
+				if ((need & pp_fields[k].bit) &&
+				    !(pp->have & pp_fields[k].bit)) {
+					seterr(err, errlen, "program point "
+					    "%zu: missing field '%s' "
+					    "(required when '%s' is true)",
+					    i + 1, pp_fields[k].name,
+					    pp_fields[k].bit & DTOOL_PP_BKLT ?
+					    "bklt" : "bkacc");
+					return -1;
+				}
+		}
+		for (uint32_t k = 0; k < pp->nfs; k++) {
+			if (pp->fs[k] == 0) {
+				seterr(err, errlen, "program point %zu: frame "
+				    "index 0 ([root]) inside a stack", i + 1);
+				return -1;
+			}
+			if (pp->fs[k] >= p->nframes) {
+				seterr(err, errlen, "program point %zu: frame "
+				    "index %u out of range (ftbl has %zu "
+				    "entries)", i + 1, pp->fs[k], p->nframes);
+				return -1;
+			}
+		}
+	}
+	if (phash_sync(p, &a, &b) < 0) {
+		seterr(err, errlen, "program points %zu and %zu have the same "
+		    "stack (a repeated location)", a + 1, b + 1);
+		return -1;
+	}
+	return 0;
+}

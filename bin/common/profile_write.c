@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profile_write.c - writes a profile model as DHAT JSON (Valgrind's
+ * compact comma-first layout) so that a crash or a full disk never
+ * leaves half a profile where a whole one was expected.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "profile_int.h"
+
+static void
+put_str(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(f, "\\u%04x", *c);
+		else
+			putc(*c, f);
+	}
+	putc('"', f);
+}
+
+static void
+put_field_str(FILE *f, const char *name, const char *v)
+{
+	fprintf(f, ",\"%s\":", name);
+	put_str(f, v != NULL ? v : "");
+}
+
+static void
+emit(const struct dtool_profile *p, FILE *f)
+{
+	const struct dtool_header *h = &p->h;
+
+	fprintf(f, "{\"dhatFileVersion\":2\n");
+	put_field_str(f, "mode", h->mode);
+	put_field_str(f, "verb", h->verb);
+	fprintf(f, "\n,\"bklt\":%s,\"bkacc\":%s\n", h->bklt ? "true" : "false",
+	    h->bkacc ? "true" : "false");
+	if (h->bu != NULL)
+		put_field_str(f, "bu", h->bu);
+	if (h->bsu != NULL)
+		put_field_str(f, "bsu", h->bsu);
+	if (h->bksu != NULL)
+		put_field_str(f, "bksu", h->bksu);
+	if (h->bu != NULL || h->bsu != NULL || h->bksu != NULL)
+		putc('\n', f);
+	put_field_str(f, "tu", h->tu);
+	put_field_str(f, "Mtu", h->Mtu);
+	putc('\n', f);
+	if (h->have & DTOOL_H_TUTH)
+		fprintf(f, ",\"tuth\":%" PRIu64 "\n", h->tuth);
+	put_field_str(f, "cmd", h->cmd);
+	fprintf(f, "\n,\"pid\":%" PRIu64 "\n", h->pid);
+	fprintf(f, ",\"te\":%" PRIu64 "\n", h->te);
+	if (h->have & DTOOL_H_TG)
+		fprintf(f, ",\"tg\":%" PRIu64 "\n", h->tg);
+	fprintf(f, ",\"pps\":\n [");
+	for (size_t i = 0; i < p->npps; i++) {
+		const struct dtool_pp *pp = dtool_profile_pp(p, i);
+
+		fprintf(f, "%s{\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64,
+		    i ? "\n ," : "", pp->tb, pp->tbk);
+		if (pp->have & DTOOL_PP_TL)
+			fprintf(f, "\n  ,\"tl\":%" PRIu64, pp->tl);
+		if (pp->have & (DTOOL_PP_MB | DTOOL_PP_MBK))
+			fprintf(f, "\n  ,\"mb\":%" PRIu64 ",\"mbk\":%" PRIu64,
+			    pp->mb, pp->mbk);
+		if (pp->have & (DTOOL_PP_GB | DTOOL_PP_GBK))
+			fprintf(f, "\n  ,\"gb\":%" PRIu64 ",\"gbk\":%" PRIu64,
+			    pp->gb, pp->gbk);
+		if (pp->have & (DTOOL_PP_EB | DTOOL_PP_EBK))
+			fprintf(f, "\n  ,\"eb\":%" PRIu64 ",\"ebk\":%" PRIu64,
+			    pp->eb, pp->ebk);
+		if (pp->have & (DTOOL_PP_RB | DTOOL_PP_WB))
+			fprintf(f, "\n  ,\"rb\":%" PRIu64 ",\"wb\":%" PRIu64,
+			    pp->rb, pp->wb);
+		if (pp->have & DTOOL_PP_ACC) {
+			fprintf(f, "\n  ,\"acc\":[");
+			for (uint32_t k = 0; k < pp->nacc; k++)
+				fprintf(f, "%s%" PRId32, k ? "," : "",
+				    pp->acc[k]);
+			putc(']', f);
+		}
+		fprintf(f, "\n  ,\"fs\":[");
+		for (uint32_t k = 0; k < pp->nfs; k++)
+			fprintf(f, "%s%" PRIu32, k ? "," : "", pp->fs[k]);
+		fprintf(f, "]\n  }");
+	}
+	fprintf(f, "\n ]\n,\"ftbl\":\n [");
+	for (size_t i = 0; i < p->nframes; i++) {
+		fputs(i ? "\n ," : "", f);
+		put_str(f, p->frames[i]);
+	}
+	fprintf(f, "\n ]\n}\n");
+}
+
+/* Finishes stream F; -1 with errno when anything failed. */
+static int
+finish(FILE *f, bool sync)
+{
+	int e = 0;
+
+	if (fflush(f) != 0 || ferror(f))
+		e = errno ? errno : EIO;
+	if (e == 0 && sync && fsync(fileno(f)) != 0 && errno != EINVAL)
+		e = errno;
+	if (fclose(f) != 0 && e == 0)
+		e = errno;
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int
+dtool_profile_write(const struct dtool_profile *p, const char *path,
+    char *err, size_t errlen)
+{
+	struct stat st;
+	char *tmp, *dir, *dcopy;
+	FILE *f;
+	int fd, e;
+
+	/* Only a plain regular file (or a new name) is replaced by rename.
+	 * Anything else is written in place: FIFOs and devices, and symbolic
+	 * links, since renaming over /dev/stdout -> /proc/self/fd/1 would
+	 * replace the link itself, whatever it points to. */
+	if (strcmp(path, "-") == 0 ||
+	    (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+		if (strcmp(path, "-") == 0)
+			fd = dup(STDOUT_FILENO);
+		else
+			fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+			snprintf(err, errlen, "writing %s: %s", path,
+			    strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		emit(p, f);
+		if (finish(f, false) < 0) {
+			snprintf(err, errlen, "writing %s: %s", path,
+			    strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	dcopy = dtool_xstrdup(path);
+	dir = dirname(dcopy);
+	tmp = dtool_xmalloc(strlen(dir) + 32);
+	sprintf(tmp, "%s/.dhat-tmp.XXXXXX", dir);
+	free(dcopy);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		snprintf(err, errlen, "writing %s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		return -1;
+	}
+	/* mkostemp makes 0600; a profile is an ordinary file. */
+	{
+		mode_t um = umask(0);
+
+		umask(um);
+		(void)fchmod(fd, 0666 & ~um);
+	}
+	emit(p, f);
+	if (finish(f, true) < 0 || rename(tmp, path) < 0) {
+		e = errno;
+		unlink(tmp);
+		free(tmp);
+		snprintf(err, errlen, "writing %s: %s", path, strerror(e));
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}

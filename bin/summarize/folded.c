@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * folded.c - collapsed stacks for flame graph tools: one line per
+ * program point, "outer;...;inner WEIGHT", frames without addresses,
+ * weighted by the sort metric's value.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+
+#include "summary.h"
+
+/* A frame name with the separators of the format made harmless. */
+static void
+put_frame(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == ';')
+			putc(',', f);
+		else if (c < 0x20)
+			putc('?', f);
+		else
+			putc(c, f);
+	}
+}
+
+void
+dtool_print_folded(const struct dtool_profile *p,
+    const struct dtool_summary_opts *o)
+{
+	size_t n = dtool_profile_npps(p);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct dtool_pp *pp = dtool_profile_pp(p, i);
+		uint64_t w = dtool_metric_value(o->metric, pp);
+		uint32_t k = pp->nfs, stop = 0;
+
+		if (w == 0)
+			continue;
+		if (o->max_frames >= 0 && (uint32_t)o->max_frames < k)
+			stop = k - (uint32_t)o->max_frames;
+		if (k == 0)
+			fputs("[root]", o->out);
+		while (k-- > stop) {
+			put_frame(o->out, dtool_frame_name(
+			    dtool_profile_frame(p, pp->fs[k])));
+			if (k > stop)
+				putc(';', o->out);
+		}
+		fprintf(o->out, " %" PRIu64 "\n", w);
+	}
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * text.c - dhat-summarize's text output (totals, top program points,
+ * leaks, the viewer's tree) and the choice between the output formats.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "common/format.h"
+#include "summary.h"
+
+const char *
+dtool_frame_name(const char *frame)
+{
+	const char *s = frame;
+
+	if (s[0] == '0' && s[1] == 'x') {
+		s += 2;
+		while ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
+		    (*s >= 'A' && *s <= 'F'))
+			s++;
+		if (s[0] == ':' && s[1] == ' ')
+			return s + 2;
+	}
+	return frame;
+}
+
+struct rank {
+	size_t idx;
+	uint64_t key, key2, tb;
+};
+
+static int
+cmp_rank(const void *a, const void *b)
+{
+	const struct rank *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? 1 : -1;
+	if (x->key2 != y->key2)
+		return x->key2 < y->key2 ? 1 : -1;
+	if (x->tb != y->tb)
+		return x->tb < y->tb ? 1 : -1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+size_t
+dtool_rank_pps(const struct dtool_profile *p, const struct dtool_tree *t,
+    int metric, bool leaks, size_t limit, size_t **out)
+{
+	size_t n = dtool_profile_npps(p), k = 0;
+	struct rank *r = dtool_xreallocarray(NULL, n, sizeof(*r));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct dtool_pp *pp = dtool_profile_pp(p, i);
+		uint64_t key = leaks ? pp->eb : dtool_metric_value(metric, pp);
+
+		if (leaks ? pp->eb == 0 && pp->ebk == 0 :
+		    key == 0 || !dtool_cond_pp(t, metric, pp))
+			continue;
+		r[k].idx = i;
+		r[k].key = key;
+		r[k].key2 = leaks ? pp->ebk : 0;
+		r[k].tb = pp->tb;
+		k++;
+	}
+	if (limit < k / 8) {
+		/* Only the first LIMIT are wanted: partial insertion
+		 * keeps them without sorting 400,000 entries. */
+		size_t m = 0;
+
+		for (size_t i = 0; i < k; i++) {
+			struct rank e = r[i];
+			size_t j;
+
+			if (m == limit && (limit == 0 ||
+			    cmp_rank(&e, &r[m - 1]) >= 0))
+				continue;
+			j = m < limit ? m++ : m - 1;
+			for (; j > 0 && cmp_rank(&e, &r[j - 1]) < 0; j--)
+				r[j] = r[j - 1];
+			r[j] = e;
+		}
+	} else {
+		qsort(r, k, sizeof(*r), cmp_rank);
+	}
+	*out = dtool_xreallocarray(NULL, k, sizeof(**out));
+	for (size_t i = 0; i < k && i < limit; i++)
+		(*out)[i] = r[i].idx;
+	free(r);
+	return k;
+}
+
+static void
+amount_line(FILE *f, const char *title, uint64_t bytes, uint64_t blocks,
+    const struct dtool_units *u)
+{
+	char a[DTOOL_NUMBUF], b[DTOOL_NUMBUF];
+
+	fprintf(f, "%s%s%s %s ", dtool_bold(), title, dtool_reset(),
+	    dtool_fmt_u64(a, bytes));
+	dtool_fputs_text(u->bytes, f);
+	fprintf(f, " in %s ", dtool_fmt_u64(b, blocks));
+	dtool_fputs_text(u->blocks, f);
+	fputc('\n', f);
+}
+
+static void
+print_totals(const struct dtool_header *h, const struct dtool_pp *tot,
+    FILE *f)
+{
+	struct dtool_units u;
+	char a[DTOOL_NUMBUF], ub[128];
+
+	dtool_units(h, &u);
+	u.bytes = dtool_text(ub, sizeof(ub), u.bytes);
+	amount_line(f, "Total:    ", tot->tb, tot->tbk, &u);
+	if (h->bklt) {
+		amount_line(f, "At t-gmax:", tot->gb, tot->gbk, &u);
+		amount_line(f, "At t-end: ", tot->eb, tot->ebk, &u);
+	}
+	if (h->bkacc) {
+		fprintf(f, "%sReads:%s     %s %s\n", dtool_bold(),
+		    dtool_reset(), dtool_fmt_u64(a, tot->rb), u.bytes);
+		fprintf(f, "%sWrites:%s    %s %s\n", dtool_bold(),
+		    dtool_reset(), dtool_fmt_u64(a, tot->wb), u.bytes);
+	}
+}
+
+static void
+print_list(const struct dtool_profile *p, struct dtool_tree *t,
+    const struct dtool_summary_opts *o, bool leaks)
+{
+	const struct dtool_header *h = dtool_profile_header(p);
+	struct dtool_render r = {
+		.metric = leaks ? DTOOL_M_AT_TEND : o->metric,
+		.threshold = o->threshold,
+		.max_frames = o->max_frames,
+		.out = o->out,
+	};
+	size_t *idx, n, show;
+	char label[256], id[64], a[DTOOL_NUMBUF], b[DTOOL_NUMBUF];
+	char ub[128], bb[128];
+	struct dtool_units u;
+	uint64_t lb = 0, lbk = 0;
+
+	dtool_units(h, &u);
+	u.bytes = dtool_text(ub, sizeof(ub), u.bytes);
+	u.blocks = dtool_text(bb, sizeof(bb), u.blocks);
+	show = (!leaks || o->top_given) ? (size_t)o->top : SIZE_MAX;
+	n = dtool_rank_pps(p, t, o->metric, leaks, show, &idx);
+	if (n < show)
+		show = n;
+	if (leaks) {
+		for (size_t i = 0; i < n; i++) {
+			lb += dtool_profile_pp(p, idx[i])->eb;
+			lbk += dtool_profile_pp(p, idx[i])->ebk;
+		}
+		fprintf(o->out, "Live at t-end: %s %s in %s %s from %zu "
+		    "program point%s%s\n", dtool_fmt_u64(a, lb), u.bytes,
+		    dtool_fmt_u64(b, lbk), u.blocks, n, n == 1 ? "" : "s",
+		    n == 0 ? "" : show < n ? ", largest first:" :
+		    ", largest first:");
+	} else {
+		dtool_metric_label(o->metric, h, label, sizeof(label));
+		fprintf(o->out, "Top %zu of %zu program points by %s", show,
+		    dtool_profile_npps(p), dtool_text(label, sizeof(label),
+		    label));
+		if (n < dtool_profile_npps(p))
+			fprintf(o->out, " (%zu qualify)", n);
+		fprintf(o->out, "%s\n", show > 0 ? ":" : "");
+	}
+	for (size_t i = 0; i < show; i++) {
+		fputc('\n', o->out);
+		snprintf(id, sizeof(id), "%zu/%zu", i + 1, show);
+		dtool_tree_print_pp(t, &r, dtool_profile_pp(p, idx[i]), id);
+	}
+	if (show < n)
+		fprintf(o->out, "\n... %zu more (--top)\n", n - show);
+	free(idx);
+}
+
+static void
+print_text(const struct dtool_profile *p, struct dtool_tree *t,
+    const struct dtool_summary_opts *o)
+{
+	const struct dtool_header *h = dtool_profile_header(p);
+	struct dtool_pp tot;
+
+	if (o->tree) {
+		struct dtool_render r = {
+			.metric = o->metric,
+			.threshold = o->threshold,
+			.max_frames = o->max_frames,
+			.out = o->out,
+		};
+
+		dtool_tree_print(t, &r);
+		return;
+	}
+	dtool_print_invocation(h, o->out);
+	dtool_tree_totals(t, &tot);
+	print_totals(h, &tot, o->out);
+	fputc('\n', o->out);
+	print_list(p, t, o, o->leaks);
+}
+
+int
+dtool_summary_check(const struct dtool_profile *p,
+    const struct dtool_summary_opts *o, char *err, size_t errlen)
+{
+	const struct dtool_header *h = dtool_profile_header(p);
+	const char *why = dtool_metric_refusal(o->metric, h);
+
+	if (why != NULL) {
+		snprintf(err, errlen, "sort metric '%s' %s",
+		    dtool_metric_name(o->metric), why);
+		return -1;
+	}
+	if (o->leaks && !h->bklt) {
+		snprintf(err, errlen, "--leaks needs block lifetimes (\"bklt\":"
+		    " true), which this profile does not have");
+		return -1;
+	}
+	return 0;
+}
+
+int
+dtool_summarize(const struct dtool_profile *p, const char *name,
+    const struct dtool_summary_opts *o, char *err, size_t errlen)
+{
+	struct dtool_tree *t;
+
+	if (dtool_summary_check(p, o, err, errlen) < 0)
+		return -1;
+	switch (o->format) {
+	case DTOOL_FMT_FOLDED:
+		dtool_print_folded(p, o);
+		return 0;
+	case DTOOL_FMT_SVG:
+		dtool_print_svg(p, name, o);
+		return 0;
+	default:
+		break;
+	}
+	t = dtool_tree_build(p, o->tree);
+	if (o->format == DTOOL_FMT_JSON)
+		dtool_print_json(p, t, name, o);
+	else
+		print_text(p, t, o);
+	dtool_tree_free(t);
+	return 0;
+}

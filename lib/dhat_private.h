@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dhat_private.h - declarations shared by libdhat's own files (dhat__*).
+ *
+ * Everything here runs inside the program's allocator calls, possibly before
+ * any constructor and from any thread, so state is static and zero
+ * initialised, and the re-entrancy guard below is checked before libdhat
+ * does anything that could allocate: while it is set, the allocator entry
+ * points forward to glibc and count nothing, which is how libdhat's own
+ * allocations (tables, unwinder, symbolizer, writer) stay invisible.
+ */
+#ifndef DHAT_PRIVATE_H
+#define DHAT_PRIVATE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dhat.h"
+
+#define DHAT__LIKELY(x) __builtin_expect(!!(x), 1)
+#define DHAT__UNLIKELY(x) __builtin_expect(!!(x), 0)
+
+/*
+ * Keep the calling allocator entry point on the stack: the first frame of
+ * every profile stack must lie inside malloc (or calloc, ...), which a
+ * sibling call would replace by libdhat's internal function.
+ */
+#define DHAT__NO_TAILCALL() __asm__ __volatile__("" ::: "memory")
+
+/* glibc's allocator proper, which the interposed entry points wrap. */
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t m, size_t n);
+void *__libc_realloc(void *p, size_t n);
+void __libc_free(void *p);
+void *__libc_memalign(size_t alignment, size_t n);
+void *__libc_valloc(size_t n);
+void *__libc_pvalloc(size_t n);
+
+/* ---- re-entrancy guard and global lock (profiler.c) -------------------- */
+
+/* Non-zero while this thread runs libdhat code.  initial-exec TLS: glibc
+ * requires it of malloc replacements, dynamic TLS could allocate. */
+extern __thread int dhat__guard __attribute__((tls_model("initial-exec")));
+
+/* Non-zero while a heap profiler counts; read relaxed on every entry. */
+extern int dhat__heap_running;
+
+static inline int
+dhat__heap_on(void)
+{
+	return __atomic_load_n(&dhat__heap_running, __ATOMIC_RELAXED);
+}
+
+/* Enter libdhat from a public function: returns the previous guard. */
+static inline int
+dhat__enter(void)
+{
+	int g = dhat__guard;
+
+	dhat__guard = 1;
+	return g;
+}
+
+static inline void
+dhat__leave(int g)
+{
+	dhat__guard = g;
+}
+
+/* The one lock over all profiler state; never held while unwinding,
+ * symbolizing or writing, so the loader's locks are never taken under it. */
+extern pthread_mutex_t dhat__mutex;
+#define dhat__lock() pthread_mutex_lock(&dhat__mutex)
+#define dhat__unlock() pthread_mutex_unlock(&dhat__mutex)
+
+/* ---- profiler state (profiler.c), read and written under the lock ------ */
+
+enum dhat__state {
+	DHAT__IDLE = 0,      /* no profiler */
+	DHAT__RUNNING,       /* counting */
+	DHAT__FINISHING,     /* dropped, the profile is being written */
+	DHAT__POST_ASSERT    /* testing mode after a failed assertion */
+};
+
+enum dhat__mode { DHAT__MODE_HEAP = 0, DHAT__MODE_AD_HOC };
+
+struct dhat__config {
+	enum dhat__mode mode;
+	bool testing;
+	bool eprint_json;
+	bool quiet;          /* no summary on stderr (dhat-run --quiet) */
+	pid_t pid;           /* the profile's process; 0: getpid() */
+	enum dhat_time_unit time_unit;
+	size_t max_frames;   /* already clamped to >= 4; SIZE_MAX: all */
+	char *file_name;     /* NULL: the mode's default */
+};
+
+struct dhat__prof {
+	enum dhat__state state;
+	uint64_t gen;        /* bumped per profiler: stale handles, blocks */
+	struct dhat__config cfg;
+	uint64_t start_ns;   /* CLOCK_MONOTONIC at start */
+	pid_t owner_pid;     /* process that started it (fork) */
+};
+extern struct dhat__prof dhat__prof;
+
+uint64_t dhat__clock_ns(void);
+
+/* ---- stack capture (stack.c) ------------------------------------------- */
+
+#define DHAT__STACK_BUF 64
+
+struct dhat__stack {
+	uintptr_t *ips;      /* ips[0] is the allocator entry point */
+	size_t n;
+	uintptr_t *heap;     /* grown buffer (unlimited depth), or NULL */
+	uintptr_t buf[DHAT__STACK_BUF];
+};
+
+/* Find libdhat's own code; called when a profiler starts.  0 or -1. */
+int dhat__stack_init(void);
+/* Capture the caller's stack: libdhat's frames dropped except the
+ * outermost (the entry point the program called), at most MAX frames. */
+void dhat__stack_capture(struct dhat__stack *s, size_t max);
+void dhat__stack_release(struct dhat__stack *s);
+
+/* ---- program points (pp_table.c) --------------------------------------- */
+
+struct dhat__pp {
+	uint64_t tb, tbk;        /* totals */
+	uint64_t tl;             /* summed lifetimes, ns or bytes */
+	uint64_t last_mod;       /* sequence number of the last change */
+	size_t curr_bytes, curr_blocks;
+	size_t max_bytes, max_blocks;
+	size_t g_bytes, g_blocks; /* at t-gmax when last_mod > peak_seq */
+	uint64_t hash;
+	const uintptr_t *ips;
+	size_t n_ips;
+};
+
+#define DHAT__PP_NONE UINT32_MAX
+
+/* The PP of stack IPS[0..N), created zeroed if new; DHAT__PP_NONE when out
+ * of memory.  Under the lock. */
+uint32_t dhat__pp_intern(const uintptr_t *ips, size_t n);
+/* Valid until the next dhat__pp_intern. */
+struct dhat__pp *dhat__pp_get(uint32_t i);
+size_t dhat__pp_count(void);
+void dhat__pp_reset(void);
+
+/* ---- live blocks (live_table.c) ---------------------------------------- */
+
+struct dhat__block {
+	uintptr_t ptr;
+	size_t size;      /* requested size */
+	uint64_t time;    /* first allocation (realloc keeps it) */
+	uint32_t pp;
+	uint64_t gen;     /* profiler generation; set by heap.c */
+};
+
+/* 0, or -1 when out of memory.  A pointer already present is replaced
+ * (its old record returned in OLD, *HAD_OLD set). */
+int dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
+    bool *had_old);
+/* Remove PTR: true and its record in OUT when it was live. */
+bool dhat__live_remove(uintptr_t ptr, struct dhat__block *out);
+size_t dhat__live_count(void);
+void dhat__live_foreach(void (*fn)(const struct dhat__block *, void *),
+    void *ctx);
+void dhat__live_reset(void);
+
+/* ---- heap accounting (heap.c) ------------------------------------------ */
+
+/* Called by the entry points with the guard set, after glibc succeeded;
+ * each preserves errno. */
+void dhat__heap_alloc(void *p, size_t n);
+void dhat__heap_free(void *p);
+/* realloc in three steps around glibc's call: take OLD out of the live
+ * table first (so its address cannot be reused under us), then either
+ * put it back (failure), count a free (realloc(p, 0)) or move it. */
+bool dhat__heap_detach(void *old, struct dhat__block *b);
+void dhat__heap_reattach(const struct dhat__block *b);
+void dhat__heap_detached_free(const struct dhat__block *b);
+void dhat__heap_moved(const struct dhat__block *b, void *p, size_t n);
+
+/* Under the lock, at profiler start and end. */
+void dhat__heap_reset(void);
+uint64_t dhat__heap_now(void);
+/* Close the books at time TE: lifetimes of the live blocks, per-PP t-gmax
+ * figures resolved into g_bytes/g_blocks. */
+void dhat__heap_finish(uint64_t te);
+struct dhat_heap_stats dhat__heap_stats(void);
+/* Time of the global peak, in the profile's units (ns or bytes). */
+uint64_t dhat__heap_tgmax(void);
+/* How many per-PP snapshots the t-gmax scheme has taken (at most one per
+ * PP change: the O(1) rule). */
+uint64_t dhat__heap_snapshots(void);
+
+/* ---- writer (writer.c) ------------------------------------------------- */
+
+/* Write the profile of the finished profiler (state FINISHING, tables
+ * frozen) and print the summary.  TE in the profile's units. */
+void dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
+    pid_t owner_pid);
+
+/* "1,234,567" into BUF (at least 32 bytes); returns BUF. */
+char *dhat__commas(char *buf, uint64_t v);
+/* write(2) all of S to FD; -1 on error. */
+int dhat__write_all(int fd, const char *s, size_t n);
+void dhat__eprint(const char *s);
+
+/* ---- dhat-run (preload.c, snapshot.c, run.h) ---------------------------- */
+
+/* No summary on stderr: errors only. */
+struct dhat_builder *dhat__builder_quiet(struct dhat_builder *b);
+
+#endif /* DHAT_PRIVATE_H */

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pp_table.c - program points: one record per distinct captured stack.
+ *
+ * A PP is identified by its exact sequence of instruction pointers.  The
+ * records live in one array (indices are stable, pointers are not), found
+ * through an open-addressing index of 32-bit slots; the stacks themselves
+ * are copied into an append-only arena.  All memory comes from glibc's
+ * allocator proper (__libc_*), never from the interposed entry points.
+ * Callers hold the lock.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "dhat_private.h"
+
+#define ARENA_CHUNK (64 * 1024 / sizeof(uintptr_t))
+
+struct chunk {
+	struct chunk *next;
+	size_t used, cap;
+	uintptr_t data[];
+};
+
+static struct dhat__pp *pps;
+static size_t npps, cappps;
+static uint32_t *slots;          /* PP index + 1; 0 = empty */
+static size_t nslots;            /* power of two */
+static struct chunk *chunks;
+
+static uint64_t
+hash_ips(const uintptr_t *ips, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= ips[i];
+		h *= 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+static uintptr_t *
+arena_copy(const uintptr_t *ips, size_t n)
+{
+	struct chunk *c = chunks;
+	uintptr_t *p;
+
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+
+		c = __libc_malloc(sizeof *c + cap * sizeof(uintptr_t));
+		if (c == NULL)
+			return NULL;
+		c->next = chunks;
+		c->used = 0;
+		c->cap = cap;
+		chunks = c;
+	}
+	p = c->data + c->used;
+	c->used += n;
+	if (n > 0)
+		memcpy(p, ips, n * sizeof *ips);
+	return p;
+}
+
+static int
+grow_index(void)
+{
+	size_t n = nslots ? nslots * 2 : 1024, i;
+	uint32_t *s = __libc_calloc(n, sizeof *s);
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < npps; i++) {
+		size_t j = pps[i].hash & (n - 1);
+
+		while (s[j] != 0)
+			j = (j + 1) & (n - 1);
+		s[j] = (uint32_t)i + 1;
+	}
+	__libc_free(slots);
+	slots = s;
+	nslots = n;
+	return 0;
+}
+
+uint32_t
+dhat__pp_intern(const uintptr_t *ips, size_t n)
+{
+	uint64_t h = hash_ips(ips, n);
+	struct dhat__pp *pp;
+	size_t j;
+
+	if (nslots != 0) {
+		for (j = h & (nslots - 1); slots[j] != 0;
+		    j = (j + 1) & (nslots - 1)) {
+			pp = &pps[slots[j] - 1];
+			if (pp->hash == h && pp->n_ips == n &&
+			    memcmp(pp->ips, ips, n * sizeof *ips) == 0)
+				return slots[j] - 1;
+		}
+	}
+	if (npps >= UINT32_MAX - 1)
+		return DHAT__PP_NONE;
+	/* Load factor at most 1/2. */
+	if ((npps + 1) * 2 > nslots && grow_index() < 0)
+		return DHAT__PP_NONE;
+	if (npps == cappps) {
+		size_t cap = cappps ? cappps * 2 : 256;
+		struct dhat__pp *a = __libc_realloc(pps, cap * sizeof *a);
+
+		if (a == NULL)
+			return DHAT__PP_NONE;
+		pps = a;
+		cappps = cap;
+	}
+	pp = &pps[npps];
+	memset(pp, 0, sizeof *pp);
+	pp->hash = h;
+	pp->n_ips = n;
+	pp->ips = arena_copy(ips, n);
+	if (pp->ips == NULL)
+		return DHAT__PP_NONE;
+	for (j = h & (nslots - 1); slots[j] != 0; j = (j + 1) & (nslots - 1))
+		;
+	slots[j] = (uint32_t)npps + 1;
+	return (uint32_t)npps++;
+}
+
+struct dhat__pp *
+dhat__pp_get(uint32_t i)
+{
+	return &pps[i];
+}
+
+size_t
+dhat__pp_count(void)
+{
+	return npps;
+}
+
+void
+dhat__pp_reset(void)
+{
+	while (chunks != NULL) {
+		struct chunk *c = chunks;
+
+		chunks = c->next;
+		__libc_free(c);
+	}
+	__libc_free(pps);
+	__libc_free(slots);
+	pps = NULL;
+	slots = NULL;
+	npps = cappps = nslots = 0;
+}

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profiler.c - the builder, the profiler's life cycle and the statistics
+ * calls: the public face of the state machine idle -> running ->
+ * finishing -> idle (the Rust crate's Ready/Running, plus a finishing
+ * state during which the profile is written without holding the lock).
+ *
+ * Builders and profiler handles are allocated with glibc's allocator
+ * proper, so they never appear in a profile.  Each profiler has a
+ * generation number: a stale handle (from an earlier profiler, or one
+ * inherited over fork) never ends a later profiler.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dhat_private.h"
+
+__thread int dhat__guard __attribute__((tls_model("initial-exec")));
+int dhat__heap_running;
+pthread_mutex_t dhat__mutex = PTHREAD_MUTEX_INITIALIZER;
+struct dhat__prof dhat__prof;
+
+struct dhat_builder {
+	struct dhat__config cfg;
+	size_t frames;      /* as asked; clamped at build */
+};
+
+struct dhat_profiler {
+	uint64_t gen;
+};
+
+/* The crate's panic: its message on stderr, then abort(). */
+static void DHAT_NORETURN
+panic(const char *msg)
+{
+	dhat__eprint(msg);
+	dhat__eprint("\n");
+	abort();
+}
+
+/* ---- builder ----------------------------------------------------------- */
+
+struct dhat_builder *
+dhat_builder_new(void)
+{
+	struct dhat_builder *b = __libc_calloc(1, sizeof *b);
+
+	if (b == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	b->cfg.mode = DHAT__MODE_HEAP;
+	b->cfg.time_unit = DHAT_TIME_US;
+	b->frames = 10;
+	return b;
+}
+
+void
+dhat_builder_free(struct dhat_builder *b)
+{
+	if (b == NULL)
+		return;
+	__libc_free(b->cfg.file_name);
+	__libc_free(b);
+}
+
+struct dhat_builder *
+dhat_builder_file_name(struct dhat_builder *b, const char *path)
+{
+	char *copy;
+	size_t n;
+
+	if (b == NULL)
+		return NULL;
+	if (path == NULL) {
+		/* Back to the default name. */
+		__libc_free(b->cfg.file_name);
+		b->cfg.file_name = NULL;
+		return b;
+	}
+	n = strlen(path) + 1;
+	copy = __libc_malloc(n);
+	if (copy == NULL) {
+		/* The builder is unusable: free it so nothing leaks. */
+		dhat_builder_free(b);
+		errno = ENOMEM;
+		return NULL;
+	}
+	memcpy(copy, path, n);
+	__libc_free(b->cfg.file_name);
+	b->cfg.file_name = copy;
+	return b;
+}
+
+struct dhat_builder *
+dhat_builder_trim_backtraces(struct dhat_builder *b, size_t max_frames)
+{
+	if (b != NULL)
+		b->frames = max_frames;
+	return b;
+}
+
+struct dhat_builder *
+dhat_builder_eprint_json(struct dhat_builder *b)
+{
+	if (b != NULL)
+		b->cfg.eprint_json = true;
+	return b;
+}
+
+/* dhat-run --quiet (DHAT_QUIET). */
+struct dhat_builder *
+dhat__builder_quiet(struct dhat_builder *b)
+{
+	if (b != NULL)
+		b->cfg.quiet = true;
+	return b;
+}
+
+struct dhat_builder *
+dhat_builder_time_unit(struct dhat_builder *b, enum dhat_time_unit unit)
+{
+	if (b != NULL)
+		b->cfg.time_unit =
+		    unit == DHAT_TIME_BYTES ? DHAT_TIME_BYTES : DHAT_TIME_US;
+	return b;
+}
+
+/* ---- fork -------------------------------------------------------------- */
+
+/* Hold the lock over fork so the child never inherits it mid-update; the
+ * child gets a fresh lock.  The child keeps counting into its copy of the
+ * profile; the writer refuses to overwrite the parent's file with it. */
+static void
+fork_prepare(void)
+{
+	dhat__lock();
+}
+
+static void
+fork_parent(void)
+{
+	dhat__unlock();
+}
+
+static void
+fork_child(void)
+{
+	pthread_mutex_init(&dhat__mutex, NULL);
+}
+
+static void
+register_atfork(void)
+{
+	static bool done;
+
+	if (!done && pthread_atfork(fork_prepare, fork_parent, fork_child) == 0)
+		done = true;
+}
+
+/* ---- start and end ----------------------------------------------------- */
+
+struct dhat_profiler *
+dhat_builder_build(struct dhat_builder *b)
+{
+	struct dhat_profiler *p;
+	int g;
+
+	if (b == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	g = dhat__enter();
+	p = __libc_malloc(sizeof *p);
+	if (p == NULL) {
+		dhat_builder_free(b);
+		dhat__leave(g);
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* Outside the lock: these take the loader's locks or allocate. */
+	(void)dhat__stack_init();
+	register_atfork();
+
+	dhat__lock();
+	if (dhat__prof.state != DHAT__IDLE) {
+		dhat__unlock();
+		dhat__eprint("dhat: creating a profiler while a profiler is "
+		    "already running\n");
+		__libc_free(p);
+		dhat_builder_free(b);
+		dhat__leave(g);
+		errno = EBUSY;
+		return NULL;
+	}
+	dhat__heap_reset();
+	dhat__prof.cfg = b->cfg;
+	b->cfg.file_name = NULL;    /* now owned by the profiler */
+	dhat__prof.cfg.max_frames = b->frames < 4 ? 4 : b->frames;
+	dhat__prof.gen++;
+	dhat__prof.owner_pid = getpid();
+	dhat__prof.start_ns = dhat__clock_ns();
+	dhat__prof.state = DHAT__RUNNING;
+	p->gen = dhat__prof.gen;
+	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
+		__atomic_store_n(&dhat__heap_running, 1, __ATOMIC_RELAXED);
+	dhat__unlock();
+	dhat_builder_free(b);
+	dhat__leave(g);
+	return p;
+}
+
+struct dhat_profiler *
+dhat_profiler_new_heap(void)
+{
+	return dhat_builder_build(dhat_builder_new());
+}
+
+void
+dhat_profiler_drop(struct dhat_profiler *p)
+{
+	struct dhat__config cfg;
+	uint64_t te;
+	pid_t owner;
+	bool write;
+	int g;
+
+	if (p == NULL)
+		return;
+	g = dhat__enter();
+	dhat__lock();
+	if (p->gen != dhat__prof.gen || (dhat__prof.state != DHAT__RUNNING &&
+	    dhat__prof.state != DHAT__POST_ASSERT)) {
+		/* A stale handle: nothing of ours to end. */
+		dhat__unlock();
+		__libc_free(p);
+		dhat__leave(g);
+		return;
+	}
+	/* From here on every allocation is ignored. */
+	__atomic_store_n(&dhat__heap_running, 0, __ATOMIC_RELAXED);
+	write = dhat__prof.state == DHAT__RUNNING && !dhat__prof.cfg.testing;
+	dhat__prof.state = DHAT__FINISHING;
+	te = dhat__heap_now();
+	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
+		dhat__heap_finish(te);
+	cfg = dhat__prof.cfg;
+	owner = dhat__prof.owner_pid;
+	dhat__unlock();
+
+	/* The tables are frozen (FINISHING): write without the lock, since
+	 * symbolizing takes the loader's locks. */
+	if (write)
+		dhat__write_profile(&cfg, te, owner);
+
+	dhat__lock();
+	dhat__heap_reset();
+	__libc_free(dhat__prof.cfg.file_name);
+	memset(&dhat__prof.cfg, 0, sizeof dhat__prof.cfg);
+	dhat__prof.state = DHAT__IDLE;
+	dhat__unlock();
+	__libc_free(p);
+	dhat__leave(g);
+}
+
+/* ---- statistics -------------------------------------------------------- */
+
+struct dhat_heap_stats
+dhat_heap_stats_get(void)
+{
+	struct dhat_heap_stats s;
+	const char *err = NULL;
+
+	dhat__lock();
+	if (dhat__prof.state == DHAT__IDLE ||
+	    dhat__prof.state == DHAT__FINISHING)
+		err = "dhat: getting heap stats when no profiler is running";
+	else if (dhat__prof.state == DHAT__POST_ASSERT)
+		err = "dhat: getting heap stats after the profiler has "
+		    "asserted";
+	else if (dhat__prof.cfg.mode != DHAT__MODE_HEAP)
+		err = "dhat: getting heap stats while doing ad hoc profiling";
+	else
+		s = dhat__heap_stats();
+	dhat__unlock();
+	if (err != NULL)
+		panic(err);
+	return s;
+}

@@ -1,0 +1,861 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * writer.c - the DHAT JSON file and the summary lines, at the end of a
+ * profile.
+ *
+ * Every distinct instruction pointer is symbolized once; its frame strings
+ * are interned in a table whose indices, in order of first use, become
+ * "ftbl" ("[root]" is 0).  A stack ends before its first frame below main
+ * or a thread's start routine.  Program points whose frame strings
+ * coincide are merged, because the viewer refuses two with the same "fs".
+ * The JSON is streamed through a buffer with write(2): into a temporary
+ * file in the target's directory which is then renamed over the target,
+ * or straight into a target that exists and is not a regular file.
+ * Runs with the guard set, so its allocations are never counted; they come
+ * from glibc's allocator proper anyway and are all freed before returning.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dhat_private.h"
+#include "symbolize.h"
+
+/* ---- small helpers ----------------------------------------------------- */
+
+int
+dhat__write_all(int fd, const char *s, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+void
+dhat__eprint(const char *s)
+{
+	(void)dhat__write_all(STDERR_FILENO, s, strlen(s));
+}
+
+char *
+dhat__commas(char *buf, uint64_t v)
+{
+	char tmp[32];
+	size_t n = 0, i, o = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = n; i > 0; i--) {
+		buf[o++] = tmp[i - 1];
+		if (i > 1 && (i - 1) % 3 == 0)
+			buf[o++] = ',';
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Growable array of T, from glibc's allocator proper. */
+#define VEC(T) struct { T *v; size_t n, cap; }
+
+static int
+vec_grow(void **v, size_t *cap, size_t need, size_t size)
+{
+	size_t c = *cap ? *cap : 64;
+	void *p;
+
+	while (c < need)
+		c *= 2;
+	if (c == *cap)
+		return 0;
+	p = __libc_realloc(*v, c * size);
+	if (p == NULL)
+		return -1;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+#define VEC_RESERVE(a, k)                                                      \
+	((a).n + (k) <= (a).cap ? 0 :                                          \
+	    vec_grow((void **)&(a).v, &(a).cap, (a).n + (k), sizeof *(a).v))
+
+static uint64_t
+hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n-- > 0) {
+		h ^= *s++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* ---- frame strings: interned, numbered in order of first use ----------- */
+
+struct str {
+	char *s;
+	size_t len;
+	uint64_t hash;
+};
+
+struct ipent {
+	uintptr_t ip;          /* 0: empty slot */
+	uint32_t first, n;     /* string ids in ipstrs[first .. first+n) */
+	int kind;
+};
+
+struct opp {
+	uint64_t tb, tbk, tl;
+	uint64_t mb, mbk, gb, gbk, eb, ebk;
+	size_t fs, nfs;        /* in fsids */
+	uint64_t hash;
+};
+
+struct build {
+	struct dhat__symbolizer *sym;
+	VEC(struct str) strs;     /* id 0 = "[root]" */
+	uint32_t *sidx;           /* string id + 1, open addressing */
+	size_t nsidx;
+	struct ipent *ips;
+	size_t nips, nipslots;
+	VEC(uint32_t) ipstrs;
+	VEC(uint32_t) fsids;
+	VEC(struct opp) opps;
+	uint32_t *oidx;           /* opp index + 1 */
+	size_t noidx;
+	VEC(uint32_t) cur;        /* ids of the IP being symbolized */
+	uint32_t *order;          /* ftbl index -> string id */
+	size_t norder;
+	bool oom;
+};
+
+static int
+str_rehash(struct build *b, size_t n)
+{
+	uint32_t *t = __libc_calloc(n, sizeof *t);
+	size_t i, j;
+
+	if (t == NULL)
+		return -1;
+	for (i = 0; i < b->strs.n; i++) {
+		for (j = b->strs.v[i].hash & (n - 1); t[j] != 0;
+		    j = (j + 1) & (n - 1))
+			;
+		t[j] = (uint32_t)i + 1;
+	}
+	__libc_free(b->sidx);
+	b->sidx = t;
+	b->nsidx = n;
+	return 0;
+}
+
+/* The id of frame string S, added if new; UINT32_MAX when out of memory. */
+static uint32_t
+str_intern(struct build *b, const char *s, size_t len)
+{
+	uint64_t h = hash_bytes(s, len);
+	struct str *e;
+	size_t j;
+
+	if ((b->strs.n + 1) * 2 > b->nsidx &&
+	    str_rehash(b, b->nsidx ? b->nsidx * 2 : 1024) < 0)
+		return UINT32_MAX;
+	for (j = h & (b->nsidx - 1); b->sidx[j] != 0;
+	    j = (j + 1) & (b->nsidx - 1)) {
+		e = &b->strs.v[b->sidx[j] - 1];
+		if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)
+			return b->sidx[j] - 1;
+	}
+	if (VEC_RESERVE(b->strs, 1) < 0)
+		return UINT32_MAX;
+	e = &b->strs.v[b->strs.n];
+	e->s = __libc_malloc(len + 1);
+	if (e->s == NULL)
+		return UINT32_MAX;
+	memcpy(e->s, s, len);
+	e->s[len] = '\0';
+	e->len = len;
+	e->hash = h;
+	b->sidx[j] = (uint32_t)b->strs.n + 1;
+	return (uint32_t)b->strs.n++;
+}
+
+static int
+collect_frame(void *ctx, const char *frame)
+{
+	struct build *b = ctx;
+	uint32_t id = str_intern(b, frame, strlen(frame));
+
+	if (id == UINT32_MAX || VEC_RESERVE(b->cur, 1) < 0) {
+		b->oom = true;
+		return 1;
+	}
+	b->cur.v[b->cur.n++] = id;
+	return 0;
+}
+
+static int
+ip_rehash(struct build *b, size_t n)
+{
+	struct ipent *t = __libc_calloc(n, sizeof *t);
+	size_t i, j;
+
+	if (t == NULL)
+		return -1;
+	for (i = 0; i < b->nipslots; i++) {
+		if (b->ips[i].ip == 0)
+			continue;
+		for (j = (b->ips[i].ip * 0x9e3779b97f4a7c15ULL >> 16) & (n - 1);
+		    t[j].ip != 0; j = (j + 1) & (n - 1))
+			;
+		t[j] = b->ips[i];
+	}
+	__libc_free(b->ips);
+	b->ips = t;
+	b->nipslots = n;
+	return 0;
+}
+
+/* The frame strings of IP, symbolized on first sight; NULL on OOM. */
+static const struct ipent *
+ip_lookup(struct build *b, uintptr_t ip)
+{
+	struct ipent *e;
+	char fallback[64];
+	size_t j;
+	int kind;
+
+	if ((b->nips + 1) * 2 > b->nipslots &&
+	    ip_rehash(b, b->nipslots ? b->nipslots * 2 : 1024) < 0)
+		return NULL;
+	for (j = (ip * 0x9e3779b97f4a7c15ULL >> 16) & (b->nipslots - 1);
+	    b->ips[j].ip != 0; j = (j + 1) & (b->nipslots - 1))
+		if (b->ips[j].ip == ip)
+			return &b->ips[j];
+	b->cur.n = 0;
+	kind = DHAT__FRAME_NORMAL;
+	/* Every captured address is a return address, the allocator
+	 * frame's included (it is where malloc called into libdhat). */
+	if (b->sym != NULL)
+		kind = dhat__symbolize(b->sym, ip, true, collect_frame, b);
+	if (b->oom || kind < 0)
+		return NULL;
+	if (kind == DHAT__FRAME_NORMAL && b->cur.n == 0) {
+		snprintf(fallback, sizeof fallback, "0x%lx: ???",
+		    (unsigned long)ip);
+		if (collect_frame(b, fallback) != 0)
+			return NULL;
+	}
+	if (VEC_RESERVE(b->ipstrs, b->cur.n) < 0)
+		return NULL;
+	e = &b->ips[j];
+	e->ip = ip;
+	e->kind = kind;
+	e->first = (uint32_t)b->ipstrs.n;
+	e->n = (uint32_t)b->cur.n;
+	if (b->cur.n > 0)
+		memcpy(b->ipstrs.v + b->ipstrs.n, b->cur.v,
+		    b->cur.n * sizeof *b->cur.v);
+	b->ipstrs.n += b->cur.n;
+	b->nips++;
+	return e;
+}
+
+static int
+opp_rehash(struct build *b, size_t n)
+{
+	uint32_t *t = __libc_calloc(n, sizeof *t);
+	size_t i, j;
+
+	if (t == NULL)
+		return -1;
+	for (i = 0; i < b->opps.n; i++) {
+		for (j = b->opps.v[i].hash & (n - 1); t[j] != 0;
+		    j = (j + 1) & (n - 1))
+			;
+		t[j] = (uint32_t)i + 1;
+	}
+	__libc_free(b->oidx);
+	b->oidx = t;
+	b->noidx = n;
+	return 0;
+}
+
+/* Add PP's figures to the output PP of its frame strings, which are the
+ * last NFS entries of fsids. */
+static int
+opp_add(struct build *b, const struct dhat__pp *pp, size_t nfs)
+{
+	const uint32_t *fs = b->fsids.v + b->fsids.n - nfs;
+	uint64_t h = hash_bytes(fs, nfs * sizeof *fs);
+	struct opp *o;
+	size_t j;
+
+	if ((b->opps.n + 1) * 2 > b->noidx &&
+	    opp_rehash(b, b->noidx ? b->noidx * 2 : 1024) < 0)
+		return -1;
+	for (j = h & (b->noidx - 1); b->oidx[j] != 0;
+	    j = (j + 1) & (b->noidx - 1)) {
+		o = &b->opps.v[b->oidx[j] - 1];
+		if (o->hash == h && o->nfs == nfs &&
+		    memcmp(b->fsids.v + o->fs, fs, nfs * sizeof *fs) == 0) {
+			/* Same strings: merge.  The peaks of the two may
+			 * not coincide, so mb is an upper bound. */
+			b->fsids.n -= nfs;
+			goto add;
+		}
+	}
+	if (VEC_RESERVE(b->opps, 1) < 0)
+		return -1;
+	o = &b->opps.v[b->opps.n];
+	memset(o, 0, sizeof *o);
+	o->hash = h;
+	o->fs = b->fsids.n - nfs;
+	o->nfs = nfs;
+	b->oidx[j] = (uint32_t)b->opps.n + 1;
+	b->opps.n++;
+add:
+	o->tb += pp->tb;
+	o->tbk += pp->tbk;
+	o->tl += pp->tl;
+	o->mb += pp->max_bytes;
+	o->mbk += pp->max_blocks;
+	o->gb += pp->g_bytes;
+	o->gbk += pp->g_blocks;
+	o->eb += pp->curr_bytes;
+	o->ebk += pp->curr_blocks;
+	return 0;
+}
+
+static int
+build_pps(struct build *b)
+{
+	size_t i, k, n = dhat__pp_count(), start;
+
+	if (str_intern(b, "[root]", 6) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const struct dhat__pp *pp = dhat__pp_get((uint32_t)i);
+
+		start = b->fsids.n;
+		for (k = 0; k < pp->n_ips; k++) {
+			const struct ipent *e = ip_lookup(b, pp->ips[k]);
+
+			if (e == NULL)
+				return -1;
+			if (e->kind == DHAT__FRAME_OUTER)
+				break;
+			if (VEC_RESERVE(b->fsids, e->n) < 0)
+				return -1;
+			if (k == 0 && e->n > 0) {
+				/* The allocator frame is libdhat's: only the
+				 * entry point, not what is inlined into it. */
+				b->fsids.v[b->fsids.n++] =
+				    b->ipstrs.v[e->first + e->n - 1];
+				continue;
+			}
+			memcpy(b->fsids.v + b->fsids.n, b->ipstrs.v + e->first,
+			    e->n * sizeof(uint32_t));
+			b->fsids.n += e->n;
+		}
+		if (opp_add(b, pp, b->fsids.n - start) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Number the frame strings in order of first use in the output PPs and
+ * rewrite the fs lists with those numbers; strings no stack uses (what
+ * was inlined into an allocator entry point) are left out. */
+static int
+number_frames(struct build *b)
+{
+	uint32_t *idx = __libc_calloc(b->strs.n, sizeof *idx);
+	size_t i;
+
+	b->order = __libc_malloc(b->strs.n * sizeof *b->order);
+	if (idx == NULL || b->order == NULL) {
+		__libc_free(idx);
+		return -1;
+	}
+	b->order[0] = 0;        /* "[root]" */
+	b->norder = 1;
+	for (i = 0; i < b->opps.n; i++) {
+		uint32_t *fs = b->fsids.v + b->opps.v[i].fs;
+		size_t j;
+
+		for (j = 0; j < b->opps.v[i].nfs; j++) {
+			if (idx[fs[j]] == 0) {
+				idx[fs[j]] = (uint32_t)b->norder;
+				b->order[b->norder++] = fs[j];
+			}
+			fs[j] = idx[fs[j]];
+		}
+	}
+	__libc_free(idx);
+	return 0;
+}
+
+static void
+build_free(struct build *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->strs.n; i++)
+		__libc_free(b->strs.v[i].s);
+	__libc_free(b->strs.v);
+	__libc_free(b->sidx);
+	__libc_free(b->ips);
+	__libc_free(b->ipstrs.v);
+	__libc_free(b->fsids.v);
+	__libc_free(b->opps.v);
+	__libc_free(b->oidx);
+	__libc_free(b->cur.v);
+	__libc_free(b->order);
+	if (b->sym != NULL)
+		dhat__symbolizer_free(b->sym);
+}
+
+/* ---- JSON output ------------------------------------------------------- */
+
+struct sink {
+	int fd;
+	int err;              /* first errno, 0 if none */
+	size_t len;
+	char buf[65536];
+};
+
+static void
+flush(struct sink *k)
+{
+	if (k->err == 0 && k->len > 0 &&
+	    dhat__write_all(k->fd, k->buf, k->len) < 0)
+		k->err = errno ? errno : EIO;
+	k->len = 0;
+}
+
+static void
+put(struct sink *k, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t room = sizeof k->buf - k->len, c = n < room ? n : room;
+
+		memcpy(k->buf + k->len, s, c);
+		k->len += c;
+		s += c;
+		n -= c;
+		if (k->len == sizeof k->buf)
+			flush(k);
+	}
+}
+
+static void
+puts_(struct sink *k, const char *s)
+{
+	put(k, s, strlen(s));
+}
+
+static void
+putu(struct sink *k, uint64_t v)
+{
+	char tmp[24];
+	size_t n = sizeof tmp;
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	put(k, tmp + n, sizeof tmp - n);
+}
+
+/* "key":value */
+static void
+putkv(struct sink *k, const char *key, uint64_t v)
+{
+	put(k, "\"", 1);
+	puts_(k, key);
+	put(k, "\":", 2);
+	putu(k, v);
+}
+
+static void
+putjs(struct sink *k, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	put(k, "\"", 1);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[6];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		put(k, s + run, i - run);
+		run = i + 1;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			put(k, esc, 2);
+		} else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			put(k, esc, 6);
+		}
+	}
+	put(k, s + run, n - run);
+	put(k, "\"", 1);
+}
+
+/* Command line from /proc/self/cmdline, arguments joined by spaces. */
+static char *
+read_cmdline(size_t *lenp)
+{
+	size_t len = 0, cap = 4096, i;
+	char *buf = __libc_malloc(cap), *p;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (buf == NULL || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		__libc_free(buf);
+		return NULL;
+	}
+	for (;;) {
+		if (len == cap) {
+			p = __libc_realloc(buf, cap * 2);
+			if (p == NULL)
+				break;
+			buf = p;
+			cap *= 2;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	while (len > 0 && buf[len - 1] == '\0')
+		len--;
+	for (i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	*lenp = len;
+	return buf;
+}
+
+static uint64_t
+to_units(const struct dhat__config *cfg, uint64_t t)
+{
+	return cfg->time_unit == DHAT_TIME_BYTES ? t : t / 1000;
+}
+
+/* The process the profile describes: a snapshot is written by a copy of
+ * it (snapshot.c). */
+static pid_t
+profile_pid(const struct dhat__config *cfg)
+{
+	return cfg->pid != 0 ? cfg->pid : getpid();
+}
+
+static void
+emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
+    uint64_t te)
+{
+	bool heap = cfg->mode == DHAT__MODE_HEAP;
+	bool bytes = cfg->time_unit == DHAT_TIME_BYTES;
+	const char *cmd;
+	size_t i, j, cmdlen = 0;
+	char *cmdbuf;
+
+	puts_(k, "{\"dhatFileVersion\":2\n");
+	if (heap)
+		puts_(k, ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n"
+		    ",\"bklt\":true,\"bkacc\":false\n");
+	else
+		puts_(k, ",\"mode\":\"ad-hoc\",\"verb\":\"Occurred\"\n"
+		    ",\"bklt\":false,\"bkacc\":false\n"
+		    ",\"bu\":\"unit\",\"bsu\":\"units\",\"bksu\":\"events\"\n");
+	if (bytes)
+		puts_(k, ",\"tu\":\"B\",\"Mtu\":\"MB\"\n");
+	else
+		puts_(k, ",\"tu\":\"\xc2\xb5s\",\"Mtu\":\"s\"\n");
+	if (heap) {
+		/* Short-lived: 10 us, or less than 1 KiB allocated by
+		 * anything else during the block's life. */
+		put(k, ",", 1);
+		putkv(k, "tuth", bytes ? 1024 : 10);
+		put(k, "\n", 1);
+	}
+	cmdbuf = read_cmdline(&cmdlen);
+	cmd = cmdbuf != NULL ? cmdbuf : "???";
+	if (cmdbuf == NULL)
+		cmdlen = 3;
+	puts_(k, ",\"cmd\":");
+	putjs(k, cmd, cmdlen);
+	__libc_free(cmdbuf);
+	puts_(k, "\n,");
+	putkv(k, "pid", (uint64_t)profile_pid(cfg));
+	puts_(k, "\n,");
+	if (heap) {
+		putkv(k, "tg", to_units(cfg, dhat__heap_tgmax()));
+		puts_(k, "\n,");
+	}
+	putkv(k, "te", to_units(cfg, te));
+	puts_(k, "\n,\"pps\":\n [");
+	for (i = 0; i < b->opps.n; i++) {
+		const struct opp *o = &b->opps.v[i];
+
+		puts_(k, i == 0 ? "{" : "\n ,{");
+		putkv(k, "tb", o->tb);
+		put(k, ",", 1);
+		putkv(k, "tbk", o->tbk);
+		if (heap) {
+			put(k, ",", 1);
+			putkv(k, "tl", to_units(cfg, o->tl));
+			put(k, ",", 1);
+			putkv(k, "mb", o->mb);
+			put(k, ",", 1);
+			putkv(k, "mbk", o->mbk);
+			put(k, ",", 1);
+			putkv(k, "gb", o->gb);
+			put(k, ",", 1);
+			putkv(k, "gbk", o->gbk);
+			put(k, ",", 1);
+			putkv(k, "eb", o->eb);
+			put(k, ",", 1);
+			putkv(k, "ebk", o->ebk);
+		}
+		puts_(k, ",\"fs\":[");
+		for (j = 0; j < o->nfs; j++) {
+			if (j > 0)
+				put(k, ",", 1);
+			putu(k, b->fsids.v[o->fs + j]);
+		}
+		puts_(k, "]}");
+	}
+	puts_(k, "\n ]\n,\"ftbl\":\n [");
+	for (i = 0; i < b->norder; i++) {
+		const struct str *e = &b->strs.v[b->order[i]];
+
+		if (i > 0)
+			puts_(k, "\n ,");
+		putjs(k, e->s, e->len);
+	}
+	puts_(k, "\n ]\n}\n");
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+/* NAME with each "%p" replaced by PROCESS. */
+static char *
+expand_name(const char *name, pid_t process)
+{
+	char pid[24];
+	size_t n = 0, pl, i;
+	const char *s;
+	char *out, *o;
+
+	pl = (size_t)snprintf(pid, sizeof pid, "%ld", (long)process);
+	for (s = name; *s != '\0'; s++, n++)
+		if (s[0] == '%' && s[1] == 'p')
+			n += pl;
+	out = __libc_malloc(n + 1);
+	if (out == NULL)
+		return NULL;
+	for (s = name, o = out; *s != '\0'; s++) {
+		if (s[0] == '%' && s[1] == 'p') {
+			for (i = 0; i < pl; i++)
+				*o++ = pid[i];
+			s++;
+		} else {
+			*o++ = *s;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+report_error(const char *file, int err)
+{
+	char line[4096];
+
+	snprintf(line, sizeof line, "dhat: error: Writing to %s failed: %s\n",
+	    file, strerror(err));
+	dhat__eprint(line);
+}
+
+/* Write the JSON to FILE; 0 or an errno value. */
+static int
+save(const char *file, const struct build *b, const struct dhat__config *cfg,
+    uint64_t te, struct sink *k)
+{
+	static unsigned counter;
+	struct stat st;
+	char *tmp;
+	size_t n;
+	int err;
+
+	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* /dev/stdout, a FIFO, /dev/null: write through, never
+		 * rename over it; append so a redirected stdout keeps what
+		 * the program printed. */
+		k->fd = open(file, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (k->fd < 0)
+			return errno;
+		k->err = 0;
+		k->len = 0;
+		emit(k, b, cfg, te);
+		flush(k);
+		if (close(k->fd) < 0 && k->err == 0)
+			k->err = errno;
+		return k->err;
+	}
+	n = strlen(file) + 48;
+	tmp = __libc_malloc(n);
+	if (tmp == NULL)
+		return ENOMEM;
+	for (;;) {
+		snprintf(tmp, n, "%s.tmp.%ld.%u", file, (long)getpid(),
+		    counter++);
+		k->fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0666);
+		if (k->fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (k->fd < 0) {
+		err = errno;
+		__libc_free(tmp);
+		return err;
+	}
+	k->err = 0;
+	k->len = 0;
+	emit(k, b, cfg, te);
+	flush(k);
+	if (close(k->fd) < 0 && k->err == 0)
+		k->err = errno;
+	if (k->err == 0 && rename(tmp, file) < 0)
+		k->err = errno;
+	err = k->err;
+	if (err != 0)
+		unlink(tmp);
+	__libc_free(tmp);
+	return err;
+}
+
+static void
+summary(const struct dhat__config *cfg)
+{
+	struct dhat_heap_stats s = dhat__heap_stats();
+	char line[256], a[32], c[32];
+
+	if (cfg->mode == DHAT__MODE_AD_HOC) {
+		/* Ad hoc events are kept in the same totals: units as
+		 * bytes, events as blocks. */
+		snprintf(line, sizeof line,
+		    "dhat: Total:     %s units in %s events\n",
+		    dhat__commas(a, s.total_bytes),
+		    dhat__commas(c, s.total_blocks));
+		dhat__eprint(line);
+		return;
+	}
+
+	snprintf(line, sizeof line,
+	    "dhat: Total:     %s bytes in %s blocks\n",
+	    dhat__commas(a, s.total_bytes), dhat__commas(c, s.total_blocks));
+	dhat__eprint(line);
+	snprintf(line, sizeof line,
+	    "dhat: At t-gmax: %s bytes in %s blocks\n",
+	    dhat__commas(a, s.max_bytes), dhat__commas(c, s.max_blocks));
+	dhat__eprint(line);
+	snprintf(line, sizeof line,
+	    "dhat: At t-end:  %s bytes in %s blocks\n",
+	    dhat__commas(a, s.curr_bytes), dhat__commas(c, s.curr_blocks));
+	dhat__eprint(line);
+}
+
+void
+dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
+    pid_t owner_pid)
+{
+	const char *name = cfg->file_name;
+	struct build b;
+	struct sink *k;
+	char *file;
+	char line[4096];
+	int err = 0;
+
+	if (name == NULL)
+		name = cfg->mode == DHAT__MODE_HEAP ? "dhat-heap.json" :
+		    "dhat-ad-hoc.json";
+	if (!cfg->quiet)
+		summary(cfg);
+	file = expand_name(name, profile_pid(cfg));
+	if (file == NULL) {
+		report_error(name, ENOMEM);
+		return;
+	}
+	if (profile_pid(cfg) != owner_pid && strstr(name, "%p") == NULL) {
+		/* A forked child must not overwrite its parent's profile. */
+		snprintf(line, sizeof line, "dhat: not saving the profile of "
+		    "forked process %ld: %s belongs to process %ld "
+		    "(use %%p in the file name)\n", (long)getpid(), file,
+		    (long)owner_pid);
+		dhat__eprint(line);
+		__libc_free(file);
+		return;
+	}
+	memset(&b, 0, sizeof b);
+	k = __libc_malloc(sizeof *k);
+	b.sym = dhat__symbolizer_new();
+	if (k == NULL || build_pps(&b) < 0 || number_frames(&b) < 0)
+		err = ENOMEM;
+	else
+		err = save(file, &b, cfg, te, k);
+	if (err != 0) {
+		report_error(file, err);
+	} else if (!cfg->quiet || cfg->eprint_json) {
+		snprintf(line, sizeof line, "dhat: The data has been saved to "
+		    "%s, and is viewable with dh_view.html or "
+		    "dhat-summarize\n", file);
+		dhat__eprint(line);
+		if (cfg->eprint_json) {
+			dhat__eprint("dhat: json = `");
+			k->fd = STDERR_FILENO;
+			k->err = 0;
+			k->len = 0;
+			emit(k, &b, cfg, te);
+			/* The closing quote right after the final brace. */
+			if (k->len > 0 && k->buf[k->len - 1] == '\n')
+				k->len--;
+			flush(k);
+			dhat__eprint("`\n");
+		}
+	}
+	build_free(&b);
+	__libc_free(k);
+	__libc_free(file);
+}

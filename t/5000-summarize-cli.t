@@ -1,0 +1,81 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# dhat-summarize command line: --help, --version, usage errors (exit 2),
+# colour only on request or on a terminal, never with NO_COLOR.
+. "${abs_top_srcdir:-.}/t/test-lib.sh"
+
+S=$abs_top_builddir/dhat-summarize
+D=$srcdir_t/data
+
+plan 26
+
+expect_exit 0 "--help exits 0" -- "$S" --help
+like "$(head -n 1 out)" '^Usage: dhat-summarize \[OPTION\]\.\.\. FILE\.\.\.$' \
+	"--help prints usage on stdout"
+is "$(cat err)" "" "--help writes nothing on stderr"
+for m in total-bytes total-blocks tiny short-lived zero-rw-bytes \
+    zero-rw-blocks low-access-bytes low-access-blocks at-tgmax at-tend \
+    reads reads-high writes writes-high; do
+	grep -q -- "$m" out || echo "$m" >>missing
+done
+is "$(cat missing 2>/dev/null)" "" "--help lists all 14 metrics"
+
+expect_exit 0 "--version exits 0" -- "$S" --version
+like "$(cat out)" '^dhat-summarize \(dhat\) [0-9]+\.[0-9]+\.[0-9]+$' \
+	"--version format"
+
+expect_exit 2 "no file is a usage error" -- "$S"
+like "$(head -n 1 err)" '^dhat-summarize: no profile given$' "no file message"
+expect_exit 2 "unknown option" -- "$S" --bogus "$D/valgrind-heap.json"
+like "$(tail -n 1 err)" "Try 'dhat-summarize --help'" "unknown option hint"
+expect_exit 2 "unknown metric" -- "$S" --sort=nope "$D/valgrind-heap.json"
+is "$(head -n 1 err)" "dhat-summarize: unknown sort metric 'nope' (see --help)" \
+	"unknown metric message"
+expect_exit 2 "bad --top" -- "$S" --top=-1 "$D/valgrind-heap.json"
+expect_exit 2 "bad --frames" -- "$S" --frames=x "$D/valgrind-heap.json"
+expect_exit 2 "bad --threshold" -- "$S" --tree --threshold=101 "$D/valgrind-heap.json"
+expect_exit 2 "bad --format" -- "$S" --format=xml "$D/valgrind-heap.json"
+expect_exit 2 "svg takes one file" -- "$S" --format=svg "$D/valgrind-heap.json" \
+	"$D/dhat-rs-heap.json"
+is "$(cat out)" "" "usage errors print nothing on stdout"
+
+# Metric names, aliases and the viewer's indices pick the same metric.
+"$S" --sort=at-tgmax "$D/dhat-rs-heap.json" >a 2>&1
+"$S" --sort=8 "$D/dhat-rs-heap.json" >b 2>&1
+"$S" -s tgmax-bytes "$D/dhat-rs-heap.json" >c 2>&1
+cmp -s a b && cmp -s a c
+ok $? "metric by name, index and alias agree"
+
+esc=$(printf '\033')
+"$S" "$D/valgrind-heap.json" >plain
+ok "$(grep -c "$esc" plain)" "no escape codes when stdout is not a terminal"
+"$S" --color=always "$D/valgrind-heap.json" >col
+grep -q "$esc\[1m" col
+ok $? "--color=always makes bold"
+"$S" --color=always --tree "$D/valgrind-heap.json" | sed "s/$esc\[[0-9]*m//g" >a
+"$S" --tree "$D/valgrind-heap.json" >b
+cmp -s a b
+ok $? "colour changes nothing but escapes"
+if command -v script >/dev/null 2>&1; then
+	NO_COLOR=1 script -qec "$S $D/valgrind-heap.json" /dev/null >tty 2>&1
+	ok "$(grep -c "$esc\[1m" tty)" "NO_COLOR on a terminal: no colour"
+	script -qec "$S $D/valgrind-heap.json" /dev/null >tty 2>&1
+	grep -q "$esc\[1m" tty
+	ok $? "a terminal gets colour"
+else
+	skip "NO_COLOR on a terminal" "script(1) not installed"
+	skip "a terminal gets colour" "script(1) not installed"
+fi
+
+# Control characters from a profile never reach the terminal.
+printf '%s' '{"dhatFileVersion":2,"mode":"m\u001b[31m","verb":"V","bklt":false,"bkacc":false,"bsu":"u\u001b","tu":"t","Mtu":"M","cmd":"c\u001b[2J","pid":1,"te":5,"pps":[{"tb":1,"tbk":1,"fs":[1]}],"ftbl":["[root]","f\u001b[0m\n"]}' >esc.json
+{ "$S" esc.json; "$S" --tree esc.json; "$S" --leaks -s 0 esc.json; } >esc.out 2>&1
+ok "$(grep -c "$esc" esc.out)" "control characters in a profile are shown as '?'"
+
+# "-" reads standard input.
+"$S" - <"$D/valgrind-heap.json" >stdin.out
+"$S" "$D/valgrind-heap.json" >file.out
+cmp -s stdin.out file.out
+ok $? "'-' reads standard input"
+
+done_testing
