@@ -6,7 +6,7 @@
 
 have_python || skip_all "python3 is needed to read the profiles"
 
-plan 22
+plan 25
 
 # start_wait [OPTIONS]: run-wait under dhat-run in the background, with
 # its pid in $prog_pid and dhat-run's in $run_pid; 1 if it never starts.
@@ -75,6 +75,18 @@ kill -USR2 "$prog_pid"
 finish_wait
 is "$status" 140 "--signal=none: SIGUSR2 has its default action (140)"
 is "$(profiles | wc -l)" 0 "  no snapshot, no profile"
+
+# dhat-run passes SIGTERM on; a program killed by a signal writes no
+# profile, and dhat-run exits with 128 + the signal.
+start_wait --quiet -o term.json
+kill -TERM "$run_pid"
+wait "$run_pid"
+is "$?" 143 "SIGTERM to dhat-run: exit status 143"
+kill -0 "$prog_pid" 2>/dev/null
+is "$?" 1 "  the program got it too and is gone"
+: >stop
+is "$(profiles | wc -l)" 0 "  a program killed by a signal writes nothing"
+rm -f ./*.json
 
 # Snapshots while another thread loads libraries: the loader allocates
 # under its own lock, and the symbolizer needs that lock.
