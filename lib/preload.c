@@ -405,7 +405,12 @@ dhat__preload_start(void)
 		dhat__leave(g);
 		return;
 	}
-	name = root ? NULL : descendant_name(run.pattern);
+	name = NULL;
+	if (!root && (name = descendant_name(run.pattern)) == NULL) {
+		/* Out of memory: never fall back to the root's name. */
+		dhat__leave(g);
+		return;
+	}
 
 	b = dhat_builder_new();
 	b = dhat_builder_file_name(b, name != NULL ? name : run.pattern);

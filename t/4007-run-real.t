@@ -22,8 +22,8 @@ check_profile() {
 	else
 		skip "$2: the viewer loads it" "no node or dh_view.js"
 	fi
-	"$PYTHON3" -c 'import json, sys; print("\n".join(json.load(open(sys.argv[1]))["ftbl"]))' \
-		"$1" >frames
+	"$PYTHON3" -c 'import json, sys
+print("\n".join(json.load(open(sys.argv[1]))["ftbl"]))' "$1" >frames
 	grep -Eq -- "$3" frames
 	ok $? "$2: frames show $3"
 }
@@ -60,7 +60,8 @@ check_profile sort.json sort "(\(in [^)]*/sort\)|: main )"
 # C++: new and delete through libstdc++, demangled names.
 expect_exit 0 "a C++ program" -- \
 	"$RUN" --quiet -o cc.json "$PROG/run-widget"
-check_profile cc.json C++ ': Widget::make\(unsigned long\) \(t/prog/run-widget\.cc:'
+check_profile cc.json C++ \
+	': Widget::make\(unsigned long\) \(t/prog/run-widget\.cc:'
 is "$(figures cc.json Widget::make)" "640 10 640 10 320 5" \
 	"  Widget::make: 10 objects of 64 bytes, 5 deleted"
 grep -q ': operator new(unsigned long) ' frames
