@@ -128,6 +128,17 @@ check_pair(const struct dtool_profile *old, const char *oldname,
 		    "with mode '%s' of %s", newname,
 		    dtool_text(a, sizeof(a), hn->mode),
 		    dtool_text(b, sizeof(b), ho->mode), oldname);
+}
+
+/* After every check that could fail: a warning, then the diff. */
+static void
+warn_pair(const struct dtool_profile *old, const char *oldname,
+    const struct dtool_profile *new, const char *newname)
+{
+	const struct dtool_header *ho = dtool_profile_header(old);
+	const struct dtool_header *hn = dtool_profile_header(new);
+	char a[128], b[128];
+
 	if (strcmp(ho->tu, hn->tu) != 0)
 		dtool_warnx("warning: time units differ (%s: '%s', %s: '%s'); "
 		    "lifetimes and times are not comparable", oldname,
@@ -267,6 +278,7 @@ main(int argc, char **argv)
 	check_pair(old, argv[optind], new, argv[optind + 1]);
 	check_needs(old, argv[optind], metric, o.budgets, o.nbudgets);
 	check_needs(new, argv[optind + 1], metric, o.budgets, o.nbudgets);
+	warn_pair(old, argv[optind], new, argv[optind + 1]);
 
 	dtool_diff_build(&d, old, argv[optind], new, argv[optind + 1], match,
 	    metric, unchanged);

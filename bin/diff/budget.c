@@ -180,9 +180,9 @@ dtool_budget_parse(const char *s, struct dtool_budget *b, char *err,
 		    strncasecmp(u, units[i].name, ulen) != 0)
 			continue;
 		if (!bmetrics[b->metric].bytes) {
-			snprintf(err, errlen, "invalid limit '%.*s' in "
-			    "--fail-if '%s': %s counts blocks, not bytes",
-			    (int)(end - u), u, s, bmetrics[b->metric].name);
+			snprintf(err, errlen, "invalid limit in --fail-if "
+			    "'%s': %s counts blocks, not bytes", s,
+			    bmetrics[b->metric].name);
 			return -1;
 		}
 		b->mult = units[i].mult;
