@@ -281,7 +281,7 @@ main(int argc, char **argv)
 	warn_pair(old, argv[optind], new, argv[optind + 1]);
 
 	dtool_diff_build(&d, old, argv[optind], new, argv[optind + 1], match,
-	    metric, unchanged);
+	    metric, unchanged, (size_t)o.top);
 	for (size_t i = 0; i < o.nbudgets; i++)
 		exceeded += dtool_budget_eval(&o.budgets[i], &d);
 	switch (o.format) {

@@ -20,7 +20,7 @@ trouble() {
 	is "$(cat out)" "" "$t_desc: no output"
 }
 
-plan 87
+plan 89
 
 cp "$D/valgrind-heap.json" vh.json
 cp "$D/valgrind-ad-hoc.json" va.json
@@ -82,5 +82,16 @@ trouble "budget needing accesses" \
 trouble "sort metric needing accesses" \
 	"rh.json: sort metric 'writes' needs block accesses (\"bkacc\": true), which this profile does not have" \
 	--sort=writes rh.json vh.json
+
+# Output that cannot be written is trouble too, even with a breach.
+if [ -w /dev/full ]; then
+	"$S" --fail-if='tb>=0' vh.json vh.json >/dev/full 2>err
+	is $? 2 "full disk: exit 2, not 1"
+	like "$(head -n 1 err)" '^dhat-diff: writing standard output: ' \
+		"full disk: message"
+else
+	skip "full disk: exit 2, not 1" "no /dev/full"
+	skip "full disk: message" "no /dev/full"
+fi
 
 done_testing

@@ -45,16 +45,19 @@ struct dtool_diff {
 	size_t nmatched;	/* stacks in both files */
 	bool unchanged;		/* the changed list has unchanged ones too */
 	/* Group ids, ranked: changed (largest change of the metric
-	 * first), new and gone (largest value first). */
+	 * first), new and gone (largest value first); the lists hold
+	 * at most the build's LIMIT ids, the counts are whole. */
 	uint32_t *changed, *added, *gone;
 	size_t nchanged, nadded, ngone;
 };
 
-/* Matches OLD and NEW and ranks the lists.  UNCHANGED: the changed
- * list also holds the matched stacks whose metric did not change. */
+/* Matches OLD and NEW and ranks the lists, keeping the first LIMIT of
+ * each (their counts stay whole).  UNCHANGED: the changed list also
+ * holds the matched stacks whose metric did not change. */
 void dtool_diff_build(struct dtool_diff *d, const struct dtool_profile *old,
     const char *oldname, const struct dtool_profile *new,
-    const char *newname, int match, int metric, bool unchanged);
+    const char *newname, int match, int metric, bool unchanged,
+    size_t limit);
 void dtool_diff_free(struct dtool_diff *d);
 
 /* The metric's field of a sum: the value compared and ranked. */

@@ -64,13 +64,34 @@ cmp_rank(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* The first min(N, LIMIT) of R in order.  When only a few are wanted
+ * from many (the top 10 of 400,000 new PPs), an insertion into the
+ * first LIMIT places beats sorting them all. */
 static uint32_t *
-sorted(struct rank *r, size_t n)
+ranked(struct rank *r, size_t n, size_t limit)
 {
-	uint32_t *ids = dtool_xreallocarray(NULL, n, sizeof(*ids));
+	uint32_t *ids;
+	size_t m = 0;
 
-	qsort(r, n, sizeof(*r), cmp_rank);
-	for (size_t i = 0; i < n; i++)
+	if (limit >= n / 8) {
+		qsort(r, n, sizeof(*r), cmp_rank);
+		m = n < limit ? n : limit;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			struct rank e = r[i];
+			size_t j;
+
+			if (m == limit && (limit == 0 ||
+			    cmp_rank(&e, &r[m - 1]) >= 0))
+				continue;
+			j = m < limit ? m++ : m - 1;
+			for (; j > 0 && cmp_rank(&e, &r[j - 1]) < 0; j--)
+				r[j] = r[j - 1];
+			r[j] = e;
+		}
+	}
+	ids = dtool_xreallocarray(NULL, m, sizeof(*ids));
+	for (size_t i = 0; i < m; i++)
 		ids[i] = r[i].id;
 	return ids;
 }
@@ -78,7 +99,8 @@ sorted(struct rank *r, size_t n)
 void
 dtool_diff_build(struct dtool_diff *d, const struct dtool_profile *old,
     const char *oldname, const struct dtool_profile *new,
-    const char *newname, int match, int metric, bool unchanged)
+    const char *newname, int match, int metric, bool unchanged,
+    size_t limit)
 {
 	const struct dtool_profile *p[2] = { old, new };
 	const struct dtool_header *ho = dtool_profile_header(old);
@@ -147,11 +169,11 @@ dtool_diff_build(struct dtool_diff *d, const struct dtool_profile *old,
 			rg[ngone++] = r;
 		}
 	}
-	d->changed = sorted(rc, nc);
+	d->changed = ranked(rc, nc, limit);
 	d->nchanged = nc;
-	d->added = sorted(ra, na);
+	d->added = ranked(ra, na, limit);
 	d->nadded = na;
-	d->gone = sorted(rg, ngone);
+	d->gone = ranked(rg, ngone, limit);
 	d->ngone = ngone;
 	free(rc);
 	free(ra);
