@@ -44,17 +44,16 @@ is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* The frame without its "0x<hex>: " prefix. */
-static const char *
-skip_address(const char *s)
+const char *
+dtool_frame_strip_address(const char *frame)
 {
-	const char *p = s;
+	const char *p = frame;
 
 	if (p[0] != '0' || p[1] != 'x' || !is_hex(p[2]))
-		return s;
+		return frame;
 	for (p += 2; is_hex(*p); p++)
 		continue;
-	return p[0] == ':' && p[1] == ' ' ? p + 2 : s;
+	return p[0] == ':' && p[1] == ' ' ? p + 2 : frame;
 }
 
 /* Strips one ":<digits>" from the end of [S, S+*N); true when it did. */
@@ -81,7 +80,7 @@ dtool_frame_key(const char *frame, int match)
 
 	if (match == DTOOL_MATCH_ADDRESS)
 		return dtool_xstrdup(frame);
-	s = skip_address(frame);
+	s = dtool_frame_strip_address(frame);
 	n = strlen(s);
 	if (n == 0 || s[n - 1] != ')')
 		return dtool_xstrdup(s);

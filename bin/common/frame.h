@@ -33,6 +33,15 @@ enum dtool_match {
 	DTOOL_MATCH_FUNCTION, DTOOL_MATCH_LINE, DTOOL_MATCH_ADDRESS
 };
 
+/*
+ * The frame string FRAME without its leading address: for
+ * "0x1093C4: work (prog.c:8)" a pointer to "work (prog.c:8)" inside
+ * FRAME.  Exactly one leading "0x", one or more hex digits (either case),
+ * ':' and ' ' are skipped; any other string ("[root]", a frame without
+ * an address) is returned unchanged.  Never allocates.
+ */
+const char *dtool_frame_strip_address(const char *frame);
+
 /* "function", "line" or "address"; -1 when unknown. */
 int dtool_match_parse(const char *s);
 const char *dtool_match_name(int match);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * dtool-frame.c - frame keys under the three matching rules, on the
- * frame strings of Valgrind, libdhat and the Rust crate and on C++ names
- * with parentheses of their own; and stack ids shared by two profiles.
+ * dtool-frame.c - frame strings without their address, and frame keys
+ * under the three matching rules, on the frame strings of Valgrind,
+ * libdhat and the Rust crate, on C++ names with parentheses of their own
+ * and on strings that only look a little like frames; and stack ids
+ * shared by two profiles.
  */
 #include "config.h"
 
@@ -12,6 +14,12 @@
 #include "common/frame.h"
 #include "common/profile.h"
 #include "tap.h"
+
+static void
+strip(const char *in, const char *want)
+{
+	is_string(dtool_frame_strip_address(in), want, "strip '%s'", in);
+}
 
 static void
 key(const char *frame, int match, const char *want)
@@ -65,8 +73,26 @@ main(void)
 	struct dtool_profile *a, *b;
 	struct dtool_stacks *s;
 	uint32_t *ia, *ib;
+	const char *v = "0x1093C4: work (prog.c:8)";
 
-	plan(36);
+	plan(49);
+	strip("0x1093C4: work (prog.c:8)", "work (prog.c:8)");
+	strip("0x55cd25980f16: app::f (app/src/main.rs:5:29)",
+	    "app::f (app/src/main.rs:5:29)");
+	strip("0x48417B4: malloc (in /usr/libexec/valgrind/x.so)",
+	    "malloc (in /usr/libexec/valgrind/x.so)");
+	strip("0x7f00: ?\?? (in ?\?\?)", "?\?? (in ?\?\?)");
+	strip("0x1: ", "");
+	strip("[root]", "[root]");
+	strip("0x: f (a.c:1)", "0x: f (a.c:1)");
+	strip("0x12 f (a.c:1)", "0x12 f (a.c:1)");
+	strip("0x12:f (a.c:1)", "0x12:f (a.c:1)");
+	strip("0x12g: f", "0x12g: f");
+	strip("1093C4: work", "1093C4: work");
+	strip("", "");
+	ok(dtool_frame_strip_address(v) == v + 10,
+	    "the result points into the argument");
+
 	is_int(dtool_match_parse("function"), DTOOL_MATCH_FUNCTION,
 	    "match rule function");
 	is_int(dtool_match_parse("line"), DTOOL_MATCH_LINE, "match rule line");
