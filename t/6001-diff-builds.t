@@ -10,7 +10,7 @@
 S=$abs_top_builddir/dhat-diff
 P=$builddir_t/prog
 
-plan 36
+plan 37
 
 for v in old more layout; do
 	"$P/diff-$v" "$v.json" 2>"$v.err"
@@ -74,6 +74,12 @@ is "$(grep '^Changed by' blocks.txt)" "Changed by Total (blocks) (0)" \
 "$S" -s at-tend -u old.json more.json >tend.txt
 is "$(grep -c '^PP [0-9]/2: 0 bytes (0%)$' tend.txt)" 2 \
 	"--sort=at-tend: nothing changed at t-end"
+
+# A metric's condition filters every list: no block is tiny here.
+"$S" -s tiny old.json more.json >tiny.txt
+is "$(grep -E '^(Changed|New|Gone) by' tiny.txt | tr '\n' '|')" \
+	"Changed by Total (blocks), tiny (0)|New by Total (blocks), tiny (0)|Gone by Total (blocks), tiny (0)|" \
+	"--sort=tiny: no PP qualifies in any list"
 
 # Moved code: nothing differs by function; everything by address.
 expect_exit 0 "old -> layout: exit 0" -- "$S" old.json layout.json
