@@ -108,6 +108,9 @@ extern struct dhat__prof dhat__prof;
 
 uint64_t dhat__clock_ns(void);
 
+/* The Rust crate's panic: MSG and a newline on stderr, then abort(). */
+DHAT_NORETURN void dhat__panic(const char *msg);
+
 /* ---- stack capture (stack.c) ------------------------------------------- */
 
 #define DHAT__STACK_BUF 64
@@ -192,6 +195,9 @@ uint64_t dhat__heap_now(void);
  * figures resolved into g_bytes/g_blocks. */
 void dhat__heap_finish(uint64_t te);
 struct dhat_heap_stats dhat__heap_stats(void);
+/* One ad hoc event of W units at program point PP, under the lock: kept in
+ * the heap totals, units as bytes and events as blocks. */
+void dhat__adhoc_count(uint32_t pp, uint64_t w);
 /* Time of the global peak, in the profile's units (ns or bytes). */
 uint64_t dhat__heap_tgmax(void);
 /* How many per-PP snapshots the t-gmax scheme has taken (at most one per
