@@ -365,10 +365,6 @@ dhat__preload_start(void)
 		else if (strcmp(v, "heap") != 0)
 			warn("DHAT_MODE", v, "not heap or ad-hoc: using heap");
 	}
-	/* TODO(ad hoc): no ad hoc profiler in libdhat yet. */
-	if (ad_hoc)
-		warn("DHAT_MODE", v, "ad hoc profiling is not available in "
-		    "this libdhat: not profiling");
 	if ((v = secure_getenv("DHAT_FRAMES")) != NULL &&
 	    !dhat__frames_parse(v, &frames))
 		warn("DHAT_FRAMES", v, "not a positive number or all: ignored");
@@ -401,7 +397,7 @@ dhat__preload_start(void)
 		     i++)
 			env_remove(run_vars[i]);
 	}
-	if (run.pattern == NULL || ad_hoc || program_links_libdhat()) {
+	if (run.pattern == NULL || program_links_libdhat()) {
 		dhat__leave(g);
 		return;
 	}
@@ -413,6 +409,8 @@ dhat__preload_start(void)
 	}
 
 	b = dhat_builder_new();
+	if (ad_hoc)
+		b = dhat_builder_ad_hoc(b);
 	b = dhat_builder_file_name(b, name != NULL ? name : run.pattern);
 	if (frames != 0)
 		b = dhat_builder_trim_backtraces(b, frames);
@@ -430,7 +428,7 @@ dhat__preload_start(void)
 	 * what they free is counted. */
 	atexit(finish);
 	pthread_atfork(NULL, NULL, fork_child);
-	if (sig > 0 && !ad_hoc)
+	if (sig > 0)
 		(void)dhat__snapshot_install(sig);
 	dhat__leave(g);
 }

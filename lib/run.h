@@ -22,7 +22,8 @@ extern void (*dhat__snapshot_serve)(void);
  * held; returns once a copy of the process has written it. */
 void dhat__snapshot_poll(void);
 
-/* The hook in the allocator's counting path: one relaxed load. */
+/* The hook in the allocator's counting path and in dhat_ad_hoc_event: one
+ * relaxed load. */
 static inline void
 dhat__snapshot_check(void)
 {

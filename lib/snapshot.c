@@ -6,7 +6,7 @@
  * Writing a profile allocates, takes locks and symbolizes: none of it is
  * async-signal-safe.  So the handler only raises a flag, and the next
  * allocation or free of any thread (dhat__snapshot_check in the counting
- * path) takes the snapshot.
+ * path), or the next ad hoc event, takes the snapshot.
  *
  * It is written by a copy of the process.  The writer cannot run under
  * libdhat's lock: symbolizing takes the dynamic loader's locks (elfutils
@@ -319,7 +319,8 @@ write_snapshot(unsigned n, pid_t pid)
 	uint64_t te;
 
 	cfg = dhat__prof.cfg;
-	name = cfg.file_name != NULL ? cfg.file_name : "dhat-heap.json";
+	name = cfg.file_name != NULL ? cfg.file_name :
+	    cfg.mode == DHAT__MODE_HEAP ? "dhat-heap.json" : "dhat-ad-hoc.json";
 	snprintf(insert, sizeof(insert), ".snapshot-%u", n);
 	cfg.file_name = dhat__name_insert(name, insert);
 	if (cfg.file_name == NULL) {
@@ -329,7 +330,8 @@ write_snapshot(unsigned n, pid_t pid)
 	cfg.eprint_json = false;
 	cfg.pid = pid;
 	te = dhat__heap_now();
-	dhat__heap_finish(te);
+	if (cfg.mode == DHAT__MODE_HEAP)
+		dhat__heap_finish(te);
 	dhat__write_profile(&cfg, te, dhat__prof.owner_pid);
 }
 
@@ -352,8 +354,7 @@ dhat__snapshot_poll(void)
 		goto done;
 	}
 	dhat__lock();
-	ok = dhat__prof.state == DHAT__RUNNING &&
-	    dhat__prof.cfg.mode == DHAT__MODE_HEAP;
+	ok = dhat__prof.state == DHAT__RUNNING;
 	dhat__unlock();
 	if (!ok)
 		goto done;
