@@ -160,6 +160,8 @@ struct dhat__config {
 	enum dhat__mode mode;
 	bool testing;
 	bool eprint_json;
+	bool quiet;          /* no summary on stderr (dhat-run --quiet) */
+	pid_t pid;           /* the profile's process; 0: getpid() */
 	enum dhat_time_unit time_unit;
 	size_t max_frames;   /* already clamped to >= 4; SIZE_MAX: all */
 	char *file_name;     /* NULL: the mode's default */
@@ -279,9 +281,6 @@ uint64_t dhat__heap_ns(uint64_t t);
 /* Close the books at time TE: lifetimes of the live blocks, per-PP t-gmax
  * figures resolved into g_bytes/g_blocks. */
 void dhat__heap_finish(uint64_t te);
-/* Undo dhat__heap_finish's lifetimes of the live blocks (a snapshot was
- * written at TE and counting goes on).  g_bytes/g_blocks may stay. */
-void dhat__heap_reopen(uint64_t te);
 struct dhat_heap_stats dhat__heap_stats(void);
 /* One ad hoc event of W units at program point PP, under the lock: kept in
  * the heap totals, units as bytes and events as blocks. */
@@ -304,5 +303,10 @@ char *dhat__commas(char *buf, uint64_t v);
 /* write(2) all of S to FD; -1 on error. */
 int dhat__write_all(int fd, const char *s, size_t n);
 void dhat__eprint(const char *s);
+
+/* ---- dhat-run (preload.c, snapshot.c, run.h) ---------------------------- */
+
+/* No summary on stderr: errors only. */
+struct dhat_builder *dhat__builder_quiet(struct dhat_builder *b);
 
 #endif /* DHAT_PRIVATE_H */

@@ -49,6 +49,11 @@
 #endif
 
 #include "dhat_private.h"
+#include "run.h"
+
+/* dhat-run's snapshot request and its server (run.h, snapshot.c). */
+int dhat__snapshot_pending;
+void (*dhat__snapshot_serve)(void);
 
 static struct {
 	uint64_t total_blocks, total_bytes;
@@ -264,6 +269,7 @@ dhat__heap_alloc(void *p, size_t n)
 	uint32_t i;
 	int e = errno;
 
+	dhat__snapshot_check();
 	i = dhat__stack_cached(ip0, cfa, epoch);
 	if (i != DHAT__PP_NONE) {
 		t = stamp();
@@ -302,9 +308,11 @@ void
 dhat__heap_free(void *p)
 {
 	struct dhat__block b;
-	uint64_t t = stamp();
+	uint64_t t;
 	int e = errno;
 
+	dhat__snapshot_check();
+	t = stamp();
 	dhat__lock();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
 		count_free(&b, at(t));
@@ -406,18 +414,6 @@ dhat__heap_finish(uint64_t te)
 			pp->g_bytes = pp->curr_bytes;
 			pp->g_blocks = pp->curr_blocks;
 		}
-	}
-}
-
-void
-dhat__heap_reopen(uint64_t te)
-{
-	size_t i, n = dhat__pp_count();
-
-	for (i = 0; i < n; i++) {
-		struct dhat__pp *pp = dhat__pp_get((uint32_t)i);
-
-		pp->tl -= te * pp->curr_blocks;
 	}
 }
 
