@@ -153,13 +153,15 @@ command_for() {
 	# env must come first: heaptrack and dhat-run then see python.
 	pre=
 	case $p in env\ PYTHONMALLOC=malloc\ *)
-		pre="env PYTHONMALLOC=malloc"; p=${p#env PYTHONMALLOC=malloc } ;;
+		pre="env PYTHONMALLOC=malloc"
+		p=${p#env PYTHONMALLOC=malloc } ;;
 	esac
 	case $2 in
 	plain) echo "$pre $p" ;;
 	dhat) echo "$pre $(dhat_cmd "$1") $p" ;;
-	dhat-base) echo "$pre env" \
-		    "LD_PRELOAD=$base/.libs/libdhat.so:$work/dhat-start-base.so" \
+	dhat-base)
+		lp=$base/.libs/libdhat.so:$work/dhat-start-base.so
+		echo "$pre env LD_PRELOAD=$lp" \
 		    "DHAT_BENCH_OUT=$out/$1.dhat-base.json $p" ;;
 	heaptrack) echo "$pre heaptrack -o $out/$1.heaptrack $p" ;;
 	valgrind)
@@ -249,9 +251,9 @@ echo "|---|---|---:|---:|---:|---:|"
 for w in $workloads; do
 	base=$(times_of "$w" plain | median)
 	for t in $tool_list; do
+		m=$(times_of "$w" "$t" | median)
 		awk -v w="$w" -v t="$t" '$1 == w && $2 == t' "$work/raw.txt" |
-		    awk -v w="$w" -v t="$t" -v m="$(times_of "$w" "$t" | median)" \
-		    -v base="$base" '
+		    awk -v w="$w" -v t="$t" -v m="$m" -v base="$base" '
 		{ if ($4 > rss) rss = $4; if ($5 != 0) bad++ }
 		END {
 			if (NR == 0) exit
@@ -277,7 +279,8 @@ fi
 # The counts must agree with Valgrind's (allocbench: 2,250,672 blocks,
 # t-gmax 654,405 bytes).
 if has allocbench "$only" && command -v python3 >/dev/null 2>&1; then
-	for f in "$out"/allocbench.dhat*.json "$out"/allocbench.valgrind.*.out; do
+	for f in "$out"/allocbench.dhat*.json \
+	    "$out"/allocbench.valgrind.*.out; do
 		[ -e "$f" ] || continue
 		python3 - "$f" <<'EOF' || true
 import json, sys

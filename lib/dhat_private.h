@@ -79,8 +79,8 @@ dhat__leave(int g)
  * pthread mutex: taking and releasing it is one atomic instruction each
  * and a few others, against about fifty in glibc's generic mutex, and a
  * waiter backs off (below) before it sleeps, since the lock is held for
- * well under a microsecond.  The word is defined in profiler.c; a forked child gets a
- * fresh one (dhat__lock_word = 0).
+ * well under a microsecond.  The word is defined in profiler.c; a forked
+ * child gets a fresh one (dhat__lock_word = 0).
  */
 extern int dhat__lock_word;
 

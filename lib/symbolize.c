@@ -57,7 +57,7 @@ struct dhat__symbolizer {
 	struct cache_entry *cache;
 	size_t cache_size;		/* a power of two, or 0 */
 	size_t cache_used;
-	struct symtab *symtabs;		/* sorted ELF symbols, per module */
+	struct symtab *symtabs;		/* sorted symbols, by module */
 	size_t nsymtabs;
 };
 
@@ -71,7 +71,7 @@ struct dhat__symbolizer {
 struct symbol {
 	GElf_Addr lo, hi;		/* [lo, hi) */
 	const char *name;		/* in libelf's string table */
-	int rank;			/* binding: local 0, weak 1, global 2 */
+	int rank;			/* local 0, weak 1, global 2 */
 };
 
 struct symtab {
