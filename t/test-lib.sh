@@ -21,7 +21,7 @@ mkdir -p "$TRASH"
 cd "$TRASH" || exit 99
 
 # Profiles must not pick up settings from the developer's environment.
-unset DHAT_OUTPUT DHAT_MODE DHAT_FRAMES DHAT_TIME_UNIT DHAT_QUIET \
+unset DHAT_RUN DHAT_OUTPUT DHAT_MODE DHAT_FRAMES DHAT_TIME_UNIT DHAT_QUIET \
 	DHAT_FOLLOW DHAT_SIGNAL NO_COLOR 2>/dev/null || :
 
 tap_run=0
