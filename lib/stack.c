@@ -165,7 +165,7 @@ dhat__stack_release(struct dhat__stack *s)
 
 struct centry {
 	uintptr_t ip0, cfa;     /* key: the entry point's call, its CFA */
-	uint64_t gen;           /* profiler generation of PP; 0: empty */
+	uint64_t gen;           /* dhat__pp_epoch of PP; 0: empty */
 	uint32_t pp;
 	uint32_t n;             /* return slots to check */
 	uint32_t off[CACHE_FRAMES];  /* slot - cfa */
@@ -254,13 +254,17 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 	return DHAT__PP_NONE;
 }
 
-/* x86-64 Linux's signal return trampoline: mov $15, %rax; syscall. */
+/* x86-64 Linux's signal return trampoline: mov $15, %rax; syscall.  Code
+ * ending within 9 bytes of a page might end the mapping too: not read,
+ * taken for a trampoline (the stack is then not cached). */
 static bool
 sigreturn_at(uintptr_t ip)
 {
 	static const unsigned char code[] = { 0x48, 0xc7, 0xc0, 0x0f, 0x00,
 		0x00, 0x00, 0x0f, 0x05 };
 
+	if ((ip & 4095) > 4096 - sizeof code)
+		return true;
 	return memcmp((const void *)ip, code, sizeof code) == 0;
 }
 
