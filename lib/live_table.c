@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dhat_private.h"
 
@@ -108,18 +109,56 @@ place(struct slot *tab, size_t n, const struct slot *s)
 	tab[j] = *s;
 }
 
+/*
+ * Tables of 2 MiB and more are mapped by hand and offered huge pages:
+ * a table of a million blocks is 28 MB probed at random, and with 4 KiB
+ * pages nearly every probe also misses the TLB (and each page costs a
+ * fault when the table grows).
+ */
+#define HUGE_SIZE ((size_t)2 << 20)
+
+static struct slot *
+table_new(size_t n)
+{
+	size_t bytes = n * sizeof(struct slot);
+	void *p;
+
+	if (bytes < HUGE_SIZE)
+		return __libc_calloc(n, sizeof(struct slot));
+	bytes = (bytes + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+static void
+table_free(struct slot *t, size_t n)
+{
+	size_t bytes = n * sizeof(struct slot);
+
+	if (t == NULL)
+		return;
+	if (bytes < HUGE_SIZE)
+		__libc_free(t);
+	else
+		munmap(t, (bytes + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
+}
+
 static int
 grow(void)
 {
 	size_t n = nslots ? nslots + nslots / 2 : 4096, i;
-	struct slot *t = __libc_calloc(n, sizeof *t);
+	struct slot *t = table_new(n);
 
 	if (t == NULL)
 		return -1;
 	for (i = 0; i < nslots; i++)
 		if (slots[i].ptr != 0)
 			place(t, n, &slots[i]);
-	__libc_free(slots);
+	table_free(slots, nslots);
 	slots = t;
 	nslots = n;
 	return 0;
@@ -250,7 +289,7 @@ dhat__live_foreach(void (*fn)(const struct dhat__block *, void *), void *ctx)
 void
 dhat__live_reset(void)
 {
-	__libc_free(slots);
+	table_free(slots, nslots);
 	__libc_free(bigs);
 	slots = NULL;
 	bigs = NULL;
