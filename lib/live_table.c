@@ -6,7 +6,8 @@
  * One open-addressing table with linear probing and backward-shift
  * deletion (no tombstones), 16 bytes a slot, nothing allocated per block.
  * It grows by half at a load of 4/5, so the load stays between 8/15 and
- * 4/5: 20 to 30 bytes per live block (SPEC section 7 allows 32).  The
+ * 4/5: 20 to 30 bytes per live block (SPEC section 7 allows 32), plus
+ * the rounding of a big table to whole 2 MiB huge pages.  The
  * table size is not a power of two; a pointer's home slot is the high
  * half of its Fibonacci hash times the size.  Blocks keep no time: heap.c
  * counts lifetimes per program point (see there).  Sizes of 4 GiB and
