@@ -12,9 +12,7 @@ plan 5
 man_lint "$M/dhat-summarize.1" "$M/dhat-json.5"
 man_options "$S" "$M/dhat-summarize.1"
 # Every metric appears in the page source.
-for m in total-bytes total-blocks tiny short-lived zero-rw-bytes \
-    zero-rw-blocks low-access-bytes low-access-blocks at-tgmax at-tend \
-    reads reads-high writes writes-high; do
+for m in $SORT_METRICS; do
 	grep -q "^\.It Cm $m No" "$M/dhat-summarize.1" || echo "$m" >>mmissing
 done
 is "$(cat mmissing 2>/dev/null)" "" "every metric is documented"

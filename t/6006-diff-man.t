@@ -12,9 +12,7 @@ plan 7
 
 man_lint "$M"
 man_options "$S" "$M"
-for m in total-bytes total-blocks tiny short-lived zero-rw-bytes \
-    zero-rw-blocks low-access-bytes low-access-blocks at-tgmax at-tend \
-    reads reads-high writes writes-high; do
+for m in $SORT_METRICS; do
 	grep -q "^\\.Cm $m" "$M" || echo "$m" >>mmissing
 done
 is "$(cat mmissing 2>/dev/null)" "" "every sort metric is documented"

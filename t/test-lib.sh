@@ -118,6 +118,28 @@ view_check() {
 	DH_VIEW_JS=$DH_VIEW_JS "$NODE" "$srcdir_t/dh-view-check.js" "$@" >view.out 2>&1
 }
 
+# The viewer's sort metrics by name, in the order of its menu (0-13).
+SORT_METRICS='total-bytes total-blocks tiny short-lived zero-rw-bytes
+zero-rw-blocks low-access-bytes low-access-blocks at-tgmax at-tend reads
+reads-high writes writes-high'
+
+# check_help TOOL USAGE_ERE: three tests, that TOOL --help exits 0 and
+# prints a first line matching USAGE_ERE on stdout, nothing on stderr; the
+# help is left in ./out.
+check_help() {
+	expect_exit 0 "--help exits 0" -- "$1" --help
+	like "$(head -n 1 out)" "$2" "--help prints usage on stdout"
+	is "$(cat err)" "" "--help writes nothing on stderr"
+}
+
+# check_version TOOL: two tests, that TOOL --version exits 0 and prints
+# "NAME (dhat) X.Y.Z", NAME being TOOL's file name.
+check_version() {
+	expect_exit 0 "--version exits 0" -- "$1" --version
+	like "$(cat out)" "^${1##*/} \\(dhat\\) [0-9]+\\.[0-9]+\\.[0-9]+\$" \
+	    "--version format"
+}
+
 # man_lint PAGE...: one test per page, that mandoc -Tlint finds nothing
 # at warning level or above (skipped when mandoc is not installed).
 man_lint() {
