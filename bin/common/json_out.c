@@ -48,3 +48,25 @@ dtool_json_str(FILE *f, const char *k, const char *v)
 	dtool_json_key(f, k);
 	dtool_json_string(f, v);
 }
+
+void
+dtool_json_figures(FILE *f, const struct dtool_pp *pp, bool bklt,
+    bool bkacc, bool max)
+{
+	fprintf(f, "\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64, pp->tb, pp->tbk);
+	if (bklt) {
+		dtool_json_u64(f, "tl", pp->tl);
+		if (max) {
+			dtool_json_u64(f, "mb", pp->mb);
+			dtool_json_u64(f, "mbk", pp->mbk);
+		}
+		dtool_json_u64(f, "gb", pp->gb);
+		dtool_json_u64(f, "gbk", pp->gbk);
+		dtool_json_u64(f, "eb", pp->eb);
+		dtool_json_u64(f, "ebk", pp->ebk);
+	}
+	if (bkacc) {
+		dtool_json_u64(f, "rb", pp->rb);
+		dtool_json_u64(f, "wb", pp->wb);
+	}
+}

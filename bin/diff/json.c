@@ -26,18 +26,7 @@ jdelta(FILE *f, const char *k, uint64_t old, uint64_t new)
 static void
 jfigures(FILE *f, const struct dtool_diff *d, const struct dtool_pp *pp)
 {
-	fprintf(f, "\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64, pp->tb, pp->tbk);
-	if (d->bklt) {
-		dtool_json_u64(f, "tl", pp->tl);
-		dtool_json_u64(f, "gb", pp->gb);
-		dtool_json_u64(f, "gbk", pp->gbk);
-		dtool_json_u64(f, "eb", pp->eb);
-		dtool_json_u64(f, "ebk", pp->ebk);
-	}
-	if (d->bkacc) {
-		dtool_json_u64(f, "rb", pp->rb);
-		dtool_json_u64(f, "wb", pp->wb);
-	}
+	dtool_json_figures(f, pp, d->bklt, d->bkacc, false);
 }
 
 static void

@@ -15,28 +15,6 @@
 #include "summary.h"
 
 static void
-jfigures(FILE *f, const struct dtool_header *h, const struct dtool_pp *pp,
-    bool with_max)
-{
-	fprintf(f, "\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64, pp->tb, pp->tbk);
-	if (h->bklt) {
-		dtool_json_u64(f, "tl", pp->tl);
-		if (with_max) {
-			dtool_json_u64(f, "mb", pp->mb);
-			dtool_json_u64(f, "mbk", pp->mbk);
-		}
-		dtool_json_u64(f, "gb", pp->gb);
-		dtool_json_u64(f, "gbk", pp->gbk);
-		dtool_json_u64(f, "eb", pp->eb);
-		dtool_json_u64(f, "ebk", pp->ebk);
-	}
-	if (h->bkacc) {
-		dtool_json_u64(f, "rb", pp->rb);
-		dtool_json_u64(f, "wb", pp->wb);
-	}
-}
-
-static void
 jlist(FILE *f, const struct dtool_profile *p, const struct dtool_tree *t,
     const struct dtool_summary_opts *o, bool leaks)
 {
@@ -57,7 +35,7 @@ jlist(FILE *f, const struct dtool_profile *p, const struct dtool_tree *t,
 		if (o->max_frames >= 0 && (size_t)o->max_frames < nf)
 			nf = (size_t)o->max_frames;
 		fprintf(f, "%s{\"rank\":%zu,", i ? "," : "", i + 1);
-		jfigures(f, h, pp, true);
+		dtool_json_figures(f, pp, h->bklt, h->bkacc, true);
 		dtool_json_u64(f, "frame_count", pp->nfs);
 		dtool_json_key(f, "frames");
 		putc('[', f);
@@ -105,7 +83,7 @@ dtool_print_json(const struct dtool_profile *p, struct dtool_tree *t,
 	dtool_json_u64(f, "frames", dtool_profile_nframes(p));
 	dtool_json_key(f, "totals");
 	putc('{', f);
-	jfigures(f, h, &tot, false);
+	dtool_json_figures(f, &tot, h->bklt, h->bkacc, false);
 	putc('}', f);
 	dtool_json_str(f, "sort",
 	    o->leaks ? "at-tend" : dtool_metric_name(o->metric));
