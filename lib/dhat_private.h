@@ -38,6 +38,56 @@ void *__libc_memalign(size_t alignment, size_t n);
 void *__libc_valloc(size_t n);
 void *__libc_pvalloc(size_t n);
 
+/* ---- libdhat's own allocations (fault.c) ------------------------------- */
+
+/*
+ * Everything libdhat allocates for itself goes through these (never the
+ * interposed entry points, and free is plain __libc_free).  With
+ * --enable-fault-injection each call may be made to fail on purpose.
+ */
+#ifdef DHAT_FAULT_INJECTION
+/* True when this allocation is the one to fail (DHAT_FAIL_ALLOC=N). */
+bool dhat__fault(void);
+/* Fail allocation N from now on (0: none); resets the count. */
+void dhat__fault_set(uint64_t n);
+/* Whether the planned failure happened; the count so far in *ALLOCS. */
+int dhat__fault_state(uint64_t *allocs);
+/* At exit, one stderr line when DHAT_FAIL_ALLOC is set: "dhat: fault
+ * injection: allocation N failed|not reached (M so far)". */
+void dhat__fault_report(void);
+/* Not while this thread is inside libdw: elfutils is not safe against
+ * out of memory (__libdw_oom exits the process, and a failed tsearch
+ * node crashes it), so failing its allocations tests elfutils, not
+ * libdhat. */
+extern __thread int dhat__fault_paused
+    __attribute__((tls_model("initial-exec")));
+#define DHAT__FAULT_PAUSE() (dhat__fault_paused++)
+#define DHAT__FAULT_RESUME() (dhat__fault_paused--)
+#define DHAT__FAULT() DHAT__UNLIKELY(dhat__fault())
+#else
+#define DHAT__FAULT_PAUSE() ((void)0)
+#define DHAT__FAULT_RESUME() ((void)0)
+#define DHAT__FAULT() 0
+#endif
+
+static inline void *
+dhat__malloc(size_t n)
+{
+	return DHAT__FAULT() ? NULL : __libc_malloc(n);
+}
+
+static inline void *
+dhat__calloc(size_t m, size_t n)
+{
+	return DHAT__FAULT() ? NULL : __libc_calloc(m, n);
+}
+
+static inline void *
+dhat__realloc(void *p, size_t n)
+{
+	return DHAT__FAULT() ? NULL : __libc_realloc(p, n);
+}
+
 /* ---- re-entrancy guard and global lock (profiler.c) -------------------- */
 
 /* Non-zero while this thread runs libdhat code.  initial-exec TLS: glibc
@@ -162,6 +212,9 @@ struct dhat__block {
  * (its old record returned in OLD, *HAD_OLD set). */
 int dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
     bool *had_old);
+/* Make room for one more block of SIZE bytes, so that the next insert
+ * cannot fail: 0, or -1 when out of memory. */
+int dhat__live_reserve(size_t size);
 /* Remove PTR: true and its record in OUT when it was live. */
 bool dhat__live_remove(uintptr_t ptr, struct dhat__block *out);
 size_t dhat__live_count(void);
@@ -190,6 +243,10 @@ uint64_t dhat__heap_now(void);
  * figures resolved into g_bytes/g_blocks. */
 void dhat__heap_finish(uint64_t te);
 struct dhat_heap_stats dhat__heap_stats(void);
+/* What libdhat could not record for lack of memory: allocations it did
+ * not count, and stacks it did not capture (counted at an empty stack).
+ * Non-zero makes the profile incomplete. */
+void dhat__heap_lost(uint64_t *allocs, uint64_t *stacks);
 /* Time of the global peak, in the profile's units (ns or bytes). */
 uint64_t dhat__heap_tgmax(void);
 /* How many per-PP snapshots the t-gmax scheme has taken (at most one per

@@ -32,6 +32,7 @@ static struct {
 	uint64_t seq, peak_seq;
 	uint64_t tgmax;
 	uint64_t snapshots;
+	uint64_t lost_allocs, lost_stacks;   /* out of memory */
 } h;
 
 uint64_t
@@ -120,9 +121,17 @@ record_alloc(void *p, size_t n, const struct dhat__stack *s)
 	uint32_t i;
 	bool had_old;
 
-	i = dhat__pp_intern(s->ips, s->n);
-	if (i == DHAT__PP_NONE)
+	/* Out of memory: the block is not counted at all (its free will
+	 * not be found either), and the profile says it is incomplete.
+	 * The room in the live table is made first, so that nothing needs
+	 * undoing once the figures have changed. */
+	if (dhat__live_reserve(n) < 0 ||
+	    (i = dhat__pp_intern(s->ips, s->n)) == DHAT__PP_NONE) {
+		h.lost_allocs++;
 		return;
+	}
+	if (s->n == 0)
+		h.lost_stacks++;    /* the capture had no buffer */
 	pp = dhat__pp_get(i);
 	h.seq++;
 	touch(pp);
@@ -204,8 +213,15 @@ dhat__heap_reattach(const struct dhat__block *b)
 	int e = errno;
 
 	dhat__lock();
-	if (same_profiler(b))
-		(void)dhat__live_insert(b, &old, &had_old);
+	if (same_profiler(b)) {
+		if (dhat__live_reserve(b->size) == 0) {
+			(void)dhat__live_insert(b, &old, &had_old);
+		} else {
+			/* Cannot track it again: close its books now. */
+			count_free(b, dhat__heap_now());
+			h.lost_allocs++;
+		}
+	}
 	dhat__unlock();
 	errno = e;
 }
@@ -231,7 +247,12 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 	int e = errno;
 
 	dhat__lock();
-	if (same_profiler(b)) {
+	if (same_profiler(b) && dhat__live_reserve(n) < 0) {
+		/* The moved block cannot be tracked: count the old one freed
+		 * and the new one lost. */
+		count_free(b, dhat__heap_now());
+		h.lost_allocs++;
+	} else if (same_profiler(b)) {
 		pp = dhat__pp_get(b->pp);
 		h.seq++;
 		touch(pp);
@@ -289,6 +310,13 @@ dhat__heap_stats(void)
 	s.max_blocks = h.max_blocks;
 	s.max_bytes = h.max_bytes;
 	return s;
+}
+
+void
+dhat__heap_lost(uint64_t *allocs, uint64_t *stacks)
+{
+	*allocs = h.lost_allocs;
+	*stacks = h.lost_stacks;
 }
 
 uint64_t

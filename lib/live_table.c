@@ -48,7 +48,7 @@ big_put(uintptr_t ptr, size_t size)
 {
 	if (nbigs == capbigs) {
 		size_t cap = capbigs ? capbigs * 2 : 16;
-		struct big *b = __libc_realloc(bigs, cap * sizeof *b);
+		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
 
 		if (b == NULL)
 			return -1;
@@ -90,7 +90,7 @@ static int
 grow(void)
 {
 	size_t n = nslots ? nslots * 2 : 4096, i;
-	struct slot *t = __libc_calloc(n, sizeof *t);
+	struct slot *t = dhat__calloc(n, sizeof *t);
 
 	if (t == NULL)
 		return -1;
@@ -149,6 +149,23 @@ erase(size_t j)
 		slots[i] = slots[j];
 		i = j;
 	}
+}
+
+int
+dhat__live_reserve(size_t size)
+{
+	if ((nlive + 1) * 4 > nslots * 3 && grow() < 0)
+		return -1;
+	if (size >= BIG && nbigs == capbigs) {
+		size_t cap = capbigs ? capbigs * 2 : 16;
+		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
+
+		if (b == NULL)
+			return -1;
+		bigs = b;
+		capbigs = cap;
+	}
+	return 0;
 }
 
 int

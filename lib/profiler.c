@@ -47,7 +47,7 @@ panic(const char *msg)
 struct dhat_builder *
 dhat_builder_new(void)
 {
-	struct dhat_builder *b = __libc_calloc(1, sizeof *b);
+	struct dhat_builder *b = dhat__calloc(1, sizeof *b);
 
 	if (b == NULL) {
 		errno = ENOMEM;
@@ -83,7 +83,7 @@ dhat_builder_file_name(struct dhat_builder *b, const char *path)
 		return b;
 	}
 	n = strlen(path) + 1;
-	copy = __libc_malloc(n);
+	copy = dhat__malloc(n);
 	if (copy == NULL) {
 		/* The builder is unusable: free it so nothing leaks. */
 		dhat_builder_free(b);
@@ -166,7 +166,7 @@ dhat_builder_build(struct dhat_builder *b)
 		return NULL;
 	}
 	g = dhat__enter();
-	p = __libc_malloc(sizeof *p);
+	p = dhat__malloc(sizeof *p);
 	if (p == NULL) {
 		dhat_builder_free(b);
 		dhat__leave(g);

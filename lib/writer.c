@@ -83,7 +83,7 @@ vec_grow(void **v, size_t *cap, size_t need, size_t size)
 		c *= 2;
 	if (c == *cap)
 		return 0;
-	p = __libc_realloc(*v, c * size);
+	p = dhat__realloc(*v, c * size);
 	if (p == NULL)
 		return -1;
 	*v = p;
@@ -150,7 +150,7 @@ struct build {
 static int
 str_rehash(struct build *b, size_t n)
 {
-	uint32_t *t = __libc_calloc(n, sizeof *t);
+	uint32_t *t = dhat__calloc(n, sizeof *t);
 	size_t i, j;
 
 	if (t == NULL)
@@ -187,7 +187,7 @@ str_intern(struct build *b, const char *s, size_t len)
 	if (VEC_RESERVE(b->strs, 1) < 0)
 		return UINT32_MAX;
 	e = &b->strs.v[b->strs.n];
-	e->s = __libc_malloc(len + 1);
+	e->s = dhat__malloc(len + 1);
 	if (e->s == NULL)
 		return UINT32_MAX;
 	memcpy(e->s, s, len);
@@ -202,20 +202,27 @@ static int
 collect_frame(void *ctx, const char *frame)
 {
 	struct build *b = ctx;
-	uint32_t id = str_intern(b, frame, strlen(frame));
+	uint32_t id;
+	int r = 0;
 
+	/* Called back from inside the symbolizer: our own allocations
+	 * here may fail even though libdw's may not. */
+	DHAT__FAULT_RESUME();
+	id = str_intern(b, frame, strlen(frame));
 	if (id == UINT32_MAX || VEC_RESERVE(b->cur, 1) < 0) {
 		b->oom = true;
-		return 1;
+		r = 1;
+	} else {
+		b->cur.v[b->cur.n++] = id;
 	}
-	b->cur.v[b->cur.n++] = id;
-	return 0;
+	DHAT__FAULT_PAUSE();
+	return r;
 }
 
 static int
 ip_rehash(struct build *b, size_t n)
 {
-	struct ipent *t = __libc_calloc(n, sizeof *t);
+	struct ipent *t = dhat__calloc(n, sizeof *t);
 	size_t i, j;
 
 	if (t == NULL)
@@ -254,8 +261,11 @@ ip_lookup(struct build *b, uintptr_t ip)
 	kind = DHAT__FRAME_NORMAL;
 	/* Every captured address is a return address, the allocator
 	 * frame's included (it is where malloc called into libdhat). */
-	if (b->sym != NULL)
+	if (b->sym != NULL) {
+		DHAT__FAULT_PAUSE();
 		kind = dhat__symbolize(b->sym, ip, true, collect_frame, b);
+		DHAT__FAULT_RESUME();
+	}
 	if (b->oom || kind < 0)
 		return NULL;
 	if (kind == DHAT__FRAME_NORMAL && b->cur.n == 0) {
@@ -282,7 +292,7 @@ ip_lookup(struct build *b, uintptr_t ip)
 static int
 opp_rehash(struct build *b, size_t n)
 {
-	uint32_t *t = __libc_calloc(n, sizeof *t);
+	uint32_t *t = dhat__calloc(n, sizeof *t);
 	size_t i, j;
 
 	if (t == NULL)
@@ -388,10 +398,10 @@ build_pps(struct build *b)
 static int
 number_frames(struct build *b)
 {
-	uint32_t *idx = __libc_calloc(b->strs.n, sizeof *idx);
+	uint32_t *idx = dhat__calloc(b->strs.n, sizeof *idx);
 	size_t i;
 
-	b->order = __libc_malloc(b->strs.n * sizeof *b->order);
+	b->order = dhat__malloc(b->strs.n * sizeof *b->order);
 	if (idx == NULL || b->order == NULL) {
 		__libc_free(idx);
 		return -1;
@@ -430,8 +440,11 @@ build_free(struct build *b)
 	__libc_free(b->oidx);
 	__libc_free(b->cur.v);
 	__libc_free(b->order);
-	if (b->sym != NULL)
+	if (b->sym != NULL) {
+		DHAT__FAULT_PAUSE();
 		dhat__symbolizer_free(b->sym);
+		DHAT__FAULT_RESUME();
+	}
 }
 
 /* ---- JSON output ------------------------------------------------------- */
@@ -531,7 +544,7 @@ static char *
 read_cmdline(size_t *lenp)
 {
 	size_t len = 0, cap = 4096, i;
-	char *buf = __libc_malloc(cap), *p;
+	char *buf = dhat__malloc(cap), *p;
 	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
 	ssize_t r;
 
@@ -543,7 +556,7 @@ read_cmdline(size_t *lenp)
 	}
 	for (;;) {
 		if (len == cap) {
-			p = __libc_realloc(buf, cap * 2);
+			p = dhat__realloc(buf, cap * 2);
 			if (p == NULL)
 				break;
 			buf = p;
@@ -566,6 +579,22 @@ read_cmdline(size_t *lenp)
 	return buf;
 }
 
+/* Why the profile is incomplete, into BUF; false when it is complete. */
+static bool
+incomplete(char *buf, size_t n)
+{
+	uint64_t allocs, stacks;
+
+	dhat__heap_lost(&allocs, &stacks);
+	if (allocs == 0 && stacks == 0)
+		return false;
+	snprintf(buf, n, "libdhat ran out of memory: %llu allocation%s not "
+	    "recorded, %llu stack%s not captured",
+	    (unsigned long long)allocs, allocs == 1 ? "" : "s",
+	    (unsigned long long)stacks, stacks == 1 ? "" : "s");
+	return true;
+}
+
 static uint64_t
 to_units(const struct dhat__config *cfg, uint64_t t)
 {
@@ -580,7 +609,7 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 	bool bytes = cfg->time_unit == DHAT_TIME_BYTES;
 	const char *cmd;
 	size_t i, j, cmdlen = 0;
-	char *cmdbuf;
+	char *cmdbuf, why[160];
 
 	puts_(k, "{\"dhatFileVersion\":2\n");
 	if (heap)
@@ -616,6 +645,12 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 		puts_(k, "\n,");
 	}
 	putkv(k, "te", to_units(cfg, te));
+	if (incomplete(why, sizeof why)) {
+		/* Not a field of the format: the viewer ignores it,
+		 * dhat-summarize warns (dhat-json(5)). */
+		puts_(k, "\n,\"incomplete\":true,\"incompleteReason\":");
+		putjs(k, why, strlen(why));
+	}
 	puts_(k, "\n,\"pps\":\n [");
 	for (i = 0; i < b->opps.n; i++) {
 		const struct opp *o = &b->opps.v[i];
@@ -674,7 +709,7 @@ expand_name(const char *name)
 	for (s = name; *s != '\0'; s++, n++)
 		if (s[0] == '%' && s[1] == 'p')
 			n += pl;
-	out = __libc_malloc(n + 1);
+	out = dhat__malloc(n + 1);
 	if (out == NULL)
 		return NULL;
 	for (s = name, o = out; *s != '\0'; s++) {
@@ -727,7 +762,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 		return k->err;
 	}
 	n = strlen(file) + 48;
-	tmp = __libc_malloc(n);
+	tmp = dhat__malloc(n);
 	if (tmp == NULL)
 		return ENOMEM;
 	for (;;) {
@@ -762,7 +797,7 @@ static void
 summary(const struct dhat__config *cfg)
 {
 	struct dhat_heap_stats s = dhat__heap_stats();
-	char line[256], a[32], c[32];
+	char line[256], a[32], c[32], why[160];
 
 	if (cfg->mode == DHAT__MODE_AD_HOC) {
 		/* Ad hoc events are kept in the same totals: units as
@@ -787,6 +822,11 @@ summary(const struct dhat__config *cfg)
 	    "dhat: At t-end:  %s bytes in %s blocks\n",
 	    dhat__commas(a, s.curr_bytes), dhat__commas(c, s.curr_blocks));
 	dhat__eprint(line);
+	if (incomplete(why, sizeof why)) {
+		snprintf(line, sizeof line, "dhat: warning: the profile is "
+		    "incomplete: %s\n", why);
+		dhat__eprint(line);
+	}
 }
 
 void
@@ -820,8 +860,10 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		return;
 	}
 	memset(&b, 0, sizeof b);
-	k = __libc_malloc(sizeof *k);
+	k = dhat__malloc(sizeof *k);
+	DHAT__FAULT_PAUSE();
 	b.sym = dhat__symbolizer_new();
+	DHAT__FAULT_RESUME();
 	if (k == NULL || build_pps(&b) < 0 || number_frames(&b) < 0)
 		err = ENOMEM;
 	else
