@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -742,11 +743,21 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 {
 	static unsigned counter;
 	struct stat st;
-	char *tmp;
+	char *tmp, *real = NULL;
 	size_t n;
 	int err;
 
-	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (lstat(file, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* A link to a regular file: replace the file it names, not
+		 * the link (writing through it would append to an old
+		 * profile; renaming over it would break the link). */
+		real = realpath(file, NULL);
+		if (real == NULL)
+			return errno;
+		file = real;
+	}
+	if (real == NULL && stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* /dev/stdout, a FIFO, /dev/null: write through, never
 		 * rename over it; append so a redirected stdout keeps what
 		 * the program printed. */
@@ -763,8 +774,10 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	}
 	n = strlen(file) + 48;
 	tmp = dhat__malloc(n);
-	if (tmp == NULL)
+	if (tmp == NULL) {
+		free(real);
 		return ENOMEM;
+	}
 	for (;;) {
 		snprintf(tmp, n, "%s.tmp.%ld.%u", file, (long)getpid(),
 		    counter++);
@@ -776,12 +789,17 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	if (k->fd < 0) {
 		err = errno;
 		__libc_free(tmp);
+		free(real);
 		return err;
 	}
 	k->err = 0;
 	k->len = 0;
 	emit(k, b, cfg, te);
 	flush(k);
+	/* On the disk before it replaces the old file: a crash right after
+	 * the rename must not leave an empty profile behind. */
+	if (k->err == 0 && fsync(k->fd) < 0 && errno != EINVAL)
+		k->err = errno;
 	if (close(k->fd) < 0 && k->err == 0)
 		k->err = errno;
 	if (k->err == 0 && rename(tmp, file) < 0)
@@ -790,6 +808,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	if (err != 0)
 		unlink(tmp);
 	__libc_free(tmp);
+	free(real);
 	return err;
 }
 
