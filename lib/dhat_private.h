@@ -156,6 +156,9 @@ extern struct dhat__prof dhat__prof;
 
 uint64_t dhat__clock_ns(void);
 
+/* The Rust crate's panic: MSG and a newline on stderr, then abort(). */
+DHAT_NORETURN void dhat__panic(const char *msg);
+
 /* ---- stack capture (stack.c) ------------------------------------------- */
 
 #define DHAT__STACK_BUF 64
@@ -247,6 +250,10 @@ struct dhat_heap_stats dhat__heap_stats(void);
  * not count, and stacks it did not capture (counted at an empty stack).
  * Non-zero makes the profile incomplete. */
 void dhat__heap_lost(uint64_t *allocs, uint64_t *stacks);
+/* One ad hoc event of W units at program point PP, under the lock: kept in
+ * the heap totals, units as bytes and events as blocks.  PP may be
+ * DHAT__PP_NONE (out of memory): the event is counted as lost. */
+void dhat__adhoc_count(uint32_t pp, uint64_t w);
 /* Time of the global peak, in the profile's units (ns or bytes). */
 uint64_t dhat__heap_tgmax(void);
 /* How many per-PP snapshots the t-gmax scheme has taken (at most one per

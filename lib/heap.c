@@ -298,6 +298,22 @@ dhat__heap_finish(uint64_t te)
 	}
 }
 
+void
+dhat__adhoc_count(uint32_t i, uint64_t w)
+{
+	struct dhat__pp *pp;
+
+	if (i == DHAT__PP_NONE) {
+		h.lost_allocs++;
+		return;
+	}
+	pp = dhat__pp_get(i);
+	pp->tb += w;
+	pp->tbk++;
+	h.total_bytes += w;
+	h.total_blocks++;
+}
+
 struct dhat_heap_stats
 dhat__heap_stats(void)
 {

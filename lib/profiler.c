@@ -34,8 +34,8 @@ struct dhat_profiler {
 };
 
 /* The crate's panic: its message on stderr, then abort(). */
-static void DHAT_NORETURN
-panic(const char *msg)
+void
+dhat__panic(const char *msg)
 {
 	dhat__eprint(msg);
 	dhat__eprint("\n");
@@ -66,6 +66,22 @@ dhat_builder_free(struct dhat_builder *b)
 		return;
 	__libc_free(b->cfg.file_name);
 	__libc_free(b);
+}
+
+struct dhat_builder *
+dhat_builder_ad_hoc(struct dhat_builder *b)
+{
+	if (b != NULL)
+		b->cfg.mode = DHAT__MODE_AD_HOC;
+	return b;
+}
+
+struct dhat_builder *
+dhat_builder_testing(struct dhat_builder *b)
+{
+	if (b != NULL)
+		b->cfg.testing = true;
+	return b;
 }
 
 struct dhat_builder *
@@ -211,6 +227,12 @@ dhat_profiler_new_heap(void)
 	return dhat_builder_build(dhat_builder_new());
 }
 
+struct dhat_profiler *
+dhat_profiler_new_ad_hoc(void)
+{
+	return dhat_builder_build(dhat_builder_ad_hoc(dhat_builder_new()));
+}
+
 void
 dhat_profiler_drop(struct dhat_profiler *p)
 {
@@ -279,6 +301,6 @@ dhat_heap_stats_get(void)
 		s = dhat__heap_stats();
 	dhat__unlock();
 	if (err != NULL)
-		panic(err);
+		dhat__panic(err);
 	return s;
 }

@@ -582,16 +582,18 @@ read_cmdline(size_t *lenp)
 
 /* Why the profile is incomplete, into BUF; false when it is complete. */
 static bool
-incomplete(char *buf, size_t n)
+incomplete(const struct dhat__config *cfg, char *buf, size_t n)
 {
+	const char *what = cfg->mode == DHAT__MODE_HEAP ? "allocation" :
+	    "event";
 	uint64_t allocs, stacks;
 
 	dhat__heap_lost(&allocs, &stacks);
 	if (allocs == 0 && stacks == 0)
 		return false;
-	snprintf(buf, n, "libdhat ran out of memory: %llu allocation%s not "
+	snprintf(buf, n, "libdhat ran out of memory: %llu %s%s not "
 	    "recorded, %llu stack%s not captured",
-	    (unsigned long long)allocs, allocs == 1 ? "" : "s",
+	    (unsigned long long)allocs, what, allocs == 1 ? "" : "s",
 	    (unsigned long long)stacks, stacks == 1 ? "" : "s");
 	return true;
 }
@@ -646,7 +648,7 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 		puts_(k, "\n,");
 	}
 	putkv(k, "te", to_units(cfg, te));
-	if (incomplete(why, sizeof why)) {
+	if (incomplete(cfg, why, sizeof why)) {
 		/* Not a field of the format: the viewer ignores it,
 		 * dhat-summarize warns (dhat-json(5)). */
 		puts_(k, "\n,\"incomplete\":true,\"incompleteReason\":");
@@ -813,10 +815,22 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 }
 
 static void
+warn_incomplete(const struct dhat__config *cfg)
+{
+	char line[256], why[160];
+
+	if (incomplete(cfg, why, sizeof why)) {
+		snprintf(line, sizeof line, "dhat: warning: the profile is "
+		    "incomplete: %s\n", why);
+		dhat__eprint(line);
+	}
+}
+
+static void
 summary(const struct dhat__config *cfg)
 {
 	struct dhat_heap_stats s = dhat__heap_stats();
-	char line[256], a[32], c[32], why[160];
+	char line[256], a[32], c[32];
 
 	if (cfg->mode == DHAT__MODE_AD_HOC) {
 		/* Ad hoc events are kept in the same totals: units as
@@ -826,6 +840,7 @@ summary(const struct dhat__config *cfg)
 		    dhat__commas(a, s.total_bytes),
 		    dhat__commas(c, s.total_blocks));
 		dhat__eprint(line);
+		warn_incomplete(cfg);
 		return;
 	}
 
@@ -841,11 +856,7 @@ summary(const struct dhat__config *cfg)
 	    "dhat: At t-end:  %s bytes in %s blocks\n",
 	    dhat__commas(a, s.curr_bytes), dhat__commas(c, s.curr_blocks));
 	dhat__eprint(line);
-	if (incomplete(why, sizeof why)) {
-		snprintf(line, sizeof line, "dhat: warning: the profile is "
-		    "incomplete: %s\n", why);
-		dhat__eprint(line);
-	}
+	warn_incomplete(cfg);
 }
 
 void

@@ -13,12 +13,18 @@
 #   ppfield.py FILE --times tu, Mtu, tuth, tg, te
 #   ppfield.py FILE --top   the top-level fields (mode, tu, sums of PPs)
 #   ppfield.py FILE --all   one line of fields per program point
+#   ppfield.py FILE --keys  the top-level keys in file order, then "|" and
+#                           the keys of the program points
+#   ppfield.py FILE --meta  mode, verb, bklt, bkacc, bu, bsu, bksu
 #   ppfield.py FILE --check structural checks: prints "ok" or the problem
+#                           (ad hoc: stacks start at dhat_ad_hoc_event)
 import json
 import re
 import sys
 
 FIELDS = ("tb", "tbk", "mb", "mbk", "gb", "gbk", "eb", "ebk")
+ALLOCATORS = ("malloc", "calloc", "realloc", "reallocarray", "memalign",
+              "aligned_alloc", "posix_memalign", "valloc", "pvalloc")
 FUNC = re.compile(r"^0x[0-9a-f]+: (.*?) \((?:in )?[^()]*\)$")
 
 
@@ -47,11 +53,24 @@ def main():
         print("tu=%s Mtu=%s tuth=%s tg=%s te=%s" % (
             d["tu"], d["Mtu"], d.get("tuth"), d.get("tg"), d["te"]))
         return 0
+    if what == "--keys":
+        keys = []
+        for pp in pps:
+            keys += [k for k in pp if k not in keys]
+        print(" ".join(list(d) + ["|"] + keys))
+        return 0
+    if what == "--meta":
+        print(" ".join("%s=%s" % (k, json.dumps(d.get(k))) for k in (
+            "mode", "verb", "bklt", "bkacc", "bu", "bsu", "bksu")))
+        return 0
     if what == "--all":
         for pp in pps:
             print(fields(pp))
         return 0
     if what == "--check":
+        first = ALLOCATORS
+        if d["mode"] == "ad-hoc":
+            first = ("dhat_ad_hoc_event",)
         if ftbl[0] != "[root]":
             print("ftbl[0] is not [root]")
             return 0
@@ -68,16 +87,12 @@ def main():
             if any(i <= 0 or i >= len(ftbl) for i in fs):
                 print("fs index out of range")
                 return 0
-            if not fs or funcname(ftbl[fs[0]]) not in (
-                    "malloc", "calloc", "realloc", "reallocarray",
-                    "memalign", "aligned_alloc", "posix_memalign",
-                    "valloc", "pvalloc"):
+            if not fs or funcname(ftbl[fs[0]]) not in first:
                 print("first frame is not an allocator: %s" %
                       (ftbl[fs[0]] if fs else "(none)"))
                 return 0
             names = [funcname(ftbl[i]) for i in fs]
-            if any(n.startswith("dhat_") or n.startswith("dhat__")
-                   for n in names):
+            if any(n.startswith("dhat_") for n in names[1:]):
                 print("libdhat frame in a stack: %s" % names)
                 return 0
         print("ok")

@@ -96,10 +96,18 @@ dtool_diex(int status, const char *fmt, ...)
 	exit(status);
 }
 
+static int oom_status = 1;
+
+void
+dtool_set_oom_status(int status)
+{
+	oom_status = status;
+}
+
 static void
 oom(void)
 {
-	dtool_diex(1, "out of memory");
+	dtool_diex(oom_status, "out of memory");
 }
 
 void *

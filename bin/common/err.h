@@ -22,6 +22,9 @@ void dtool_die(int status, const char *fmt, ...)
 void dtool_diex(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
+/* The status the x*alloc functions exit with (default 1): dhat-diff
+ * keeps 1 for "a budget was exceeded". */
+void dtool_set_oom_status(int status);
 void *dtool_xmalloc(size_t n);
 void *dtool_xcalloc(size_t n, size_t size);
 void *dtool_xreallocarray(void *p, size_t n, size_t size);

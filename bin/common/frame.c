@@ -1,24 +1,337 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * frame.c - the address-free part of a frame string, by which program
- * points of different processes and builds are matched.
+ * frame.c - keys of frame strings without their addresses, and stack ids
+ * shared by several profiles (see frame.h for the rules).  Keys are
+ * interned once per frame table entry, so matching costs one hash lookup
+ * per frame of the table and one per program point.
  */
 #include "config.h"
 
-#include <ctype.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "err.h"
 #include "frame.h"
+
+static const char *const match_names[] = { "function", "line", "address" };
+
+int
+dtool_match_parse(const char *s)
+{
+	for (int m = 0; m < 3; m++)
+		if (strcmp(s, match_names[m]) == 0)
+			return m;
+	return -1;
+}
+
+const char *
+dtool_match_name(int match)
+{
+	return match_names[match];
+}
+
+static bool
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
 
 const char *
 dtool_frame_strip_address(const char *frame)
 {
-	const char *s = frame;
+	const char *p = frame;
 
-	if (s[0] != '0' || s[1] != 'x' || !isxdigit((unsigned char)s[2]))
+	if (p[0] != '0' || p[1] != 'x' || !is_hex(p[2]))
 		return frame;
-	for (s += 2; isxdigit((unsigned char)*s); s++)
+	for (p += 2; is_hex(*p); p++)
 		continue;
-	if (s[0] != ':' || s[1] != ' ')
-		return frame;
-	return s + 2;
+	return p[0] == ':' && p[1] == ' ' ? p + 2 : frame;
+}
+
+/* Strips one ":<digits>" from the end of [S, S+*N); true when it did. */
+static bool
+strip_number(const char *s, size_t *n)
+{
+	size_t i = *n;
+
+	while (i > 0 && is_digit(s[i - 1]))
+		i--;
+	if (i == *n || i == 0 || s[i - 1] != ':')
+		return false;
+	*n = i - 1;
+	return true;
+}
+
+char *
+dtool_frame_key(const char *frame, int match)
+{
+	const char *s, *loc, *base;
+	size_t n, fnlen, loclen, filelen, baselen;
+	int depth = 0;
+	char *key;
+
+	if (match == DTOOL_MATCH_ADDRESS)
+		return dtool_xstrdup(frame);
+	s = dtool_frame_strip_address(frame);
+	n = strlen(s);
+	if (n == 0 || s[n - 1] != ')')
+		return dtool_xstrdup(s);
+	/* The location is the last balanced "(...)" after a space: C++
+	 * names have parentheses of their own ("f(int) const (a.cc:3)"). */
+	fnlen = n;
+	do {
+		fnlen--;
+		if (s[fnlen] == ')')
+			depth++;
+		else if (s[fnlen] == '(')
+			depth--;
+	} while (fnlen > 0 && depth > 0);
+	if (depth != 0 || fnlen == 0 || s[fnlen - 1] != ' ')
+		return dtool_xstrdup(s);
+	loc = s + fnlen + 1;
+	loclen = n - fnlen - 2;
+	fnlen--;
+	if (loclen >= 3 && strncmp(loc, "in ", 3) == 0) {
+		key = dtool_xmalloc(n + 1);
+		memcpy(key, s, n + 1);
+		return key;
+	}
+	/* "file:line:col", "file:line" or just "file". */
+	filelen = loclen;
+	if (strip_number(loc, &filelen))
+		strip_number(loc, &filelen);
+	base = loc + filelen;
+	while (base > loc && base[-1] != '/')
+		base--;
+	baselen = (size_t)(loc + filelen - base);
+	if (match == DTOOL_MATCH_LINE)
+		baselen = (size_t)(loc + loclen - base);
+	key = dtool_xmalloc(fnlen + baselen + 4);
+	memcpy(key, s, fnlen);
+	memcpy(key + fnlen, " (", 2);
+	memcpy(key + fnlen + 2, base, baselen);
+	memcpy(key + fnlen + 2 + baselen, ")", 2);
+	return key;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stacks */
+
+struct dtool_stacks {
+	int match;
+	/* Interned keys; khash holds key id + 1, 0 = empty. */
+	char **keys;
+	size_t nkeys, capkeys;
+	uint32_t *khash;
+	size_t khcap;
+	/* Stacks as runs of key ids in POOL; shash holds id + 1. */
+	uint32_t *pool;
+	size_t npool, cappool;
+	size_t *off;
+	uint32_t *len;
+	uint64_t *hash;
+	size_t nstacks, capstacks;
+	uint32_t *shash;
+	size_t shcap;
+};
+
+static uint64_t
+hash_bytes(uint64_t h, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+
+	/* FNV-1a: short keys, no adversary to fear. */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+#define HASH_SEED	0xcbf29ce484222325ULL
+
+struct dtool_stacks *
+dtool_stacks_new(int match)
+{
+	struct dtool_stacks *s = dtool_xcalloc(1, sizeof(*s));
+
+	s->match = match;
+	s->khcap = 1024;
+	s->khash = dtool_xcalloc(s->khcap, sizeof(*s->khash));
+	s->shcap = 1024;
+	s->shash = dtool_xcalloc(s->shcap, sizeof(*s->shash));
+	return s;
+}
+
+void
+dtool_stacks_free(struct dtool_stacks *s)
+{
+	if (s == NULL)
+		return;
+	for (size_t i = 0; i < s->nkeys; i++)
+		free(s->keys[i]);
+	free(s->keys);
+	free(s->khash);
+	free(s->pool);
+	free(s->off);
+	free(s->len);
+	free(s->hash);
+	free(s->shash);
+	free(s);
+}
+
+static void
+key_rehash(struct dtool_stacks *s)
+{
+	size_t cap = s->khcap * 2;
+	uint32_t *t = dtool_xcalloc(cap, sizeof(*t));
+
+	for (size_t i = 0; i < s->nkeys; i++) {
+		const char *k = s->keys[i];
+		size_t j = hash_bytes(HASH_SEED, k, strlen(k)) & (cap - 1);
+
+		while (t[j] != 0)
+			j = (j + 1) & (cap - 1);
+		t[j] = (uint32_t)i + 1;
+	}
+	free(s->khash);
+	s->khash = t;
+	s->khcap = cap;
+}
+
+/* The id of KEY, which is taken over (or freed when known). */
+static uint32_t
+key_intern(struct dtool_stacks *s, char *key)
+{
+	size_t j;
+
+	if ((s->nkeys + 1) * 2 > s->khcap)
+		key_rehash(s);
+	j = hash_bytes(HASH_SEED, key, strlen(key)) & (s->khcap - 1);
+	for (; s->khash[j] != 0; j = (j + 1) & (s->khcap - 1)) {
+		uint32_t id = s->khash[j] - 1;
+
+		if (strcmp(s->keys[id], key) == 0) {
+			free(key);
+			return id;
+		}
+	}
+	if (s->nkeys == s->capkeys) {
+		s->capkeys = s->capkeys ? 2 * s->capkeys : 256;
+		s->keys = dtool_xreallocarray(s->keys, s->capkeys,
+		    sizeof(*s->keys));
+	}
+	s->keys[s->nkeys] = key;
+	s->khash[j] = (uint32_t)++s->nkeys;
+	return (uint32_t)(s->nkeys - 1);
+}
+
+static void
+stack_rehash(struct dtool_stacks *s)
+{
+	size_t cap = s->shcap * 2;
+	uint32_t *t = dtool_xcalloc(cap, sizeof(*t));
+
+	for (size_t i = 0; i < s->nstacks; i++) {
+		size_t j = s->hash[i] & (cap - 1);
+
+		while (t[j] != 0)
+			j = (j + 1) & (cap - 1);
+		t[j] = (uint32_t)i + 1;
+	}
+	free(s->shash);
+	s->shash = t;
+	s->shcap = cap;
+}
+
+static uint32_t
+stack_intern(struct dtool_stacks *s, const uint32_t *keys, uint32_t n)
+{
+	uint64_t h = hash_bytes(HASH_SEED, keys, n * sizeof(*keys));
+	size_t j;
+
+	if ((s->nstacks + 1) * 2 > s->shcap)
+		stack_rehash(s);
+	for (j = h & (s->shcap - 1); s->shash[j] != 0;
+	    j = (j + 1) & (s->shcap - 1)) {
+		uint32_t id = s->shash[j] - 1;
+
+		if (s->hash[id] == h && s->len[id] == n &&
+		    memcmp(s->pool + s->off[id], keys,
+		    n * sizeof(*keys)) == 0)
+			return id;
+	}
+	if (s->nstacks == s->capstacks) {
+		s->capstacks = s->capstacks ? 2 * s->capstacks : 256;
+		s->off = dtool_xreallocarray(s->off, s->capstacks,
+		    sizeof(*s->off));
+		s->len = dtool_xreallocarray(s->len, s->capstacks,
+		    sizeof(*s->len));
+		s->hash = dtool_xreallocarray(s->hash, s->capstacks,
+		    sizeof(*s->hash));
+	}
+	while (s->npool + n > s->cappool) {
+		s->cappool = s->cappool ? 2 * s->cappool : 4096;
+		s->pool = dtool_xreallocarray(s->pool, s->cappool,
+		    sizeof(*s->pool));
+	}
+	if (n > 0)
+		memcpy(s->pool + s->npool, keys, n * sizeof(*keys));
+	s->off[s->nstacks] = s->npool;
+	s->len[s->nstacks] = n;
+	s->hash[s->nstacks] = h;
+	s->npool += n;
+	s->shash[j] = (uint32_t)++s->nstacks;
+	return (uint32_t)(s->nstacks - 1);
+}
+
+uint32_t *
+dtool_stacks_add(struct dtool_stacks *s, const struct dtool_profile *p)
+{
+	size_t nf = dtool_profile_nframes(p), npps = dtool_profile_npps(p);
+	uint32_t *fkey = dtool_xreallocarray(NULL, nf, sizeof(*fkey));
+	uint32_t *ids = dtool_xreallocarray(NULL, npps, sizeof(*ids));
+	uint32_t *buf = NULL, cap = 0;
+
+	for (size_t i = 0; i < nf; i++)
+		fkey[i] = key_intern(s, dtool_frame_key(
+		    dtool_profile_frame(p, (uint32_t)i), s->match));
+	for (size_t i = 0; i < npps; i++) {
+		const struct dtool_pp *pp = dtool_profile_pp(p, i);
+
+		if (pp->nfs > cap) {
+			cap = pp->nfs;
+			buf = dtool_xreallocarray(buf, cap, sizeof(*buf));
+		}
+		for (uint32_t k = 0; k < pp->nfs; k++)
+			buf[k] = fkey[pp->fs[k]];
+		ids[i] = stack_intern(s, buf, pp->nfs);
+	}
+	free(buf);
+	free(fkey);
+	return ids;
+}
+
+size_t
+dtool_stacks_count(const struct dtool_stacks *s)
+{
+	return s->nstacks;
+}
+
+uint32_t
+dtool_stacks_depth(const struct dtool_stacks *s, uint32_t id)
+{
+	return s->len[id];
+}
+
+const char *
+dtool_stacks_key(const struct dtool_stacks *s, uint32_t id, uint32_t i)
+{
+	return s->keys[s->pool[s->off[id] + i]];
 }

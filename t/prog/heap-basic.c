@@ -2,7 +2,8 @@
 /*
  * heap-basic.c - malloc and free with known figures: a block kept to the
  * end, one freed after making the peak, three short-lived small blocks and
- * a zero-sized one.  Profile to argv[1].
+ * a zero-sized one.  Profile to argv[1]; hut-malloc.c asserts the
+ * figures of the same pattern.
  */
 #include <stdlib.h>
 
@@ -36,12 +37,11 @@ site_zero(void)
 int
 main(int argc, char **argv)
 {
-	struct dhat_heap_stats s;
 	struct dhat_profiler *p;
 	void *keep, *t, *z;
 	int i;
 
-	plan(8);
+	plan(2);
 	p = dhat_builder_build(dhat_builder_file_name(dhat_builder_new(),
 	    argc > 1 ? argv[1] : "heap-basic.json"));
 	ok(p != NULL, "profiler started");
@@ -54,13 +54,6 @@ main(int argc, char **argv)
 	ok(z != NULL, "malloc(0) returns a block");
 	free(z);
 	free(NULL);
-	s = dhat_heap_stats_get();
-	is_uint(s.total_blocks, 6, "total blocks");
-	is_uint(s.total_bytes, 100 + 1000 + 3 * 16, "total bytes");
-	is_uint(s.curr_blocks, 1, "current blocks");
-	is_uint(s.curr_bytes, 100, "current bytes");
-	is_uint(s.max_bytes, 1100, "bytes at the peak");
-	is_uint(s.max_blocks, 2, "blocks at the peak");
 	dhat_profiler_drop(p);
 	(void)keep;
 	return done_testing();

@@ -2,7 +2,8 @@
 /*
  * heap-calloc.c - calloc: a kept block, an overflowing request (nothing
  * counted) and a zero-sized block that makes a later peak of equal bytes
- * (the latest peak wins).  Profile to argv[1].
+ * (the latest peak wins).  Profile to argv[1]; hut-calloc.c asserts the
+ * figures of the same pattern.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -29,13 +30,12 @@ static volatile size_t half = SIZE_MAX / 2;
 int
 main(int argc, char **argv)
 {
-	struct dhat_heap_stats s;
 	struct dhat_profiler *p;
 	unsigned char *c;
 	void *z, *big;
 	int i, zeroed = 1;
 
-	plan(10);
+	plan(4);
 	p = dhat_builder_build(dhat_builder_file_name(dhat_builder_new(),
 	    argc > 1 ? argv[1] : "heap-calloc.json"));
 	ok(p != NULL, "profiler started");
@@ -49,13 +49,6 @@ main(int argc, char **argv)
 	z = site_czero();
 	ok(z != NULL, "calloc(0, 5) returns a block");
 	free(z);
-	s = dhat_heap_stats_get();
-	is_uint(s.total_blocks, 2, "total blocks");
-	is_uint(s.total_bytes, 32, "total bytes");
-	is_uint(s.curr_blocks, 1, "current blocks");
-	is_uint(s.curr_bytes, 32, "current bytes");
-	is_uint(s.max_bytes, 32, "bytes at the peak");
-	is_uint(s.max_blocks, 2, "blocks at the latest of equal peaks");
 	dhat_profiler_drop(p);
 	free(c);
 	return done_testing();

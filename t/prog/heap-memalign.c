@@ -3,7 +3,8 @@
  * heap-memalign.c - the aligned allocators: posix_memalign (EINVAL for a
  * bad alignment, counts nothing, leaves errno alone), aligned_alloc,
  * memalign, valloc, pvalloc; alignment and usable size as glibc gives
- * them.  Profile to argv[1].
+ * them.  Profile to argv[1]; hut-memalign.c asserts the figures of the
+ * same pattern.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -57,13 +58,12 @@ aligned(const void *p, size_t a)
 int
 main(int argc, char **argv)
 {
-	struct dhat_heap_stats s;
 	struct dhat_profiler *p;
 	void *pm, *aa, *ma, *va, *pva, *bad = &bad;
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	int r;
 
-	plan(19);
+	plan(13);
 	p = dhat_builder_build(dhat_builder_file_name(dhat_builder_new(),
 	    argc > 1 ? argv[1] : "heap-memalign.json"));
 	ok(p != NULL, "profiler started");
@@ -93,13 +93,6 @@ main(int argc, char **argv)
 	free(ma);
 	free(va);
 	free(pva);
-	s = dhat_heap_stats_get();
-	is_uint(s.total_blocks, 5, "total blocks");
-	is_uint(s.total_bytes, 100 + 256 + 10 + 100 + 100, "total bytes");
-	is_uint(s.curr_blocks, 1, "current blocks");
-	is_uint(s.curr_bytes, 256, "current bytes");
-	is_uint(s.max_bytes, 566, "bytes at the peak");
-	is_uint(s.max_blocks, 5, "blocks at the peak");
 	dhat_profiler_drop(p);
 	free(aa);
 	return done_testing();

@@ -2,7 +2,7 @@
 /*
  * heap-strdup.c - glibc's own call to malloc (from strdup) is counted and
  * its stack starts with the malloc frame, then strdup, then the caller.
- * Profile to argv[1].
+ * Profile to argv[1]; hut-strdup.c asserts the figures.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,19 +19,15 @@ site_strdup(void)
 int
 main(int argc, char **argv)
 {
-	struct dhat_heap_stats s;
 	struct dhat_profiler *p;
 	char *d;
 
-	plan(4);
+	plan(2);
 	p = dhat_builder_build(dhat_builder_file_name(dhat_builder_new(),
 	    argc > 1 ? argv[1] : "heap-strdup.json"));
 	ok(p != NULL, "profiler started");
 	d = site_strdup();
 	is_string(d, "hello, world", "strdup copies");
-	s = dhat_heap_stats_get();
-	is_uint(s.total_bytes, 13, "strdup's malloc is counted");
-	is_uint(s.total_blocks, 1, "one block");
 	dhat_profiler_drop(p);
 	free(d);
 	return done_testing();

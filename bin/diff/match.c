@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * match.c - dhat-diff's matching: every PP of both profiles gets the id
+ * of its stack of frame keys (common/frame.c), PPs of one file with the
+ * same id are summed, and the ids are sorted into changed, new and gone.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/err.h"
+#include "diff.h"
+
+static void
+add_sums(struct dtool_pp *s, const struct dtool_pp *pp)
+{
+	s->tb += pp->tb;
+	s->tbk += pp->tbk;
+	s->tl += pp->tl;
+	s->gb += pp->gb;
+	s->gbk += pp->gbk;
+	s->eb += pp->eb;
+	s->ebk += pp->ebk;
+	s->rb += pp->rb;
+	s->wb += pp->wb;
+}
+
+uint64_t
+dtool_diff_value(const struct dtool_diff *d, const struct dtool_pp *pp)
+{
+	return dtool_metric_value(d->metric, pp);
+}
+
+static uint64_t
+absdiff(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : b - a;
+}
+
+/* Whether the metric's condition (tiny, short-lived...) holds for the
+ * group on side S, judged against that file. */
+static bool
+cond(const struct dtool_diff *d, const struct dtool_group *g, int s)
+{
+	return g->n[s] > 0 && dtool_cond_pp(d->side[s].t, d->metric,
+	    &g->sum[s]);
+}
+
+struct rank {
+	uint32_t id;
+	uint64_t key, tb;
+};
+
+static int
+cmp_rank(const void *a, const void *b)
+{
+	const struct rank *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? 1 : -1;
+	if (x->tb != y->tb)
+		return x->tb < y->tb ? 1 : -1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The first min(N, LIMIT) of R in order.  When only a few are wanted
+ * from many (the top 10 of 400,000 new PPs), an insertion into the
+ * first LIMIT places beats sorting them all. */
+static uint32_t *
+ranked(struct rank *r, size_t n, size_t limit)
+{
+	uint32_t *ids;
+	size_t m = 0;
+
+	if (limit >= n / 8) {
+		qsort(r, n, sizeof(*r), cmp_rank);
+		m = n < limit ? n : limit;
+	} else {
+		for (size_t i = 0; i < n; i++) {
+			struct rank e = r[i];
+			size_t j;
+
+			if (m == limit && (limit == 0 ||
+			    cmp_rank(&e, &r[m - 1]) >= 0))
+				continue;
+			j = m < limit ? m++ : m - 1;
+			for (; j > 0 && cmp_rank(&e, &r[j - 1]) < 0; j--)
+				r[j] = r[j - 1];
+			r[j] = e;
+		}
+	}
+	ids = dtool_xreallocarray(NULL, m, sizeof(*ids));
+	for (size_t i = 0; i < m; i++)
+		ids[i] = r[i].id;
+	return ids;
+}
+
+void
+dtool_diff_build(struct dtool_diff *d, const struct dtool_profile *old,
+    const char *oldname, const struct dtool_profile *new,
+    const char *newname, int match, int metric, bool unchanged,
+    size_t limit)
+{
+	const struct dtool_profile *p[2] = { old, new };
+	const struct dtool_header *ho = dtool_profile_header(old);
+	const struct dtool_header *hn = dtool_profile_header(new);
+	struct rank *rc, *ra, *rg;
+	size_t nc = 0, na = 0, ngone = 0;
+
+	memset(d, 0, sizeof(*d));
+	d->side[DTOOL_OLD].name = oldname;
+	d->side[DTOOL_NEW].name = newname;
+	d->match = match;
+	d->metric = metric;
+	d->unchanged = unchanged;
+	d->bklt = ho->bklt && hn->bklt;
+	d->bkacc = ho->bkacc && hn->bkacc;
+	dtool_units(hn, &d->u);
+	d->stacks = dtool_stacks_new(match);
+	for (int s = 0; s < 2; s++) {
+		size_t before = d->ng;
+		uint32_t *ids;
+
+		d->side[s].p = p[s];
+		d->side[s].t = dtool_tree_build(p[s], false);
+		ids = dtool_stacks_add(d->stacks, p[s]);
+		d->ng = dtool_stacks_count(d->stacks);
+		d->g = dtool_xreallocarray(d->g, d->ng, sizeof(*d->g));
+		memset(d->g + before, 0, (d->ng - before) * sizeof(*d->g));
+		for (size_t i = 0; i < dtool_profile_npps(p[s]); i++) {
+			const struct dtool_pp *pp = dtool_profile_pp(p[s], i);
+
+			add_sums(&d->side[s].tot, pp);
+			add_sums(&d->g[ids[i]].sum[s], pp);
+			d->g[ids[i]].n[s]++;
+		}
+		free(ids);
+	}
+	rc = dtool_xreallocarray(NULL, d->ng, sizeof(*rc));
+	ra = dtool_xreallocarray(NULL, d->ng, sizeof(*ra));
+	rg = dtool_xreallocarray(NULL, d->ng, sizeof(*rg));
+	for (uint32_t id = 0; id < d->ng; id++) {
+		const struct dtool_group *g = &d->g[id];
+		uint64_t vo = dtool_diff_value(d, &g->sum[DTOOL_OLD]);
+		uint64_t vn = dtool_diff_value(d, &g->sum[DTOOL_NEW]);
+		struct rank r = { id, 0, 0 };
+
+		if (!cond(d, g, DTOOL_OLD) && !cond(d, g, DTOOL_NEW)) {
+			if (g->n[DTOOL_OLD] > 0 && g->n[DTOOL_NEW] > 0)
+				d->nmatched++;
+			continue;
+		}
+		if (g->n[DTOOL_OLD] > 0 && g->n[DTOOL_NEW] > 0) {
+			d->nmatched++;
+			if (vo == vn && !unchanged)
+				continue;
+			r.key = absdiff(vo, vn);
+			r.tb = absdiff(g->sum[DTOOL_OLD].tb,
+			    g->sum[DTOOL_NEW].tb);
+			rc[nc++] = r;
+		} else if (g->n[DTOOL_NEW] > 0) {
+			r.key = vn;
+			r.tb = g->sum[DTOOL_NEW].tb;
+			ra[na++] = r;
+		} else {
+			r.key = vo;
+			r.tb = g->sum[DTOOL_OLD].tb;
+			rg[ngone++] = r;
+		}
+	}
+	d->changed = ranked(rc, nc, limit);
+	d->nchanged = nc;
+	d->added = ranked(ra, na, limit);
+	d->nadded = na;
+	d->gone = ranked(rg, ngone, limit);
+	d->ngone = ngone;
+	free(rc);
+	free(ra);
+	free(rg);
+}
+
+void
+dtool_diff_free(struct dtool_diff *d)
+{
+	for (int s = 0; s < 2; s++)
+		dtool_tree_free(d->side[s].t);
+	dtool_stacks_free(d->stacks);
+	free(d->g);
+	free(d->changed);
+	free(d->added);
+	free(d->gone);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tap.c - dhat-diff --format=tap: the budgets as a TAP stream for test
+ * harnesses (prove, automake's tap-driver): a plan, then one "ok" or
+ * "not ok" line per budget with its figures.
+ */
+#include "config.h"
+
+#include "diff.h"
+
+void
+dtool_diff_print_tap(const struct dtool_diff *d,
+    const struct dtool_diff_out *o)
+{
+	char line[512];
+
+	if (o->nbudgets == 0) {
+		fputs("1..0 # SKIP no --fail-if budgets\n", o->out);
+		return;
+	}
+	fprintf(o->out, "1..%zu\n", o->nbudgets);
+	for (size_t i = 0; i < o->nbudgets; i++) {
+		const struct dtool_budget *b = &o->budgets[i];
+
+		dtool_budget_describe(b, d, true, line, sizeof(line));
+		fprintf(o->out, "%s %zu - ", b->breached ? "not ok" : "ok",
+		    i + 1);
+		/* '#' would start a TAP directive in the description. */
+		for (const char *c = b->text; *c; c++)
+			putc(*c == '#' || (unsigned char)*c < 0x20 ? '?' : *c,
+			    o->out);
+		fputs(": ", o->out);
+		for (const char *c = line; *c; c++)
+			putc(*c == '#' ? '?' : *c, o->out);
+		putc('\n', o->out);
+	}
+}
