@@ -271,6 +271,11 @@ void dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 char *dhat__commas(char *buf, uint64_t v);
 /* write(2) all of S to FD; -1 on error. */
 int dhat__write_all(int fd, const char *s, size_t n);
+/* S on the standard error, unless descriptor 2 no longer is the file it
+ * was when dhat__stderr_remember() ran (closed, or reused by the program
+ * for a file of its own): then nothing. */
 void dhat__eprint(const char *s);
+void dhat__stderr_remember(void);
+bool dhat__stderr_ok(void);
 
 #endif /* DHAT_PRIVATE_H */

@@ -190,6 +190,7 @@ dhat_builder_build(struct dhat_builder *b)
 		return NULL;
 	}
 	/* Outside the lock: these take the loader's locks or allocate. */
+	dhat__stderr_remember();
 	(void)dhat__stack_init();
 	register_atfork();
 

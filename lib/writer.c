@@ -46,10 +46,47 @@ dhat__write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
+/* Descriptor 2 as it was when the profiler started. */
+static struct {
+	bool set, open;
+	dev_t dev;
+	ino_t ino;
+} err_id;
+
+void
+dhat__stderr_remember(void)
+{
+	struct stat st;
+
+	err_id.open = fstat(STDERR_FILENO, &st) == 0;
+	err_id.dev = err_id.open ? st.st_dev : 0;
+	err_id.ino = err_id.open ? st.st_ino : 0;
+	err_id.set = true;
+}
+
+/*
+ * A program may close its standard error, and descriptor 2 may then be
+ * reused by a file of its own: libdhat writes only to the file that was
+ * the standard error when the profiler started, and drops its messages
+ * otherwise (a closed descriptor fails quietly).  Comparing device and
+ * inode costs an fstat per message and no descriptor of our own, which a
+ * program could notice.
+ */
+bool
+dhat__stderr_ok(void)
+{
+	struct stat st;
+
+	return !err_id.set || (err_id.open &&
+	    fstat(STDERR_FILENO, &st) == 0 && st.st_dev == err_id.dev &&
+	    st.st_ino == err_id.ino);
+}
+
 void
 dhat__eprint(const char *s)
 {
-	(void)dhat__write_all(STDERR_FILENO, s, strlen(s));
+	if (dhat__stderr_ok())
+		(void)dhat__write_all(STDERR_FILENO, s, strlen(s));
 }
 
 char *
@@ -905,7 +942,7 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		    "%s, and is viewable with dh_view.html or "
 		    "dhat-summarize\n", file);
 		dhat__eprint(line);
-		if (cfg->eprint_json) {
+		if (cfg->eprint_json && dhat__stderr_ok()) {
 			dhat__eprint("dhat: json = `");
 			k->fd = STDERR_FILENO;
 			k->err = 0;
