@@ -260,6 +260,13 @@ uint64_t dhat__heap_tgmax(void);
  * PP change: the O(1) rule). */
 uint64_t dhat__heap_snapshots(void);
 
+/* ---- unloaded modules (unload.c) --------------------------------------- */
+
+struct dhat__gone_module;
+/* The modules dlclose() unloaded whose addresses are still free, in a new
+ * array (*OUT, to __libc_free; NULL when none or out of memory). */
+size_t dhat__gone_modules(struct dhat__gone_module **out);
+
 /* ---- writer (writer.c) ------------------------------------------------- */
 
 /* Write the profile of the finished profiler (state FINISHING, tables

@@ -775,6 +775,20 @@ report_error(const char *file, int err)
 	dhat__eprint(line);
 }
 
+/* Is FILE a link to an open descriptor (/dev/stdout, /dev/fd/N,
+ * /proc/self/fd/N)?  Those are written through, like the descriptor. */
+static bool
+fd_link(const char *file)
+{
+	char to[16];
+	ssize_t n;
+
+	if (strncmp(file, "/dev/", 5) == 0 || strncmp(file, "/proc/", 6) == 0)
+		return true;
+	n = readlink(file, to, sizeof to);
+	return n >= 6 && strncmp(to, "/proc/", 6) == 0;
+}
+
 /* Write the JSON to FILE; 0 or an errno value. */
 static int
 save(const char *file, const struct build *b, const struct dhat__config *cfg,
@@ -787,7 +801,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	int err;
 
 	if (lstat(file, &st) == 0 && S_ISLNK(st.st_mode) &&
-	    stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+	    stat(file, &st) == 0 && S_ISREG(st.st_mode) && !fd_link(file)) {
 		/* A link to a regular file: replace the file it names, not
 		 * the link (writing through it would append to an old
 		 * profile; renaming over it would break the link). */
@@ -796,7 +810,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 			return errno;
 		file = real;
 	}
-	if (real == NULL && stat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (real == NULL && lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* /dev/stdout, a FIFO, /dev/null: write through, never
 		 * rename over it; append so a redirected stdout keeps what
 		 * the program printed. */
@@ -901,8 +915,10 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
     pid_t owner_pid)
 {
 	const char *name = cfg->file_name;
+	struct dhat__gone_module *gone;
 	struct build b;
 	struct sink *k;
+	size_t ngone;
 	char *file;
 	char line[4096];
 	int err = 0;
@@ -928,9 +944,11 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 	}
 	memset(&b, 0, sizeof b);
 	k = dhat__malloc(sizeof *k);
+	ngone = dhat__gone_modules(&gone);
 	DHAT__FAULT_PAUSE();
-	b.sym = dhat__symbolizer_new();
+	b.sym = dhat__symbolizer_new_with(gone, ngone);
 	DHAT__FAULT_RESUME();
+	__libc_free(gone);
 	if (k == NULL || build_pps(&b) < 0 || number_frames(&b) < 0)
 		err = ENOMEM;
 	else

@@ -81,6 +81,16 @@ ok $? "through a symlink: still a link"
 expect_exit 0 "through a symlink: the file it names is a new profile" -- \
     "$S" old.json
 
+# A link to a descriptor (like /dev/stdout) is written through, and
+# never renamed over.
+ln -s /proc/self/fd/1 fd1.json
+"$P" fd1.json >viafd.txt 2>err
+ok $? "through a link to a descriptor: exit status"
+[ -L fd1.json ]
+ok $? "through a link to a descriptor: still a link"
+expect_exit 0 "through a link to a descriptor: the profile on stdout" -- \
+    "$S" viafd.txt
+
 # The tools.
 expect_exit 1 "merge to /dev/full" -- "$M" -o /dev/full "$V"
 is "$(cat err)" "dhat-merge: writing /dev/full: No space left on device" \
