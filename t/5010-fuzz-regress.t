@@ -28,4 +28,10 @@ is "$(\
 "$S" "$D/ok-incomplete.json" >out 2>err
 is "$(cat err)" "dhat-summarize: $D/ok-incomplete.json: warning: the profile is incomplete: libdhat ran out of memory: 1 allocation not recorded, 0 stacks not captured" \
     "incomplete profile: a warning line"
+M=$abs_top_builddir/dhat-merge
+expect_exit 0 "merging an incomplete profile" -- \
+    "$M" -o merged.json "$D/ok-zeros.json" "$D/ok-incomplete.json"
+"$S" merged.json >out 2>err
+like "$(cat err)" 'merged.json: warning: the profile is incomplete: libdhat ran out of memory: 1 allocation' \
+    "the merge of an incomplete profile is incomplete"
 done_testing
