@@ -42,6 +42,8 @@ dhat__stack_release(struct dhat__stack *s)
 	(void)s;
 }
 
+#ifdef DHAT_FAULT_INJECTION
+
 #define NBLOCKS 6000
 #define NSITES 700
 #define BIG ((size_t)1 << 32)
@@ -120,6 +122,8 @@ run(uint64_t fail_at, struct books *o)
 	}
 	return failed;
 }
+
+#endif /* DHAT_FAULT_INJECTION */
 
 int
 main(void)
