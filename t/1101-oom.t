@@ -6,8 +6,9 @@
 # never crashes, and whatever file is written is a valid profile, marked
 # incomplete when counts were lost (dhat-summarize then warns); otherwise
 # the failure is reported and no file or temporary file is left.  Every N
-# up to 300 is tried, then every 37th until N is no longer reached (the
-# full walk, DHAT_OOM_STRIDE=1, takes about an hour).
+# up to 300 is tried, then every DHAT_OOM_STRIDE-th (37) until N is no
+# longer reached.  libdw's own allocations are not failed (elfutils exits
+# or crashes on out of memory: lib/fault.c), so the walk is short.
 . "$abs_top_srcdir/t/test-lib.sh"
 
 P=$abs_top_builddir/t/prog/hostile-oom
