@@ -12,6 +12,7 @@
 #include <errno.h>
 
 #include "dhat_private.h"
+#include "run.h"
 
 static inline bool
 counting(void)
@@ -34,6 +35,7 @@ dhat_ad_hoc_event(uint64_t weight)
 	if (dhat__guard)
 		return;
 	g = dhat__enter();
+	dhat__snapshot_check();
 	dhat__lock();
 	on = counting();
 	gen = dhat__prof.gen;

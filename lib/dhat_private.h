@@ -140,6 +140,8 @@ struct dhat__config {
 	enum dhat__mode mode;
 	bool testing;
 	bool eprint_json;
+	bool quiet;          /* no summary on stderr (dhat-run --quiet) */
+	pid_t pid;           /* the profile's process; 0: getpid() */
 	enum dhat_time_unit time_unit;
 	size_t max_frames;   /* already clamped to >= 4; SIZE_MAX: all */
 	char *file_name;     /* NULL: the mode's default */
@@ -284,5 +286,10 @@ int dhat__write_all(int fd, const char *s, size_t n);
 void dhat__eprint(const char *s);
 void dhat__stderr_remember(void);
 bool dhat__stderr_ok(void);
+
+/* ---- dhat-run (preload.c, snapshot.c, run.h) ---------------------------- */
+
+/* No summary on stderr: errors only. */
+struct dhat_builder *dhat__builder_quiet(struct dhat_builder *b);
 
 #endif /* DHAT_PRIVATE_H */

@@ -24,6 +24,11 @@
 #include <time.h>
 
 #include "dhat_private.h"
+#include "run.h"
+
+/* dhat-run's snapshot request and its server (run.h, snapshot.c). */
+int dhat__snapshot_pending;
+void (*dhat__snapshot_serve)(void);
 
 static struct {
 	uint64_t total_blocks, total_bytes;
@@ -158,6 +163,7 @@ dhat__heap_alloc(void *p, size_t n)
 	struct dhat__stack s;
 	int e = errno;
 
+	dhat__snapshot_check();
 	/* The expensive part, outside the lock (the frame limit is only
 	 * written while no profiler counts). */
 	dhat__stack_capture(&s,
@@ -176,6 +182,7 @@ dhat__heap_free(void *p)
 	struct dhat__block b;
 	int e = errno;
 
+	dhat__snapshot_check();
 	dhat__lock();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
 		count_free(&b, dhat__heap_now());

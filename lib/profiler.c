@@ -128,6 +128,15 @@ dhat_builder_eprint_json(struct dhat_builder *b)
 	return b;
 }
 
+/* dhat-run --quiet (DHAT_QUIET). */
+struct dhat_builder *
+dhat__builder_quiet(struct dhat_builder *b)
+{
+	if (b != NULL)
+		b->cfg.quiet = true;
+	return b;
+}
+
 struct dhat_builder *
 dhat_builder_time_unit(struct dhat_builder *b, enum dhat_time_unit unit)
 {

@@ -641,6 +641,14 @@ to_units(const struct dhat__config *cfg, uint64_t t)
 	return cfg->time_unit == DHAT_TIME_BYTES ? t : t / 1000;
 }
 
+/* The process the profile describes: a snapshot is written by a copy of
+ * it (snapshot.c). */
+static pid_t
+profile_pid(const struct dhat__config *cfg)
+{
+	return cfg->pid != 0 ? cfg->pid : getpid();
+}
+
 static void
 emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
     uint64_t te)
@@ -678,7 +686,7 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 	putjs(k, cmd, cmdlen);
 	__libc_free(cmdbuf);
 	puts_(k, "\n,");
-	putkv(k, "pid", (uint64_t)getpid());
+	putkv(k, "pid", (uint64_t)profile_pid(cfg));
 	puts_(k, "\n,");
 	if (heap) {
 		putkv(k, "tg", to_units(cfg, dhat__heap_tgmax()));
@@ -736,16 +744,16 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 
 /* ---- files ------------------------------------------------------------- */
 
-/* NAME with each "%p" replaced by the pid. */
+/* NAME with each "%p" replaced by PROCESS. */
 static char *
-expand_name(const char *name)
+expand_name(const char *name, pid_t process)
 {
 	char pid[24];
 	size_t n = 0, pl, i;
 	const char *s;
 	char *out, *o;
 
-	pl = (size_t)snprintf(pid, sizeof pid, "%ld", (long)getpid());
+	pl = (size_t)snprintf(pid, sizeof pid, "%ld", (long)process);
 	for (s = name; *s != '\0'; s++, n++)
 		if (s[0] == '%' && s[1] == 'p')
 			n += pl;
@@ -926,13 +934,14 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 	if (name == NULL)
 		name = cfg->mode == DHAT__MODE_HEAP ? "dhat-heap.json" :
 		    "dhat-ad-hoc.json";
-	summary(cfg);
-	file = expand_name(name);
+	if (!cfg->quiet)
+		summary(cfg);
+	file = expand_name(name, profile_pid(cfg));
 	if (file == NULL) {
 		report_error(name, ENOMEM);
 		return;
 	}
-	if (getpid() != owner_pid && strstr(name, "%p") == NULL) {
+	if (profile_pid(cfg) != owner_pid && strstr(name, "%p") == NULL) {
 		/* A forked child must not overwrite its parent's profile. */
 		snprintf(line, sizeof line, "dhat: not saving the profile of "
 		    "forked process %ld: %s belongs to process %ld "
@@ -955,7 +964,7 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		err = save(file, &b, cfg, te, k);
 	if (err != 0) {
 		report_error(file, err);
-	} else {
+	} else if (!cfg->quiet || cfg->eprint_json) {
 		snprintf(line, sizeof line, "dhat: The data has been saved to "
 		    "%s, and is viewable with dh_view.html or "
 		    "dhat-summarize\n", file);

@@ -45,7 +45,7 @@ if [ -n "${DHAT_TEST_VALGRIND:-}" ] && [ -n "${VALGRIND:-}" ]; then
 fi
 
 # Profiles must not pick up settings from the developer's environment.
-unset DHAT_OUTPUT DHAT_MODE DHAT_FRAMES DHAT_TIME_UNIT DHAT_QUIET \
+unset DHAT_RUN DHAT_OUTPUT DHAT_MODE DHAT_FRAMES DHAT_TIME_UNIT DHAT_QUIET \
 	DHAT_FOLLOW DHAT_SIGNAL NO_COLOR 2>/dev/null || :
 
 tap_run=0

@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * preload.c - the profiler of an unmodified program: started before main
+ * when dhat-run (or a user, through the DHAT_* variables) preloads
+ * libdhat, finished at exit.
+ *
+ * Nothing happens unless DHAT_RUN is set AND libdhat came in through
+ * LD_PRELOAD AND the program does not link libdhat itself: a program that
+ * uses the API runs its own profilers.  Variables are read with
+ * secure_getenv, so set-user-ID programs ignore them.
+ *
+ * Process trees.  The first process (the "root") writes to the output
+ * name as given; it marks the environment so that every other process
+ * knows it is not the root: DHAT_RUN=1 becomes DHAT_RUN=1:PID in place.
+ * A forked child starts a fresh profile at the fork and, like any process
+ * that is not the root, writes to a name of its own: "%p" in the name is
+ * its pid, and a name without "%p" gets ".PID" before ".json".  An exec'd
+ * program is profiled afresh (follow) unless DHAT_FOLLOW=0 removed libdhat
+ * and the DHAT_* variables from the environment at start-up.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <elf.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dhat_private.h"
+#include "run.h"
+#include "settings.h"
+
+extern char **environ;
+
+/* The variables that carry dhat-run's options. */
+static const char *const run_vars[] = { "DHAT_RUN", "DHAT_OUTPUT",
+	"DHAT_MODE", "DHAT_FRAMES", "DHAT_TIME_UNIT", "DHAT_QUIET",
+	"DHAT_FOLLOW", "DHAT_SIGNAL" };
+
+static struct {
+	struct dhat_profiler *prof;
+	uint64_t gen;        /* dhat__prof.gen of ours */
+	char *pattern;       /* the output name as given, anchored */
+	/* "DHAT_RUN=1:PID", pointed to by the environment of the root. */
+	char marker[40];
+} run;
+
+static void
+warn(const char *var, const char *value, const char *what)
+{
+	char line[512];
+
+	snprintf(line, sizeof(line), "dhat: %s=%s: %s\n", var, value, what);
+	dhat__eprint(line);
+}
+
+/* ---- the environment, edited in place ---------------------------------- */
+
+/*
+ * The environment array at start-up is the one main() gets as its third
+ * argument, so entries are replaced or removed in that array rather than
+ * through setenv(), which would give environ a new array that envp does
+ * not see.  Nothing here allocates.
+ */
+static char **
+env_slot(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (environ == NULL)
+		return NULL;
+	for (char **e = environ; *e != NULL; e++)
+		if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+			return e;
+	return NULL;
+}
+
+static void
+env_remove(const char *name)
+{
+	char **e;
+
+	while ((e = env_slot(name)) != NULL)
+		do
+			e[0] = e[1];
+		while (*e++ != NULL);
+}
+
+/* Two paths name the same file. */
+static bool
+same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* An LD_PRELOAD entry of LEN bytes at ENTRY is this library (SELF).  A
+ * bare name is searched for by the loader: compare the file names. */
+static bool
+is_self(const char *entry, size_t len, const char *self)
+{
+	char path[PATH_MAX];
+	const char *base;
+
+	if (len == 0 || len >= sizeof(path))
+		return false;
+	memcpy(path, entry, len);
+	path[len] = '\0';
+	if (strchr(path, '/') != NULL)
+		return same_file(path, self);
+	base = strrchr(self, '/');
+	base = base != NULL ? base + 1 : self;
+	return strcmp(path, base) == 0 ||
+	    (strncmp(path, "libdhat.so", 10) == 0 &&
+		strncmp(base, "libdhat.so", 10) == 0);
+}
+
+/* Where this library was loaded from. */
+static const char *
+self_path(void)
+{
+	Dl_info info;
+
+	if (dladdr((void *)self_path, &info) == 0 || info.dli_fname == NULL)
+		return NULL;
+	return info.dli_fname;
+}
+
+/* LD_PRELOAD names this library. */
+static bool
+preloaded(const char *self)
+{
+	char **slot = env_slot("LD_PRELOAD");
+	const char *p;
+
+	if (self == NULL || slot == NULL || secure_getenv("LD_PRELOAD") == NULL)
+		return false;
+	for (p = *slot + 11; *p != '\0';) {
+		size_t n = strcspn(p, ": ");
+		if (is_self(p, n, self))
+			return true;
+		p += n;
+		p += strspn(p, ": ");
+	}
+	return false;
+}
+
+/* Take this library out of LD_PRELOAD, in place (the value only shrinks);
+ * an LD_PRELOAD left empty goes. */
+static void
+unpreload(const char *self)
+{
+	char **slot = env_slot("LD_PRELOAD");
+	char *w, *r;
+	bool empty = true;
+
+	if (slot == NULL)
+		return;
+	w = r = *slot + 11;
+	while (*r != '\0') {
+		size_t n = strcspn(r, ": ");
+		if (!is_self(r, n, self)) {
+			if (!empty)
+				*w++ = ':';
+			memmove(w, r, n);
+			w += n;
+			empty = false;
+		}
+		r += n;
+		r += strspn(r, ": ");
+	}
+	*w = '\0';
+	if (empty)
+		env_remove("LD_PRELOAD");
+}
+
+/* ---- the program ------------------------------------------------------- */
+
+static int
+check_needed(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+	bool *links = ctx;
+	const ElfW(Dyn) *dyn = NULL;
+	const char *strtab = NULL;
+
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
+			dyn = (const ElfW(Dyn) *)(info->dlpi_addr +
+			    info->dlpi_phdr[i].p_vaddr);
+	if (dyn == NULL)
+		return 1;
+	for (const ElfW(Dyn) *d = dyn; d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_STRTAB) {
+			/* The loader relocates the entry in place; an
+			 * address below the load base has not been. */
+			ElfW(Addr) a = d->d_un.d_ptr;
+			if (a < info->dlpi_addr)
+				a += info->dlpi_addr;
+			strtab = (const char *)a;
+		}
+	if (strtab == NULL)
+		return 1;
+	for (const ElfW(Dyn) *d = dyn; d->d_tag != DT_NULL; d++)
+		if (d->d_tag == DT_NEEDED &&
+		    strncmp(strtab + d->d_un.d_val, "libdhat.so", 10) == 0)
+			*links = true;
+	return 1; /* the main program comes first: stop there */
+}
+
+/* The program was linked with -ldhat: it uses the API itself. */
+static bool
+program_links_libdhat(void)
+{
+	bool links = false;
+
+	dl_iterate_phdr(check_needed, &links);
+	return links;
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+/* PATTERN anchored in the working directory, so that a program that
+ * changes directory writes where it started. */
+static char *
+anchor(const char *pattern)
+{
+	char cwd[PATH_MAX];
+	size_t n, k;
+	char *out;
+
+	if (pattern[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		cwd[0] = '\0';
+	n = strlen(cwd);
+	k = strlen(pattern);
+	out = __libc_malloc(n + 1 + k + 1);
+	if (out == NULL)
+		return NULL;
+	memcpy(out, cwd, n);
+	if (n > 0 && cwd[n - 1] != '/')
+		out[n++] = '/';
+	memcpy(out + n, pattern, k + 1);
+	return out;
+}
+
+/* The name a process other than the root writes to. */
+static char *
+descendant_name(const char *pattern)
+{
+	if (strstr(pattern, "%p") != NULL) {
+		char *copy = __libc_malloc(strlen(pattern) + 1);
+		if (copy != NULL)
+			strcpy(copy, pattern);
+		return copy;
+	}
+	return dhat__name_insert(pattern, ".%p");
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+static void
+finish(void)
+{
+	struct dhat_profiler *p = run.prof;
+
+	run.prof = NULL;
+	dhat_profiler_drop(p);
+}
+
+/*
+ * A forked child starts a fresh profile: its own allocations from the
+ * fork on, with blocks inherited from the parent treated like blocks from
+ * before the profiler, the clock restarted, and its own file.  Runs after
+ * the core's child handler (registered first), which has given the child a
+ * fresh lock.
+ */
+static void
+fork_child(void)
+{
+	char *name;
+	int g;
+
+	if (run.prof == NULL || dhat__snapshot_forking())
+		return;
+	g = dhat__enter();
+	dhat__lock();
+	if (dhat__prof.gen == run.gen && dhat__prof.state == DHAT__RUNNING) {
+		dhat__heap_reset();
+		dhat__prof.owner_pid = getpid();
+		dhat__prof.start_ns = dhat__clock_ns();
+		name = descendant_name(run.pattern);
+		if (name != NULL) {
+			__libc_free(dhat__prof.cfg.file_name);
+			dhat__prof.cfg.file_name = name;
+		}
+	}
+	dhat__unlock();
+	dhat__snapshot_forget();
+	dhat__leave(g);
+}
+
+/* DHAT_RUN: 0 off, 1 on and this process claims the root, 2 on and the
+ * root is *ROOT. */
+static int
+activation(const char *v, long *root)
+{
+	bool on;
+	char *end;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (dhat__bool_parse(v, &on))
+		return on ? 1 : 0;
+	if (strncmp(v, "1:", 2) == 0 && v[2] >= '1' && v[2] <= '9') {
+		errno = 0;
+		*root = strtol(v + 2, &end, 10);
+		if (*end == '\0' && errno == 0)
+			return 2;
+	}
+	warn("DHAT_RUN", v, "not 0 or 1: not profiling");
+	return 0;
+}
+
+__attribute__((constructor)) static void
+dhat__preload_start(void)
+{
+	const char *v, *self;
+	struct dhat_builder *b;
+	bool follow = true, quiet = false, root;
+	size_t frames = 0;
+	long root_pid = 0;
+	int act, sig = SIGUSR2, ad_hoc = 0, unit = DHAT_TIME_US, g;
+	char *name;
+
+	act = activation(secure_getenv("DHAT_RUN"), &root_pid);
+	if (act == 0)
+		return;
+	g = dhat__enter();
+	self = self_path();
+	if (!preloaded(self)) {
+		/* Linked or dlopen'ed, not preloaded: not dhat-run's. */
+		dhat__leave(g);
+		return;
+	}
+	root = act == 1 || root_pid == (long)getpid();
+	if (act == 1) {
+		char **slot = env_slot("DHAT_RUN");
+		snprintf(run.marker, sizeof(run.marker), "DHAT_RUN=1:%ld",
+		    (long)getpid());
+		if (slot != NULL)
+			*slot = run.marker;
+	}
+
+	if ((v = secure_getenv("DHAT_MODE")) != NULL) {
+		if (strcmp(v, "ad-hoc") == 0)
+			ad_hoc = 1;
+		else if (strcmp(v, "heap") != 0)
+			warn("DHAT_MODE", v, "not heap or ad-hoc: using heap");
+	}
+	if ((v = secure_getenv("DHAT_FRAMES")) != NULL &&
+	    !dhat__frames_parse(v, &frames))
+		warn("DHAT_FRAMES", v, "not a positive number or all: ignored");
+	if ((v = secure_getenv("DHAT_TIME_UNIT")) != NULL) {
+		if (strcmp(v, "bytes") == 0)
+			unit = DHAT_TIME_BYTES;
+		else if (strcmp(v, "us") != 0)
+			warn("DHAT_TIME_UNIT", v, "not us or bytes: using us");
+	}
+	if ((v = secure_getenv("DHAT_QUIET")) != NULL &&
+	    !dhat__bool_parse(v, &quiet))
+		warn("DHAT_QUIET", v, "not 0 or 1: ignored");
+	if ((v = secure_getenv("DHAT_FOLLOW")) != NULL &&
+	    !dhat__bool_parse(v, &follow))
+		warn("DHAT_FOLLOW", v, "not 0 or 1: ignored");
+	if ((v = secure_getenv("DHAT_SIGNAL")) != NULL &&
+	    (sig = dhat__signal_parse(v)) < 0) {
+		warn("DHAT_SIGNAL", v, "not a usable signal: no snapshots");
+		sig = 0;
+	}
+	v = secure_getenv("DHAT_OUTPUT");
+	if (v == NULL || *v == '\0')
+		v = ad_hoc ? "dhat-ad-hoc.%p.json" : "dhat-heap.%p.json";
+	run.pattern = anchor(v);
+
+	/* Settings read: now the environment may change. */
+	if (!follow) {
+		unpreload(self);
+		for (size_t i = 0; i < sizeof(run_vars) / sizeof(run_vars[0]);
+		     i++)
+			env_remove(run_vars[i]);
+	}
+	if (run.pattern == NULL || program_links_libdhat()) {
+		dhat__leave(g);
+		return;
+	}
+	name = NULL;
+	if (!root && (name = descendant_name(run.pattern)) == NULL) {
+		/* Out of memory: never fall back to the root's name. */
+		dhat__leave(g);
+		return;
+	}
+
+	b = dhat_builder_new();
+	if (ad_hoc)
+		b = dhat_builder_ad_hoc(b);
+	b = dhat_builder_file_name(b, name != NULL ? name : run.pattern);
+	if (frames != 0)
+		b = dhat_builder_trim_backtraces(b, frames);
+	b = dhat_builder_time_unit(b, unit);
+	if (quiet)
+		b = dhat__builder_quiet(b);
+	__libc_free(name);
+	run.prof = dhat_builder_build(b);
+	if (run.prof == NULL) {
+		dhat__leave(g);
+		return;
+	}
+	run.gen = dhat__prof.gen;
+	/* The program's own exit handlers, registered later, run first:
+	 * what they free is counted. */
+	atexit(finish);
+	pthread_atfork(NULL, NULL, fork_child);
+	if (sig > 0)
+		(void)dhat__snapshot_install(sig);
+	dhat__leave(g);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * settings.h - the values of dhat-run's options and DHAT_* variables.
+ *
+ * Compiled into libdhat (lib/preload.c reads the variables) and into
+ * dhat-run (which checks its options), so that both accept exactly the
+ * same spellings.  Nothing here allocates; everything is
+ * async-signal-safe.
+ */
+#ifndef DHAT_SETTINGS_H
+#define DHAT_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Parse "USR2", "SIGUSR2", "12", "RTMIN+3" or "none".  Returns the signal
+ * number, 0 for "none", or -1 for anything else.  Accepted: HUP USR1 USR2
+ * ALRM URG VTALRM PROF WINCH IO PWR and the real-time signals; not the
+ * uncatchable ones, not those that report faults (a snapshot must not
+ * hide a crash), not INT QUIT TERM (they must still stop the program), not
+ * job control (CHLD CONT TSTP TTIN TTOU) nor PIPE.
+ */
+int dhat__signal_parse(const char *s);
+
+/* "N" (a positive decimal) or "all" (SIZE_MAX) into *FRAMES; false for
+ * anything else. */
+bool dhat__frames_parse(const char *s, size_t *frames);
+
+/* A yes/no setting: "1", "yes", "on", "true" are true, "0", "no", "off",
+ * "false" false; anything else leaves *V alone and returns false. */
+bool dhat__bool_parse(const char *s, bool *v);
+
+#endif
