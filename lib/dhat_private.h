@@ -142,6 +142,9 @@ struct dhat__config {
 	bool eprint_json;
 	bool quiet;          /* no summary on stderr (dhat-run --quiet) */
 	pid_t pid;           /* the profile's process; 0: getpid() */
+	bool frozen_copy;    /* written by a snapshot's forked copy, which
+			      * must load nothing: no unloaded modules
+			      * read back (unload.c) */
 	enum dhat_time_unit time_unit;
 	size_t max_frames;   /* already clamped to >= 4; SIZE_MAX: all */
 	char *file_name;     /* NULL: the mode's default */

@@ -953,7 +953,11 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 	}
 	memset(&b, 0, sizeof b);
 	k = dhat__malloc(sizeof *k);
-	ngone = dhat__gone_modules(&gone);
+	/* Reading an unloaded module back may make elfutils load what it
+	 * loads lazily (debuginfod's client), which a snapshot's copy, with
+	 * the loader's locks as fork left them, must never do. */
+	gone = NULL;
+	ngone = cfg->frozen_copy ? 0 : dhat__gone_modules(&gone);
 	DHAT__FAULT_PAUSE();
 	b.sym = dhat__symbolizer_new_with(gone, ngone);
 	DHAT__FAULT_RESUME();
