@@ -31,7 +31,7 @@ cp "$P" w/plain && chmod 755 w/plain
 
 # run PROG: as nobody, with every DHAT_* variable a launcher would set.
 run() {
-	(cd w && nobody env DHAT_RUN=1 DHAT_OUTPUT="$PWD/w/env-%p.json" \
+	(cd w && nobody env DHAT_RUN=1 DHAT_OUTPUT="$TRASH/w/env-%p.json" \
 	    DHAT_FAIL_ALLOC=1 DHAT_MODE=ad-hoc DHAT_QUIET=1 \
 	    LD_PRELOAD="$DHAT_PRELOAD" "./$1" "$1.json" >"../$1.out" \
 	    2>"../$1.err")
@@ -59,4 +59,24 @@ if grep -q '^dhat: fault injection' plain.err; then
 else
 	skip "control: DHAT_FAIL_ALLOC honoured" "no --enable-fault-injection"
 fi
+# A program not linked with libdhat, as dhat-run would start it: the
+# loader drops LD_PRELOAD for the setuid copy, so nothing is profiled.
+W=$abs_top_builddir/t/prog/wordfreq
+cp "$W" w/wf-suid && chown root w/wf-suid && chmod 4755 w/wf-suid
+cp "$W" w/wf-plain && chmod 755 w/wf-plain
+rm -f w/env-*.json
+runwf() {
+	(cd w && echo "a b a" | nobody env DHAT_RUN=1 \
+	    DHAT_OUTPUT="$TRASH/w/env-$1-%p.json" \
+	    LD_PRELOAD="$DHAT_PRELOAD" "./$1" >"../$1.out" 2>"../$1.err")
+}
+runwf wf-suid
+is "$?" 0 "setuid, preloaded: exit 0"
+is "$(ls w | grep -c '^env-wf-suid')" 0 "setuid, preloaded: not profiled"
+runwf wf-plain
+is "$?" 0 "control, preloaded: exit 0"
+is "$(ls w | grep -c '^env-wf-plain')" 1 \
+    "control, preloaded: profiled to DHAT_OUTPUT"
+cmp -s wf-suid.out wf-plain.out
+ok $? "the same output either way"
 done_testing
