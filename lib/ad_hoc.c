@@ -66,7 +66,10 @@ dhat_ad_hoc_stats_get(void)
 	struct dhat_ad_hoc_stats s;
 	struct dhat_heap_stats h;
 	const char *err = NULL;
+	int g;
 
+	/* Guarded while the lock is held (see dhat_heap_stats_get). */
+	g = dhat__enter();
 	dhat__lock();
 	if (dhat__prof.state == DHAT__IDLE ||
 	    dhat__prof.state == DHAT__FINISHING)
@@ -78,6 +81,7 @@ dhat_ad_hoc_stats_get(void)
 		err = "dhat: getting ad hoc stats while doing heap profiling";
 	h = dhat__heap_stats();
 	dhat__unlock();
+	dhat__leave(g);
 	if (err != NULL)
 		dhat__panic(err);
 	s.total_events = h.total_blocks;

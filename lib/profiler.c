@@ -151,9 +151,14 @@ dhat_builder_time_unit(struct dhat_builder *b, enum dhat_time_unit unit)
 /* Hold the lock over fork so the child never inherits it mid-update; the
  * child gets a fresh lock.  The child keeps counting into its copy of the
  * profile; the writer refuses to overwrite the parent's file with it. */
+static __thread int fork_guard __attribute__((tls_model("initial-exec")));
+
+/* Guarded while the lock is held, so that a signal handler allocating on
+ * this thread goes straight to glibc instead of waiting for it. */
 static void
 fork_prepare(void)
 {
+	fork_guard = dhat__enter();
 	dhat__lock();
 }
 
@@ -161,12 +166,14 @@ static void
 fork_parent(void)
 {
 	dhat__unlock();
+	dhat__leave(fork_guard);
 }
 
 static void
 fork_child(void)
 {
 	pthread_mutex_init(&dhat__mutex, NULL);
+	dhat__leave(fork_guard);
 }
 
 static void
@@ -297,7 +304,11 @@ dhat_heap_stats_get(void)
 {
 	struct dhat_heap_stats s;
 	const char *err = NULL;
+	int g;
 
+	/* The guard, like every holder of the lock: a signal handler that
+	 * allocates while we hold it must not wait for it. */
+	g = dhat__enter();
 	dhat__lock();
 	if (dhat__prof.state == DHAT__IDLE ||
 	    dhat__prof.state == DHAT__FINISHING)
@@ -310,6 +321,7 @@ dhat_heap_stats_get(void)
 	else
 		s = dhat__heap_stats();
 	dhat__unlock();
+	dhat__leave(g);
 	if (err != NULL)
 		dhat__panic(err);
 	return s;

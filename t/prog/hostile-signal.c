@@ -7,8 +7,10 @@
  * already on thin ice without libdhat; with it, a handler that interrupts
  * libdhat itself finds the thread's guard set and goes straight to glibc
  * (uncounted), and a handler on a thread outside libdhat waits for the
- * lock like any other caller: no deadlock either way.  argv[1]: the
- * profile; argv[2]: loop count.  Prints the blocks it allocated.
+ * lock like any other caller: no deadlock either way.  The loops also
+ * call dhat_heap_stats_get(), which holds the lock, guarded too.
+ * argv[1]: the profile; argv[2]: loop count.  Prints the blocks it
+ * allocated.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -44,6 +46,10 @@ allocator(void *arg)
 
 		free(p);
 		(*n)++;
+		/* A handler may also interrupt a statistics call, which
+		 * holds libdhat's lock. */
+		if (i % 16 == 0)
+			(void)dhat_heap_stats_get();
 	}
 	return NULL;
 }
