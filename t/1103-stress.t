@@ -7,8 +7,9 @@
 # calls to libdhat (--soname-synonyms=somalloc=nouserintercepts); the
 # suppressions cover libunwind's lock-free caches and the relaxed
 # profiler-running flag only.  ThreadSanitizer does not apply: like ASan
-# it replaces malloc, so libdhat then sees nothing (its allocator wins when libdhat is linked; preloaded, libdhat wins and
-# TSan crashes at exit).
+# it replaces malloc (its allocator wins when libdhat is linked, so
+# libdhat sees nothing; preloaded, libdhat wins and TSan crashes at
+# exit).
 . "$abs_top_srcdir/t/test-lib.sh"
 
 P=$abs_top_builddir/t/prog/hostile-stress

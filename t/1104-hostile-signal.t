@@ -9,7 +9,9 @@
 
 P=$abs_top_builddir/t/prog/hostile-signal
 S=$abs_top_builddir/dhat-summarize
-run() { if command -v timeout >/dev/null; then timeout 150 "$@"; else "$@"; fi; }
+run() {
+	if command -v timeout >/dev/null; then timeout 150 "$@"; else "$@"; fi
+}
 
 for i in 1 2 3; do
 	run "$P" sig$i.json 200000 >out 2>err

@@ -7,7 +7,9 @@
 
 P=$abs_top_builddir/t/prog/hostile-fork
 S=$abs_top_builddir/dhat-summarize
-run() { if command -v timeout >/dev/null; then timeout 150 "$@"; else "$@"; fi; }
+run() {
+	if command -v timeout >/dev/null; then timeout 150 "$@"; else "$@"; fi
+}
 
 run "$P" fork.json >out 2>err
 is "$?" 0 "finished, exit 0"

@@ -36,9 +36,12 @@ if [ -n "${DHAT_TEST_VALGRIND:-}" ] && [ -n "${VALGRIND:-}" ]; then
 	for tool in dhat-summarize dhat-diff dhat-merge; do
 		[ -x "$abs_top_builddir/$tool" ] || continue
 		rm -f "$vg_logs/top/$tool"
-		printf '#!/bin/sh\nexec "%s" -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect --log-file="%s/%s.%%p.log" "%s" "$@"\n' \
-		    "$VALGRIND" "$vg_logs" "$tool" \
-		    "$abs_top_builddir/$tool" >"$vg_logs/top/$tool"
+		cat >"$vg_logs/top/$tool" <<EOF
+#!/bin/sh
+exec "$VALGRIND" -q --error-exitcode=97 --leak-check=full \\
+    --errors-for-leak-kinds=definite,indirect \\
+    --log-file="$vg_logs/$tool.%p.log" "$abs_top_builddir/$tool" "\$@"
+EOF
 		chmod +x "$vg_logs/top/$tool"
 	done
 	abs_top_builddir=$vg_logs/top
