@@ -8,9 +8,7 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +17,7 @@
 #include "common/err.h"
 #include "common/format.h"
 #include "common/frame.h"
+#include "common/opts.h"
 #include "common/profile.h"
 #include "common/tree.h"
 #include "diff/diff.h"
@@ -66,34 +65,6 @@ usage(FILE *f, int status)
 "2 trouble (unreadable profile, mismatched modes, usage error).\n",
 	    dtool_getprogname());
 	exit(status);
-}
-
-static void
-bad_usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: ", dtool_getprogname());
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-	    dtool_getprogname());
-	exit(EXIT_TROUBLE);
-}
-
-static long
-parse_count(const char *s, const char *opt, bool allow_all)
-{
-	char *end;
-	long v;
-
-	if (allow_all && strcmp(s, "all") == 0)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 || v > INT_MAX)
-		bad_usage(opt, s);
-	return v;
 }
 
 static struct dtool_profile *
@@ -205,22 +176,21 @@ main(int argc, char **argv)
 		case 'm':
 			match = dtool_match_parse(optarg);
 			if (match < 0)
-				bad_usage("unknown --match rule '%s' "
+				dtool_usage_error("unknown --match rule '%s' "
 				    "(function, line or address)", optarg);
 			break;
 		case 's':
 			metric = dtool_metric_parse(optarg);
 			if (metric < 0)
-				bad_usage("unknown sort metric '%s' (see "
-				    "--help)", optarg);
+				dtool_usage_error("unknown sort metric '%s' "
+				    "(see --help)", optarg);
 			break;
 		case 'n':
-			o.top = (int)parse_count(optarg,
-			    "invalid --top value '%s'", false);
+			o.top = dtool_parse_count(optarg, "--top", false);
 			break;
 		case 'f':
-			o.max_frames = (int)parse_count(optarg,
-			    "invalid --frames value '%s'", true);
+			o.max_frames = dtool_parse_count(optarg, "--frames",
+			    true);
 			break;
 		case 'u':
 			unchanged = true;
@@ -228,7 +198,7 @@ main(int argc, char **argv)
 		case 'B':
 			if (dtool_budget_parse(optarg,
 			    &o.budgets[o.nbudgets], err, sizeof(err)) < 0)
-				bad_usage("%s", err);
+				dtool_usage_error("%s", err);
 			o.nbudgets++;
 			break;
 		case 'F':
@@ -239,40 +209,30 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "tap") == 0)
 				o.format = DTOOL_DFMT_TAP;
 			else
-				bad_usage("unknown format '%s' (text, json "
-				    "or tap)", optarg);
+				dtool_usage_error("unknown format '%s' (text, "
+				    "json or tap)", optarg);
 			break;
 		case 'C':
-			if (strcmp(optarg, "auto") == 0)
-				colour = -1;
-			else if (strcmp(optarg, "always") == 0)
-				colour = 1;
-			else if (strcmp(optarg, "never") == 0)
-				colour = 0;
-			else
-				bad_usage("invalid --color '%s' (auto, always "
-				    "or never)", optarg);
+			colour = dtool_parse_colour(optarg);
 			break;
 		case 'h':
 			usage(stdout, 0);
 			break;
 		case 'V':
-			printf("dhat-diff (dhat) %s\n", PACKAGE_VERSION);
-			return 0;
+			dtool_version("dhat-diff");
 		default:
-			fprintf(stderr, "Try '%s --help' for more "
-			    "information.\n", dtool_getprogname());
-			return EXIT_TROUBLE;
+			dtool_try_help();
 		}
 	}
 	if (argc - optind != 2)
-		bad_usage("%s", argc - optind < 2 ? "two profiles needed: "
-		    "OLD NEW" : "too many profiles (only OLD NEW)");
+		dtool_usage_error("%s", argc - optind < 2 ?
+		    "two profiles needed: OLD NEW" :
+		    "too many profiles (only OLD NEW)");
 	if (strcmp(argv[optind], "-") == 0 &&
 	    strcmp(argv[optind + 1], "-") == 0)
-		bad_usage("%s", "only one profile can be standard input");
-	dtool_colour_set(o.format == DTOOL_DFMT_TEXT && (colour == 1 ||
-	    (colour == -1 && dtool_colour_wanted(STDOUT_FILENO))));
+		dtool_usage_error("only one profile can be standard input");
+	dtool_colour_set(o.format == DTOOL_DFMT_TEXT &&
+	    dtool_colour_decide(colour));
 	o.out = stdout;
 
 	old = load(argv[optind]);

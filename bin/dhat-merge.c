@@ -18,6 +18,7 @@
 
 #include "common/err.h"
 #include "common/frame.h"
+#include "common/opts.h"
 #include "common/profile.h"
 
 /* Whose profiles may be merged: the same kind of events.  Valgrind's,
@@ -77,14 +78,6 @@ usage(FILE *f, int status)
 "Exit status: 0 success, 1 an input could not be read or merged (no\n"
 "output is written), 2 usage error.\n", dtool_getprogname());
 	exit(status);
-}
-
-static void
-bad_usage(const char *msg)
-{
-	fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n",
-	    dtool_getprogname(), msg, dtool_getprogname());
-	exit(2);
 }
 
 static bool
@@ -480,9 +473,9 @@ main(int argc, char **argv)
 		switch (c) {
 		case 'o':
 			if (outpath != NULL)
-				bad_usage("more than one output given");
+				dtool_usage_error("more than one output given");
 			if (*optarg == '\0')
-				bad_usage("empty output file name");
+				dtool_usage_error("empty output file name");
 			outpath = optarg;
 			break;
 		case 'a':
@@ -492,22 +485,20 @@ main(int argc, char **argv)
 			usage(stdout, 0);
 			break;
 		case 'V':
-			printf("dhat-merge (dhat) %s\n", PACKAGE_VERSION);
-			return 0;
+			dtool_version("dhat-merge");
 		default:
-			fprintf(stderr, "Try '%s --help' for more "
-			    "information.\n", dtool_getprogname());
-			return 2;
+			dtool_try_help();
 		}
 	}
 	if (outpath == NULL)
-		bad_usage("no output given (-o OUT)");
+		dtool_usage_error("no output given (-o OUT)");
 	if (optind == argc)
-		bad_usage("no profile given");
+		dtool_usage_error("no profile given");
 	for (int i = optind; i < argc; i++)
 		if (strcmp(argv[i], "-") == 0) {
 			if (stdin_seen)
-				bad_usage("standard input ('-') given twice");
+				dtool_usage_error("standard input ('-') "
+				    "given twice");
 			stdin_seen = true;
 		}
 	check_output(outpath, argv + optind, argc - optind);

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "common/err.h"
 #include "common/format.h"
+#include "common/opts.h"
 #include "common/profile.h"
 #include "summarize/summary.h"
 #include "common/tree.h"
@@ -51,34 +51,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static void
-bad_usage(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: ", dtool_getprogname());
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-	fprintf(stderr, fmt, arg);
-#pragma GCC diagnostic pop
-	fprintf(stderr, "\nTry '%s --help' for more information.\n",
-	    dtool_getprogname());
-	exit(2);
-}
-
-static long
-parse_count(const char *s, const char *opt, bool allow_all)
-{
-	char *end;
-	long v;
-
-	if (allow_all && strcmp(s, "all") == 0)
-		return -1;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 || v > INT_MAX)
-		bad_usage(opt, s);
-	return v;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -111,19 +83,18 @@ main(int argc, char **argv)
 	    NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			o.top = (int)parse_count(optarg,
-			    "invalid --top value '%s'", false);
+			o.top = dtool_parse_count(optarg, "--top", false);
 			o.top_given = true;
 			break;
 		case 's':
 			o.metric = dtool_metric_parse(optarg);
 			if (o.metric < 0)
-				bad_usage("unknown sort metric '%s' (see "
-				    "--help)", optarg);
+				dtool_usage_error("unknown sort metric '%s' "
+				    "(see --help)", optarg);
 			break;
 		case 'f':
-			o.max_frames = (int)parse_count(optarg,
-			    "invalid --frames value '%s'", true);
+			o.max_frames = dtool_parse_count(optarg, "--frames",
+			    true);
 			break;
 		case 't':
 			o.tree = true;
@@ -136,7 +107,7 @@ main(int argc, char **argv)
 			v = strtod(optarg, &end);
 			if (*optarg == '\0' || *end != '\0' || errno != 0 ||
 			    !(v >= 0 && v <= 100))
-				bad_usage("invalid --threshold '%s' (a "
+				dtool_usage_error("invalid --threshold '%s' (a "
 				    "percentage from 0 to 100)", optarg);
 			o.threshold = v / 100;
 			break;
@@ -154,38 +125,27 @@ main(int argc, char **argv)
 			else if (strcmp(optarg, "svg") == 0)
 				o.format = DTOOL_FMT_SVG;
 			else
-				bad_usage("unknown format '%s' (text, json, "
-				    "folded or svg)", optarg);
+				dtool_usage_error("unknown format '%s' (text, "
+				    "json, folded or svg)", optarg);
 			break;
 		case 'C':
-			if (strcmp(optarg, "auto") == 0)
-				colour = -1;
-			else if (strcmp(optarg, "always") == 0)
-				colour = 1;
-			else if (strcmp(optarg, "never") == 0)
-				colour = 0;
-			else
-				bad_usage("invalid --color '%s' (auto, always "
-				    "or never)", optarg);
+			colour = dtool_parse_colour(optarg);
 			break;
 		case 'h':
 			usage(stdout, 0);
 			break;
 		case 'V':
-			printf("dhat-summarize (dhat) %s\n", PACKAGE_VERSION);
-			return 0;
+			dtool_version("dhat-summarize");
 		default:
-			fprintf(stderr, "Try '%s --help' for more "
-			    "information.\n", dtool_getprogname());
-			return 2;
+			dtool_try_help();
 		}
 	}
 	if (optind == argc)
-		bad_usage("%s", "no profile given");
+		dtool_usage_error("no profile given");
 	if (o.format == DTOOL_FMT_SVG && argc - optind > 1)
-		bad_usage("%s", "--format=svg takes exactly one profile");
-	dtool_colour_set(o.format == DTOOL_FMT_TEXT && (colour == 1 ||
-	    (colour == -1 && dtool_colour_wanted(STDOUT_FILENO))));
+		dtool_usage_error("--format=svg takes exactly one profile");
+	dtool_colour_set(o.format == DTOOL_FMT_TEXT &&
+	    dtool_colour_decide(colour));
 	o.out = stdout;
 	for (int i = optind; i < argc; i++) {
 		char err[512];

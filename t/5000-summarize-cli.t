@@ -9,20 +9,13 @@ D=$srcdir_t/data
 
 plan 26
 
-expect_exit 0 "--help exits 0" -- "$S" --help
-like "$(head -n 1 out)" '^Usage: dhat-summarize \[OPTION\]\.\.\. FILE\.\.\.$' \
-	"--help prints usage on stdout"
-is "$(cat err)" "" "--help writes nothing on stderr"
-for m in total-bytes total-blocks tiny short-lived zero-rw-bytes \
-    zero-rw-blocks low-access-bytes low-access-blocks at-tgmax at-tend \
-    reads reads-high writes writes-high; do
+check_help "$S" '^Usage: dhat-summarize \[OPTION\]\.\.\. FILE\.\.\.$'
+for m in $SORT_METRICS; do
 	grep -q -- "$m" out || echo "$m" >>missing
 done
 is "$(cat missing 2>/dev/null)" "" "--help lists all 14 metrics"
 
-expect_exit 0 "--version exits 0" -- "$S" --version
-like "$(cat out)" '^dhat-summarize \(dhat\) [0-9]+\.[0-9]+\.[0-9]+$' \
-	"--version format"
+check_version "$S"
 
 expect_exit 2 "no file is a usage error" -- "$S"
 like "$(head -n 1 err)" '^dhat-summarize: no profile given$' "no file message"

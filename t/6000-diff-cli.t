@@ -10,22 +10,16 @@ V=$srcdir_t/data/valgrind-heap.json
 
 plan 43
 
-expect_exit 0 "--help exits 0" -- "$S" --help
-like "$(head -n 1 out)" '^Usage: dhat-diff \[OPTION\]\.\.\. OLD NEW$' \
-	"--help prints usage on stdout"
-is "$(cat err)" "" "--help writes nothing on stderr"
-for m in total-bytes total-blocks tiny short-lived zero-rw-bytes \
-    zero-rw-blocks low-access-bytes low-access-blocks at-tgmax at-tend \
-    reads reads-high writes writes-high tgmax-bytes tgmax-blocks \
-    tend-bytes tend-blocks function line address KiB MiB kB MB; do
+check_help "$S" '^Usage: dhat-diff \[OPTION\]\.\.\. OLD NEW$'
+for m in $SORT_METRICS tgmax-bytes tgmax-blocks tend-bytes tend-blocks \
+    function line address KiB MiB kB MB; do
 	grep -q -- "$m" out || echo "$m" >>missing
 done
 is "$(cat missing 2>/dev/null)" "" "--help lists metrics, totals, rules and units"
 grep -q 'Exit status: 0 within budget' out
 ok $? "--help gives the exit statuses"
 
-expect_exit 0 "--version exits 0" -- "$S" --version
-like "$(cat out)" '^dhat-diff \(dhat\) [0-9]+\.[0-9]+\.[0-9]+$' "--version format"
+check_version "$S"
 
 # usage DESC MESSAGE ARGS...: exit 2, MESSAGE first on stderr, the hint
 # last, nothing on stdout.

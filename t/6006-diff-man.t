@@ -10,27 +10,9 @@ M=$abs_top_srcdir/man/dhat-diff.1
 
 plan 7
 
-if [ -n "${MANDOC:-}" ] && [ -x "$MANDOC" ]; then
-	"$MANDOC" -Tlint -W warning "$M" >lint 2>&1
-	ok $? "dhat-diff.1: mandoc -Tlint is clean"
-	sed 's/^/# /' lint
-else
-	skip "dhat-diff.1: mandoc -Tlint is clean" "mandoc not installed"
-fi
-
-"$S" --help | grep -o -- '--[a-z-]*[a-z]' | sort -u >opts
-for o in $(cat opts); do
-	grep -q -- "Fl \\\\-${o#--}" "$M" || echo "$o" >>missing
-done
-is "$(cat missing 2>/dev/null)" "" "every long option is documented"
-"$S" --help | grep -o -- '^  -[a-zA-Z],' | tr -d ' ,-' >short
-for o in $(cat short); do
-	grep -q -- "^\\.It Fl $o " "$M" || echo "-$o" >>smissing
-done
-is "$(cat smissing 2>/dev/null)" "" "every short option is documented"
-for m in total-bytes total-blocks tiny short-lived zero-rw-bytes \
-    zero-rw-blocks low-access-bytes low-access-blocks at-tgmax at-tend \
-    reads reads-high writes writes-high; do
+man_lint "$M"
+man_options "$S" "$M"
+for m in $SORT_METRICS; do
 	grep -q "^\\.Cm $m" "$M" || echo "$m" >>mmissing
 done
 is "$(cat mmissing 2>/dev/null)" "" "every sort metric is documented"

@@ -10,16 +10,10 @@ H=$D/valgrind-heap.json
 
 plan 24
 
-expect_exit 0 "--help exits 0" -- "$M" --help
-like "$(head -n 1 out)" \
-	'^Usage: dhat-merge -o OUT \[OPTION\]\.\.\. FILE\.\.\.$' \
-	"--help prints usage on stdout"
-is "$(cat err)" "" "--help writes nothing on stderr"
+check_help "$M" '^Usage: dhat-merge -o OUT \[OPTION\]\.\.\. FILE\.\.\.$'
 expect_exit 0 "-h exits 0" -- "$M" -h
 
-expect_exit 0 "--version exits 0" -- "$M" --version
-like "$(cat out)" '^dhat-merge \(dhat\) [0-9]+\.[0-9]+\.[0-9]+$' \
-	"--version format"
+check_version "$M"
 
 expect_exit 2 "no -o is a usage error" -- "$M" "$H"
 is "$(head -n 1 err)" "dhat-merge: no output given (-o OUT)" "no -o message"

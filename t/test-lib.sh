@@ -145,6 +145,63 @@ view_check() {
 	DH_VIEW_JS=$DH_VIEW_JS "$NODE" "$srcdir_t/dh-view-check.js" "$@" >view.out 2>&1
 }
 
+# The viewer's sort metrics by name, in the order of its menu (0-13).
+SORT_METRICS='total-bytes total-blocks tiny short-lived zero-rw-bytes
+zero-rw-blocks low-access-bytes low-access-blocks at-tgmax at-tend reads
+reads-high writes writes-high'
+
+# check_help TOOL USAGE_ERE: three tests, that TOOL --help exits 0 and
+# prints a first line matching USAGE_ERE on stdout, nothing on stderr; the
+# help is left in ./out.
+check_help() {
+	expect_exit 0 "--help exits 0" -- "$1" --help
+	like "$(head -n 1 out)" "$2" "--help prints usage on stdout"
+	is "$(cat err)" "" "--help writes nothing on stderr"
+}
+
+# check_version TOOL: two tests, that TOOL --version exits 0 and prints
+# "NAME (dhat) X.Y.Z", NAME being TOOL's file name.
+check_version() {
+	expect_exit 0 "--version exits 0" -- "$1" --version
+	like "$(cat out)" "^${1##*/} \\(dhat\\) [0-9]+\\.[0-9]+\\.[0-9]+\$" \
+	    "--version format"
+}
+
+# man_lint PAGE...: one test per page, that mandoc -Tlint finds nothing
+# at warning level or above (skipped when mandoc is not installed).
+man_lint() {
+	for _page in "$@"; do
+		if [ -n "${MANDOC:-}" ] && [ -x "$MANDOC" ]; then
+			"$MANDOC" -Tlint -W warning "$_page" >lint 2>&1
+			ok $? "${_page##*/}: mandoc -Tlint is clean"
+			sed 's/^/# /' lint
+		else
+			skip "${_page##*/}: mandoc -Tlint is clean" \
+			    "mandoc not installed"
+		fi
+	done
+}
+
+# man_options TOOL PAGE: two tests, that every long option and every
+# short option TOOL --help lists has its item in the mdoc source PAGE.
+man_options() {
+	: >missing
+	: >smissing
+	"$1" --help >help.out
+	grep -o -- '--[a-z-]*[a-z]' help.out | sort -u >opts
+	[ -s opts ] || echo "(no long options in $1 --help)" >missing
+	for _o in $(cat opts); do
+		grep -q -- "Fl \\\\-${_o#--}" "$2" || echo "$_o" >>missing
+	done
+	is "$(cat missing)" "" "every long option is documented"
+	grep -o -- '^  -[a-zA-Z],' help.out | tr -d ' ,-' >short
+	[ -s short ] || echo "(no short options in $1 --help)" >smissing
+	for _o in $(cat short); do
+		grep -q -- "^\\.It Fl $_o " "$2" || echo "-$_o" >>smissing
+	done
+	is "$(cat smissing)" "" "every short option is documented"
+}
+
 done_testing() {
 	if [ -z "$tap_planned" ]; then
 		echo "1..$tap_run"

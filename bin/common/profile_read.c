@@ -295,6 +295,21 @@ read_string(struct rd *r)
 }
 
 /* Parses a JSON number that must be a non-negative integer < 2^64. */
+/* "[program point N: ]field 'FIELD' at byte AT WHAT", for a value of
+ * the wrong kind in a program point or in the header. */
+static void bad_field(struct rd *r, const char *field, uint64_t at,
+    const char *what) __attribute__((noreturn));
+
+static void
+bad_field(struct rd *r, const char *field, uint64_t at, const char *what)
+{
+	if (r->ppno)
+		fail(r, "program point %zu: field '%s' at byte %llu %s",
+		    r->ppno, field, (unsigned long long)at, what);
+	fail(r, "field '%s' at byte %llu %s", field, (unsigned long long)at,
+	    what);
+}
+
 static uint64_t
 read_u64(struct rd *r, const char *field)
 {
@@ -308,12 +323,7 @@ read_u64(struct rd *r, const char *field)
 		c = peekc(r);
 		if (c < '0' || c > '9')
 			unexpected(r, c, "a digit");
-		if (r->ppno)
-			fail(r, "program point %zu: field '%s' at byte %llu "
-			    "is negative", r->ppno, field,
-			    (unsigned long long)start);
-		fail(r, "field '%s' at byte %llu is negative", field,
-		    (unsigned long long)start);
+		bad_field(r, field, start, "is negative");
 	}
 	if (c < '0' || c > '9') {
 		if (c == '"' || c == '{' || c == '[' || c == 't' ||
@@ -357,23 +367,11 @@ read_u64(struct rd *r, const char *field)
 		goto big;
 	return v;
 big:
-	if (r->ppno)
-		fail(r, "program point %zu: field '%s' at byte %llu is larger "
-		    "than 2^64-1", r->ppno, field, (unsigned long long)start);
-	fail(r, "field '%s' at byte %llu is larger than 2^64-1", field,
-	    (unsigned long long)start);
+	bad_field(r, field, start, "is larger than 2^64-1");
 notint:
-	if (r->ppno)
-		fail(r, "program point %zu: field '%s' at byte %llu is not an "
-		    "integer", r->ppno, field, (unsigned long long)start);
-	fail(r, "field '%s' at byte %llu is not an integer", field,
-	    (unsigned long long)start);
+	bad_field(r, field, start, "is not an integer");
 mistyped:
-	if (r->ppno)
-		fail(r, "program point %zu: field '%s' at byte %llu is not a "
-		    "number", r->ppno, field, (unsigned long long)start);
-	fail(r, "field '%s' at byte %llu is not a number", field,
-	    (unsigned long long)start);
+	bad_field(r, field, start, "is not a number");
 }
 
 /* Parses a JSON integer that may be negative (acc arrays). */

@@ -17,28 +17,13 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "json_out.h"
 #include "profile_int.h"
-
-static void
-put_str(FILE *f, const char *s)
-{
-	putc('"', f);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20)
-			fprintf(f, "\\u%04x", *c);
-		else
-			putc(*c, f);
-	}
-	putc('"', f);
-}
 
 static void
 put_field_str(FILE *f, const char *name, const char *v)
 {
-	fprintf(f, ",\"%s\":", name);
-	put_str(f, v != NULL ? v : "");
+	dtool_json_str(f, name, v != NULL ? v : "");
 }
 
 static void
@@ -109,7 +94,7 @@ emit(const struct dtool_profile *p, FILE *f)
 	fprintf(f, "\n ]\n,\"ftbl\":\n [");
 	for (size_t i = 0; i < p->nframes; i++) {
 		fputs(i ? "\n ," : "", f);
-		put_str(f, p->frames[i]);
+		dtool_json_string(f, p->frames[i]);
 	}
 	fprintf(f, "\n ]\n}\n");
 }

@@ -847,6 +847,46 @@ print_accesses(struct rctx *c, const struct dtool_node *n)
 	nl(c, false);
 }
 
+/* "  At t-gmax: " and "  At t-end:  " lines: bytes and blocks at one
+ * point in time, against the root's, with their average size. */
+static void
+print_at(struct rctx *c, const char *title, uint64_t b, uint64_t bk,
+    uint64_t root_b, uint64_t root_bk, unsigned bold_title,
+    unsigned bold_bytes)
+{
+	const struct dtool_units *u = &c->t->u;
+	char b1[256], b3[1024];
+
+	frb(c, title, bold_title);
+	frb(c, amount_perc(b1, sizeof(b1), (double)b, (double)root_b,
+	    u->bytes), bold_bytes);
+	snprintf(b3, sizeof(b3), " in %s, avg size %s",
+	    amount_perc(b1, 128, (double)bk, (double)root_bk, u->blocks),
+	    amount(b1 + 128, 128, dtool_div((double)b, (double)bk),
+	    u->bytes));
+	fr(c, b3, false, false);
+	nl(c, c->bolds & bold_title);
+}
+
+/* "  Reads:     " and "  Writes:    " lines: bytes accessed, against
+ * the root's, and per byte allocated (TB). */
+static void
+print_access(struct rctx *c, const char *title, uint64_t b, uint64_t root_b,
+    uint64_t tb, unsigned bold_title, unsigned bold_bytes, unsigned bold_apb)
+{
+	const struct dtool_units *u = &c->t->u;
+	char b1[256], b3[1024], n1[DTOOL_NUMBUF];
+
+	frb(c, title, bold_title);
+	frb(c, amount_perc_rate(c, b1, sizeof(b1), (double)b, (double)root_b,
+	    u->bytes), bold_bytes);
+	fr(c, ", ", (c->bolds & bold_bytes) && (c->bolds & bold_apb), false);
+	snprintf(b3, sizeof(b3), "%s/%s", dtool_fmt_num(n1,
+	    dtool_div((double)b, (double)tb)), u->byte);
+	frb(c, b3, bold_apb);
+	nl(c, c->bolds & bold_title);
+}
+
 /* One node's text, as the viewer's appendTreeInner() builds it. */
 static void
 print_node_body(struct rctx *c, const struct dtool_node *n, bool is_root,
@@ -900,46 +940,16 @@ print_node_body(struct rctx *c, const struct dtool_node *n, bool is_root,
 			fr(c, b3, false, false);
 			nl(c, false);
 		}
-		frb(c, "  At t-gmax: ", B_GMAX_TITLE);
-		frb(c, amount_perc(b1, sizeof(b1), (double)s->gb,
-		    (double)root->gb, u->bytes), B_GMAX_BYTES);
-		snprintf(b3, sizeof(b3), " in %s, avg size %s",
-		    amount_perc(b1, 128, (double)s->gbk, (double)root->gbk,
-		    u->blocks), amount(b1 + 128, 128,
-		    dtool_div((double)s->gb, (double)s->gbk), u->bytes));
-		fr(c, b3, false, false);
-		nl(c, c->bolds & B_GMAX_TITLE);
-
-		frb(c, "  At t-end:  ", B_END_TITLE);
-		frb(c, amount_perc(b1, sizeof(b1), (double)s->eb,
-		    (double)root->eb, u->bytes), B_END_BYTES);
-		snprintf(b3, sizeof(b3), " in %s, avg size %s",
-		    amount_perc(b1, 128, (double)s->ebk, (double)root->ebk,
-		    u->blocks), amount(b1 + 128, 128,
-		    dtool_div((double)s->eb, (double)s->ebk), u->bytes));
-		fr(c, b3, false, false);
-		nl(c, c->bolds & B_END_TITLE);
+		print_at(c, "  At t-gmax: ", s->gb, s->gbk, root->gb, root->gbk,
+		    B_GMAX_TITLE, B_GMAX_BYTES);
+		print_at(c, "  At t-end:  ", s->eb, s->ebk, root->eb, root->ebk,
+		    B_END_TITLE, B_END_BYTES);
 	}
 	if (h->bkacc) {
-		frb(c, "  Reads:     ", B_READS_TITLE);
-		frb(c, amount_perc_rate(c, b1, sizeof(b1), (double)s->rb,
-		    (double)root->rb, u->bytes), B_READS_BYTES);
-		fr(c, ", ", (c->bolds & B_READS_BYTES) &&
-		    (c->bolds & B_READS_APB), false);
-		snprintf(b3, sizeof(b3), "%s/%s", dtool_fmt_num(n1,
-		    dtool_div((double)s->rb, (double)s->tb)), u->byte);
-		frb(c, b3, B_READS_APB);
-		nl(c, c->bolds & B_READS_TITLE);
-
-		frb(c, "  Writes:    ", B_WRITES_TITLE);
-		frb(c, amount_perc_rate(c, b1, sizeof(b1), (double)s->wb,
-		    (double)root->wb, u->bytes), B_WRITES_BYTES);
-		fr(c, ", ", (c->bolds & B_WRITES_BYTES) &&
-		    (c->bolds & B_WRITES_APB), false);
-		snprintf(b3, sizeof(b3), "%s/%s", dtool_fmt_num(n1,
-		    dtool_div((double)s->wb, (double)s->tb)), u->byte);
-		frb(c, b3, B_WRITES_APB);
-		nl(c, c->bolds & B_WRITES_TITLE);
+		print_access(c, "  Reads:     ", s->rb, root->rb, s->tb,
+		    B_READS_TITLE, B_READS_BYTES, B_READS_APB);
+		print_access(c, "  Writes:    ", s->wb, root->wb, s->tb,
+		    B_WRITES_TITLE, B_WRITES_BYTES, B_WRITES_APB);
 
 		if (n->kind != K_AGG && n->accst == ACC_HAVE && n->nacc > 0)
 			print_accesses(c, n);

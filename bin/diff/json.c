@@ -9,40 +9,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "common/json_out.h"
 #include "diff.h"
-
-static void
-jstr(FILE *f, const char *s)
-{
-	putc('"', f);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20 || *c == 0x7f)
-			fprintf(f, "\\u%04x", *c);
-		else
-			putc(*c, f);
-	}
-	putc('"', f);
-}
-
-static void
-jkey(FILE *f, const char *k)
-{
-	fprintf(f, ",\"%s\":", k);
-}
-
-static void
-jnum(FILE *f, const char *k, uint64_t v)
-{
-	fprintf(f, ",\"%s\":%" PRIu64, k, v);
-}
-
-static void
-jbool(FILE *f, const char *k, bool v)
-{
-	fprintf(f, ",\"%s\":%s", k, v ? "true" : "false");
-}
 
 /* ,"K":NEW-OLD as a JSON integer (it may be negative). */
 static void
@@ -58,18 +26,7 @@ jdelta(FILE *f, const char *k, uint64_t old, uint64_t new)
 static void
 jfigures(FILE *f, const struct dtool_diff *d, const struct dtool_pp *pp)
 {
-	fprintf(f, "\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64, pp->tb, pp->tbk);
-	if (d->bklt) {
-		jnum(f, "tl", pp->tl);
-		jnum(f, "gb", pp->gb);
-		jnum(f, "gbk", pp->gbk);
-		jnum(f, "eb", pp->eb);
-		jnum(f, "ebk", pp->ebk);
-	}
-	if (d->bkacc) {
-		jnum(f, "rb", pp->rb);
-		jnum(f, "wb", pp->wb);
-	}
+	dtool_json_figures(f, pp, d->bklt, d->bkacc, false);
 }
 
 static void
@@ -112,22 +69,18 @@ jfile(FILE *f, const struct dtool_side *s)
 	const struct dtool_header *h = dtool_profile_header(s->p);
 
 	fputs("{\"file\":", f);
-	jstr(f, s->name);
-	jkey(f, "mode");
-	jstr(f, h->mode);
-	jkey(f, "verb");
-	jstr(f, h->verb);
-	jkey(f, "cmd");
-	jstr(f, h->cmd);
-	jnum(f, "pid", h->pid);
-	jbool(f, "bklt", h->bklt);
-	jbool(f, "bkacc", h->bkacc);
-	jkey(f, "tu");
-	jstr(f, h->tu);
-	jnum(f, "te", h->te);
+	dtool_json_string(f, s->name);
+	dtool_json_str(f, "mode", h->mode);
+	dtool_json_str(f, "verb", h->verb);
+	dtool_json_str(f, "cmd", h->cmd);
+	dtool_json_u64(f, "pid", h->pid);
+	dtool_json_bool(f, "bklt", h->bklt);
+	dtool_json_bool(f, "bkacc", h->bkacc);
+	dtool_json_str(f, "tu", h->tu);
+	dtool_json_u64(f, "te", h->te);
 	if (h->bklt)
-		jnum(f, "tg", h->tg);
-	jnum(f, "program_points", dtool_profile_npps(s->p));
+		dtool_json_u64(f, "tg", h->tg);
+	dtool_json_u64(f, "program_points", dtool_profile_npps(s->p));
 	putc('}', f);
 }
 
@@ -136,13 +89,14 @@ jframes(FILE *f, const struct dtool_diff *d, uint32_t id, int max)
 {
 	uint32_t n = dtool_stacks_depth(d->stacks, id);
 
-	jnum(f, "frame_count", n);
-	jkey(f, "frames");
+	dtool_json_u64(f, "frame_count", n);
+	dtool_json_key(f, "frames");
 	putc('[', f);
 	for (uint32_t i = 0; i < n && (max < 0 || i < (uint32_t)max); i++) {
 		if (i)
 			putc(',', f);
-		jstr(f, dtool_stacks_key(d->stacks, id, i));
+		dtool_json_string(f, dtool_stacks_key(d->stacks, id,
+		    i));
 	}
 	putc(']', f);
 }
@@ -155,8 +109,8 @@ jlist(FILE *f, const struct dtool_diff *d, const struct dtool_diff_out *o,
 	char k[32];
 
 	snprintf(k, sizeof(k), "%s_count", name);
-	jnum(f, k, n);
-	jkey(f, name);
+	dtool_json_u64(f, k, n);
+	dtool_json_key(f, name);
 	putc('[', f);
 	for (size_t i = 0; i < show; i++) {
 		const struct dtool_group *g = &d->g[ids[i]];
@@ -164,11 +118,13 @@ jlist(FILE *f, const struct dtool_diff *d, const struct dtool_diff_out *o,
 		fprintf(f, "%s{\"rank\":%zu,", i ? "," : "", i + 1);
 		if (which < 0) {
 			jtriple(f, d, &g->sum[DTOOL_OLD], &g->sum[DTOOL_NEW]);
-			jnum(f, "old_program_points", g->n[DTOOL_OLD]);
-			jnum(f, "new_program_points", g->n[DTOOL_NEW]);
+			dtool_json_u64(f, "old_program_points",
+			    g->n[DTOOL_OLD]);
+			dtool_json_u64(f, "new_program_points",
+			    g->n[DTOOL_NEW]);
 		} else {
 			jfigures(f, d, &g->sum[which]);
-			jnum(f, "program_points", g->n[which]);
+			dtool_json_u64(f, "program_points", g->n[which]);
 		}
 		jframes(f, d, ids[i], o->max_frames);
 		putc('}', f);
@@ -188,45 +144,39 @@ dtool_diff_print_json(const struct dtool_diff *d,
 	fputs(",\"new\":", f);
 	jfile(f, &d->side[DTOOL_NEW]);
 	putc('}', f);
-	jkey(f, "match");
-	jstr(f, dtool_match_name(d->match));
-	jkey(f, "sort");
-	jstr(f, dtool_metric_name(d->metric));
-	jbool(f, "bklt", d->bklt);
-	jbool(f, "bkacc", d->bkacc);
-	jkey(f, "bytes_unit");
-	jstr(f, d->u.bytes);
-	jkey(f, "blocks_unit");
-	jstr(f, d->u.blocks);
+	dtool_json_str(f, "match", dtool_match_name(d->match));
+	dtool_json_str(f, "sort", dtool_metric_name(d->metric));
+	dtool_json_bool(f, "bklt", d->bklt);
+	dtool_json_bool(f, "bkacc", d->bkacc);
+	dtool_json_str(f, "bytes_unit", d->u.bytes);
+	dtool_json_str(f, "blocks_unit", d->u.blocks);
 	fputs(",\"totals\":{", f);
 	jtriple(f, d, &d->side[DTOOL_OLD].tot, &d->side[DTOOL_NEW].tot);
 	putc('}', f);
-	jnum(f, "matched", d->nmatched);
+	dtool_json_u64(f, "matched", d->nmatched);
 	jlist(f, d, o, "changed", d->changed, d->nchanged, -1);
 	jlist(f, d, o, "new", d->added, d->nadded, DTOOL_NEW);
 	jlist(f, d, o, "gone", d->gone, d->ngone, DTOOL_OLD);
-	jkey(f, "budgets");
+	dtool_json_key(f, "budgets");
 	putc('[', f);
 	for (size_t i = 0; i < o->nbudgets; i++) {
 		const struct dtool_budget *b = &o->budgets[i];
 
 		fputs(i ? ",{\"budget\":" : "{\"budget\":", f);
-		jstr(f, b->text);
-		jkey(f, "metric");
-		jstr(f, dtool_budget_metric_name(b->metric));
-		jkey(f, "op");
-		jstr(f, b->ge ? ">=" : ">");
-		jkey(f, "limit");
-		jstr(f, b->limit);
-		jbool(f, "relative", b->relative);
-		jnum(f, "old", b->old);
-		jnum(f, "new", b->new);
+		dtool_json_string(f, b->text);
+		dtool_json_str(f, "metric",
+		    dtool_budget_metric_name(b->metric));
+		dtool_json_str(f, "op", b->ge ? ">=" : ">");
+		dtool_json_str(f, "limit", b->limit);
+		dtool_json_bool(f, "relative", b->relative);
+		dtool_json_u64(f, "old", b->old);
+		dtool_json_u64(f, "new", b->new);
 		jdelta(f, "delta", b->old, b->new);
-		jbool(f, "exceeded", b->breached);
+		dtool_json_bool(f, "exceeded", b->breached);
 		putc('}', f);
 		exceeded += b->breached;
 	}
 	putc(']', f);
-	jnum(f, "exceeded", exceeded);
+	dtool_json_u64(f, "exceeded", exceeded);
 	fputs("}\n", f);
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/err.h"
+#include "common/top.h"
 #include "diff.h"
 
 static void
@@ -64,33 +65,13 @@ cmp_rank(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
-/* The first min(N, LIMIT) of R in order.  When only a few are wanted
- * from many (the top 10 of 400,000 new PPs), an insertion into the
- * first LIMIT places beats sorting them all. */
+/* The ids of the first min(N, LIMIT) of R in order. */
 static uint32_t *
 ranked(struct rank *r, size_t n, size_t limit)
 {
-	uint32_t *ids;
-	size_t m = 0;
+	size_t m = dtool_top_sort(r, n, sizeof(*r), limit, cmp_rank);
+	uint32_t *ids = dtool_xreallocarray(NULL, m, sizeof(*ids));
 
-	if (limit >= n / 8) {
-		qsort(r, n, sizeof(*r), cmp_rank);
-		m = n < limit ? n : limit;
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			struct rank e = r[i];
-			size_t j;
-
-			if (m == limit && (limit == 0 ||
-			    cmp_rank(&e, &r[m - 1]) >= 0))
-				continue;
-			j = m < limit ? m++ : m - 1;
-			for (; j > 0 && cmp_rank(&e, &r[j - 1]) < 0; j--)
-				r[j] = r[j - 1];
-			r[j] = e;
-		}
-	}
-	ids = dtool_xreallocarray(NULL, m, sizeof(*ids));
 	for (size_t i = 0; i < m; i++)
 		ids[i] = r[i].id;
 	return ids;

@@ -11,6 +11,7 @@
 
 #include "common/err.h"
 #include "common/format.h"
+#include "common/top.h"
 #include "summary.h"
 
 const char *
@@ -52,7 +53,7 @@ size_t
 dtool_rank_pps(const struct dtool_profile *p, const struct dtool_tree *t,
     int metric, bool leaks, size_t limit, size_t **out)
 {
-	size_t n = dtool_profile_npps(p), k = 0;
+	size_t n = dtool_profile_npps(p), k = 0, m;
 	struct rank *r = dtool_xreallocarray(NULL, n, sizeof(*r));
 
 	for (size_t i = 0; i < n; i++) {
@@ -68,28 +69,9 @@ dtool_rank_pps(const struct dtool_profile *p, const struct dtool_tree *t,
 		r[k].tb = pp->tb;
 		k++;
 	}
-	if (limit < k / 8) {
-		/* Only the first LIMIT are wanted: partial insertion
-		 * keeps them without sorting 400,000 entries. */
-		size_t m = 0;
-
-		for (size_t i = 0; i < k; i++) {
-			struct rank e = r[i];
-			size_t j;
-
-			if (m == limit && (limit == 0 ||
-			    cmp_rank(&e, &r[m - 1]) >= 0))
-				continue;
-			j = m < limit ? m++ : m - 1;
-			for (; j > 0 && cmp_rank(&e, &r[j - 1]) < 0; j--)
-				r[j] = r[j - 1];
-			r[j] = e;
-		}
-	} else {
-		qsort(r, k, sizeof(*r), cmp_rank);
-	}
+	m = dtool_top_sort(r, k, sizeof(*r), limit, cmp_rank);
 	*out = dtool_xreallocarray(NULL, k, sizeof(**out));
-	for (size_t i = 0; i < k && i < limit; i++)
+	for (size_t i = 0; i < m; i++)
 		(*out)[i] = r[i].idx;
 	free(r);
 	return k;

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * json_out.c - JSON strings and members for the tools' output, so that a
+ * profile's strings are escaped the same way in every tool's JSON.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+
+#include "json_out.h"
+
+void
+dtool_json_string(FILE *f, const char *s)
+{
+	putc('"', f);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			fprintf(f, "\\%c", *c);
+		else if (*c < 0x20)
+			fprintf(f, "\\u%04x", *c);
+		else
+			putc(*c, f);
+	}
+	putc('"', f);
+}
+
+void
+dtool_json_key(FILE *f, const char *k)
+{
+	fprintf(f, ",\"%s\":", k);
+}
+
+void
+dtool_json_u64(FILE *f, const char *k, uint64_t v)
+{
+	fprintf(f, ",\"%s\":%" PRIu64, k, v);
+}
+
+void
+dtool_json_bool(FILE *f, const char *k, bool v)
+{
+	fprintf(f, ",\"%s\":%s", k, v ? "true" : "false");
+}
+
+void
+dtool_json_str(FILE *f, const char *k, const char *v)
+{
+	dtool_json_key(f, k);
+	dtool_json_string(f, v);
+}
+
+void
+dtool_json_figures(FILE *f, const struct dtool_pp *pp, bool bklt,
+    bool bkacc, bool max)
+{
+	fprintf(f, "\"tb\":%" PRIu64 ",\"tbk\":%" PRIu64, pp->tb, pp->tbk);
+	if (bklt) {
+		dtool_json_u64(f, "tl", pp->tl);
+		if (max) {
+			dtool_json_u64(f, "mb", pp->mb);
+			dtool_json_u64(f, "mbk", pp->mbk);
+		}
+		dtool_json_u64(f, "gb", pp->gb);
+		dtool_json_u64(f, "gbk", pp->gbk);
+		dtool_json_u64(f, "eb", pp->eb);
+		dtool_json_u64(f, "ebk", pp->ebk);
+	}
+	if (bkacc) {
+		dtool_json_u64(f, "rb", pp->rb);
+		dtool_json_u64(f, "wb", pp->wb);
+	}
+}

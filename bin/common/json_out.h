@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * json_out.h - the few JSON writers the tools share: strings escaped by
+ * one rule, and ,"key": members after the first.  Every tool writes its
+ * objects by hand in a fixed member order, so this is no JSON library.
+ */
+#ifndef DTOOL_JSON_OUT_H
+#define DTOOL_JSON_OUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "profile.h"
+
+/* "S" with '"', '\\' and the C0 controls escaped, nothing else: bytes
+ * from 0x7f up (DEL, UTF-8) are valid in a JSON string as they are. */
+void dtool_json_string(FILE *f, const char *s);
+
+/* Members after the first: ,"K": for the caller's value, or the whole
+ * ,"K":V for a number, a boolean or a string. */
+void dtool_json_key(FILE *f, const char *k);
+void dtool_json_u64(FILE *f, const char *k, uint64_t v);
+void dtool_json_bool(FILE *f, const char *k, bool v);
+void dtool_json_str(FILE *f, const char *k, const char *v);
+
+/* A PP's figures as members, the first without a comma: "tb":N,"tbk":N,
+ * then when BKLT tl, mb and mbk (only with MAX), gb, gbk, eb and ebk, and
+ * when BKACC rb and wb. */
+void dtool_json_figures(FILE *f, const struct dtool_pp *pp, bool bklt,
+    bool bkacc, bool max);
+
+#endif
