@@ -153,7 +153,9 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct dtool_diff_out o = {
+	/* Static: the budgets it points to stay reachable when --version
+	 * or a usage error exits (LeakSanitizer counted them lost). */
+	static struct dtool_diff_out o = {
 		.format = DTOOL_DFMT_TEXT, .top = 10, .max_frames = -1,
 	};
 	struct dtool_profile *old, *new;

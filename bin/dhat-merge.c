@@ -45,6 +45,7 @@ struct merge {
 	/* The first input and what every later one must agree with. */
 	const char *first;
 	char *mode, *tu, *Mtu;
+	char *incomplete;	/* the first input's, if any is incomplete */
 	bool bklt, bkacc;
 	uint64_t te, tg;
 	/* Distinct commands, in order of first appearance. */
@@ -384,6 +385,8 @@ finish(struct merge *m)
 	h.bkacc = m->bkacc;
 	h.te = m->te;
 	h.cmd = cmd;
+	/* One incomplete input makes the merge incomplete. */
+	h.incomplete = m->incomplete;
 	if (h.bklt) {
 		h.tg = m->tg;
 	} else {
@@ -504,9 +507,18 @@ main(int argc, char **argv)
 		struct dtool_profile *in;
 
 		in = dtool_profile_read(argv[i], err, sizeof(err));
-		if (in == NULL || merge_one(&m, argv[i], in, err,
-		    sizeof(err)) < 0)
+		if (in == NULL)
 			dtool_diex(1, "%s: %s", argv[i], err);
+		if (dtool_profile_header(in)->incomplete != NULL &&
+		    m.incomplete == NULL)
+			m.incomplete = dtool_xstrdup(
+			    dtool_profile_header(in)->incomplete);
+		if (merge_one(&m, argv[i], in, err, sizeof(err)) < 0) {
+			/* Freed before exiting: memcheck runs of the tests
+			 * count a lost input as a leak. */
+			dtool_profile_free(in);
+			dtool_diex(1, "%s: %s", argv[i], err);
+		}
 		dtool_profile_free(in);
 	}
 	out = finish(&m);
@@ -529,6 +541,7 @@ main(int argc, char **argv)
 	free(m.mode);
 	free(m.tu);
 	free(m.Mtu);
+	free(m.incomplete);
 	for (size_t i = 0; i < m.ncmds; i++)
 		free(m.cmds[i]);
 	free(m.cmds);

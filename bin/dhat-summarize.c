@@ -157,6 +157,9 @@ main(int argc, char **argv)
 			status = 1;
 			continue;
 		}
+		if (dtool_profile_header(p)->incomplete != NULL)
+			dtool_warnx("%s: warning: the profile is incomplete: %s",
+			    argv[i], dtool_profile_header(p)->incomplete);
 		if (dtool_summary_check(p, &o, err, sizeof(err)) < 0) {
 			dtool_warnx("%s: %s", argv[i], err);
 			status = 1;

@@ -47,9 +47,10 @@ dhat_ad_hoc_event(uint64_t weight)
 		dhat__stack_capture(&s, max);
 		dhat__lock();
 		if (counting() && dhat__prof.gen == gen) {
+			/* DHAT__PP_NONE (out of memory): counted as
+			 * lost, which marks the profile incomplete. */
 			i = dhat__pp_intern(s.ips, s.n);
-			if (i != DHAT__PP_NONE)
-				dhat__adhoc_count(i, weight);
+			dhat__adhoc_count(i, weight);
 		}
 		dhat__unlock();
 		dhat__stack_release(&s);
@@ -65,7 +66,10 @@ dhat_ad_hoc_stats_get(void)
 	struct dhat_ad_hoc_stats s;
 	struct dhat_heap_stats h;
 	const char *err = NULL;
+	int g;
 
+	/* Guarded while the lock is held (see dhat_heap_stats_get). */
+	g = dhat__enter();
 	dhat__lock();
 	if (dhat__prof.state == DHAT__IDLE ||
 	    dhat__prof.state == DHAT__FINISHING)
@@ -77,6 +81,7 @@ dhat_ad_hoc_stats_get(void)
 		err = "dhat: getting ad hoc stats while doing heap profiling";
 	h = dhat__heap_stats();
 	dhat__unlock();
+	dhat__leave(g);
 	if (err != NULL)
 		dhat__panic(err);
 	s.total_events = h.total_blocks;

@@ -41,6 +41,56 @@ void *__libc_memalign(size_t alignment, size_t n);
 void *__libc_valloc(size_t n);
 void *__libc_pvalloc(size_t n);
 
+/* ---- libdhat's own allocations (fault.c) ------------------------------- */
+
+/*
+ * Everything libdhat allocates for itself goes through these (never the
+ * interposed entry points, and free is plain __libc_free).  With
+ * --enable-fault-injection each call may be made to fail on purpose.
+ */
+#ifdef DHAT_FAULT_INJECTION
+/* True when this allocation is the one to fail (DHAT_FAIL_ALLOC=N). */
+bool dhat__fault(void);
+/* Fail allocation N from now on (0: none); resets the count. */
+void dhat__fault_set(uint64_t n);
+/* Whether the planned failure happened; the count so far in *ALLOCS. */
+int dhat__fault_state(uint64_t *allocs);
+/* At exit, one stderr line when DHAT_FAIL_ALLOC is set: "dhat: fault
+ * injection: allocation N failed|not reached (M so far)". */
+void dhat__fault_report(void);
+/* Not while this thread is inside libdw: elfutils is not safe against
+ * out of memory (__libdw_oom exits the process, and a failed tsearch
+ * node crashes it), so failing its allocations tests elfutils, not
+ * libdhat. */
+extern __thread int dhat__fault_paused
+    __attribute__((tls_model("initial-exec")));
+#define DHAT__FAULT_PAUSE() (dhat__fault_paused++)
+#define DHAT__FAULT_RESUME() (dhat__fault_paused--)
+#define DHAT__FAULT() DHAT__UNLIKELY(dhat__fault())
+#else
+#define DHAT__FAULT_PAUSE() ((void)0)
+#define DHAT__FAULT_RESUME() ((void)0)
+#define DHAT__FAULT() 0
+#endif
+
+static inline void *
+dhat__malloc(size_t n)
+{
+	return DHAT__FAULT() ? NULL : __libc_malloc(n);
+}
+
+static inline void *
+dhat__calloc(size_t m, size_t n)
+{
+	return DHAT__FAULT() ? NULL : __libc_calloc(m, n);
+}
+
+static inline void *
+dhat__realloc(void *p, size_t n)
+{
+	return DHAT__FAULT() ? NULL : __libc_realloc(p, n);
+}
+
 /* ---- re-entrancy guard and global lock (profiler.c) -------------------- */
 
 /* Non-zero while this thread runs libdhat code.  initial-exec TLS: glibc
@@ -127,6 +177,21 @@ dhat__lock_slow(void)
 		dhat__futex(FUTEX_WAIT, 2);
 }
 
+/*
+ * Race detectors cannot see a lock made of atomics: tell helgrind (and
+ * DRD) where it is taken and released, so that a run of a program under
+ * them reports the program's races and not libdhat's protected data.
+ * Natively each annotation is a few instructions that do nothing.
+ */
+#ifdef HAVE_VALGRIND_HELGRIND_H
+#include <valgrind/helgrind.h>
+#define DHAT__LOCK_ACQUIRED() ANNOTATE_RWLOCK_ACQUIRED(&dhat__lock_word, 1)
+#define DHAT__LOCK_RELEASED() ANNOTATE_RWLOCK_RELEASED(&dhat__lock_word, 1)
+#else
+#define DHAT__LOCK_ACQUIRED() ((void)0)
+#define DHAT__LOCK_RELEASED() ((void)0)
+#endif
+
 static inline void
 dhat__lock(void)
 {
@@ -135,11 +200,13 @@ dhat__lock(void)
 	if (DHAT__UNLIKELY(!__atomic_compare_exchange_n(&dhat__lock_word, &z,
 	    1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
 		dhat__lock_slow();
+	DHAT__LOCK_ACQUIRED();
 }
 
 static inline void
 dhat__unlock(void)
 {
+	DHAT__LOCK_RELEASED();
 	if (DHAT__UNLIKELY(__atomic_exchange_n(&dhat__lock_word, 0,
 	    __ATOMIC_RELEASE) == 2))
 		dhat__futex(FUTEX_WAKE, 1);
@@ -162,6 +229,9 @@ struct dhat__config {
 	bool eprint_json;
 	bool quiet;          /* no summary on stderr (dhat-run --quiet) */
 	pid_t pid;           /* the profile's process; 0: getpid() */
+	bool frozen_copy;    /* written by a snapshot's forked copy, which
+			      * must load nothing: no unloaded modules
+			      * read back (unload.c) */
 	enum dhat_time_unit time_unit;
 	size_t max_frames;   /* already clamped to >= 4; SIZE_MAX: all */
 	char *file_name;     /* NULL: the mode's default */
@@ -250,6 +320,9 @@ struct dhat__block {
  * (its old record returned in OLD, *HAD_OLD set). */
 int dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
     bool *had_old);
+/* Make room for one more block of SIZE bytes, so that the next insert
+ * cannot fail: 0, or -1 when out of memory. */
+int dhat__live_reserve(size_t size);
 /* Remove PTR: true and its record in OUT when it was live. */
 bool dhat__live_remove(uintptr_t ptr, struct dhat__block *out);
 size_t dhat__live_count(void);
@@ -282,14 +355,26 @@ uint64_t dhat__heap_ns(uint64_t t);
  * figures resolved into g_bytes/g_blocks. */
 void dhat__heap_finish(uint64_t te);
 struct dhat_heap_stats dhat__heap_stats(void);
+/* What libdhat could not record for lack of memory: allocations it did
+ * not count, and stacks it did not capture (counted at an empty stack).
+ * Non-zero makes the profile incomplete. */
+void dhat__heap_lost(uint64_t *allocs, uint64_t *stacks);
 /* One ad hoc event of W units at program point PP, under the lock: kept in
- * the heap totals, units as bytes and events as blocks. */
+ * the heap totals, units as bytes and events as blocks.  PP may be
+ * DHAT__PP_NONE (out of memory): the event is counted as lost. */
 void dhat__adhoc_count(uint32_t pp, uint64_t w);
 /* Time of the global peak, in the profile's units (ns or bytes). */
 uint64_t dhat__heap_tgmax(void);
 /* How many per-PP snapshots the t-gmax scheme has taken (at most one per
  * PP change: the O(1) rule). */
 uint64_t dhat__heap_snapshots(void);
+
+/* ---- unloaded modules (unload.c) --------------------------------------- */
+
+struct dhat__gone_module;
+/* The modules dlclose() unloaded whose addresses are still free, in a new
+ * array (*OUT, to __libc_free; NULL when none or out of memory). */
+size_t dhat__gone_modules(struct dhat__gone_module **out);
 
 /* ---- writer (writer.c) ------------------------------------------------- */
 
@@ -302,7 +387,12 @@ void dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 char *dhat__commas(char *buf, uint64_t v);
 /* write(2) all of S to FD; -1 on error. */
 int dhat__write_all(int fd, const char *s, size_t n);
+/* S on the standard error, unless descriptor 2 no longer is the file it
+ * was when dhat__stderr_remember() ran (closed, or reused by the program
+ * for a file of its own): then nothing. */
 void dhat__eprint(const char *s);
+void dhat__stderr_remember(void);
+bool dhat__stderr_ok(void);
 
 /* ---- dhat-run (preload.c, snapshot.c, run.h) ---------------------------- */
 

@@ -62,6 +62,7 @@ static struct {
 	uint64_t seq, peak_seq;
 	uint64_t tgmax;
 	uint64_t snapshots;
+	uint64_t lost_allocs, lost_stacks;   /* out of memory */
 } h;
 
 uint64_t
@@ -230,6 +231,14 @@ record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
 	struct dhat__pp *pp;
 	bool had_old;
 
+	/* Out of memory: the block is not counted at all (its free will
+	 * not be found either), and the profile says it is incomplete.
+	 * The room in the live table is made first, so that nothing needs
+	 * undoing once the figures have changed. */
+	if (dhat__live_reserve(n) < 0) {
+		h.lost_allocs++;
+		return;
+	}
 	pp = dhat__pp_get(i);
 	h.seq++;
 	touch(pp);
@@ -292,9 +301,17 @@ dhat__heap_alloc(void *p, size_t n)
 	t = stamp();
 	dhat__lock();
 	if (counting()) {
-		i = dhat__pp_intern(s.ips, s.n);
-		if (i != DHAT__PP_NONE)
+		/* Room for the block first, so that running out of memory
+		 * never leaves an empty program point behind. */
+		if (dhat__live_reserve(n) < 0 ||
+		    (i = dhat__pp_intern(s.ips, s.n)) == DHAT__PP_NONE) {
+			i = DHAT__PP_NONE;
+			h.lost_allocs++;
+		} else {
+			if (s.n == 0)
+				h.lost_stacks++;    /* the capture had no buffer */
 			record_alloc(p, n, i, t);
+		}
 		epoch = dhat__pp_epoch;
 	}
 	dhat__unlock();
@@ -350,8 +367,15 @@ dhat__heap_reattach(const struct dhat__block *b)
 	int e = errno;
 
 	dhat__lock();
-	if (same_profiler(b))
-		(void)dhat__live_insert(b, &old, &had_old);
+	if (same_profiler(b)) {
+		if (dhat__live_reserve(b->size) == 0) {
+			(void)dhat__live_insert(b, &old, &had_old);
+		} else {
+			/* Cannot track it again: close its books now. */
+			count_free(b, dhat__heap_now());
+			h.lost_allocs++;
+		}
+	}
 	dhat__unlock();
 	errno = e;
 }
@@ -379,7 +403,12 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 	int e = errno;
 
 	dhat__lock();
-	if (same_profiler(b)) {
+	if (same_profiler(b) && dhat__live_reserve(n) < 0) {
+		/* The moved block cannot be tracked: count the old one freed
+		 * and the new one lost. */
+		count_free(b, dhat__heap_now());
+		h.lost_allocs++;
+	} else if (same_profiler(b)) {
 		pp = dhat__pp_get(b->pp);
 		h.seq++;
 		touch(pp);
@@ -420,8 +449,13 @@ dhat__heap_finish(uint64_t te)
 void
 dhat__adhoc_count(uint32_t i, uint64_t w)
 {
-	struct dhat__pp *pp = dhat__pp_get(i);
+	struct dhat__pp *pp;
 
+	if (i == DHAT__PP_NONE) {
+		h.lost_allocs++;
+		return;
+	}
+	pp = dhat__pp_get(i);
 	pp->tb += w;
 	pp->tbk++;
 	h.total_bytes += w;
@@ -440,6 +474,13 @@ dhat__heap_stats(void)
 	s.max_blocks = h.max_blocks;
 	s.max_bytes = h.max_bytes;
 	return s;
+}
+
+void
+dhat__heap_lost(uint64_t *allocs, uint64_t *stacks)
+{
+	*allocs = h.lost_allocs;
+	*stacks = h.lost_stacks;
 }
 
 uint64_t

@@ -24,11 +24,27 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
+/* With --enable-fault-injection, what libdhat (or the unwinder and the
+ * symbolizer on its behalf) allocates with the guard set is numbered and
+ * may be made to fail; the program's own allocations never are. */
+#ifdef DHAT_FAULT_INJECTION
+#define FAIL_OWN(ret)                                                          \
+	do {                                                                   \
+		if (dhat__guard && dhat__fault()) {                            \
+			errno = ENOMEM;                                        \
+			return ret;                                            \
+		}                                                              \
+	} while (0)
+#else
+#define FAIL_OWN(ret) ((void)0)
+#endif
+
 EXPORT void *
 malloc(size_t n)
 {
 	void *p;
 
+	FAIL_OWN(NULL);
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
 		return __libc_malloc(n);
 	dhat__guard = 1;
@@ -64,6 +80,7 @@ calloc(size_t m, size_t n)
 {
 	void *p;
 
+	FAIL_OWN(NULL);
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
 		return __libc_calloc(m, n);
 	dhat__guard = 1;
@@ -116,6 +133,7 @@ realloc(void *old, size_t n)
 {
 	void *p;
 
+	FAIL_OWN(NULL);
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
 		return __libc_realloc(old, n);
 	dhat__guard = 1;

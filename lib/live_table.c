@@ -72,7 +72,7 @@ big_put(uintptr_t ptr, size_t size)
 {
 	if (nbigs == capbigs) {
 		size_t cap = capbigs ? capbigs * 2 : 16;
-		struct big *b = __libc_realloc(bigs, cap * sizeof *b);
+		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
 
 		if (b == NULL)
 			return -1;
@@ -125,7 +125,9 @@ table_new(size_t n)
 	void *p;
 
 	if (bytes < HUGE_SIZE)
-		return __libc_calloc(n, sizeof(struct slot));
+		return dhat__calloc(n, sizeof(struct slot));
+	if (DHAT__FAULT())
+		return NULL;
 	bytes = (bytes + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
 	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -146,6 +148,14 @@ table_free(struct slot *t, size_t n)
 		__libc_free(t);
 	else
 		munmap(t, (bytes + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
+}
+
+/* At most 4/5 full after one more block: the load factor that keeps
+ * the table within 32 bytes per live block with growth by half. */
+static bool
+too_full(void)
+{
+	return (nlive + 1) * 5 > nslots * 4;
 }
 
 static int
@@ -213,6 +223,23 @@ erase(size_t j)
 }
 
 int
+dhat__live_reserve(size_t size)
+{
+	if (too_full() && grow() < 0)
+		return -1;
+	if (size >= BIG && nbigs == capbigs) {
+		size_t cap = capbigs ? capbigs * 2 : 16;
+		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
+
+		if (b == NULL)
+			return -1;
+		bigs = b;
+		capbigs = cap;
+	}
+	return 0;
+}
+
+int
 dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
     bool *had_old)
 {
@@ -220,8 +247,8 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 	size_t j;
 
 	*had_old = false;
-	/* 4/5 full at most (the pointer may be present: grow anyway). */
-	if ((nlive + 1) * 5 > nslots * 4 && grow() < 0)
+	/* The pointer may be present: grow anyway. */
+	if (too_full() && grow() < 0)
 		return -1;
 	s.ptr = b->ptr;
 	s.pp = b->pp;

@@ -56,7 +56,7 @@ arena_copy(const uintptr_t *ips, size_t n)
 	if (c == NULL || c->cap - c->used < n) {
 		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
 
-		c = __libc_malloc(sizeof *c + cap * sizeof(uintptr_t));
+		c = dhat__malloc(sizeof *c + cap * sizeof(uintptr_t));
 		if (c == NULL)
 			return NULL;
 		c->next = chunks;
@@ -75,7 +75,7 @@ static int
 grow_index(void)
 {
 	size_t n = nslots ? nslots * 2 : 1024, i;
-	uint32_t *s = __libc_calloc(n, sizeof *s);
+	uint32_t *s = dhat__calloc(n, sizeof *s);
 
 	if (s == NULL)
 		return -1;
@@ -115,7 +115,7 @@ dhat__pp_intern(const uintptr_t *ips, size_t n)
 		return DHAT__PP_NONE;
 	if (npps == cappps) {
 		size_t cap = cappps ? cappps * 2 : 256;
-		struct dhat__pp *a = __libc_realloc(pps, cap * sizeof *a);
+		struct dhat__pp *a = dhat__realloc(pps, cap * sizeof *a);
 
 		if (a == NULL)
 			return DHAT__PP_NONE;

@@ -47,7 +47,7 @@ dhat__panic(const char *msg)
 struct dhat_builder *
 dhat_builder_new(void)
 {
-	struct dhat_builder *b = __libc_calloc(1, sizeof *b);
+	struct dhat_builder *b = dhat__calloc(1, sizeof *b);
 
 	if (b == NULL) {
 		errno = ENOMEM;
@@ -99,7 +99,7 @@ dhat_builder_file_name(struct dhat_builder *b, const char *path)
 		return b;
 	}
 	n = strlen(path) + 1;
-	copy = __libc_malloc(n);
+	copy = dhat__malloc(n);
 	if (copy == NULL) {
 		/* The builder is unusable: free it so nothing leaks. */
 		dhat_builder_free(b);
@@ -151,9 +151,14 @@ dhat_builder_time_unit(struct dhat_builder *b, enum dhat_time_unit unit)
 /* Hold the lock over fork so the child never inherits it mid-update; the
  * child gets a fresh lock.  The child keeps counting into its copy of the
  * profile; the writer refuses to overwrite the parent's file with it. */
+static __thread int fork_guard __attribute__((tls_model("initial-exec")));
+
+/* Guarded while the lock is held, so that a signal handler allocating on
+ * this thread goes straight to glibc instead of waiting for it. */
 static void
 fork_prepare(void)
 {
+	fork_guard = dhat__enter();
 	dhat__lock();
 }
 
@@ -161,12 +166,14 @@ static void
 fork_parent(void)
 {
 	dhat__unlock();
+	dhat__leave(fork_guard);
 }
 
 static void
 fork_child(void)
 {
 	dhat__lock_word = 0;
+	dhat__leave(fork_guard);
 }
 
 static void
@@ -191,7 +198,7 @@ dhat_builder_build(struct dhat_builder *b)
 		return NULL;
 	}
 	g = dhat__enter();
-	p = __libc_malloc(sizeof *p);
+	p = dhat__malloc(sizeof *p);
 	if (p == NULL) {
 		dhat_builder_free(b);
 		dhat__leave(g);
@@ -199,6 +206,7 @@ dhat_builder_build(struct dhat_builder *b)
 		return NULL;
 	}
 	/* Outside the lock: these take the loader's locks or allocate. */
+	dhat__stderr_remember();
 	(void)dhat__stack_init();
 	register_atfork();
 
@@ -296,7 +304,11 @@ dhat_heap_stats_get(void)
 {
 	struct dhat_heap_stats s;
 	const char *err = NULL;
+	int g;
 
+	/* The guard, like every holder of the lock: a signal handler that
+	 * allocates while we hold it must not wait for it. */
+	g = dhat__enter();
 	dhat__lock();
 	if (dhat__prof.state == DHAT__IDLE ||
 	    dhat__prof.state == DHAT__FINISHING)
@@ -309,6 +321,7 @@ dhat_heap_stats_get(void)
 	else
 		s = dhat__heap_stats();
 	dhat__unlock();
+	dhat__leave(g);
 	if (err != NULL)
 		dhat__panic(err);
 	return s;

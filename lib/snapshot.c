@@ -329,6 +329,7 @@ write_snapshot(unsigned n, pid_t pid)
 	}
 	cfg.eprint_json = false;
 	cfg.pid = pid;
+	cfg.frozen_copy = true;
 	te = dhat__heap_now();
 	if (cfg.mode == DHAT__MODE_HEAP)
 		dhat__heap_finish(te);

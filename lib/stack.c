@@ -124,7 +124,7 @@ dhat__stack_capture(struct dhat__stack *s, size_t max)
 	buf = cap <= DHAT__STACK_BUF ? s->buf : NULL;
 	for (;;) {
 		if (buf == NULL) {
-			buf = __libc_malloc(cap * sizeof *buf);
+			buf = dhat__malloc(cap * sizeof *buf);
 			if (buf == NULL) {
 				s->ips = s->buf;
 				s->n = 0;

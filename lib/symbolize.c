@@ -100,7 +100,14 @@ struct text {
 struct dhat__symbolizer *
 dhat__symbolizer_new(void)
 {
+	return dhat__symbolizer_new_with(NULL, 0);
+}
+
+struct dhat__symbolizer *
+dhat__symbolizer_new_with(const struct dhat__gone_module *gone, size_t n)
+{
 	struct dhat__symbolizer *s;
+	size_t i;
 
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
@@ -116,6 +123,14 @@ dhat__symbolizer_new(void)
 	dwfl_report_begin(s->dwfl);
 	if (dwfl_linux_proc_report(s->dwfl, getpid()) != 0)
 		goto fail;
+	/* A module that cannot be read again is left out: its frames stay
+	 * "???" as they would have been anyway. */
+	for (i = 0; i < n; i++) {
+		const char *base = strrchr(gone[i].path, '/');
+
+		(void)dwfl_report_elf(s->dwfl, base ? base + 1 : gone[i].path,
+		    gone[i].path, -1, gone[i].bias, false);
+	}
 	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0)
 		goto fail;
 	return s;

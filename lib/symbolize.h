@@ -30,6 +30,18 @@ typedef int (*dhat__frame_fn)(void *ctx, const char *frame);
 /* Report the modules mapped in this process now.  NULL when out of memory
  * or when elfutils cannot read /proc/self/maps. */
 struct dhat__symbolizer *dhat__symbolizer_new(void);
+
+/* A module that was mapped at BIAS (its l_addr) and has been unloaded. */
+struct dhat__gone_module {
+	const char *path;
+	uintptr_t bias;
+};
+
+/* The same, plus the N modules of GONE read from their files at their old
+ * addresses, so that stacks captured while they were loaded still name
+ * their functions.  The caller makes sure none overlaps a mapped one. */
+struct dhat__symbolizer *dhat__symbolizer_new_with(
+    const struct dhat__gone_module *gone, size_t n);
 void dhat__symbolizer_free(struct dhat__symbolizer *s);
 
 /*

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -45,10 +46,47 @@ dhat__write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
+/* Descriptor 2 as it was when the profiler started. */
+static struct {
+	bool set, open;
+	dev_t dev;
+	ino_t ino;
+} err_id;
+
+void
+dhat__stderr_remember(void)
+{
+	struct stat st;
+
+	err_id.open = fstat(STDERR_FILENO, &st) == 0;
+	err_id.dev = err_id.open ? st.st_dev : 0;
+	err_id.ino = err_id.open ? st.st_ino : 0;
+	err_id.set = true;
+}
+
+/*
+ * A program may close its standard error, and descriptor 2 may then be
+ * reused by a file of its own: libdhat writes only to the file that was
+ * the standard error when the profiler started, and drops its messages
+ * otherwise (a closed descriptor fails quietly).  Comparing device and
+ * inode costs an fstat per message and no descriptor of our own, which a
+ * program could notice.
+ */
+bool
+dhat__stderr_ok(void)
+{
+	struct stat st;
+
+	return !err_id.set || (err_id.open &&
+	    fstat(STDERR_FILENO, &st) == 0 && st.st_dev == err_id.dev &&
+	    st.st_ino == err_id.ino);
+}
+
 void
 dhat__eprint(const char *s)
 {
-	(void)dhat__write_all(STDERR_FILENO, s, strlen(s));
+	if (dhat__stderr_ok())
+		(void)dhat__write_all(STDERR_FILENO, s, strlen(s));
 }
 
 char *
@@ -83,7 +121,7 @@ vec_grow(void **v, size_t *cap, size_t need, size_t size)
 		c *= 2;
 	if (c == *cap)
 		return 0;
-	p = __libc_realloc(*v, c * size);
+	p = dhat__realloc(*v, c * size);
 	if (p == NULL)
 		return -1;
 	*v = p;
@@ -150,7 +188,7 @@ struct build {
 static int
 str_rehash(struct build *b, size_t n)
 {
-	uint32_t *t = __libc_calloc(n, sizeof *t);
+	uint32_t *t = dhat__calloc(n, sizeof *t);
 	size_t i, j;
 
 	if (t == NULL)
@@ -187,7 +225,7 @@ str_intern(struct build *b, const char *s, size_t len)
 	if (VEC_RESERVE(b->strs, 1) < 0)
 		return UINT32_MAX;
 	e = &b->strs.v[b->strs.n];
-	e->s = __libc_malloc(len + 1);
+	e->s = dhat__malloc(len + 1);
 	if (e->s == NULL)
 		return UINT32_MAX;
 	memcpy(e->s, s, len);
@@ -202,20 +240,27 @@ static int
 collect_frame(void *ctx, const char *frame)
 {
 	struct build *b = ctx;
-	uint32_t id = str_intern(b, frame, strlen(frame));
+	uint32_t id;
+	int r = 0;
 
+	/* Called back from inside the symbolizer: our own allocations
+	 * here may fail even though libdw's may not. */
+	DHAT__FAULT_RESUME();
+	id = str_intern(b, frame, strlen(frame));
 	if (id == UINT32_MAX || VEC_RESERVE(b->cur, 1) < 0) {
 		b->oom = true;
-		return 1;
+		r = 1;
+	} else {
+		b->cur.v[b->cur.n++] = id;
 	}
-	b->cur.v[b->cur.n++] = id;
-	return 0;
+	DHAT__FAULT_PAUSE();
+	return r;
 }
 
 static int
 ip_rehash(struct build *b, size_t n)
 {
-	struct ipent *t = __libc_calloc(n, sizeof *t);
+	struct ipent *t = dhat__calloc(n, sizeof *t);
 	size_t i, j;
 
 	if (t == NULL)
@@ -254,8 +299,11 @@ ip_lookup(struct build *b, uintptr_t ip)
 	kind = DHAT__FRAME_NORMAL;
 	/* Every captured address is a return address, the allocator
 	 * frame's included (it is where malloc called into libdhat). */
-	if (b->sym != NULL)
+	if (b->sym != NULL) {
+		DHAT__FAULT_PAUSE();
 		kind = dhat__symbolize(b->sym, ip, true, collect_frame, b);
+		DHAT__FAULT_RESUME();
+	}
 	if (b->oom || kind < 0)
 		return NULL;
 	if (kind == DHAT__FRAME_NORMAL && b->cur.n == 0) {
@@ -282,7 +330,7 @@ ip_lookup(struct build *b, uintptr_t ip)
 static int
 opp_rehash(struct build *b, size_t n)
 {
-	uint32_t *t = __libc_calloc(n, sizeof *t);
+	uint32_t *t = dhat__calloc(n, sizeof *t);
 	size_t i, j;
 
 	if (t == NULL)
@@ -388,10 +436,10 @@ build_pps(struct build *b)
 static int
 number_frames(struct build *b)
 {
-	uint32_t *idx = __libc_calloc(b->strs.n, sizeof *idx);
+	uint32_t *idx = dhat__calloc(b->strs.n, sizeof *idx);
 	size_t i;
 
-	b->order = __libc_malloc(b->strs.n * sizeof *b->order);
+	b->order = dhat__malloc(b->strs.n * sizeof *b->order);
 	if (idx == NULL || b->order == NULL) {
 		__libc_free(idx);
 		return -1;
@@ -430,8 +478,11 @@ build_free(struct build *b)
 	__libc_free(b->oidx);
 	__libc_free(b->cur.v);
 	__libc_free(b->order);
-	if (b->sym != NULL)
+	if (b->sym != NULL) {
+		DHAT__FAULT_PAUSE();
 		dhat__symbolizer_free(b->sym);
+		DHAT__FAULT_RESUME();
+	}
 }
 
 /* ---- JSON output ------------------------------------------------------- */
@@ -531,7 +582,7 @@ static char *
 read_cmdline(size_t *lenp)
 {
 	size_t len = 0, cap = 4096, i;
-	char *buf = __libc_malloc(cap), *p;
+	char *buf = dhat__malloc(cap), *p;
 	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
 	ssize_t r;
 
@@ -543,7 +594,7 @@ read_cmdline(size_t *lenp)
 	}
 	for (;;) {
 		if (len == cap) {
-			p = __libc_realloc(buf, cap * 2);
+			p = dhat__realloc(buf, cap * 2);
 			if (p == NULL)
 				break;
 			buf = p;
@@ -564,6 +615,24 @@ read_cmdline(size_t *lenp)
 			buf[i] = ' ';
 	*lenp = len;
 	return buf;
+}
+
+/* Why the profile is incomplete, into BUF; false when it is complete. */
+static bool
+incomplete(const struct dhat__config *cfg, char *buf, size_t n)
+{
+	const char *what = cfg->mode == DHAT__MODE_HEAP ? "allocation" :
+	    "event";
+	uint64_t allocs, stacks;
+
+	dhat__heap_lost(&allocs, &stacks);
+	if (allocs == 0 && stacks == 0)
+		return false;
+	snprintf(buf, n, "libdhat ran out of memory: %llu %s%s not "
+	    "recorded, %llu stack%s not captured",
+	    (unsigned long long)allocs, what, allocs == 1 ? "" : "s",
+	    (unsigned long long)stacks, stacks == 1 ? "" : "s");
+	return true;
 }
 
 static uint64_t
@@ -588,7 +657,7 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 	bool bytes = cfg->time_unit == DHAT_TIME_BYTES;
 	const char *cmd;
 	size_t i, j, cmdlen = 0;
-	char *cmdbuf;
+	char *cmdbuf, why[160];
 
 	puts_(k, "{\"dhatFileVersion\":2\n");
 	if (heap)
@@ -624,6 +693,12 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 		puts_(k, "\n,");
 	}
 	putkv(k, "te", to_units(cfg, te));
+	if (incomplete(cfg, why, sizeof why)) {
+		/* Not a field of the format: the viewer ignores it,
+		 * dhat-summarize warns (dhat-json(5)). */
+		puts_(k, "\n,\"incomplete\":true,\"incompleteReason\":");
+		putjs(k, why, strlen(why));
+	}
 	puts_(k, "\n,\"pps\":\n [");
 	for (i = 0; i < b->opps.n; i++) {
 		const struct opp *o = &b->opps.v[i];
@@ -682,7 +757,7 @@ expand_name(const char *name, pid_t process)
 	for (s = name; *s != '\0'; s++, n++)
 		if (s[0] == '%' && s[1] == 'p')
 			n += pl;
-	out = __libc_malloc(n + 1);
+	out = dhat__malloc(n + 1);
 	if (out == NULL)
 		return NULL;
 	for (s = name, o = out; *s != '\0'; s++) {
@@ -708,6 +783,20 @@ report_error(const char *file, int err)
 	dhat__eprint(line);
 }
 
+/* Is FILE a link to an open descriptor (/dev/stdout, /dev/fd/N,
+ * /proc/self/fd/N)?  Those are written through, like the descriptor. */
+static bool
+fd_link(const char *file)
+{
+	char to[16];
+	ssize_t n;
+
+	if (strncmp(file, "/dev/", 5) == 0 || strncmp(file, "/proc/", 6) == 0)
+		return true;
+	n = readlink(file, to, sizeof to);
+	return n >= 6 && strncmp(to, "/proc/", 6) == 0;
+}
+
 /* Write the JSON to FILE; 0 or an errno value. */
 static int
 save(const char *file, const struct build *b, const struct dhat__config *cfg,
@@ -715,11 +804,21 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 {
 	static unsigned counter;
 	struct stat st;
-	char *tmp;
+	char *tmp, *real = NULL;
 	size_t n;
 	int err;
 
-	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (lstat(file, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    stat(file, &st) == 0 && S_ISREG(st.st_mode) && !fd_link(file)) {
+		/* A link to a regular file: replace the file it names, not
+		 * the link (writing through it would append to an old
+		 * profile; renaming over it would break the link). */
+		real = realpath(file, NULL);
+		if (real == NULL)
+			return errno;
+		file = real;
+	}
+	if (real == NULL && lstat(file, &st) == 0 && !S_ISREG(st.st_mode)) {
 		/* /dev/stdout, a FIFO, /dev/null: write through, never
 		 * rename over it; append so a redirected stdout keeps what
 		 * the program printed. */
@@ -735,9 +834,11 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 		return k->err;
 	}
 	n = strlen(file) + 48;
-	tmp = __libc_malloc(n);
-	if (tmp == NULL)
+	tmp = dhat__malloc(n);
+	if (tmp == NULL) {
+		free(real);
 		return ENOMEM;
+	}
 	for (;;) {
 		snprintf(tmp, n, "%s.tmp.%ld.%u", file, (long)getpid(),
 		    counter++);
@@ -749,12 +850,17 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	if (k->fd < 0) {
 		err = errno;
 		__libc_free(tmp);
+		free(real);
 		return err;
 	}
 	k->err = 0;
 	k->len = 0;
 	emit(k, b, cfg, te);
 	flush(k);
+	/* On the disk before it replaces the old file: a crash right after
+	 * the rename must not leave an empty profile behind. */
+	if (k->err == 0 && fsync(k->fd) < 0 && errno != EINVAL)
+		k->err = errno;
 	if (close(k->fd) < 0 && k->err == 0)
 		k->err = errno;
 	if (k->err == 0 && rename(tmp, file) < 0)
@@ -763,7 +869,20 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	if (err != 0)
 		unlink(tmp);
 	__libc_free(tmp);
+	free(real);
 	return err;
+}
+
+static void
+warn_incomplete(const struct dhat__config *cfg)
+{
+	char line[256], why[160];
+
+	if (incomplete(cfg, why, sizeof why)) {
+		snprintf(line, sizeof line, "dhat: warning: the profile is "
+		    "incomplete: %s\n", why);
+		dhat__eprint(line);
+	}
 }
 
 static void
@@ -780,6 +899,7 @@ summary(const struct dhat__config *cfg)
 		    dhat__commas(a, s.total_bytes),
 		    dhat__commas(c, s.total_blocks));
 		dhat__eprint(line);
+		warn_incomplete(cfg);
 		return;
 	}
 
@@ -795,6 +915,7 @@ summary(const struct dhat__config *cfg)
 	    "dhat: At t-end:  %s bytes in %s blocks\n",
 	    dhat__commas(a, s.curr_bytes), dhat__commas(c, s.curr_blocks));
 	dhat__eprint(line);
+	warn_incomplete(cfg);
 }
 
 void
@@ -802,8 +923,10 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
     pid_t owner_pid)
 {
 	const char *name = cfg->file_name;
+	struct dhat__gone_module *gone;
 	struct build b;
 	struct sink *k;
+	size_t ngone;
 	char *file;
 	char line[4096];
 	int err = 0;
@@ -829,8 +952,16 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		return;
 	}
 	memset(&b, 0, sizeof b);
-	k = __libc_malloc(sizeof *k);
-	b.sym = dhat__symbolizer_new();
+	k = dhat__malloc(sizeof *k);
+	/* Reading an unloaded module back may make elfutils load what it
+	 * loads lazily (debuginfod's client), which a snapshot's copy, with
+	 * the loader's locks as fork left them, must never do. */
+	gone = NULL;
+	ngone = cfg->frozen_copy ? 0 : dhat__gone_modules(&gone);
+	DHAT__FAULT_PAUSE();
+	b.sym = dhat__symbolizer_new_with(gone, ngone);
+	DHAT__FAULT_RESUME();
+	__libc_free(gone);
 	if (k == NULL || build_pps(&b) < 0 || number_frames(&b) < 0)
 		err = ENOMEM;
 	else
@@ -842,7 +973,7 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		    "%s, and is viewable with dh_view.html or "
 		    "dhat-summarize\n", file);
 		dhat__eprint(line);
-		if (cfg->eprint_json) {
+		if (cfg->eprint_json && dhat__stderr_ok()) {
 			dhat__eprint("dhat: json = `");
 			k->fd = STDERR_FILENO;
 			k->err = 0;

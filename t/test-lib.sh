@@ -20,6 +20,33 @@ rm -rf "$TRASH"
 mkdir -p "$TRASH"
 cd "$TRASH" || exit 99
 
+# DHAT_TEST_VALGRIND=1 (make check DHAT_TEST_VALGRIND=1): the tools that
+# read and write profiles run under memcheck.  The test then sees, as
+# abs_top_builddir, a directory of links to the build tree in which
+# dhat-summarize, dhat-diff and dhat-merge are wrappers, so the test
+# scripts need no change.  Any memcheck error (leaks: definite ones) turns
+# the tool's exit status into 97 and is shown by done_testing.
+vg_logs=
+if [ -n "${DHAT_TEST_VALGRIND:-}" ] && [ -n "${VALGRIND:-}" ]; then
+	vg_logs=$TRASH/.vg
+	mkdir -p "$vg_logs/top"
+	for f in "$abs_top_builddir"/* "$abs_top_builddir"/.libs; do
+		[ -e "$f" ] && ln -s "$f" "$vg_logs/top/"
+	done
+	for tool in dhat-summarize dhat-diff dhat-merge; do
+		[ -x "$abs_top_builddir/$tool" ] || continue
+		rm -f "$vg_logs/top/$tool"
+		cat >"$vg_logs/top/$tool" <<EOF
+#!/bin/sh
+exec "$VALGRIND" -q --error-exitcode=97 --leak-check=full \\
+    --errors-for-leak-kinds=definite,indirect \\
+    --log-file="$vg_logs/$tool.%p.log" "$abs_top_builddir/$tool" "\$@"
+EOF
+		chmod +x "$vg_logs/top/$tool"
+	done
+	abs_top_builddir=$vg_logs/top
+fi
+
 # Profiles must not pick up settings from the developer's environment.
 unset DHAT_RUN DHAT_OUTPUT DHAT_MODE DHAT_FRAMES DHAT_TIME_UNIT DHAT_QUIET \
 	DHAT_FOLLOW DHAT_SIGNAL NO_COLOR 2>/dev/null || :
@@ -181,6 +208,14 @@ done_testing() {
 	elif [ "$tap_planned" -ne "$tap_run" ]; then
 		diag "planned $tap_planned tests but ran $tap_run"
 		tap_failed=$((tap_failed + 1))
+	fi
+	if [ -n "$vg_logs" ]; then
+		for f in "$vg_logs"/*.log; do
+			[ -s "$f" ] || continue
+			diag "memcheck: $f"
+			sed 's/^/#   /' "$f" | head -n 40
+			tap_failed=$((tap_failed + 1))
+		done
 	fi
 	if [ "$tap_failed" -eq 0 ]; then
 		cd "$builddir_t" && rm -rf "$TRASH"

@@ -36,6 +36,9 @@ dtool_getprogname(void)
 	return progname;
 }
 
+static void vmsg(int errnum, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 vmsg(int errnum, const char *fmt, va_list ap)
 {

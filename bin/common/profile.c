@@ -188,6 +188,7 @@ dtool_profile_new(const struct dtool_header *h)
 	p->h.tu = copy_str(p, h->tu);
 	p->h.Mtu = copy_str(p, h->Mtu);
 	p->h.cmd = copy_str(p, h->cmd);
+	p->h.incomplete = copy_str(p, h->incomplete);
 	dtool__profile_push_frame(p, "[root]", 6);
 	return p;
 }

@@ -44,6 +44,9 @@ struct dtool_header {
 	uint64_t tg;		/* t-gmax, in tu; when have & DTOOL_H_TG */
 	uint64_t tuth;		/* short-lived threshold; DTOOL_H_TUTH */
 	unsigned have;		/* DTOOL_H_* */
+	const char *incomplete;	/* why the profile is incomplete (the
+				 * "incomplete" and "incompleteReason"
+				 * fields of libdhat); NULL: complete */
 };
 
 /* Bits of dtool_pp.have: optional per-PP fields that were present.
@@ -91,6 +94,11 @@ struct dtool_profile *dtool_profile_read(const char *path, char *err,
     size_t errlen);
 struct dtool_profile *dtool_profile_read_fd(int fd, char *err,
     size_t errlen);
+/* The same from the LEN bytes at DATA (not NUL-terminated, never
+ * written); the fuzzer's entry point.  Byte offsets in messages count
+ * from DATA. */
+struct dtool_profile *dtool_profile_read_mem(const void *data, size_t len,
+    char *err, size_t errlen);
 void dtool_profile_free(struct dtool_profile *p);
 
 /* Access.  Indices are checked only by assertions: stay in range. */

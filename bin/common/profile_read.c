@@ -76,8 +76,11 @@ fill(struct rd *r)
 {
 	ssize_t n;
 
-	if (r->eof)
+	/* A memory buffer (fd -1) is all there from the start. */
+	if (r->eof || r->fd < 0) {
+		r->eof = true;
 		return false;
+	}
 	r->base += r->len;
 	r->pos = r->len = 0;
 	do
@@ -480,6 +483,14 @@ skip_value(struct rd *r)
 				c = peekc(r);
 				if (c < '0' || c > '9')
 					unexpected(r, c, "a digit");
+				/* JSON allows no leading zeros: "0" stands
+				 * alone before a fraction or an exponent. */
+				r->pos++;
+				if (c == '0' && (c = peekc(r)) >= '0' &&
+				    c <= '9')
+					fail(r, "invalid JSON at byte %llu: "
+					    "leading zero in a number",
+					    (unsigned long long)offset(r));
 				while ((c = peekc(r)) >= '0' && c <= '9')
 					r->pos++;
 				if (c == '.') {
@@ -765,11 +776,13 @@ done:
 /* Top-level fields: bit in `seen`, and which are required. */
 enum {
 	F_VERSION, F_MODE, F_VERB, F_BKLT, F_BKACC, F_BU, F_BSU, F_BKSU,
-	F_TU, F_MTU, F_TUTH, F_CMD, F_PID, F_TE, F_TG, F_PPS, F_FTBL, F_N
+	F_TU, F_MTU, F_TUTH, F_CMD, F_PID, F_TE, F_TG, F_PPS, F_FTBL,
+	F_INCOMPLETE, F_INCOMPLETE_WHY, F_N
 };
 static const char *const top_names[F_N] = {
 	"dhatFileVersion", "mode", "verb", "bklt", "bkacc", "bu", "bsu",
 	"bksu", "tu", "Mtu", "tuth", "cmd", "pid", "te", "tg", "pps", "ftbl",
+	"incomplete", "incompleteReason",
 };
 /* In the viewer's order of checking. */
 static const int required[] = {
@@ -797,6 +810,8 @@ static void
 read_top(struct rd *r)
 {
 	struct dtool_header *h = &r->p->h;
+	const char *why = NULL;
+	bool incomplete = false;
 	unsigned seen = 0;
 	int c;
 
@@ -862,6 +877,12 @@ read_top(struct rd *r)
 			h->tg = read_u64(r, top_names[f]);
 			h->have |= DTOOL_H_TG;
 			break;
+		case F_INCOMPLETE:
+			incomplete = read_bool(r, top_names[f]);
+			break;
+		case F_INCOMPLETE_WHY:
+			why = top_string(r, top_names[f]);
+			break;
 		case F_PPS:
 			if (!array_begin(r, "pps", false))
 				break;
@@ -896,6 +917,9 @@ done:
 	if (c >= 0)
 		fail(r, "invalid JSON at byte %llu: data after the end of the "
 		    "profile", (unsigned long long)offset(r));
+	if (incomplete)
+		h->incomplete = why != NULL && *why != '\0' ? why :
+		    "no reason given";
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!(seen & (1u << required[i]))) {
 			if (required[i] == F_VERSION)
@@ -905,33 +929,59 @@ done:
 		}
 }
 
+/* Parse what R is set up to read (a file descriptor or a buffer). */
+static struct dtool_profile *
+read_rd(struct rd *r)
+{
+	struct dtool_profile *volatile p;
+
+	p = r->p = dtool__profile_alloc();
+	if (setjmp(r->jb) != 0) {
+		dtool_profile_free(p);
+		p = NULL;
+	} else {
+		read_top(r);
+		if (dtool_profile_check(r->p, r->err, r->errlen) < 0) {
+			dtool_profile_free(r->p);
+			p = NULL;
+		}
+	}
+	free(r->s);
+	free(r->u);
+	free(r->acc);
+	return p;
+}
+
 struct dtool_profile *
 dtool_profile_read_fd(int fd, char *err, size_t errlen)
 {
+	struct dtool_profile *p;
 	struct rd r;
-	struct dtool_profile *volatile p;
 
 	memset(&r, 0, sizeof(r));
 	r.fd = fd;
 	r.err = err;
 	r.errlen = errlen;
 	r.buf = dtool_xmalloc(RD_BUF);
-	p = r.p = dtool__profile_alloc();
-	if (setjmp(r.jb) != 0) {
-		dtool_profile_free(p);
-		p = NULL;
-	} else {
-		read_top(&r);
-		if (dtool_profile_check(r.p, err, errlen) < 0) {
-			dtool_profile_free(r.p);
-			p = NULL;
-		}
-	}
+	p = read_rd(&r);
 	free(r.buf);
-	free(r.s);
-	free(r.u);
-	free(r.acc);
 	return p;
+}
+
+struct dtool_profile *
+dtool_profile_read_mem(const void *data, size_t len, char *err,
+    size_t errlen)
+{
+	struct rd r;
+
+	memset(&r, 0, sizeof(r));
+	r.fd = -1;
+	r.err = err;
+	r.errlen = errlen;
+	/* Only read through buf: the cast drops a const never written. */
+	r.buf = (unsigned char *)(uintptr_t)data;
+	r.len = len;
+	return read_rd(&r);
 }
 
 struct dtool_profile *

@@ -54,6 +54,11 @@ emit(const struct dtool_profile *p, FILE *f)
 	fprintf(f, ",\"te\":%" PRIu64 "\n", h->te);
 	if (h->have & DTOOL_H_TG)
 		fprintf(f, ",\"tg\":%" PRIu64 "\n", h->tg);
+	if (h->incomplete != NULL) {
+		fprintf(f, ",\"incomplete\":true");
+		put_field_str(f, "incompleteReason", h->incomplete);
+		putc('\n', f);
+	}
 	fprintf(f, ",\"pps\":\n [");
 	for (size_t i = 0; i < p->npps; i++) {
 		const struct dtool_pp *pp = dtool_profile_pp(p, i);

@@ -12,51 +12,8 @@
 #include <string.h>
 
 #include "dhat_private.h"
+#include "heap_stubs.h"
 #include "tap.h"
-
-__thread int dhat__guard __attribute__((tls_model("initial-exec")));
-int dhat__heap_running;
-int dhat__lock_word;
-struct dhat__prof dhat__prof;
-
-static uintptr_t site;
-
-void
-dhat__stack_capture(struct dhat__stack *s, size_t max)
-{
-	(void)max;
-	s->heap = NULL;
-	s->buf[0] = site;
-	s->ips = s->buf;
-	s->n = 1;
-}
-
-void
-dhat__stack_release(struct dhat__stack *s)
-{
-	(void)s;
-}
-
-/* No stack cache: every allocation goes through the fake capture. */
-uint32_t
-dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
-{
-	(void)ip0;
-	(void)cfa;
-	(void)gen;
-	return DHAT__PP_NONE;
-}
-
-void
-dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
-    const struct dhat__stack *s, uint32_t pp)
-{
-	(void)ip0;
-	(void)cfa;
-	(void)gen;
-	(void)s;
-	(void)pp;
-}
 
 #define N 10000
 
@@ -70,7 +27,7 @@ fake(unsigned k)
 static void
 alloc_at(unsigned pp, unsigned k, size_t n)
 {
-	site = 0x1000 + pp;
+	stub_site = 0x1000 + pp;
 	dhat__heap_alloc(fake(k), n);
 }
 
