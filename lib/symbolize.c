@@ -21,7 +21,10 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +100,65 @@ struct text {
 	bool failed;			/* out of memory: do not cache */
 };
 
+/*
+ * Where separate debugging information is looked for.  libdw's standard
+ * search ends by starting its debuginfod client, and starting it
+ * initialises libcurl and OpenSSL even when no server is configured: too
+ * heavy for every profile, and unsafe in the forked copy that writes a
+ * snapshot, where they register atexit handlers under a lock that another
+ * thread may have held at the fork and that is never released there.  So
+ * the standard search, debuginfod included, runs only when DEBUGINFOD_URLS
+ * names a server; otherwise the local places are all: the build-id tree,
+ * then the .gnu_debuglink file beside the object, in its .debug
+ * directory, and under /usr/lib/debug.
+ */
+static int
+find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
+    Dwarf_Addr base, const char *file_name, const char *debuglink_file,
+    GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	const char *urls = secure_getenv("DEBUGINFOD_URLS");
+	const char *slash;
+	char path[PATH_MAX];
+	int dirlen, fd, i;
+
+	if (urls != NULL && urls[0] != '\0')
+		return dwfl_standard_find_debuginfo(mod, userdata, modname,
+		    base, file_name, debuglink_file, debuglink_crc,
+		    debuginfo_file_name);
+	fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base,
+	    file_name, debuglink_file, debuglink_crc, debuginfo_file_name);
+	if (fd >= 0 || debuglink_file == NULL || file_name == NULL ||
+	    (slash = strrchr(file_name, '/')) == NULL)
+		return fd;
+	dirlen = (int)(slash - file_name);
+	for (i = 0; i < 3; i++) {
+		int n;
+
+		if (i == 0)
+			n = snprintf(path, sizeof path, "%.*s/%s", dirlen,
+			    file_name, debuglink_file);
+		else if (i == 1)
+			n = snprintf(path, sizeof path, "%.*s/.debug/%s",
+			    dirlen, file_name, debuglink_file);
+		else
+			n = snprintf(path, sizeof path, "/usr/lib/debug%.*s/%s",
+			    dirlen, file_name, debuglink_file);
+
+		/* The object itself is not its own debugging file. */
+		if (n < 0 || (size_t)n >= sizeof path ||
+		    strcmp(path, file_name) == 0)
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			*debuginfo_file_name = strdup(path);
+			return fd;
+		}
+	}
+	errno = ENOENT;
+	return -1;
+}
+
 struct dhat__symbolizer *
 dhat__symbolizer_new(void)
 {
@@ -113,9 +175,9 @@ dhat__symbolizer_new_with(const struct dhat__gone_module *gone, size_t n)
 	if (s == NULL)
 		return NULL;
 	/* NULL asks libdwfl for its default search path (the build-id
-	 * tree under /usr/lib/debug, then .gnu_debuglink places). */
+	 * tree under /usr/lib/debug); see find_debuginfo for the rest. */
 	s->callbacks.find_elf = dwfl_linux_proc_find_elf;
-	s->callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
+	s->callbacks.find_debuginfo = find_debuginfo;
 	s->callbacks.debuginfo_path = &s->debuginfo_path;
 	s->dwfl = dwfl_begin(&s->callbacks);
 	if (s->dwfl == NULL)
