@@ -50,6 +50,21 @@ dtool_json_str(FILE *f, const char *k, const char *v)
 }
 
 void
+dtool_json_profile_head(FILE *f, const char *name,
+    const struct dtool_header *h)
+{
+	fputs("{\"file\":", f);
+	dtool_json_string(f, name);
+	dtool_json_str(f, "mode", h->mode);
+	dtool_json_str(f, "verb", h->verb);
+	dtool_json_str(f, "cmd", h->cmd);
+	dtool_json_u64(f, "pid", h->pid);
+	dtool_json_bool(f, "bklt", h->bklt);
+	dtool_json_bool(f, "bkacc", h->bkacc);
+	dtool_json_str(f, "tu", h->tu);
+}
+
+void
 dtool_json_figures(FILE *f, const struct dtool_pp *pp, bool bklt,
     bool bkacc, bool max)
 {

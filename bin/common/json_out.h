@@ -27,6 +27,12 @@ void dtool_json_str(FILE *f, const char *k, const char *v);
 /* A PP's figures as members, the first without a comma: "tb":N,"tbk":N,
  * then when BKLT tl, mb and mbk (only with MAX), gb, gbk, eb and ebk, and
  * when BKACC rb and wb. */
+/* Open a tool's JSON object for one profile: '{"file":NAME' and the
+ * header fields every tool reports (mode, verb, cmd, pid, bklt, bkacc,
+ * tu), in that order.  The caller adds its own fields and the '}'. */
+void dtool_json_profile_head(FILE *f, const char *name,
+    const struct dtool_header *h);
+
 void dtool_json_figures(FILE *f, const struct dtool_pp *pp, bool bklt,
     bool bkacc, bool max);
 

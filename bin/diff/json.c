@@ -68,15 +68,7 @@ jfile(FILE *f, const struct dtool_side *s)
 {
 	const struct dtool_header *h = dtool_profile_header(s->p);
 
-	fputs("{\"file\":", f);
-	dtool_json_string(f, s->name);
-	dtool_json_str(f, "mode", h->mode);
-	dtool_json_str(f, "verb", h->verb);
-	dtool_json_str(f, "cmd", h->cmd);
-	dtool_json_u64(f, "pid", h->pid);
-	dtool_json_bool(f, "bklt", h->bklt);
-	dtool_json_bool(f, "bkacc", h->bkacc);
-	dtool_json_str(f, "tu", h->tu);
+	dtool_json_profile_head(f, s->name, h);
 	dtool_json_u64(f, "te", h->te);
 	if (h->bklt)
 		dtool_json_u64(f, "tg", h->tg);

@@ -62,15 +62,7 @@ dtool_print_json(const struct dtool_profile *p, struct dtool_tree *t,
 
 	dtool_units(h, &u);
 	dtool_tree_totals(t, &tot);
-	fputs("{\"file\":", f);
-	dtool_json_string(f, name);
-	dtool_json_str(f, "mode", h->mode);
-	dtool_json_str(f, "verb", h->verb);
-	dtool_json_str(f, "cmd", h->cmd);
-	dtool_json_u64(f, "pid", h->pid);
-	dtool_json_bool(f, "bklt", h->bklt);
-	dtool_json_bool(f, "bkacc", h->bkacc);
-	dtool_json_str(f, "tu", h->tu);
+	dtool_json_profile_head(f, name, h);
 	dtool_json_str(f, "Mtu", h->Mtu);
 	dtool_json_u64(f, "te", h->te);
 	if (h->bklt) {
