@@ -70,9 +70,15 @@ struct dhat__symbolizer {
  * whole for every address: with 15,000 symbols and 2,000 addresses that
  * was a third of a Python profile's run time.  So each module's symbols
  * that hold code or data are sorted once, and looked up by bisection.
+ * libdwfl is still asked when it could know better: when an earlier,
+ * longer symbol may hold the address, or a sizeless symbol lies at or
+ * below it.  An address in none of them (a static function of a stripped
+ * program: most of python3's) is answered here, as libdwfl would answer,
+ * with no name.
  */
 struct symbol {
 	GElf_Addr lo, hi;		/* [lo, hi) */
+	GElf_Addr reach;		/* the highest hi up to this one */
 	const char *name;		/* in libelf's string table */
 	int rank;			/* local 0, weak 1, global 2 */
 };
@@ -81,7 +87,11 @@ struct symtab {
 	Dwfl_Module *mod;
 	struct symbol *v;
 	size_t n;
+	GElf_Addr sizeless;		/* lowest sizeless symbol, or ~0 */
 };
+
+/* What the sorted table says of an address. */
+enum { SYM_FOUND, SYM_NONE, SYM_ASK_LIBDWFL };
 
 /* One inline level of an address, before it is formatted.  The strings
  * point into libdw's tables. */
@@ -541,16 +551,24 @@ module_symtab(struct dhat__symbolizer *s, Dwfl_Module *mod)
 	t->mod = mod;
 	t->v = v;
 	t->n = 0;
+	t->sizeless = v == NULL ? 0 : ~(GElf_Addr)0;
 	for (k = 1; v != NULL && k < n; k++) {
 		const char *name = dwfl_module_getsym_info(mod, k, &sym, &value,
 		    NULL, NULL, NULL);
 		int type = GELF_ST_TYPE(sym.st_info);
 		int bind = GELF_ST_BIND(sym.st_info);
 
+		if (name == NULL || sym.st_shndx == SHN_UNDEF)
+			continue;
+		/* Any type: whether libdwfl would answer with it is its own
+		 * business, and it is asked whenever one might apply. */
+		if (sym.st_size == 0) {
+			if (value < t->sizeless)
+				t->sizeless = value;
+			continue;
+		}
 		/* The symbols libdwfl itself would answer with, sized. */
-		if (name == NULL || sym.st_shndx == SHN_UNDEF ||
-		    sym.st_size == 0 || type == STT_SECTION ||
-		    type == STT_FILE || type == STT_TLS)
+		if (type == STT_SECTION || type == STT_FILE || type == STT_TLS)
 			continue;
 		v[t->n].lo = value;
 		v[t->n].hi = value + sym.st_size;
@@ -560,23 +578,28 @@ module_symtab(struct dhat__symbolizer *s, Dwfl_Module *mod)
 	}
 	if (t->n > 0)
 		qsort(v, t->n, sizeof(*v), symbol_cmp);
+	for (i = 0; i < t->n; i++)
+		v[i].reach = i > 0 && v[i - 1].reach > v[i].hi ?
+		    v[i - 1].reach : v[i].hi;
 	return t;
 }
 
 /*
- * The name of the symbol holding ADDR: of those starting highest at or
- * below it, the global, else weak, else local one.  NULL when that
- * symbol does not hold ADDR (libdwfl then decides: unsized symbols,
- * overlaps).
+ * The symbol holding ADDR into *NAMEP: of those starting highest at or
+ * below it, the global, else weak, else local one.  SYM_NONE when no
+ * symbol can name it; SYM_ASK_LIBDWFL when that symbol does not hold
+ * ADDR but another might (overlaps, sizeless symbols), or when the table
+ * could not be built.
  */
-static const char *
-symtab_name(struct dhat__symbolizer *s, Dwfl_Module *mod, Dwarf_Addr addr)
+static int
+symtab_name(struct dhat__symbolizer *s, Dwfl_Module *mod, Dwarf_Addr addr,
+    const char **namep)
 {
 	struct symtab *t = module_symtab(s, mod);
 	size_t lo = 0, hi, mid;
 
-	if (t == NULL || t->n == 0)
-		return NULL;
+	if (t == NULL)
+		return SYM_ASK_LIBDWFL;
 	/* The last symbol with lo <= addr. */
 	hi = t->n;
 	while (lo < hi) {
@@ -586,9 +609,13 @@ symtab_name(struct dhat__symbolizer *s, Dwfl_Module *mod, Dwarf_Addr addr)
 		else
 			hi = mid;
 	}
-	if (lo == 0 || addr >= t->v[lo - 1].hi)
-		return NULL;
-	return t->v[lo - 1].name;
+	if (lo > 0 && addr < t->v[lo - 1].hi) {
+		*namep = t->v[lo - 1].name;
+		return SYM_FOUND;
+	}
+	if ((lo > 0 && addr < t->v[lo - 1].reach) || t->sizeless <= addr)
+		return SYM_ASK_LIBDWFL;
+	return SYM_NONE;
 }
 
 /*
@@ -625,8 +652,7 @@ describe(struct dhat__symbolizer *s, uintptr_t ip, Dwarf_Addr addr,
 	 * full .symtab from libc6-dbg). */
 	n = dwarf_levels(mod, addr, &levels);
 	if (n == 0 || levels[n - 1].name == NULL) {
-		symname = symtab_name(s, mod, addr);
-		if (symname == NULL)
+		if (symtab_name(s, mod, addr, &symname) == SYM_ASK_LIBDWFL)
 			symname = dwfl_module_addrinfo(mod, addr, &off, &sym,
 			    NULL, NULL, NULL);
 		if (n > 0)
