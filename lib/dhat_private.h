@@ -185,8 +185,20 @@ dhat__lock_slow(void)
  */
 #ifdef HAVE_VALGRIND_HELGRIND_H
 #include <valgrind/helgrind.h>
-#define DHAT__LOCK_ACQUIRED() ANNOTATE_RWLOCK_ACQUIRED(&dhat__lock_word, 1)
-#define DHAT__LOCK_RELEASED() ANNOTATE_RWLOCK_RELEASED(&dhat__lock_word, 1)
+/* RUNNING_ON_VALGRIND, read when a profiler is built: natively the
+ * annotations' client requests cost a dozen instructions and stores each,
+ * twice per allocation, against one predicted branch. */
+extern int dhat__valgrind;
+#define DHAT__LOCK_ACQUIRED()                                                 \
+	do {                                                                   \
+		if (DHAT__UNLIKELY(dhat__valgrind))                            \
+			ANNOTATE_RWLOCK_ACQUIRED(&dhat__lock_word, 1);         \
+	} while (0)
+#define DHAT__LOCK_RELEASED()                                                 \
+	do {                                                                   \
+		if (DHAT__UNLIKELY(dhat__valgrind))                            \
+			ANNOTATE_RWLOCK_RELEASED(&dhat__lock_word, 1);         \
+	} while (0)
 #else
 #define DHAT__LOCK_ACQUIRED() ((void)0)
 #define DHAT__LOCK_RELEASED() ((void)0)
@@ -211,6 +223,28 @@ dhat__unlock(void)
 	    __ATOMIC_RELEASE) == 2))
 		dhat__futex(FUTEX_WAKE, 1);
 }
+
+#include <sys/single_threaded.h>
+/* The hot path's lock: no atomic operation while the process has one
+ * thread (glibc clears __libc_single_threaded before it creates the
+ * second, and never sets it again in this process), so nothing can
+ * contend.  Returns whether the lock was taken. */
+static inline bool
+dhat__lock_hot(void)
+{
+	if (__libc_single_threaded)
+		return false;
+	dhat__lock();
+	return true;
+}
+
+static inline void
+dhat__unlock_hot(bool taken)
+{
+	if (taken)
+		dhat__unlock();
+}
+
 
 /* ---- profiler state (profiler.c), read and written under the lock ------ */
 
@@ -300,9 +334,38 @@ struct dhat__pp {
  * of memory.  Under the lock. */
 uint32_t dhat__pp_intern(const uintptr_t *ips, size_t n);
 /* Valid until the next dhat__pp_intern. */
-struct dhat__pp *dhat__pp_get(uint32_t i);
-size_t dhat__pp_count(void);
 void dhat__pp_reset(void);
+
+/* The table's array and length, owned by pp_table.c; here for the hot
+ * path's inline accessors. */
+extern struct dhat__pp *dhat__pp_v;
+extern size_t dhat__pp_n;
+
+/* Valid until the next dhat__pp_intern.  Under the lock. */
+static inline struct dhat__pp *
+dhat__pp_get(uint32_t i)
+{
+	return &dhat__pp_v[i];
+}
+
+static inline size_t
+dhat__pp_count(void)
+{
+	return dhat__pp_n;
+}
+
+/* Start loading PP I's figures before the lock is taken: with thousands
+ * of program points they are often out of the cache.  A prefetch never
+ * faults, so a stale array (another thread growing it) does no harm. */
+static inline void
+dhat__pp_prefetch(uint32_t i)
+{
+	const char *pp = (const char *)(__atomic_load_n(&dhat__pp_v,
+	    __ATOMIC_RELAXED) + i);
+
+	__builtin_prefetch(pp, 1);
+	__builtin_prefetch(pp + sizeof(struct dhat__pp) - 1, 1);
+}
 /* Changes at every reset (written under the lock, read relaxed). */
 extern uint64_t dhat__pp_epoch;
 
@@ -329,6 +392,43 @@ size_t dhat__live_count(void);
 void dhat__live_foreach(void (*fn)(const struct dhat__block *, void *),
     void *ctx);
 void dhat__live_reset(void);
+
+/* live_table.c's slots and their number, for dhat__live_prefetch. */
+extern void *dhat__live_slots;
+extern size_t dhat__live_nslots;
+
+/*
+ * The home slot of P in a table of N slots: the 4 KiB page's hashed
+ * window of 256 slots, at the pointer's 16-byte unit within the page
+ * (see live_table.c).
+ */
+static inline size_t
+dhat__live_home(uintptr_t p, size_t n)
+{
+	uint64_t h = (uint64_t)(p >> 12) * 0x9e3779b97f4a7c15ULL;
+	size_t j = (size_t)(((unsigned __int128)h * n) >> 64) +
+	    (size_t)((p >> 4) & 255);
+
+	return j < n ? j : j - n;
+}
+
+/*
+ * Start loading P's slot before the lock is taken: once the table
+ * outgrows the cache the first probe is often a miss (a million live
+ * blocks in Python), and the stack lookup, the clock and the lock run
+ * meanwhile.  Read without the lock: a table being replaced gives a
+ * useless prefetch, never a fault.
+ */
+static inline void
+dhat__live_prefetch(uintptr_t p)
+{
+	const char *t = __atomic_load_n((char **)&dhat__live_slots,
+	    __ATOMIC_RELAXED);
+	size_t n = __atomic_load_n(&dhat__live_nslots, __ATOMIC_RELAXED);
+
+	if (n != 0)
+		__builtin_prefetch(t + dhat__live_home(p, n) * 16, 1);
+}
 
 /* ---- heap accounting (heap.c) ------------------------------------------ */
 

@@ -277,21 +277,24 @@ dhat__heap_alloc(void *p, size_t n)
 	uint64_t t;
 	uint32_t i;
 	int e = errno;
+	bool taken;
 
+	dhat__live_prefetch((uintptr_t)p);
 	dhat__snapshot_check();
 	i = dhat__stack_cached(ip0, cfa, epoch);
 	if (i != DHAT__PP_NONE) {
+		dhat__pp_prefetch(i);
 		t = stamp();
-		dhat__lock();
+		taken = dhat__lock_hot();
 		/* The tables may have been reset since the epoch was read. */
 		if (counting() && dhat__pp_epoch == epoch &&
 		    i < dhat__pp_count()) {
 			record_alloc(p, n, i, t);
-			dhat__unlock();
+			dhat__unlock_hot(taken);
 			errno = e;
 			return;
 		}
-		dhat__unlock();
+		dhat__unlock_hot(taken);
 	}
 	/* The expensive part, outside the lock (the frame limit is only
 	 * written while no profiler counts). */
@@ -299,7 +302,7 @@ dhat__heap_alloc(void *p, size_t n)
 	    __atomic_load_n(&dhat__prof.cfg.max_frames, __ATOMIC_RELAXED));
 	i = DHAT__PP_NONE;
 	t = stamp();
-	dhat__lock();
+	taken = dhat__lock_hot();
 	if (counting()) {
 		/* Room for the block first, so that running out of memory
 		 * never leaves an empty program point behind. */
@@ -314,7 +317,7 @@ dhat__heap_alloc(void *p, size_t n)
 		}
 		epoch = dhat__pp_epoch;
 	}
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	if (i != DHAT__PP_NONE)
 		dhat__stack_remember(ip0, cfa, epoch, &s, i);
 	dhat__stack_release(&s);
@@ -327,13 +330,15 @@ dhat__heap_free(void *p)
 	struct dhat__block b;
 	uint64_t t;
 	int e = errno;
+	bool taken;
 
+	dhat__live_prefetch((uintptr_t)p);
 	dhat__snapshot_check();
 	t = stamp();
-	dhat__lock();
+	taken = dhat__lock_hot();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
 		count_free(&b, at(t));
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	errno = e;
 }
 

@@ -36,30 +36,27 @@ struct big {
 	size_t size;
 };
 
-static struct slot *slots;
-static size_t nslots, nlive;
+/* Published for dhat__live_prefetch, which reads them without the lock:
+ * written with atomic stores. */
+void *dhat__live_slots;
+size_t dhat__live_nslots;
+#define slots ((struct slot *)dhat__live_slots)
+#define nslots dhat__live_nslots
+static size_t nlive;
 static struct big *bigs;
 static size_t nbigs, capbigs;
 
 /*
- * The home slot of P in a table of N slots: the 4 KiB page's hashed
- * window of 256 slots, at the pointer's 16-byte unit within the page.
- * Blocks allocated one after the other sit next to each other, and so do
- * their slots: the table is walked in the heap's order, which the
- * hardware prefetches, where a hash of the whole pointer costs a cache
- * miss per call once the table outgrows the cache (1M live blocks: 2.5x
- * the time in Python).  glibc's chunks are at least 32 bytes, so a page
- * fills at most every other slot of its window.
+ * A pointer's home slot (dhat__live_home, dhat_private.h) is the 4 KiB
+ * page's hashed window of 256 slots, at the pointer's 16-byte unit
+ * within the page.  Blocks allocated one after the other sit next to each
+ * other, and so do their slots: the table is walked in the heap's order,
+ * which the hardware prefetches, where a hash of the whole pointer costs
+ * a cache miss per call once the table outgrows the cache (1M live
+ * blocks: 2.5x the time in Python).  glibc's chunks are at least 32
+ * bytes, so a page fills at most every other slot of its window.
  */
-static inline size_t
-home(uintptr_t p, size_t n)
-{
-	uint64_t h = (uint64_t)(p >> 12) * 0x9e3779b97f4a7c15ULL;
-	size_t j = (size_t)(((unsigned __int128)h * n) >> 64) +
-	    (size_t)((p >> 4) & 255);
-
-	return j < n ? j : j - n;
-}
+#define home dhat__live_home
 
 static inline size_t
 next(size_t j, size_t n)
@@ -170,8 +167,8 @@ grow(void)
 		if (slots[i].ptr != 0)
 			place(t, n, &slots[i]);
 	table_free(slots, nslots);
-	slots = t;
-	nslots = n;
+	__atomic_store_n(&dhat__live_slots, (void *)t, __ATOMIC_RELAXED);
+	__atomic_store_n(&dhat__live_nslots, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -319,7 +316,8 @@ dhat__live_reset(void)
 {
 	table_free(slots, nslots);
 	__libc_free(bigs);
-	slots = NULL;
+	__atomic_store_n(&dhat__live_slots, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&dhat__live_nslots, 0, __ATOMIC_RELAXED);
 	bigs = NULL;
-	nslots = nlive = nbigs = capbigs = 0;
+	nlive = nbigs = capbigs = 0;
 }
