@@ -129,10 +129,25 @@ dhat__leave(int g)
  * pthread mutex: taking and releasing it is one atomic instruction each
  * and a few others, against about fifty in glibc's generic mutex, and a
  * waiter backs off (below) before it sleeps, since the lock is held for
- * well under a microsecond.  The word is defined in profiler.c; a forked
- * child gets a fresh one (dhat__lock_word = 0).
+ * well under a microsecond.  A forked child gets a fresh one
+ * (dhat__lock_word = 0).
+ *
+ * The lock word and the figures that every allocation and free changes
+ * under it (heap.c), in one cache line: when two threads take turns, an
+ * operation moves one line between their cores instead of three.
  */
-extern int dhat__lock_word;
+struct dhat__hot {
+	int lock;
+	uint64_t seq, peak_seq;          /* see heap.c */
+	uint64_t total_blocks, total_bytes;
+	size_t curr_blocks, curr_bytes;
+	size_t max_bytes;
+} __attribute__((aligned(64)));
+
+_Static_assert(sizeof(struct dhat__hot) == 64, "one cache line");
+
+extern struct dhat__hot dhat__hot;
+#define dhat__lock_word (dhat__hot.lock)
 
 static inline void
 dhat__futex(int op, int val)
@@ -199,9 +214,11 @@ extern int dhat__valgrind;
 		if (DHAT__UNLIKELY(dhat__valgrind))                            \
 			ANNOTATE_RWLOCK_RELEASED(&dhat__lock_word, 1);         \
 	} while (0)
+#define DHAT__UNDER_VALGRIND() DHAT__UNLIKELY(dhat__valgrind)
 #else
 #define DHAT__LOCK_ACQUIRED() ((void)0)
 #define DHAT__LOCK_RELEASED() ((void)0)
+#define DHAT__UNDER_VALGRIND() 0
 #endif
 
 static inline void
@@ -318,6 +335,9 @@ void dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 
 /* ---- program points (pp_table.c) --------------------------------------- */
 
+/* What every operation on the PP changes fills its first cache line (the
+ * table is line-aligned): two threads allocating at the same place move
+ * one line per operation between their cores, not two. */
 struct dhat__pp {
 	uint64_t tb, tbk;        /* totals */
 	uint64_t tl;             /* summed lifetimes (mod 2^64 until the end) */
@@ -328,7 +348,7 @@ struct dhat__pp {
 	uint64_t hash;
 	const uintptr_t *ips;
 	size_t n_ips;
-};
+} __attribute__((aligned(64)));
 
 /* The PP of stack IPS[0..N), created zeroed if new; DHAT__PP_NONE when out
  * of memory.  Under the lock. */
@@ -356,11 +376,16 @@ dhat__pp_count(void)
 
 /* Start loading PP I's figures before the lock is taken: with thousands
  * of program points they are often out of the cache.  A prefetch never
- * faults, so a stale array (another thread growing it) does no harm. */
+ * faults, so a stale array (another thread growing it) does no harm;
+ * race detectors would report the unlocked read, and gain nothing. */
 static inline void
 dhat__pp_prefetch(uint32_t i)
 {
-	const char *pp = (const char *)(__atomic_load_n(&dhat__pp_v,
+	const char *pp;
+
+	if (DHAT__UNDER_VALGRIND())
+		return;
+	pp = (const char *)(__atomic_load_n(&dhat__pp_v,
 	    __ATOMIC_RELAXED) + i);
 
 	__builtin_prefetch(pp, 1);
@@ -417,15 +442,18 @@ dhat__live_home(uintptr_t p, size_t n)
  * outgrows the cache the first probe is often a miss (a million live
  * blocks in Python), and the stack lookup, the clock and the lock run
  * meanwhile.  Read without the lock: a table being replaced gives a
- * useless prefetch, never a fault.
+ * useless prefetch, never a fault (and under a race detector, none).
  */
 static inline void
 dhat__live_prefetch(uintptr_t p)
 {
-	const char *t = __atomic_load_n((char **)&dhat__live_slots,
-	    __ATOMIC_RELAXED);
-	size_t n = __atomic_load_n(&dhat__live_nslots, __ATOMIC_RELAXED);
+	const char *t;
+	size_t n;
 
+	if (DHAT__UNDER_VALGRIND())
+		return;
+	t = __atomic_load_n((char **)&dhat__live_slots, __ATOMIC_RELAXED);
+	n = __atomic_load_n(&dhat__live_nslots, __ATOMIC_RELAXED);
 	if (n != 0)
 		__builtin_prefetch(t + dhat__live_home(p, n) * 16, 1);
 }

@@ -55,11 +55,16 @@
 int dhat__snapshot_pending;
 void (*dhat__snapshot_serve)(void);
 
+/* The figures every operation changes share the lock's cache line
+ * (dhat_private.h); the rest are changed at new peaks or rarely. */
+struct dhat__hot dhat__hot;
+static struct dhat__hot *const hot = &dhat__hot;
+#ifdef HAVE_VALGRIND_HELGRIND_H
+int dhat__valgrind;
+#endif
+
 static struct {
-	uint64_t total_blocks, total_bytes;
-	size_t curr_blocks, curr_bytes;
-	size_t max_blocks, max_bytes;
-	uint64_t seq, peak_seq;
+	size_t max_blocks;
 	uint64_t tgmax;
 	uint64_t snapshots;
 	uint64_t lost_allocs, lost_stacks;   /* out of memory */
@@ -136,7 +141,7 @@ static inline uint64_t
 at(uint64_t t)
 {
 	if (dhat__prof.cfg.time_unit == DHAT_TIME_BYTES)
-		return h.total_bytes;
+		return hot->total_bytes;
 	return t > clk.tick0 ? t - clk.tick0 : 0;
 }
 
@@ -144,7 +149,7 @@ uint64_t
 dhat__heap_now(void)
 {
 	if (dhat__prof.cfg.time_unit == DHAT_TIME_BYTES)
-		return h.total_bytes;
+		return hot->total_bytes;
 	clk.tick1 = raw_ticks();
 	clk.ns1 = dhat__clock_ns();
 	return clk.tick1 > clk.tick0 ? clk.tick1 - clk.tick0 : 0;
@@ -166,6 +171,9 @@ void
 dhat__heap_reset(void)
 {
 	memset(&h, 0, sizeof h);
+	/* All but the lock, which the caller holds. */
+	memset((char *)hot + offsetof(struct dhat__hot, seq), 0,
+	    sizeof *hot - offsetof(struct dhat__hot, seq));
 	if (clk.tsc < 0)
 		clk.tsc = tsc_usable();
 	clk.tick0 = clk.tick1 = raw_ticks();
@@ -181,16 +189,16 @@ counting(void)
 	    dhat__prof.cfg.mode == DHAT__MODE_HEAP;
 }
 
-/* Before changing PP in operation h.seq: keep its figure at the peak. */
+/* Before changing PP in operation hot->seq: keep its figure at the peak. */
 static inline void
 touch(struct dhat__pp *pp)
 {
-	if (pp->last_mod <= h.peak_seq) {
+	if (pp->last_mod <= hot->peak_seq) {
 		pp->g_bytes = pp->curr_bytes;
 		pp->g_blocks = pp->curr_blocks;
 		h.snapshots++;
 	}
-	pp->last_mod = h.seq;
+	pp->last_mod = hot->seq;
 }
 
 /* After an allocating operation: the latest of equal peaks wins. */
@@ -201,10 +209,10 @@ check_peak(struct dhat__pp *pp, uint64_t now)
 		pp->max_bytes = pp->curr_bytes;
 		pp->max_blocks = pp->curr_blocks;
 	}
-	if (h.curr_bytes >= h.max_bytes) {
-		h.max_bytes = h.curr_bytes;
-		h.max_blocks = h.curr_blocks;
-		h.peak_seq = h.seq;
+	if (hot->curr_bytes >= hot->max_bytes) {
+		hot->max_bytes = hot->curr_bytes;
+		h.max_blocks = hot->curr_blocks;
+		hot->peak_seq = hot->seq;
 		h.tgmax = now;
 	}
 }
@@ -214,12 +222,12 @@ count_free(const struct dhat__block *b, uint64_t now)
 {
 	struct dhat__pp *pp = dhat__pp_get(b->pp);
 
-	h.seq++;
+	hot->seq++;
 	touch(pp);
 	pp->curr_blocks--;
 	pp->curr_bytes -= b->size;
-	h.curr_blocks--;
-	h.curr_bytes -= b->size;
+	hot->curr_blocks--;
+	hot->curr_bytes -= b->size;
 	pp->tl += now;
 }
 
@@ -240,16 +248,16 @@ record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
 		return;
 	}
 	pp = dhat__pp_get(i);
-	h.seq++;
+	hot->seq++;
 	touch(pp);
 	pp->tb += n;
 	pp->tbk++;
 	pp->curr_bytes += n;
 	pp->curr_blocks++;
-	h.total_bytes += n;
-	h.total_blocks++;
-	h.curr_bytes += n;
-	h.curr_blocks++;
+	hot->total_bytes += n;
+	hot->total_blocks++;
+	hot->curr_bytes += n;
+	hot->curr_blocks++;
 	b.ptr = (uintptr_t)p;
 	b.size = n;
 	b.pp = i;
@@ -415,16 +423,16 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 		h.lost_allocs++;
 	} else if (same_profiler(b)) {
 		pp = dhat__pp_get(b->pp);
-		h.seq++;
+		hot->seq++;
 		touch(pp);
 		/* One more block and the full new size in the totals; the
 		 * block stays on its PP and keeps its birth time. */
 		pp->tb += n;
 		pp->tbk++;
 		pp->curr_bytes = pp->curr_bytes - b->size + n;
-		h.total_bytes += n;
-		h.total_blocks++;
-		h.curr_bytes = h.curr_bytes - b->size + n;
+		hot->total_bytes += n;
+		hot->total_blocks++;
+		hot->curr_bytes = hot->curr_bytes - b->size + n;
 		check_peak(pp, at(t));
 		nb.ptr = (uintptr_t)p;
 		nb.size = n;
@@ -444,7 +452,7 @@ dhat__heap_finish(uint64_t te)
 		struct dhat__pp *pp = dhat__pp_get((uint32_t)i);
 
 		pp->tl += te * pp->curr_blocks;
-		if (pp->last_mod <= h.peak_seq) {
+		if (pp->last_mod <= hot->peak_seq) {
 			pp->g_bytes = pp->curr_bytes;
 			pp->g_blocks = pp->curr_blocks;
 		}
@@ -463,8 +471,8 @@ dhat__adhoc_count(uint32_t i, uint64_t w)
 	pp = dhat__pp_get(i);
 	pp->tb += w;
 	pp->tbk++;
-	h.total_bytes += w;
-	h.total_blocks++;
+	hot->total_bytes += w;
+	hot->total_blocks++;
 }
 
 struct dhat_heap_stats
@@ -472,12 +480,12 @@ dhat__heap_stats(void)
 {
 	struct dhat_heap_stats s;
 
-	s.total_blocks = h.total_blocks;
-	s.total_bytes = h.total_bytes;
-	s.curr_blocks = h.curr_blocks;
-	s.curr_bytes = h.curr_bytes;
+	s.total_blocks = hot->total_blocks;
+	s.total_bytes = hot->total_bytes;
+	s.curr_blocks = hot->curr_blocks;
+	s.curr_bytes = hot->curr_bytes;
 	s.max_blocks = h.max_blocks;
-	s.max_bytes = h.max_bytes;
+	s.max_bytes = hot->max_bytes;
 	return s;
 }
 

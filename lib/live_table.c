@@ -42,7 +42,6 @@ void *dhat__live_slots;
 size_t dhat__live_nslots;
 #define slots ((struct slot *)dhat__live_slots)
 #define nslots dhat__live_nslots
-static size_t nlive;
 static struct big *bigs;
 static size_t nbigs, capbigs;
 
@@ -147,12 +146,19 @@ table_free(struct slot *t, size_t n)
 		munmap(t, (bytes + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
 }
 
-/* At most 4/5 full after one more block: the load factor that keeps
- * the table within 32 bytes per live block with growth by half. */
+/*
+ * More than 4/5 full with EXTRA blocks more: the load factor that keeps
+ * the table within 32 bytes per live block with growth by half.  The
+ * count is heap.c's live blocks, at least the table's own (a block taken
+ * out for a realloc stays counted there), and the block being inserted
+ * is counted already: a count of the table's own would be one more cache
+ * line written by every operation, which two threads then pass to and
+ * fro.
+ */
 static bool
-too_full(void)
+too_full(size_t extra)
 {
-	return (nlive + 1) * 5 > nslots * 4;
+	return (dhat__hot.curr_blocks + extra) * 5 > nslots * 4;
 }
 
 static int
@@ -222,7 +228,7 @@ erase(size_t j)
 int
 dhat__live_reserve(size_t size)
 {
-	if (too_full() && grow() < 0)
+	if (too_full(1) && grow() < 0)
 		return -1;
 	if (size >= BIG && nbigs == capbigs) {
 		size_t cap = capbigs ? capbigs * 2 : 16;
@@ -245,7 +251,7 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 
 	*had_old = false;
 	/* The pointer may be present: grow anyway. */
-	if (too_full() && grow() < 0)
+	if ((nslots == 0 || too_full(0)) && grow() < 0)
 		return -1;
 	s.ptr = b->ptr;
 	s.pp = b->pp;
@@ -258,7 +264,6 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 		/* A free we never saw: report it, reuse the slot. */
 		to_block(&slots[j], old);
 		*had_old = true;
-		nlive--;
 	}
 	if (s.size == BIG && big_put(b->ptr, b->size) < 0) {
 		if (*had_old)
@@ -266,7 +271,6 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 		return -1;
 	}
 	slots[j] = s;
-	nlive++;
 	return 0;
 }
 
@@ -279,14 +283,17 @@ dhat__live_remove(uintptr_t ptr, struct dhat__block *out)
 		return false;
 	to_block(e, out);
 	erase((size_t)(e - slots));
-	nlive--;
 	return true;
 }
 
 size_t
 dhat__live_count(void)
 {
-	return nlive;
+	size_t i, n = 0;
+
+	for (i = 0; i < nslots; i++)
+		n += slots[i].ptr != 0;
+	return n;
 }
 
 void
@@ -319,5 +326,5 @@ dhat__live_reset(void)
 	__atomic_store_n(&dhat__live_slots, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&dhat__live_nslots, 0, __ATOMIC_RELAXED);
 	bigs = NULL;
-	nlive = nbigs = capbigs = 0;
+	nbigs = capbigs = 0;
 }

@@ -118,10 +118,14 @@ dhat__pp_intern(const uintptr_t *ips, size_t n)
 		return DHAT__PP_NONE;
 	if (npps == cappps) {
 		size_t cap = cappps ? cappps * 2 : 256;
-		struct dhat__pp *a = dhat__realloc(pps, cap * sizeof *a);
+		struct dhat__pp *a = DHAT__FAULT() ? NULL :
+		    __libc_memalign(_Alignof(struct dhat__pp), cap * sizeof *a);
 
 		if (a == NULL)
 			return DHAT__PP_NONE;
+		if (npps > 0)
+			memcpy(a, pps, npps * sizeof *a);
+		__libc_free(pps);
 		__atomic_store_n(&pps, a, __ATOMIC_RELAXED);
 		cappps = cap;
 	}

@@ -21,10 +21,6 @@
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running;
-int dhat__lock_word;
-#ifdef HAVE_VALGRIND_HELGRIND_H
-int dhat__valgrind;
-#endif
 struct dhat__prof dhat__prof;
 
 struct dhat_builder {
