@@ -15,6 +15,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -149,11 +150,15 @@ _Static_assert(sizeof(struct dhat__hot) == 64, "one cache line");
 extern struct dhat__hot dhat__hot;
 #define dhat__lock_word (dhat__hot.lock)
 
+/* Keeps errno: the allocation paths that take the lock do not save it. */
 static inline void
 dhat__futex(int op, int val)
 {
+	int e = errno;
+
 	(void)syscall(SYS_futex, &dhat__lock_word, op | FUTEX_PRIVATE_FLAG,
 	    val, NULL, NULL, 0);
+	errno = e;
 }
 
 #if defined(__x86_64__) || defined(__i386__)

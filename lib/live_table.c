@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -68,8 +69,10 @@ big_put(uintptr_t ptr, size_t size)
 {
 	if (nbigs == capbigs) {
 		size_t cap = capbigs ? capbigs * 2 : 16;
+		int e = errno;
 		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
 
+		errno = e;
 		if (b == NULL)
 			return -1;
 		bigs = b;
@@ -161,18 +164,24 @@ too_full(size_t extra)
 	return (dhat__hot.curr_blocks + extra) * 5 > nslots * 4;
 }
 
+/* Keeps errno, like every path of the table that can make a call that
+ * sets it: the allocation entry points do not save it on their cached
+ * path. */
 static int
 grow(void)
 {
 	size_t n = nslots ? nslots + nslots / 2 : 4096, i;
+	int e = errno;
 	struct slot *t = table_new(n);
 
+	errno = e;
 	if (t == NULL)
 		return -1;
 	for (i = 0; i < nslots; i++)
 		if (slots[i].ptr != 0)
 			place(t, n, &slots[i]);
 	table_free(slots, nslots);
+	errno = e;
 	__atomic_store_n(&dhat__live_slots, (void *)t, __ATOMIC_RELAXED);
 	__atomic_store_n(&dhat__live_nslots, n, __ATOMIC_RELAXED);
 	return 0;
@@ -232,8 +241,10 @@ dhat__live_reserve(size_t size)
 		return -1;
 	if (size >= BIG && nbigs == capbigs) {
 		size_t cap = capbigs ? capbigs * 2 : 16;
+		int e = errno;
 		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
 
+		errno = e;
 		if (b == NULL)
 			return -1;
 		bigs = b;
