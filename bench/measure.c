@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * measure.c - run a command once and print its wall time and peak RSS,
- * for bench/run.sh.
+ * measure.c - run a command once and print its wall time, CPU time and
+ * peak RSS, for bench/run.sh.
  *
  * Usage: measure COMMAND [ARGS...]
- * Prints "SECONDS MAXRSS_KB STATUS" on file descriptor 3 when it is open,
- * else on stderr; the command's own output goes where ours goes.
+ * Prints "SECONDS CPU_SECONDS MAXRSS_KB STATUS" on file descriptor 3 when
+ * it is open, else on stderr; the command's own output goes where ours
+ * goes.
  *
- * The wall time is CLOCK_MONOTONIC around fork and wait4; the peak RSS is
- * wait4's ru_maxrss, which on Linux is the largest of the child and the
- * descendants it waited for (heaptrack's interpreter, valgrind's tool).
+ * The wall time is CLOCK_MONOTONIC around fork and wait4.  The CPU time
+ * (user + system) and the peak RSS are wait4's: the child and the
+ * descendants it waited for (heaptrack's interpreter, valgrind's tool);
+ * CPU time counts every core, and on a shared machine it moves less than
+ * wall time with the other jobs' load.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -63,7 +66,10 @@ main(int argc, char **argv)
 			return 2;
 		}
 	t1 = now();
-	fprintf(out, "%.6f %ld %d\n", t1 - t0, ru.ru_maxrss,
+	fprintf(out, "%.6f %.6f %ld %d\n", t1 - t0,
+	    (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	    (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6,
+	    ru.ru_maxrss,
 	    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 	return 0;
 }

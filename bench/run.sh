@@ -13,9 +13,11 @@
 # (default ./bench-work), runs every workload under every tool N times
 # (default 5), interleaved round-robin so that the machine's noise falls
 # on all tools alike, after one untimed warm-up of each (Valgrind's
-# excepted), and prints for each pair the median wall time, its ratio to
-# the uninstrumented median and the largest peak RSS (wait4's ru_maxrss:
-# the biggest process of the tree, so heaptrack's interpreter counts).
+# excepted), and prints for each pair the median wall time and its ratio
+# to the uninstrumented median, the same for CPU time (user + system of
+# the whole process tree, steadier than wall time on a shared machine),
+# and the largest peak RSS (wait4's ru_maxrss: the biggest process of the
+# tree, so heaptrack's interpreter counts).
 #
 # Workloads (--only): allocbench (2M malloc/free pairs over 8 call paths,
 # SPEC section 7), python (PYTHONMALLOC=malloc dict+sort script; $PYTHON,
@@ -32,7 +34,8 @@
 # Last, the profiler's memory per live block: bench/livemem.c holds
 # 1,000,000 blocks live and prints its RSS, plain and under dhat.
 #
-# Raw figures go to WORK/raw.txt (workload tool seconds rss_kb status).
+# Raw figures go to WORK/raw.txt (workload tool seconds cpu_seconds
+# rss_kb status).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -200,12 +203,12 @@ one() {	# workload tool -> appends a line to raw.txt
 	# shellcheck disable=SC2086
 	"$work/measure" $c >/dev/null 2>"$work/last.err" 3>"$work/last.m" ||
 	    true
-	read -r s rss st <"$work/last.m"
+	read -r s cpu rss st <"$work/last.m"
 	if [ "$st" != 0 ]; then
 		echo "run.sh: $2 on $1 exited with $st:" >&2
 		tail -5 "$work/last.err" >&2
 	fi
-	echo "$1 $2 $s $rss $st" >>"$work/raw.txt"
+	echo "$1 $2 $s $cpu $rss $st" >>"$work/raw.txt"
 }
 
 echo "# bench/run.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $runs runs," \
@@ -236,9 +239,9 @@ while [ $i -lt "$runs" ]; do
 done
 
 # ---- report -----------------------------------------------------------------
-times_of() {	# workload tool -> its times, one a line
-	awk -v w="$1" -v t="$2" '$1 == w && $2 == t { print $3 }' \
-	    "$work/raw.txt"
+times_of() {	# workload tool [column] -> its times, one a line
+	awk -v w="$1" -v t="$2" -v c="${3:-3}" \
+	    '$1 == w && $2 == t { print $c }' "$work/raw.txt"
 }
 median() {
 	sort -n | awk '{ a[NR] = $1 }
@@ -246,21 +249,26 @@ median() {
 		else if (NR) print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 echo
-echo "| workload | tool | median s | x plain | peak RSS MB | runs |"
-echo "|---|---|---:|---:|---:|---:|"
+echo "| workload | tool | median s | x plain | median CPU s | x plain" \
+    "| peak RSS MB | runs |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|"
 for w in $workloads; do
 	base=$(times_of "$w" plain | median)
+	cbase=$(times_of "$w" plain 4 | median)
 	for t in $tool_list; do
 		m=$(times_of "$w" "$t" | median)
+		c=$(times_of "$w" "$t" 4 | median)
 		awk -v w="$w" -v t="$t" '$1 == w && $2 == t' "$work/raw.txt" |
-		    awk -v w="$w" -v t="$t" -v m="$m" -v base="$base" '
-		{ if ($4 > rss) rss = $4; if ($5 != 0) bad++ }
+		    awk -v w="$w" -v t="$t" -v m="$m" -v base="$base" \
+		    -v c="$c" -v cbase="$cbase" '
+		{ if ($5 > rss) rss = $5; if ($6 != 0) bad++ }
 		END {
 			if (NR == 0) exit
 			r = base > 0 ? sprintf("%.2f", m / base) : "-"
+			rc = cbase > 0 ? sprintf("%.2f", c / cbase) : "-"
 			f = bad ? sprintf(" (%d failed)", bad) : ""
-			printf "| %s | %s | %.3f | %s | %.1f | %d%s |\n",
-			    w, t, m, r, rss / 1024, NR, f
+			printf "| %s | %s | %.3f | %s | %.3f | %s | %.1f | " \
+			    "%d%s |\n", w, t, m, r, c, rc, rss / 1024, NR, f
 		}'
 	done
 done

@@ -15,6 +15,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -129,16 +130,35 @@ dhat__leave(int g)
  * pthread mutex: taking and releasing it is one atomic instruction each
  * and a few others, against about fifty in glibc's generic mutex, and a
  * waiter backs off (below) before it sleeps, since the lock is held for
- * well under a microsecond.  The word is defined in profiler.c; a forked
- * child gets a fresh one (dhat__lock_word = 0).
+ * well under a microsecond.  A forked child gets a fresh one
+ * (dhat__lock_word = 0).
+ *
+ * The lock word and the figures that every allocation and free changes
+ * under it (heap.c), in one cache line: when two threads take turns, an
+ * operation moves one line between their cores instead of three.
  */
-extern int dhat__lock_word;
+struct dhat__hot {
+	int lock;
+	uint64_t seq, peak_seq;          /* see heap.c */
+	uint64_t total_blocks, total_bytes;
+	size_t curr_blocks, curr_bytes;
+	size_t max_bytes;
+} __attribute__((aligned(64)));
 
+_Static_assert(sizeof(struct dhat__hot) == 64, "one cache line");
+
+extern struct dhat__hot dhat__hot;
+#define dhat__lock_word (dhat__hot.lock)
+
+/* Keeps errno: the allocation paths that take the lock do not save it. */
 static inline void
 dhat__futex(int op, int val)
 {
+	int e = errno;
+
 	(void)syscall(SYS_futex, &dhat__lock_word, op | FUTEX_PRIVATE_FLAG,
 	    val, NULL, NULL, 0);
+	errno = e;
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -185,11 +205,25 @@ dhat__lock_slow(void)
  */
 #ifdef HAVE_VALGRIND_HELGRIND_H
 #include <valgrind/helgrind.h>
-#define DHAT__LOCK_ACQUIRED() ANNOTATE_RWLOCK_ACQUIRED(&dhat__lock_word, 1)
-#define DHAT__LOCK_RELEASED() ANNOTATE_RWLOCK_RELEASED(&dhat__lock_word, 1)
+/* RUNNING_ON_VALGRIND, read when a profiler is built: natively the
+ * annotations' client requests cost a dozen instructions and stores each,
+ * twice per allocation, against one predicted branch. */
+extern int dhat__valgrind;
+#define DHAT__LOCK_ACQUIRED()                                                 \
+	do {                                                                   \
+		if (DHAT__UNLIKELY(dhat__valgrind))                            \
+			ANNOTATE_RWLOCK_ACQUIRED(&dhat__lock_word, 1);         \
+	} while (0)
+#define DHAT__LOCK_RELEASED()                                                 \
+	do {                                                                   \
+		if (DHAT__UNLIKELY(dhat__valgrind))                            \
+			ANNOTATE_RWLOCK_RELEASED(&dhat__lock_word, 1);         \
+	} while (0)
+#define DHAT__UNDER_VALGRIND() DHAT__UNLIKELY(dhat__valgrind)
 #else
 #define DHAT__LOCK_ACQUIRED() ((void)0)
 #define DHAT__LOCK_RELEASED() ((void)0)
+#define DHAT__UNDER_VALGRIND() 0
 #endif
 
 static inline void
@@ -211,6 +245,28 @@ dhat__unlock(void)
 	    __ATOMIC_RELEASE) == 2))
 		dhat__futex(FUTEX_WAKE, 1);
 }
+
+#include <sys/single_threaded.h>
+/* The hot path's lock: no atomic operation while the process has one
+ * thread (glibc clears __libc_single_threaded before it creates the
+ * second, and never sets it again in this process), so nothing can
+ * contend.  Returns whether the lock was taken. */
+static inline bool
+dhat__lock_hot(void)
+{
+	if (__libc_single_threaded)
+		return false;
+	dhat__lock();
+	return true;
+}
+
+static inline void
+dhat__unlock_hot(bool taken)
+{
+	if (taken)
+		dhat__unlock();
+}
+
 
 /* ---- profiler state (profiler.c), read and written under the lock ------ */
 
@@ -284,6 +340,9 @@ void dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 
 /* ---- program points (pp_table.c) --------------------------------------- */
 
+/* What every operation on the PP changes fills its first cache line (the
+ * table is line-aligned): two threads allocating at the same place move
+ * one line per operation between their cores, not two. */
 struct dhat__pp {
 	uint64_t tb, tbk;        /* totals */
 	uint64_t tl;             /* summed lifetimes (mod 2^64 until the end) */
@@ -294,15 +353,49 @@ struct dhat__pp {
 	uint64_t hash;
 	const uintptr_t *ips;
 	size_t n_ips;
-};
+} __attribute__((aligned(64)));
 
 /* The PP of stack IPS[0..N), created zeroed if new; DHAT__PP_NONE when out
  * of memory.  Under the lock. */
 uint32_t dhat__pp_intern(const uintptr_t *ips, size_t n);
 /* Valid until the next dhat__pp_intern. */
-struct dhat__pp *dhat__pp_get(uint32_t i);
-size_t dhat__pp_count(void);
 void dhat__pp_reset(void);
+
+/* The table's array and length, owned by pp_table.c; here for the hot
+ * path's inline accessors. */
+extern struct dhat__pp *dhat__pp_v;
+extern size_t dhat__pp_n;
+
+/* Valid until the next dhat__pp_intern.  Under the lock. */
+static inline struct dhat__pp *
+dhat__pp_get(uint32_t i)
+{
+	return &dhat__pp_v[i];
+}
+
+static inline size_t
+dhat__pp_count(void)
+{
+	return dhat__pp_n;
+}
+
+/* Start loading PP I's figures before the lock is taken: with thousands
+ * of program points they are often out of the cache.  A prefetch never
+ * faults, so a stale array (another thread growing it) does no harm;
+ * race detectors would report the unlocked read, and gain nothing. */
+static inline void
+dhat__pp_prefetch(uint32_t i)
+{
+	const char *pp;
+
+	if (DHAT__UNDER_VALGRIND())
+		return;
+	pp = (const char *)(__atomic_load_n(&dhat__pp_v,
+	    __ATOMIC_RELAXED) + i);
+
+	__builtin_prefetch(pp, 1);
+	__builtin_prefetch(pp + sizeof(struct dhat__pp) - 1, 1);
+}
 /* Changes at every reset (written under the lock, read relaxed). */
 extern uint64_t dhat__pp_epoch;
 
@@ -329,6 +422,46 @@ size_t dhat__live_count(void);
 void dhat__live_foreach(void (*fn)(const struct dhat__block *, void *),
     void *ctx);
 void dhat__live_reset(void);
+
+/* live_table.c's slots and their number, for dhat__live_prefetch. */
+extern void *dhat__live_slots;
+extern size_t dhat__live_nslots;
+
+/*
+ * The home slot of P in a table of N slots: the 4 KiB page's hashed
+ * window of 256 slots, at the pointer's 16-byte unit within the page
+ * (see live_table.c).
+ */
+static inline size_t
+dhat__live_home(uintptr_t p, size_t n)
+{
+	uint64_t h = (uint64_t)(p >> 12) * 0x9e3779b97f4a7c15ULL;
+	size_t j = (size_t)(((unsigned __int128)h * n) >> 64) +
+	    (size_t)((p >> 4) & 255);
+
+	return j < n ? j : j - n;
+}
+
+/*
+ * Start loading P's slot before the lock is taken: once the table
+ * outgrows the cache the first probe is often a miss (a million live
+ * blocks in Python), and the stack lookup, the clock and the lock run
+ * meanwhile.  Read without the lock: a table being replaced gives a
+ * useless prefetch, never a fault (and under a race detector, none).
+ */
+static inline void
+dhat__live_prefetch(uintptr_t p)
+{
+	const char *t;
+	size_t n;
+
+	if (DHAT__UNDER_VALGRIND())
+		return;
+	t = __atomic_load_n((char **)&dhat__live_slots, __ATOMIC_RELAXED);
+	n = __atomic_load_n(&dhat__live_nslots, __ATOMIC_RELAXED);
+	if (n != 0)
+		__builtin_prefetch(t + dhat__live_home(p, n) * 16, 1);
+}
 
 /* ---- heap accounting (heap.c) ------------------------------------------ */
 

@@ -55,11 +55,16 @@
 int dhat__snapshot_pending;
 void (*dhat__snapshot_serve)(void);
 
+/* The figures every operation changes share the lock's cache line
+ * (dhat_private.h); the rest are changed at new peaks or rarely. */
+struct dhat__hot dhat__hot;
+static struct dhat__hot *const hot = &dhat__hot;
+#ifdef HAVE_VALGRIND_HELGRIND_H
+int dhat__valgrind;
+#endif
+
 static struct {
-	uint64_t total_blocks, total_bytes;
-	size_t curr_blocks, curr_bytes;
-	size_t max_blocks, max_bytes;
-	uint64_t seq, peak_seq;
+	size_t max_blocks;
 	uint64_t tgmax;
 	uint64_t snapshots;
 	uint64_t lost_allocs, lost_stacks;   /* out of memory */
@@ -136,7 +141,7 @@ static inline uint64_t
 at(uint64_t t)
 {
 	if (dhat__prof.cfg.time_unit == DHAT_TIME_BYTES)
-		return h.total_bytes;
+		return hot->total_bytes;
 	return t > clk.tick0 ? t - clk.tick0 : 0;
 }
 
@@ -144,7 +149,7 @@ uint64_t
 dhat__heap_now(void)
 {
 	if (dhat__prof.cfg.time_unit == DHAT_TIME_BYTES)
-		return h.total_bytes;
+		return hot->total_bytes;
 	clk.tick1 = raw_ticks();
 	clk.ns1 = dhat__clock_ns();
 	return clk.tick1 > clk.tick0 ? clk.tick1 - clk.tick0 : 0;
@@ -166,6 +171,9 @@ void
 dhat__heap_reset(void)
 {
 	memset(&h, 0, sizeof h);
+	/* All but the lock, which the caller holds. */
+	memset((char *)hot + offsetof(struct dhat__hot, seq), 0,
+	    sizeof *hot - offsetof(struct dhat__hot, seq));
 	if (clk.tsc < 0)
 		clk.tsc = tsc_usable();
 	clk.tick0 = clk.tick1 = raw_ticks();
@@ -181,16 +189,16 @@ counting(void)
 	    dhat__prof.cfg.mode == DHAT__MODE_HEAP;
 }
 
-/* Before changing PP in operation h.seq: keep its figure at the peak. */
+/* Before changing PP in operation hot->seq: keep its figure at the peak. */
 static inline void
 touch(struct dhat__pp *pp)
 {
-	if (pp->last_mod <= h.peak_seq) {
+	if (pp->last_mod <= hot->peak_seq) {
 		pp->g_bytes = pp->curr_bytes;
 		pp->g_blocks = pp->curr_blocks;
 		h.snapshots++;
 	}
-	pp->last_mod = h.seq;
+	pp->last_mod = hot->seq;
 }
 
 /* After an allocating operation: the latest of equal peaks wins. */
@@ -201,10 +209,10 @@ check_peak(struct dhat__pp *pp, uint64_t now)
 		pp->max_bytes = pp->curr_bytes;
 		pp->max_blocks = pp->curr_blocks;
 	}
-	if (h.curr_bytes >= h.max_bytes) {
-		h.max_bytes = h.curr_bytes;
-		h.max_blocks = h.curr_blocks;
-		h.peak_seq = h.seq;
+	if (hot->curr_bytes >= hot->max_bytes) {
+		hot->max_bytes = hot->curr_bytes;
+		h.max_blocks = hot->curr_blocks;
+		hot->peak_seq = hot->seq;
 		h.tgmax = now;
 	}
 }
@@ -214,17 +222,18 @@ count_free(const struct dhat__block *b, uint64_t now)
 {
 	struct dhat__pp *pp = dhat__pp_get(b->pp);
 
-	h.seq++;
+	hot->seq++;
 	touch(pp);
 	pp->curr_blocks--;
 	pp->curr_bytes -= b->size;
-	h.curr_blocks--;
-	h.curr_bytes -= b->size;
+	hot->curr_blocks--;
+	hot->curr_bytes -= b->size;
 	pp->tl += now;
 }
 
-/* A fresh block at program point I, under the lock. */
-static void
+/* A fresh block at program point I, under the lock.  Inlined: it is
+ * most of the cached path. */
+static inline __attribute__((always_inline)) void
 record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
 {
 	struct dhat__block b, old;
@@ -240,16 +249,16 @@ record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
 		return;
 	}
 	pp = dhat__pp_get(i);
-	h.seq++;
+	hot->seq++;
 	touch(pp);
 	pp->tb += n;
 	pp->tbk++;
 	pp->curr_bytes += n;
 	pp->curr_blocks++;
-	h.total_bytes += n;
-	h.total_blocks++;
-	h.curr_bytes += n;
-	h.curr_blocks++;
+	hot->total_bytes += n;
+	hot->total_blocks++;
+	hot->curr_bytes += n;
+	hot->curr_blocks++;
 	b.ptr = (uintptr_t)p;
 	b.size = n;
 	b.pp = i;
@@ -276,30 +285,36 @@ dhat__heap_alloc(void *p, size_t n)
 	struct dhat__stack s;
 	uint64_t t;
 	uint32_t i;
-	int e = errno;
+	int e;
+	bool taken;
 
+	dhat__live_prefetch((uintptr_t)p);
 	dhat__snapshot_check();
 	i = dhat__stack_cached(ip0, cfa, epoch);
 	if (i != DHAT__PP_NONE) {
+		dhat__pp_prefetch(i);
 		t = stamp();
-		dhat__lock();
+		taken = dhat__lock_hot();
 		/* The tables may have been reset since the epoch was read. */
 		if (counting() && dhat__pp_epoch == epoch &&
 		    i < dhat__pp_count()) {
 			record_alloc(p, n, i, t);
-			dhat__unlock();
-			errno = e;
+			dhat__unlock_hot(taken);
 			return;
 		}
-		dhat__unlock();
+		dhat__unlock_hot(taken);
 	}
 	/* The expensive part, outside the lock (the frame limit is only
-	 * written while no profiler counts). */
+	 * written while no profiler counts).  Unwinding and interning can
+	 * make system calls and allocate: errno is kept from here on only;
+	 * the cached path above makes no call that could change it (the
+	 * lock and the live table keep it themselves when they must). */
+	e = errno;
 	dhat__stack_capture(&s,
 	    __atomic_load_n(&dhat__prof.cfg.max_frames, __ATOMIC_RELAXED));
 	i = DHAT__PP_NONE;
 	t = stamp();
-	dhat__lock();
+	taken = dhat__lock_hot();
 	if (counting()) {
 		/* Room for the block first, so that running out of memory
 		 * never leaves an empty program point behind. */
@@ -314,7 +329,7 @@ dhat__heap_alloc(void *p, size_t n)
 		}
 		epoch = dhat__pp_epoch;
 	}
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	if (i != DHAT__PP_NONE)
 		dhat__stack_remember(ip0, cfa, epoch, &s, i);
 	dhat__stack_release(&s);
@@ -326,15 +341,16 @@ dhat__heap_free(void *p)
 {
 	struct dhat__block b;
 	uint64_t t;
-	int e = errno;
+	bool taken;
 
+	/* No call here can change errno (see dhat__heap_alloc). */
+	dhat__live_prefetch((uintptr_t)p);
 	dhat__snapshot_check();
 	t = stamp();
-	dhat__lock();
+	taken = dhat__lock_hot();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
 		count_free(&b, at(t));
-	dhat__unlock();
-	errno = e;
+	dhat__unlock_hot(taken);
 }
 
 bool
@@ -410,16 +426,16 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 		h.lost_allocs++;
 	} else if (same_profiler(b)) {
 		pp = dhat__pp_get(b->pp);
-		h.seq++;
+		hot->seq++;
 		touch(pp);
 		/* One more block and the full new size in the totals; the
 		 * block stays on its PP and keeps its birth time. */
 		pp->tb += n;
 		pp->tbk++;
 		pp->curr_bytes = pp->curr_bytes - b->size + n;
-		h.total_bytes += n;
-		h.total_blocks++;
-		h.curr_bytes = h.curr_bytes - b->size + n;
+		hot->total_bytes += n;
+		hot->total_blocks++;
+		hot->curr_bytes = hot->curr_bytes - b->size + n;
 		check_peak(pp, at(t));
 		nb.ptr = (uintptr_t)p;
 		nb.size = n;
@@ -439,7 +455,7 @@ dhat__heap_finish(uint64_t te)
 		struct dhat__pp *pp = dhat__pp_get((uint32_t)i);
 
 		pp->tl += te * pp->curr_blocks;
-		if (pp->last_mod <= h.peak_seq) {
+		if (pp->last_mod <= hot->peak_seq) {
 			pp->g_bytes = pp->curr_bytes;
 			pp->g_blocks = pp->curr_blocks;
 		}
@@ -458,8 +474,8 @@ dhat__adhoc_count(uint32_t i, uint64_t w)
 	pp = dhat__pp_get(i);
 	pp->tb += w;
 	pp->tbk++;
-	h.total_bytes += w;
-	h.total_blocks++;
+	hot->total_bytes += w;
+	hot->total_blocks++;
 }
 
 struct dhat_heap_stats
@@ -467,12 +483,12 @@ dhat__heap_stats(void)
 {
 	struct dhat_heap_stats s;
 
-	s.total_blocks = h.total_blocks;
-	s.total_bytes = h.total_bytes;
-	s.curr_blocks = h.curr_blocks;
-	s.curr_bytes = h.curr_bytes;
+	s.total_blocks = hot->total_blocks;
+	s.total_bytes = hot->total_bytes;
+	s.curr_blocks = hot->curr_blocks;
+	s.curr_bytes = hot->curr_bytes;
 	s.max_blocks = h.max_blocks;
-	s.max_bytes = h.max_bytes;
+	s.max_bytes = hot->max_bytes;
 	return s;
 }
 

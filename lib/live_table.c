@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -36,30 +37,26 @@ struct big {
 	size_t size;
 };
 
-static struct slot *slots;
-static size_t nslots, nlive;
+/* Published for dhat__live_prefetch, which reads them without the lock:
+ * written with atomic stores. */
+void *dhat__live_slots;
+size_t dhat__live_nslots;
+#define slots ((struct slot *)dhat__live_slots)
+#define nslots dhat__live_nslots
 static struct big *bigs;
 static size_t nbigs, capbigs;
 
 /*
- * The home slot of P in a table of N slots: the 4 KiB page's hashed
- * window of 256 slots, at the pointer's 16-byte unit within the page.
- * Blocks allocated one after the other sit next to each other, and so do
- * their slots: the table is walked in the heap's order, which the
- * hardware prefetches, where a hash of the whole pointer costs a cache
- * miss per call once the table outgrows the cache (1M live blocks: 2.5x
- * the time in Python).  glibc's chunks are at least 32 bytes, so a page
- * fills at most every other slot of its window.
+ * A pointer's home slot (dhat__live_home, dhat_private.h) is the 4 KiB
+ * page's hashed window of 256 slots, at the pointer's 16-byte unit
+ * within the page.  Blocks allocated one after the other sit next to each
+ * other, and so do their slots: the table is walked in the heap's order,
+ * which the hardware prefetches, where a hash of the whole pointer costs
+ * a cache miss per call once the table outgrows the cache (1M live
+ * blocks: 2.5x the time in Python).  glibc's chunks are at least 32
+ * bytes, so a page fills at most every other slot of its window.
  */
-static inline size_t
-home(uintptr_t p, size_t n)
-{
-	uint64_t h = (uint64_t)(p >> 12) * 0x9e3779b97f4a7c15ULL;
-	size_t j = (size_t)(((unsigned __int128)h * n) >> 64) +
-	    (size_t)((p >> 4) & 255);
-
-	return j < n ? j : j - n;
-}
+#define home dhat__live_home
 
 static inline size_t
 next(size_t j, size_t n)
@@ -72,8 +69,10 @@ big_put(uintptr_t ptr, size_t size)
 {
 	if (nbigs == capbigs) {
 		size_t cap = capbigs ? capbigs * 2 : 16;
+		int e = errno;
 		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
 
+		errno = e;
 		if (b == NULL)
 			return -1;
 		bigs = b;
@@ -150,28 +149,41 @@ table_free(struct slot *t, size_t n)
 		munmap(t, (bytes + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
 }
 
-/* At most 4/5 full after one more block: the load factor that keeps
- * the table within 32 bytes per live block with growth by half. */
+/*
+ * More than 4/5 full with EXTRA blocks more: the load factor that keeps
+ * the table within 32 bytes per live block with growth by half.  The
+ * count is heap.c's live blocks, at least the table's own (a block taken
+ * out for a realloc stays counted there), and the block being inserted
+ * is counted already: a count of the table's own would be one more cache
+ * line written by every operation, which two threads then pass to and
+ * fro.
+ */
 static bool
-too_full(void)
+too_full(size_t extra)
 {
-	return (nlive + 1) * 5 > nslots * 4;
+	return (dhat__hot.curr_blocks + extra) * 5 > nslots * 4;
 }
 
+/* Keeps errno, like every path of the table that can make a call that
+ * sets it: the allocation entry points do not save it on their cached
+ * path. */
 static int
 grow(void)
 {
 	size_t n = nslots ? nslots + nslots / 2 : 4096, i;
+	int e = errno;
 	struct slot *t = table_new(n);
 
+	errno = e;
 	if (t == NULL)
 		return -1;
 	for (i = 0; i < nslots; i++)
 		if (slots[i].ptr != 0)
 			place(t, n, &slots[i]);
 	table_free(slots, nslots);
-	slots = t;
-	nslots = n;
+	errno = e;
+	__atomic_store_n(&dhat__live_slots, (void *)t, __ATOMIC_RELAXED);
+	__atomic_store_n(&dhat__live_nslots, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -225,12 +237,14 @@ erase(size_t j)
 int
 dhat__live_reserve(size_t size)
 {
-	if (too_full() && grow() < 0)
+	if (too_full(1) && grow() < 0)
 		return -1;
 	if (size >= BIG && nbigs == capbigs) {
 		size_t cap = capbigs ? capbigs * 2 : 16;
+		int e = errno;
 		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
 
+		errno = e;
 		if (b == NULL)
 			return -1;
 		bigs = b;
@@ -248,7 +262,7 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 
 	*had_old = false;
 	/* The pointer may be present: grow anyway. */
-	if (too_full() && grow() < 0)
+	if ((nslots == 0 || too_full(0)) && grow() < 0)
 		return -1;
 	s.ptr = b->ptr;
 	s.pp = b->pp;
@@ -261,7 +275,6 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 		/* A free we never saw: report it, reuse the slot. */
 		to_block(&slots[j], old);
 		*had_old = true;
-		nlive--;
 	}
 	if (s.size == BIG && big_put(b->ptr, b->size) < 0) {
 		if (*had_old)
@@ -269,7 +282,6 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 		return -1;
 	}
 	slots[j] = s;
-	nlive++;
 	return 0;
 }
 
@@ -282,14 +294,17 @@ dhat__live_remove(uintptr_t ptr, struct dhat__block *out)
 		return false;
 	to_block(e, out);
 	erase((size_t)(e - slots));
-	nlive--;
 	return true;
 }
 
 size_t
 dhat__live_count(void)
 {
-	return nlive;
+	size_t i, n = 0;
+
+	for (i = 0; i < nslots; i++)
+		n += slots[i].ptr != 0;
+	return n;
 }
 
 void
@@ -319,7 +334,8 @@ dhat__live_reset(void)
 {
 	table_free(slots, nslots);
 	__libc_free(bigs);
-	slots = NULL;
+	__atomic_store_n(&dhat__live_slots, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&dhat__live_nslots, 0, __ATOMIC_RELAXED);
 	bigs = NULL;
-	nslots = nlive = nbigs = capbigs = 0;
+	nbigs = capbigs = 0;
 }

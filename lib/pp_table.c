@@ -23,8 +23,11 @@ struct chunk {
 	uintptr_t data[];
 };
 
-static struct dhat__pp *pps;
-static size_t npps, cappps;
+struct dhat__pp *dhat__pp_v;
+size_t dhat__pp_n;
+static size_t cappps;
+#define pps dhat__pp_v
+#define npps dhat__pp_n
 static uint32_t *slots;          /* PP index + 1; 0 = empty */
 static size_t nslots;            /* power of two */
 static struct chunk *chunks;
@@ -115,11 +118,15 @@ dhat__pp_intern(const uintptr_t *ips, size_t n)
 		return DHAT__PP_NONE;
 	if (npps == cappps) {
 		size_t cap = cappps ? cappps * 2 : 256;
-		struct dhat__pp *a = dhat__realloc(pps, cap * sizeof *a);
+		struct dhat__pp *a = DHAT__FAULT() ? NULL :
+		    __libc_memalign(_Alignof(struct dhat__pp), cap * sizeof *a);
 
 		if (a == NULL)
 			return DHAT__PP_NONE;
-		pps = a;
+		if (npps > 0)
+			memcpy(a, pps, npps * sizeof *a);
+		__libc_free(pps);
+		__atomic_store_n(&pps, a, __ATOMIC_RELAXED);
 		cappps = cap;
 	}
 	pp = &pps[npps];
@@ -135,18 +142,6 @@ dhat__pp_intern(const uintptr_t *ips, size_t n)
 	return (uint32_t)npps++;
 }
 
-struct dhat__pp *
-dhat__pp_get(uint32_t i)
-{
-	return &pps[i];
-}
-
-size_t
-dhat__pp_count(void)
-{
-	return npps;
-}
-
 void
 dhat__pp_reset(void)
 {
@@ -160,7 +155,7 @@ dhat__pp_reset(void)
 	}
 	__libc_free(pps);
 	__libc_free(slots);
-	pps = NULL;
+	__atomic_store_n(&pps, NULL, __ATOMIC_RELAXED);
 	slots = NULL;
 	npps = cappps = nslots = 0;
 }

@@ -21,7 +21,6 @@
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running;
-int dhat__lock_word;
 struct dhat__prof dhat__prof;
 
 struct dhat_builder {
@@ -205,6 +204,11 @@ dhat_builder_build(struct dhat_builder *b)
 		errno = ENOMEM;
 		return NULL;
 	}
+#ifdef HAVE_VALGRIND_HELGRIND_H
+	/* Before the lock is first taken, and the same ever after. */
+	if (RUNNING_ON_VALGRIND)
+		__atomic_store_n(&dhat__valgrind, 1, __ATOMIC_RELAXED);
+#endif
 	/* Outside the lock: these take the loader's locks or allocate. */
 	dhat__stderr_remember();
 	(void)dhat__stack_init();

@@ -7,7 +7,6 @@
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running;
-int dhat__lock_word;
 struct dhat__prof dhat__prof;
 
 uintptr_t stub_site;
