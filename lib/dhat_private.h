@@ -266,7 +266,9 @@ struct dhat__stack {
 /* Find libdhat's own code; called when a profiler starts.  0 or -1. */
 int dhat__stack_init(void);
 /* Capture the caller's stack: libdhat's frames dropped except the
- * outermost (the entry point the program called), at most MAX frames. */
+ * outermost (the entry point the program called), and the C library's
+ * start code below main or a thread's start routine; at most MAX frames
+ * of what remains. */
 void dhat__stack_capture(struct dhat__stack *s, size_t max);
 void dhat__stack_release(struct dhat__stack *s);
 
