@@ -212,6 +212,11 @@ dhat__unlock(void)
 		dhat__futex(FUTEX_WAKE, 1);
 }
 
+/* The fork handlers that hold the lock over fork() and give the child a
+ * free one; installed once per process, before the lock is first taken
+ * (a profiler is made, or dlclose records a module). */
+void dhat__atfork_init(void);
+
 /* ---- profiler state (profiler.c), read and written under the lock ------ */
 
 enum dhat__state {
