@@ -18,6 +18,9 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#ifdef HAVE_SYS_SINGLE_THREADED_H
+#include <sys/single_threaded.h>
+#endif
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -246,7 +249,6 @@ dhat__unlock(void)
 		dhat__futex(FUTEX_WAKE, 1);
 }
 
-#include <sys/single_threaded.h>
 /* The hot path's lock: no atomic operation while the process has one
  * thread (glibc clears __libc_single_threaded before it creates the
  * second, and never sets it again in this process), so nothing can
@@ -254,8 +256,10 @@ dhat__unlock(void)
 static inline bool
 dhat__lock_hot(void)
 {
+#ifdef HAVE_SYS_SINGLE_THREADED_H
 	if (__libc_single_threaded)
 		return false;
+#endif
 	dhat__lock();
 	return true;
 }
@@ -267,6 +271,10 @@ dhat__unlock_hot(bool taken)
 		dhat__unlock();
 }
 
+/* The fork handlers that hold the lock over fork() and give the child a
+ * free one; installed once per process, before the lock is first taken
+ * (a profiler is made, or dlclose records a module). */
+void dhat__atfork_init(void);
 
 /* ---- profiler state (profiler.c), read and written under the lock ------ */
 
@@ -322,7 +330,9 @@ struct dhat__stack {
 /* Find libdhat's own code; called when a profiler starts.  0 or -1. */
 int dhat__stack_init(void);
 /* Capture the caller's stack: libdhat's frames dropped except the
- * outermost (the entry point the program called), at most MAX frames. */
+ * outermost (the entry point the program called), and the C library's
+ * start code below main or a thread's start routine; at most MAX frames
+ * of what remains. */
 void dhat__stack_capture(struct dhat__stack *s, size_t max);
 void dhat__stack_release(struct dhat__stack *s);
 

@@ -178,10 +178,16 @@ fork_child(void)
 static void
 register_atfork(void)
 {
-	static bool done;
+	(void)pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
 
-	if (!done && pthread_atfork(fork_prepare, fork_parent, fork_child) == 0)
-		done = true;
+/* Once per process: twice would take the lock twice in fork_prepare. */
+void
+dhat__atfork_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	(void)pthread_once(&once, register_atfork);
 }
 
 /* ---- start and end ----------------------------------------------------- */
@@ -212,7 +218,7 @@ dhat_builder_build(struct dhat_builder *b)
 	/* Outside the lock: these take the loader's locks or allocate. */
 	dhat__stderr_remember();
 	(void)dhat__stack_init();
-	register_atfork();
+	dhat__atfork_init();
 
 	dhat__lock();
 	if (dhat__prof.state != DHAT__IDLE) {

@@ -10,6 +10,23 @@
  * outermost of them is the entry point the program called (malloc,
  * calloc, ...) and is kept as the stack's first frame.
  *
+ * The other end of a complete stack is the C library's start code: below
+ * main, _start in the executable, then __libc_start_main and its helper
+ * in libc; below a thread's start routine, libc's start_thread and clone3.
+ * Those frames are dropped here, by address, so that the profile's stacks
+ * end at main or the start routine: naming them when the profile is
+ * written would read libc's separate debugging information (tens of
+ * milliseconds of decompression, for frames nobody wants), and without
+ * it __libc_start_call_main, a local symbol, would print as "???".  The
+ * rule: an outermost frame that returns into _start (the function at the
+ * executable's entry point) goes; then so do the outermost frames in
+ * libc's text, up to the first that is not (main, a thread's start
+ * routine, a function libc called at exit).  libc frames between program
+ * frames (qsort calling back into the program) stay.  Only a stack that
+ * unw_backtrace returned whole is trimmed: the outermost frames of a cut
+ * one are not the start code.  What this misses (a cut stack, another C
+ * library) the symbolizer still recognises by name.
+ *
  * Unwinding costs about 10 ns a frame, the whole budget of an allocation,
  * so each thread keeps a cache of the stacks it captured, keyed by the
  * entry point's call into the heap code and that call's stack address,
@@ -18,12 +35,14 @@
  * lives just below its caller's stack pointer at the call, so the miss
  * path finds each one by scanning up the stack from the previous one (the
  * first word equal to the next captured return address), and a hit reads
- * exactly those words again.  A different caller anywhere in the kept
- * frames, a recursion one level deeper, a longjmp out of frames: each
- * puts another return address in one of the words, or moves the first
- * one, and misses.  Not cached, always unwound: stacks through a signal
- * frame (the interrupted frame's address sits in the signal context, not
- * in a return slot), stacks outside the thread's own stack (sigaltstack,
+ * exactly those words again (the kept frames' only: the start code
+ * below them is no part of the stack).  A different caller anywhere in
+ * the kept frames, a recursion one level deeper, a longjmp out of
+ * frames: each puts another return address in one of the words, or
+ * moves the first one, and misses.  Not cached, always unwound: stacks
+ * through a signal frame (the interrupted frame's address sits in the
+ * signal context, not in a return slot; trimming stops at one, so that it
+ * stays visible), stacks outside the thread's own stack (sigaltstack,
  * coroutines) and stacks deeper than a cache entry holds.  The known hole:
  * a function whose frame size changes between calls (alloca, variable
  * length arrays) can move its caller's return slot while the old slot
@@ -37,25 +56,41 @@
 #include <libunwind.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/auxv.h>
 
 #include "dhat_private.h"
 
 /* Frames of libdhat's internals to allow for beyond the ones kept. */
 #define SLACK 16
+/* Frames of start code to allow for beyond the kept ones of a cut stack,
+ * so that they are never among them (glibc: 3 below main, 5 below a
+ * function called at exit). */
+#define START_ROOM 8
+/* _start's extent when the unwind tables do not give it: glibc's is 38
+ * bytes, and the return address lies right after its one call. */
+#define ENTRY_WINDOW 64
 
-static uintptr_t text_lo, text_hi;
+static uintptr_t text_lo, text_hi;      /* libdhat's code */
+static uintptr_t start_lo, start_hi;    /* _start; 0: unknown */
+static uintptr_t libc_lo, libc_hi;      /* libc's code; 0: unknown */
 
 struct find_ctx {
+	uintptr_t addr;         /* the address to find */
 	uintptr_t lo, hi;
+	bool in_main;           /* in the executable (the first object) */
+	bool first;
 };
 
+/* The executable segment of the object that holds c->addr. */
 static int
 find_text(struct dl_phdr_info *info, size_t size, void *arg)
 {
 	struct find_ctx *c = arg;
+	bool first = c->first;
 	int i;
 
 	(void)size;
+	c->first = false;
 	for (i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		uintptr_t lo, hi;
@@ -64,15 +99,56 @@ find_text(struct dl_phdr_info *info, size_t size, void *arg)
 			continue;
 		lo = info->dlpi_addr + ph->p_vaddr;
 		hi = lo + ph->p_memsz;
-		/* The segment holding this very function. */
-		if ((uintptr_t)&dhat__stack_init >= lo &&
-		    (uintptr_t)&dhat__stack_init < hi) {
+		if (c->addr >= lo && c->addr < hi) {
 			c->lo = lo;
 			c->hi = hi;
+			c->in_main = first;
 			return 1;
 		}
 	}
 	return 0;
+}
+
+static bool
+text_of(uintptr_t addr, struct find_ctx *c)
+{
+	memset(c, 0, sizeof *c);
+	c->addr = addr;
+	c->first = true;
+	return dl_iterate_phdr(find_text, c) != 0;
+}
+
+/*
+ * The start code's ranges.  _start's extent comes from the unwind tables
+ * (its FDE is also what makes the unwinder stop there), else a window
+ * after the entry point.  libc is the object of __libc_free, glibc's own
+ * export, which also holds __libc_start_main and start_thread; an address
+ * that resolves into the executable (a static program, a copy of the
+ * function there) says nothing about libc, and then only _start goes.
+ */
+static void
+find_start_code(void)
+{
+	uintptr_t entry = (uintptr_t)getauxval(AT_ENTRY);
+	unw_proc_info_t pi;
+	struct find_ctx c;
+
+	if (entry != 0) {
+		memset(&pi, 0, sizeof pi);
+		if (unw_get_proc_info_by_ip(unw_local_addr_space, entry, &pi,
+		    NULL) == 0 && pi.start_ip <= entry && entry < pi.end_ip) {
+			start_lo = pi.start_ip;
+			start_hi = pi.end_ip;
+		} else {
+			start_lo = entry;
+			start_hi = entry + ENTRY_WINDOW;
+		}
+	}
+	if (text_of((uintptr_t)&__libc_free, &c) && !c.in_main &&
+	    !(c.lo < text_hi && text_lo < c.hi)) {
+		libc_lo = c.lo;
+		libc_hi = c.hi;
+	}
 }
 
 int
@@ -83,12 +159,12 @@ dhat__stack_init(void)
 	dhat__stack_cache_init();
 	if (text_hi != 0)
 		return 0;
-	memset(&c, 0, sizeof c);
 	/* The object whose executable segment holds this function. */
-	if (dl_iterate_phdr(find_text, &c) == 0)
+	if (!text_of((uintptr_t)&dhat__stack_init, &c))
 		return -1;
 	text_lo = c.lo;
 	text_hi = c.hi;
+	find_start_code();
 	return 0;
 }
 
@@ -113,10 +189,48 @@ first_kept(const uintptr_t *ips, size_t n)
 	return i;
 }
 
+#if defined(__x86_64__)
+/* x86-64 Linux's signal return trampoline: mov $15, %rax; syscall. */
+static const unsigned char sigreturn_code[] = { 0x48, 0xc7, 0xc0, 0x0f,
+	0x00, 0x00, 0x00, 0x0f, 0x05 };
+#endif
+
+/* IP, in libc's text, is libc's signal return trampoline. */
+static bool
+libc_trampoline(uintptr_t ip)
+{
+#if defined(__x86_64__)
+	return libc_hi - ip >= sizeof sigreturn_code &&
+	    memcmp((const void *)ip, sigreturn_code,
+	    sizeof sigreturn_code) == 0;
+#else
+	(void)ip;
+	return false;
+#endif
+}
+
+/*
+ * The end of the program's part of the whole stack IPS[K..N): without
+ * the return address into _start and the libc frames inside it.  A
+ * return address is looked up at IP - 1, in its call.  The entry point
+ * IPS[K] always stays.  So does a signal trampoline and what it
+ * interrupted: the stack cache must see it to leave such a stack alone.
+ */
+static size_t
+program_end(const uintptr_t *ips, size_t k, size_t n)
+{
+	if (n > k + 1 && ips[n - 1] - 1 - start_lo < start_hi - start_lo)
+		n--;
+	while (n > k + 1 && ips[n - 1] - 1 - libc_lo < libc_hi - libc_lo &&
+	    !libc_trampoline(ips[n - 1]))
+		n--;
+	return n;
+}
+
 void
 dhat__stack_capture(struct dhat__stack *s, size_t max)
 {
-	size_t cap, n, k;
+	size_t cap, n, k, room;
 	uintptr_t *buf;
 
 	s->heap = NULL;
@@ -134,14 +248,20 @@ dhat__stack_capture(struct dhat__stack *s, size_t max)
 		}
 		n = (size_t)unw_backtrace((void **)buf, (int)cap);
 		/* A full buffer may have cut the stack: retry bigger when
-		 * the caller wants more. */
-		if (n < cap || cap - first_kept(buf, n) >= max)
+		 * the caller wants more, or when the start code (which a
+		 * cut stack keeps) could be among the frames it wants. */
+		if (n < cap)
+			break;
+		room = cap - first_kept(buf, n);
+		if (room >= max && room - max >= START_ROOM)
 			break;
 		__libc_free(s->heap);
 		s->heap = buf = NULL;
 		cap *= 2;
 	}
 	k = first_kept(buf, n);
+	if (n < cap)
+		n = program_end(buf, k, n);
 	s->ips = buf + k;
 	s->n = n - k;
 	if (s->n > max)
@@ -254,18 +374,16 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 	return DHAT__PP_NONE;
 }
 
-/* x86-64 Linux's signal return trampoline: mov $15, %rax; syscall.  Code
- * ending within 9 bytes of a page might end the mapping too: not read,
- * taken for a trampoline (the stack is then not cached). */
+/* The signal return trampoline at IP?  Code ending within its length
+ * of a page might end the mapping too: not read, taken for a trampoline
+ * (the stack is then not cached). */
 static bool
 sigreturn_at(uintptr_t ip)
 {
-	static const unsigned char code[] = { 0x48, 0xc7, 0xc0, 0x0f, 0x00,
-		0x00, 0x00, 0x0f, 0x05 };
-
-	if ((ip & 4095) > 4096 - sizeof code)
+	if ((ip & 4095) > 4096 - sizeof sigreturn_code)
 		return true;
-	return memcmp((const void *)ip, code, sizeof code) == 0;
+	return memcmp((const void *)ip, sigreturn_code,
+	    sizeof sigreturn_code) == 0;
 }
 
 /* This thread's stack, once: [stack_lo, stack_hi). */

@@ -11,14 +11,17 @@
  * symbolizer, which reads each module from its file at its old address,
  * unless another module has been mapped over it since.  The list is
  * small, deduplicated and capped: a program that loads and unloads in a
- * loop costs a bounded amount of memory.
+ * loop costs a bounded amount of memory.  It is kept under libdhat's one
+ * lock, which fork() never leaves taken in the child (profiler.c): a
+ * lock of its own would stay taken forever in a child forked while
+ * another thread held it, and the child's next dlclose() or profile
+ * would wait for it.
  */
 #include "config.h"
 
 #include <dlfcn.h>
 #include <link.h>
 #include <limits.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "dhat_private.h"
@@ -32,7 +35,6 @@ struct gone {
 	uintptr_t bias, lo, hi;
 };
 
-static pthread_mutex_t gone_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct gone gones[MAX_GONE];
 static size_t ngones;
 
@@ -86,7 +88,10 @@ remember(const char *path, uintptr_t bias, uintptr_t lo, uintptr_t hi)
 	size_t i, n = strlen(path) + 1;
 	char *copy;
 
-	pthread_mutex_lock(&gone_lock);
+	/* The fork handlers must be there before the lock is first taken,
+	 * even when no profiler has been made yet. */
+	dhat__atfork_init();
+	dhat__lock();
 	for (i = 0; i < ngones; i++)
 		if (gones[i].bias == bias && strcmp(gones[i].path, path) == 0)
 			goto out;
@@ -99,7 +104,7 @@ remember(const char *path, uintptr_t bias, uintptr_t lo, uintptr_t hi)
 	gones[ngones].hi = hi;
 	ngones++;
 out:
-	pthread_mutex_unlock(&gone_lock);
+	dhat__unlock();
 }
 
 EXPORT int
@@ -159,10 +164,10 @@ dhat__gone_modules(struct dhat__gone_module **out)
 
 	*out = NULL;
 	/* Copied out first: the loader's lock is never taken under ours. */
-	pthread_mutex_lock(&gone_lock);
+	dhat__lock();
 	k = ngones;
 	memcpy(copy, gones, k * sizeof *copy);
-	pthread_mutex_unlock(&gone_lock);
+	dhat__unlock();
 	v = k ? dhat__calloc(k, sizeof *v) : NULL;
 	for (i = 0; v != NULL && i < k; i++) {
 		struct find any = { NULL, 0, copy[i].lo, copy[i].hi, false };
