@@ -476,6 +476,32 @@ owner_gone(int fd, int timeout)
 	return r != 0;
 }
 
+/*
+ * The helper keeps no descriptor of dhat-run's but its pipe: a reader
+ * of "dhat-run ... | cat" or of the test harness's pipes waits for
+ * end-of-file, which must not depend on the helper, and it reads or
+ * writes no terminal.
+ */
+static void
+release_files(int keep)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	for (int i = 0; i < 3 && null >= 0; i++)
+		if (i != null)
+			(void)dup2(null, i);
+	if (null > 2)
+		close(null);
+#ifdef HAVE_CLOSE_RANGE
+	if ((keep <= 3 || close_range(3, (unsigned)keep - 1, 0) == 0) &&
+	    close_range((unsigned)keep + 1, ~0U, 0) == 0)
+		return;
+#endif
+	for (int i = 3; i < 1024; i++)
+		if (i != keep)
+			(void)close(i);
+}
+
 static _Noreturn void
 helper(int fd)
 {
@@ -496,6 +522,7 @@ helper(int fd)
 	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	release_files(fd);
 	if (sched_setscheduler(0, SCHED_IDLE, &sp) != 0)
 		(void)setpriority(PRIO_PROCESS, 0, 19);
 
