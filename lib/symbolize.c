@@ -201,7 +201,8 @@ prepared_copy(Dwfl_Module *mod, const char *file_name,
 	if (n + 2 * (size_t)len + sizeof(".debug") > sizeof(path))
 		return -1;
 	for (int i = 0; i < len; i++)
-		n += (size_t)snprintf(path + n, sizeof(path) - n, "%02x", id[i]);
+		n += (size_t)snprintf(path + n, sizeof(path) - n, "%02x",
+		    id[i]);
 	memcpy(path + n, ".debug", sizeof(".debug"));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)

@@ -10,7 +10,8 @@
 # also when dhat-run is killed; and nothing is prepared when $TMPDIR
 # cannot hold it.  run-libc allocates through strdup, setlocale and stdio,
 # so libc frames with file and line appear; with "wait" it first waits
-# until libc's copy is there (up to a minute).
+# until libc's copy is there (up to two minutes: the helper runs at idle
+# priority).
 . "$abs_top_srcdir/t/test-lib.sh"
 . "$abs_top_srcdir/t/run-lib.sh"
 
@@ -34,7 +35,7 @@ sys.exit(0 if any(struct.unpack_from("<Q", d, shoff + i * shentsize + 8)[0]
                   & 0x800 for i in range(shnum)) else 1)' "$1"
 }
 compressed "$orig" ||
-	skip_all "libc's debug file has no compressed section (or is not ELF64 LE)"
+	skip_all "libc's debug file: no compressed section, or not ELF64 LE"
 
 plan 40
 
@@ -107,8 +108,9 @@ done
 if [ -n "$strace_ok" ]; then
 	used=0
 	orig_opened=0
+	copy_re="\"$TRASH/tmp/dhat-run\\.[^/\"]*/$id\\.debug\""
 	for pid in $pids; do
-		grep -Eq "^open(at)?\\(.*\"$TRASH/tmp/dhat-run\\.[^/\"]*/$id\\.debug\", .*\\) = [0-9]+\$" \
+		grep -Eq "^open(at)?\\(.*$copy_re, .*\\) = [0-9]+\$" \
 		    "st/t.$pid" && used=$((used + 1))
 		grep -q "\"$orig\"" "st/t.$pid" &&
 		    orig_opened=$((orig_opened + 1))
@@ -215,7 +217,7 @@ ok $([ -n "$fds_plain" ] && [ "$fds_plain" = "$fds_copies" ]; echo $?) \
 kill -KILL $run_pid
 wait $run_pid 2>/dev/null
 touch go2
-n=200
+n=600
 while [ -n "$(ls -A tk)" ] && [ $n -gt 0 ]; do
 	sleep 0.1
 	n=$((n - 1))

@@ -412,7 +412,8 @@ copy_elf(Elf *in, Elf *out)
 			return false;
 		/* Inflates into a buffer of libelf's, clears the flag and
 		 * sets the size and alignment from the compression header. */
-		if ((sh.sh_flags & SHF_COMPRESSED) && elf_compress(os, 0, 0) < 0)
+		if ((sh.sh_flags & SHF_COMPRESSED) &&
+		    elf_compress(os, 0, 0) < 0)
 			return false;
 	}
 	/* The section numbers are IN's, so its e_shstrndx holds; libelf
@@ -445,7 +446,8 @@ make_copy(int dfd, const struct target *t)
 	/* ELF_C_WRITE writes with write(2), whose errors (ENOSPC) libelf
 	 * reports; a shared mapping (ELF_C_WRITE_MMAP) would take SIGBUS. */
 	out = elf_begin(ofd, ELF_C_WRITE, NULL);
-	if (out == NULL || !copy_elf(in, out) || elf_update(out, ELF_C_WRITE) < 0)
+	if (out == NULL || !copy_elf(in, out) ||
+	    elf_update(out, ELF_C_WRITE) < 0)
 		goto done;
 	elf_end(out);
 	out = NULL;

@@ -6,7 +6,7 @@
  *
  *   run-libc build-id        print libc's build ID (hex) and exit
  *   run-libc [wait] [hold F] print "pid: N"; with wait, first wait (up to
- *                            a minute) until DHAT_DEBUG_COPIES holds
+ *                            two minutes) until DHAT_DEBUG_COPIES holds
  *                            libc's copy and print "copy: yes" or "copy:
  *                            no"; with hold, wait until file F exists;
  *                            then allocate through strdup, setlocale,
@@ -73,10 +73,12 @@ find(struct dl_phdr_info *info, size_t size, void *ctx)
 			continue;
 		while (end - p >= (ptrdiff_t)sizeof(ElfW(Nhdr))) {
 			const ElfW(Nhdr) *nh = (const void *)p;
-			size_t d = (sizeof(*nh) + nh->n_namesz + a - 1) & ~(a - 1);
+			size_t d = (sizeof(*nh) + nh->n_namesz + a - 1) &
+			    ~(a - 1);
 			size_t next = (d + nh->n_descsz + a - 1) & ~(a - 1);
 
-			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			if (nh->n_type == NT_GNU_BUILD_ID &&
+			    nh->n_namesz == 4 &&
 			    memcmp(p + sizeof(*nh), "GNU", 4) == 0 &&
 			    nh->n_descsz <= 64) {
 				for (size_t k = 0; k < nh->n_descsz; k++)
@@ -128,7 +130,7 @@ main(int argc, char **argv)
 
 		snprintf(buf, sizeof(buf), "%s/%s.debug", dir ? dir : "",
 		    libc_id);
-		for (int i = 0; dir != NULL && i < 6000 && !found; i++) {
+		for (int i = 0; dir != NULL && i < 12000 && !found; i++) {
 			found = access(buf, R_OK) == 0;
 			if (!found)
 				nap();
