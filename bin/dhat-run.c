@@ -6,7 +6,9 @@
  * front of whatever was there, and the DHAT_* variables carry the options
  * to libdhat's start-up code (lib/preload.c), which starts a profiler in
  * every process that loads it.  Then fork, exec, wait, and exit with the
- * program's status.  dhat-run never links libdhat: it would profile itself.
+ * program's status.  While it waits, a helper process of its own writes
+ * decompressed copies of libc's debug files for the profiles to read
+ * (run/dbgcache.c).  dhat-run never links libdhat: it would profile itself.
  */
 #include "config.h"
 
@@ -25,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run/dbgcache.h"
 #include "settings.h"
 
 #ifndef DHAT_RUN_LIBRARY
@@ -265,7 +268,8 @@ main(int argc, char **argv)
 	const char *output = NULL, *mode = "heap", *frames = NULL;
 	const char *time_unit = NULL, *signame = NULL;
 	bool follow = true, quiet = false;
-	char *settings[8], *pattern, *lib, **env;
+	char *settings[9], *pattern, *lib, **env;
+	const char *copies;
 	size_t nsettings = 0, nframes;
 	struct sigaction sa, old[NFORWARDED_MAX];
 	sigset_t block, saved_mask;
@@ -363,6 +367,11 @@ main(int argc, char **argv)
 		settings[nsettings++] = env_entry("DHAT_QUIET", "1");
 	if (signame != NULL)
 		settings[nsettings++] = env_entry("DHAT_SIGNAL", signame);
+	/* Decompressed debug files, prepared while the program runs
+	 * (run/dbgcache.c): only the directory is made now. */
+	copies = dbgcache_prepare();
+	if (copies != NULL)
+		settings[nsettings++] = env_entry(DBGCACHE_ENV, copies);
 	/* "kill -USR2 $!" after "dhat-run server &" reaches the server. */
 	sig = dhat__signal_parse(signame != NULL ? signame : "USR2");
 	if (sig > 0 && sig != SIGHUP)
@@ -413,11 +422,15 @@ main(int argc, char **argv)
 	close(pfd[1]);
 	err = exec_errno(pfd[0]);
 	close(pfd[0]);
+	/* The program has started: the copies cannot delay it now. */
+	if (err == 0)
+		dbgcache_start();
 
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			die("waitpid", errno);
 	}
+	dbgcache_finish();
 	if (err != 0) {
 		fprintf(stderr, "%s: %s: %s\n", progname, argv[optind],
 		    strerror(err));

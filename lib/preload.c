@@ -35,13 +35,14 @@
 #include "dhat_private.h"
 #include "run.h"
 #include "settings.h"
+#include "symbolize.h"
 
 extern char **environ;
 
 /* The variables that carry dhat-run's options. */
 static const char *const run_vars[] = { "DHAT_RUN", "DHAT_OUTPUT",
 	"DHAT_MODE", "DHAT_FRAMES", "DHAT_TIME_UNIT", "DHAT_QUIET",
-	"DHAT_FOLLOW", "DHAT_SIGNAL" };
+	"DHAT_FOLLOW", "DHAT_SIGNAL", "DHAT_DEBUG_COPIES" };
 
 static struct {
 	struct dhat_profiler *prof;
@@ -350,6 +351,9 @@ dhat__preload_start(void)
 		dhat__leave(g);
 		return;
 	}
+	/* Kept now, before DHAT_FOLLOW=0 removes it from the environment:
+	 * the profile is written at exit. */
+	dhat__symbolize_copies(secure_getenv("DHAT_DEBUG_COPIES"));
 	root = act == 1 || root_pid == (long)getpid();
 	if (act == 1) {
 		char **slot = env_slot("DHAT_RUN");

@@ -29,6 +29,15 @@ enum dhat__frame_kind {
  * "0x<ip>: <symbol> (in <object>)"; it is valid during the call only. */
 typedef int (*dhat__frame_fn)(void *ctx, const char *frame);
 
+/*
+ * DIR holds decompressed copies of separate debug files, BUILD-ID.debug,
+ * that dhat-run prepared (DHAT_DEBUG_COPIES): a module whose build ID has
+ * a copy there reads the copy instead of the debug file it names.  Called
+ * at start-up (lib/preload.c), so that a program that later changes its
+ * environment still finds them; NULL, empty or a relative path: none.
+ */
+void dhat__symbolize_copies(const char *dir);
+
 /* Report the modules mapped in this process now.  NULL when out of memory
  * or when elfutils cannot read /proc/self/maps. */
 struct dhat__symbolizer *dhat__symbolizer_new(void);

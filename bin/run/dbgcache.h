@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * dbgcache.h - dhat-run's decompressed copies of separate debugging
+ * information, prepared while the program runs.
+ *
+ * Debian's libc6-dbg ships libc's and ld.so's debug files with zlib-
+ * compressed .debug_* sections, and libdw inflates every one of them when
+ * it opens the file: some 200 million instructions in each profiled
+ * process, at each profile it writes.  dhat-run has nothing to do while
+ * the program runs, so a helper process of dhat-run writes decompressed
+ * copies into a private directory, which the program finds through
+ * DHAT_DEBUG_COPIES (lib/symbolize.c uses a copy whose build ID matches).
+ * Everything here fails silently: without a copy, libdhat reads the
+ * original as before, with the same result.
+ */
+#ifndef DHAT_RUN_DBGCACHE_H
+#define DHAT_RUN_DBGCACHE_H
+
+/* The variable that names the directory in the program's environment. */
+#define DBGCACHE_ENV "DHAT_DEBUG_COPIES"
+
+/*
+ * Before the program starts: find the objects worth a copy (libc, ld.so:
+ * those whose separate debug file exists) and make the private directory
+ * under $TMPDIR.  Returns the directory's absolute path, or NULL when
+ * there is nothing to prepare or no place for it.  Cheap: no file is read.
+ */
+const char *dbgcache_prepare(void);
+
+/* After the program has started (exec succeeded): fork the helper that
+ * writes the copies.  Does nothing when dbgcache_prepare returned NULL. */
+void dbgcache_start(void);
+
+/* When the program has ended, and at dhat-run's exit: stop the helper and
+ * remove the directory.  Safe to call more than once. */
+void dbgcache_finish(void);
+
+#endif
