@@ -8,19 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void
-put(const char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0) {
-		ssize_t w = write(1, s, n);
-		if (w <= 0)
-			exit(1);
-		s += w;
-		n -= (size_t)w;
-	}
-}
+#include "put.h"
 
 static const char *
 lookup(char **env, const char *name)

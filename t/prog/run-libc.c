@@ -29,21 +29,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "put.h"
+
 static char libc_id[129];
 
-static void
-put(const char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0) {
-		ssize_t w = write(1, s, n);
-		if (w <= 0)
-			exit(1);
-		s += w;
-		n -= (size_t)w;
-	}
-}
 
 /* The build ID note of the object holding *CTX's address. */
 static int
