@@ -8,7 +8,12 @@
  * libdhat itself finds the thread's guard set and goes straight to glibc
  * (uncounted), and a handler on a thread outside libdhat waits for the
  * lock like any other caller: no deadlock either way.  The loops also
- * call dhat_heap_stats_get(), which holds the lock, guarded too.
+ * call dhat_heap_stats_get(), which holds the lock, guarded too.  A
+ * handler that interrupts glibc's malloc itself (the program's call, or
+ * libdhat's own inside it) would wait forever for the arena lock its
+ * thread holds, with or without libdhat: the program marks its calls
+ * into the allocator, and a handler that finds the mark allocates
+ * nothing.
  * argv[1]: the profile; argv[2]: loop count.  Prints the blocks it
  * allocated.
  */
@@ -22,6 +27,7 @@
 #include "dhat.h"
 
 static volatile sig_atomic_t handled;
+static __thread volatile sig_atomic_t in_malloc;
 static volatile sig_atomic_t stop;
 static unsigned long loops = 200000;
 static unsigned long counted[2];
@@ -29,11 +35,31 @@ static unsigned long counted[2];
 static void
 handler(int sig)
 {
-	void *p = malloc(24);
+	void *p;
 
 	(void)sig;
-	free(p);
 	handled++;
+	if (in_malloc)
+		return;
+	p = malloc(24);
+	free(p);
+}
+
+/*
+ * Before a thread ends: no handler may run while glibc tears the thread
+ * down, which holds malloc's own arena list lock (a handler's malloc then
+ * waits for it forever, with or without libdhat).  That is outside what
+ * this program tests.
+ */
+static void
+quiet(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGVTALRM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
 static void *
@@ -42,15 +68,19 @@ allocator(void *arg)
 	unsigned long i, *n = arg;
 
 	for (i = 0; i < loops; i++) {
-		void *p = malloc(i % 100 + 1);
+		void *p;
 
+		in_malloc = 1;
+		p = malloc(i % 100 + 1);
 		free(p);
+		in_malloc = 0;
 		(*n)++;
 		/* A handler may also interrupt a statistics call, which
 		 * holds libdhat's lock. */
 		if (i % 16 == 0)
 			(void)dhat_heap_stats_get();
 	}
+	quiet();
 	return NULL;
 }
 
@@ -63,6 +93,7 @@ pester(void *arg)
 		pthread_kill(*victim, SIGUSR1);
 		usleep(50);
 	}
+	quiet();
 	return NULL;
 }
 
@@ -88,8 +119,10 @@ main(int argc, char **argv)
 	if (p == NULL)
 		return 2;
 	setitimer(ITIMER_VIRTUAL, &it, NULL);
+	in_malloc = 1;		/* pthread_create allocates */
 	pthread_create(&a, NULL, allocator, &counted[1]);
 	pthread_create(&b, NULL, pester, &a);
+	in_malloc = 0;
 	allocator(&counted[0]);
 	pthread_join(a, NULL);
 	stop = 1;
