@@ -90,14 +90,7 @@ rm -f ./*.json
 
 # Snapshots while another thread loads libraries: the loader allocates
 # under its own lock, and the symbolizer needs that lock.
-lib=
-for l in libxml2.so.2 libexpat.so.1 libsqlite3.so.0 libffi.so.8 \
-	libform.so.6 libgdbm.so.6; do
-	if "$PROG/run-dlopen" "$l" 0 2>/dev/null; then
-		lib=$l
-		break
-	fi
-done
+lib=$(loadable_lib) || lib=
 if [ -n "$lib" ]; then
 	expect_exit 0 "10 requests while a thread dlopens $lib: no deadlock" \
 		-- timeout 120 "$RUN" --quiet -o dl.json "$PROG/run-dlopen" \

@@ -7,20 +7,11 @@
 # thread held it at the fork (here: a thread loading a library that has
 # no debugging information, which the snapshot's symbolizer looks up).
 # The dynamic linker's own trace (LD_DEBUG=libs) shows what was loaded.
-. "${abs_top_srcdir:-.}/t/test-lib.sh"
+. "$abs_top_srcdir/t/test-lib.sh"
 
-RUN=$abs_top_builddir/dhat-run
-PROG=$builddir_t/prog
+. "$abs_top_srcdir/t/run-lib.sh"
 
-lib=
-for l in libxml2.so.2 libexpat.so.1 libsqlite3.so.0 libffi.so.8 \
-	libform.so.6 libgdbm.so.6; do
-	if "$PROG/run-dlopen" "$l" 0 2>/dev/null; then
-		lib=$l
-		break
-	fi
-done
-[ -n "$lib" ] || skip_all "no library to load"
+lib=$(loadable_lib) || skip_all "no library to load"
 
 plan 5
 

@@ -29,6 +29,19 @@ field() {
 	stats "$1" ${3:+"$3"} | sed -n "s/^$2=//p"
 }
 
+# loadable_lib: the first of a few common libraries that run-dlopen can
+# load on this machine; status 1 when none can be.
+loadable_lib() {
+	for l in libxml2.so.2 libexpat.so.1 libsqlite3.so.0 libffi.so.8 \
+		libform.so.6 libgdbm.so.6; do
+		if "$PROG/run-dlopen" "$l" 0 2>/dev/null; then
+			echo "$l"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # profiles: the profile files in the current directory, one per line.
 profiles() {
 	ls | grep -E '\.json$' || :
