@@ -12,10 +12,10 @@
 #ifndef DHAT_PRIVATE_H
 #define DHAT_PRIVATE_H
 
+#include <errno.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <stdbool.h>
-#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #ifdef HAVE_SYS_SINGLE_THREADED_H
@@ -368,7 +368,6 @@ struct dhat__pp {
 /* The PP of stack IPS[0..N), created zeroed if new; DHAT__PP_NONE when out
  * of memory.  Under the lock. */
 uint32_t dhat__pp_intern(const uintptr_t *ips, size_t n);
-/* Valid until the next dhat__pp_intern. */
 void dhat__pp_reset(void);
 
 /* The table's array and length, owned by pp_table.c; here for the hot
@@ -402,7 +401,6 @@ dhat__pp_prefetch(uint32_t i)
 		return;
 	pp = (const char *)(__atomic_load_n(&dhat__pp_v,
 	    __ATOMIC_RELAXED) + i);
-
 	__builtin_prefetch(pp, 1);
 	__builtin_prefetch(pp + sizeof(struct dhat__pp) - 1, 1);
 }

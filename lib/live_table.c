@@ -41,6 +41,7 @@ struct big {
  * written with atomic stores. */
 void *dhat__live_slots;
 size_t dhat__live_nslots;
+/* This file's names for them. */
 #define slots ((struct slot *)dhat__live_slots)
 #define nslots dhat__live_nslots
 static struct big *bigs;
@@ -56,8 +57,6 @@ static size_t nbigs, capbigs;
  * blocks: 2.5x the time in Python).  glibc's chunks are at least 32
  * bytes, so a page fills at most every other slot of its window.
  */
-#define home dhat__live_home
-
 static inline size_t
 next(size_t j, size_t n)
 {
@@ -102,7 +101,7 @@ big_take(uintptr_t ptr)
 static void
 place(struct slot *tab, size_t n, const struct slot *s)
 {
-	size_t j = home(s->ptr, n);
+	size_t j = dhat__live_home(s->ptr, n);
 
 	while (tab[j].ptr != 0)
 		j = next(j, n);
@@ -194,7 +193,8 @@ find(uintptr_t ptr)
 
 	if (nslots == 0)
 		return NULL;
-	for (j = home(ptr, nslots); slots[j].ptr != 0; j = next(j, nslots))
+	for (j = dhat__live_home(ptr, nslots); slots[j].ptr != 0;
+	    j = next(j, nslots))
 		if (slots[j].ptr == ptr)
 			return &slots[j];
 	return NULL;
@@ -222,7 +222,7 @@ erase(size_t j)
 			j = next(j, nslots);
 			if (slots[j].ptr == 0)
 				return;
-			k = home(slots[j].ptr, nslots);
+			k = dhat__live_home(slots[j].ptr, nslots);
 			/* Can slot j move to the hole at i? Only when its home
 			 * is not cyclically inside (i, j]. */
 			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
@@ -268,7 +268,8 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 	s.pp = b->pp;
 	s.size = b->size >= BIG ? BIG : (uint32_t)b->size;
 	/* One probe: the pointer's slot, or the first empty one. */
-	for (j = home(b->ptr, nslots); slots[j].ptr != 0; j = next(j, nslots))
+	for (j = dhat__live_home(b->ptr, nslots); slots[j].ptr != 0;
+	    j = next(j, nslots))
 		if (slots[j].ptr == b->ptr)
 			break;
 	if (slots[j].ptr != 0) {

@@ -23,6 +23,8 @@ struct chunk {
 	uintptr_t data[];
 };
 
+/* The array and its length are read inline by dhat_private.h's accessors;
+ * this file calls them pps and npps. */
 struct dhat__pp *dhat__pp_v;
 size_t dhat__pp_n;
 static size_t cappps;
