@@ -87,6 +87,20 @@ dhat__oplog_init(void)
 	(void)pthread_once(&once, make_key);
 }
 
+/* Line-aligned: the owner's and the merger's halves must not share one. */
+static struct dhat__log *
+log_new(void)
+{
+	struct dhat__log *l;
+
+	if (DHAT__FAULT())
+		return NULL;
+	l = __libc_memalign(_Alignof(struct dhat__log), sizeof *l);
+	if (l != NULL)
+		memset(l, 0, sizeof *l);
+	return l;
+}
+
 bool
 dhat__oplog_attach(void)
 {
@@ -104,7 +118,7 @@ dhat__oplog_attach(void)
 			break;
 	if (l != NULL) {
 		l->orphan = 0;
-	} else if ((l = dhat__calloc(1, sizeof *l)) != NULL) {
+	} else if ((l = log_new()) != NULL) {
 		l->next = logs;
 		logs = l;
 	}
@@ -193,11 +207,37 @@ dhat__oplog_sync(void)
 void
 dhat__oplog_drain(void)
 {
-	int g = dhat__enter();
+	struct dhat__log *l = dhat__my_log;
+	unsigned spins = 0;
+	int g = dhat__enter(), z;
 
-	dhat__lock();
-	dhat__oplog_sync();
-	dhat__unlock();
+	/*
+	 * When another thread holds the lock it is most likely merging, and
+	 * takes this log's entries too: wait for room rather than for the
+	 * lock, which would only make this thread merge next, after it.
+	 */
+	for (;;) {
+		z = 0;
+		if (__atomic_compare_exchange_n(&dhat__lock_word, &z, 1, false,
+		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
+			DHAT__LOCK_ACQUIRED();
+			dhat__oplog_sync();
+			dhat__unlock();
+			break;
+		}
+		if (l->head - __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE) <
+		    DHAT__LOG_N)
+			break;
+		if (++spins < 4096) {
+			DHAT__CPU_RELAX();
+			continue;
+		}
+		/* The holder is not running: sleep on the lock. */
+		dhat__lock();
+		dhat__oplog_sync();
+		dhat__unlock();
+		break;
+	}
 	dhat__leave(g);
 }
 
