@@ -249,6 +249,18 @@ dhat__unlock(void)
 		dhat__futex(FUTEX_WAKE, 1);
 }
 
+/* Whether this is the process's only thread: glibc clears
+ * __libc_single_threaded before it creates a second one. */
+static inline bool
+dhat__single_threaded(void)
+{
+#ifdef HAVE_SYS_SINGLE_THREADED_H
+	return __libc_single_threaded;
+#else
+	return false;
+#endif
+}
+
 /* The hot path's lock: no atomic operation while the process has one
  * thread (glibc clears __libc_single_threaded before it creates the
  * second, and never sets it again in this process), so nothing can
@@ -482,13 +494,14 @@ dhat__live_prefetch(uintptr_t p)
  * the live table then, so the free itself touches no shared table.
  */
 struct dhat__op {
-	uint64_t seq;
 	uintptr_t ptr;
 	size_t size;          /* DHAT__OP_FREE: a free */
 	uint64_t t;           /* stamp() of the operation */
-	uint32_t pp;
-	uint32_t epoch;       /* low half of dhat__pp_epoch at the lookup */
+	uint32_t seq;         /* low half of the sequence number */
+	uint32_t pp;          /* DHAT__PP_NONE: from an ended profiler */
 };
+
+_Static_assert(sizeof(struct dhat__op) == 32, "two entries a cache line");
 
 #define DHAT__OP_FREE SIZE_MAX
 #define DHAT__LOG_N 256
@@ -520,8 +533,15 @@ void dhat__oplog_init(void);
 bool dhat__oplog_attach(void);
 /* Apply every operation that has begun, waiting for those being
  * logged; the caller's own operation (if any) comes after all of them.
- * Under the lock. */
-void dhat__oplog_sync(void);
+ * Under the lock.  Nothing to do in a process that never logged. */
+void dhat__oplog_sync_logs(void);
+extern struct dhat__log *dhat__oplog_logs;
+static inline void
+dhat__oplog_sync(void)
+{
+	if (DHAT__UNLIKELY(dhat__oplog_logs != NULL))
+		dhat__oplog_sync_logs();
+}
 /* This thread's log is full: apply everything.  Takes the lock. */
 void dhat__oplog_drain(void);
 /* In a child just forked (the lock held since fork_prepare): apply what
@@ -563,12 +583,21 @@ dhat__oplog_push(uintptr_t ptr, size_t size, uint32_t pp, uint64_t epoch,
 	o = &l->ops[h % DHAT__LOG_N];
 	o->ptr = ptr;
 	o->size = size;
-	o->pp = pp;
-	o->epoch = (uint32_t)epoch;
 	o->t = t;
 	/* The operation's place in the one order: for an allocation after
 	 * glibc returned the block, for a free before glibc may reuse it. */
-	o->seq = __atomic_fetch_add(&dhat__op_seq, 1, __ATOMIC_RELAXED);
+#ifdef HAVE_SYS_SINGLE_THREADED_H
+	if (__libc_single_threaded)
+		o->seq = (uint32_t)dhat__op_seq++;
+	else
+#endif
+		o->seq = (uint32_t)__atomic_fetch_add(&dhat__op_seq, 1,
+		    __ATOMIC_ACQ_REL);
+	/* PP came from the table of EPOCH.  A reset changes the epoch
+	 * before it takes its own number (heap.c): if it came first, the
+	 * index may name another program point, and is dropped. */
+	o->pp = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE) == epoch ?
+	    pp : DHAT__PP_NONE;
 	__atomic_store_n(&l->head, h + 1, __ATOMIC_RELEASE);
 	return true;
 }

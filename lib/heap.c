@@ -170,7 +170,11 @@ dhat__heap_ns(uint64_t t)
 void
 dhat__heap_reset(void)
 {
-	/* What is logged belongs to the profiler that ended (or none). */
+	/* What is logged belongs to the profiler that ended (or none).  The
+	 * epoch changes first: an allocation numbered after this reset
+	 * then sees that its program point is stale (dhat__oplog_push). */
+	__atomic_store_n(&dhat__pp_epoch, dhat__pp_epoch + 1,
+	    __ATOMIC_RELAXED);
 	dhat__oplog_sync();
 	memset(&h, 0, sizeof h);
 	/* All but the lock, which the caller holds. */
@@ -352,16 +356,15 @@ void
 dhat__heap_free(void *p)
 {
 	struct dhat__block b;
-	bool logging = dhat__oplog_wanted();
 	uint64_t t;
 	bool taken;
 
-	/* No call here can change errno (see dhat__heap_alloc). */
-	if (!logging)
-		dhat__live_prefetch((uintptr_t)p);
+	/* No call here can change errno (see dhat__heap_alloc).  The
+	 * caller prefetched the live slot when it is to be used here. */
 	dhat__snapshot_check();
 	t = stamp();
-	if (logging && dhat__oplog_push((uintptr_t)p, DHAT__OP_FREE, 0, 0, t))
+	if (dhat__oplog_wanted() &&
+	    dhat__oplog_push((uintptr_t)p, DHAT__OP_FREE, 0, 0, t))
 		return;
 	taken = dhat__lock_hot();
 	dhat__oplog_sync();
@@ -381,8 +384,7 @@ dhat__heap_apply(const struct dhat__op *o)
 	if (o->size == DHAT__OP_FREE) {
 		if (dhat__live_remove(o->ptr, &b))
 			count_free(&b, at(o->t));
-	} else if (o->epoch == (uint32_t)dhat__pp_epoch &&
-	    o->pp < dhat__pp_count()) {
+	} else if (o->pp < dhat__pp_count()) {
 		record_alloc((void *)o->ptr, o->size, o->pp, o->t);
 	}
 }

@@ -54,7 +54,8 @@ __thread struct dhat__log *dhat__my_log
 struct dhat__op_seq_line dhat__op_seq_line;
 
 /* Under the lock: every log ever made, and the next number to apply. */
-static struct dhat__log *logs;
+struct dhat__log *dhat__oplog_logs;
+#define logs dhat__oplog_logs
 static uint64_t next_seq;
 
 static pthread_key_t exit_key;
@@ -158,15 +159,25 @@ merge(uint64_t upto, bool skip)
 			while (t != h) {
 				const struct dhat__op *o =
 				    &l->ops[t % DHAT__LOG_N];
+				/* Entries carry the low half of their number:
+				 * the distance from next_seq is exact while
+				 * fewer than 2^31 operations are pending. */
+				uint32_t d = o->seq - (uint32_t)next_seq;
 
-				if (o->seq != next_seq) {
-					if (o->seq < low)
-						low = o->seq;
+				if (d != 0) {
+					if (d < (1u << 31) && next_seq + d < low)
+						low = next_seq + d;
 					break;
 				}
-				if (t + 4 != h && !DHAT__UNDER_VALGRIND())
-					dhat__live_prefetch(
-					    l->ops[(t + 4) % DHAT__LOG_N].ptr);
+				if (!DHAT__UNDER_VALGRIND()) {
+					/* The line of a later entry, and the
+					 * live slot of a nearer one. */
+					__builtin_prefetch(&l->ops[(t + 8) %
+					    DHAT__LOG_N]);
+					if (t + 4 < h)
+						dhat__live_prefetch(l->ops[(t + 4) %
+						    DHAT__LOG_N].ptr);
+				}
 				dhat__heap_apply(o);
 				next_seq++;
 				t++;
@@ -193,13 +204,11 @@ merge(uint64_t upto, bool skip)
 }
 
 void
-dhat__oplog_sync(void)
+dhat__oplog_sync_logs(void)
 {
 	uint64_t s;
 
-	if (logs == NULL)
-		return;
-	s = __atomic_fetch_add(&dhat__op_seq, 1, __ATOMIC_RELAXED);
+	s = __atomic_fetch_add(&dhat__op_seq, 1, __ATOMIC_ACQ_REL);
 	merge(s, false);
 	next_seq = s + 1;
 }
