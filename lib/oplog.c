@@ -45,9 +45,6 @@
 
 __thread struct dhat__log *dhat__my_log
     __attribute__((tls_model("initial-exec")));
-/* Alone in its cache line: every logged operation of every thread
- * writes it, and a neighbour read on each operation (the profiler's
- * flags, the tables' addresses) would miss every time. */
 /* Alone in its cache line: every logged operation of every thread writes
  * it, and a neighbour that each operation reads (the profiler's flags, the
  * tables' addresses) would be a miss every time. */
