@@ -249,6 +249,18 @@ dhat__unlock(void)
 		dhat__futex(FUTEX_WAKE, 1);
 }
 
+/* Whether this is the process's only thread: glibc clears
+ * __libc_single_threaded before it creates a second one. */
+static inline bool
+dhat__single_threaded(void)
+{
+#ifdef HAVE_SYS_SINGLE_THREADED_H
+	return __libc_single_threaded;
+#else
+	return false;
+#endif
+}
+
 /* The hot path's lock: no atomic operation while the process has one
  * thread (glibc clears __libc_single_threaded before it creates the
  * second, and never sets it again in this process), so nothing can
@@ -471,6 +483,125 @@ dhat__live_prefetch(uintptr_t p)
 		__builtin_prefetch(t + dhat__live_home(p, n) * 16, 1);
 }
 
+/* ---- operation logs (oplog.c) ----------------------------------------- */
+
+/*
+ * While the process has more than one thread, an allocation or a free
+ * whose stack the cache knew is not counted at once under the lock but
+ * written to its thread's log with a sequence number from one atomic
+ * counter; whoever next holds the lock applies every thread's logged
+ * operations in sequence order (oplog.c).  Freed blocks are found in
+ * the live table then, so the free itself touches no shared table.
+ */
+struct dhat__op {
+	uintptr_t ptr;
+	size_t size;          /* DHAT__OP_FREE: a free */
+	uint64_t t;           /* stamp() of the operation */
+	uint32_t seq;         /* low half of the sequence number */
+	uint32_t pp;          /* DHAT__PP_NONE: from an ended profiler */
+};
+
+_Static_assert(sizeof(struct dhat__op) == 32, "two entries a cache line");
+
+#define DHAT__OP_FREE SIZE_MAX
+#define DHAT__LOG_N 256
+
+struct dhat__log {
+	uint64_t head;               /* written by the owning thread */
+	struct dhat__log *next;      /* all logs, under the lock */
+	int orphan;                  /* the owner has ended */
+	uint64_t tail __attribute__((aligned(64)));  /* under the lock */
+	struct dhat__op ops[DHAT__LOG_N] __attribute__((aligned(64)));
+};
+
+/* This thread's log: NULL until its first logged operation,
+ * DHAT__LOG_DEAD once the thread has begun to end (and in threads whose
+ * log could not be made): those count under the lock. */
+extern __thread struct dhat__log *dhat__my_log
+    __attribute__((tls_model("initial-exec")));
+#define DHAT__LOG_DEAD ((struct dhat__log *)1)
+/* The next sequence number (oplog.c). */
+extern struct dhat__op_seq_line {
+	uint64_t v __attribute__((aligned(64)));
+	char pad[56];
+} dhat__op_seq_line;
+#define dhat__op_seq (dhat__op_seq_line.v)
+
+/* Once per process, outside the lock: the thread-exit key. */
+void dhat__oplog_init(void);
+/* Give this thread a log; false when it cannot have one. */
+bool dhat__oplog_attach(void);
+/* Apply every operation that has begun, waiting for those being
+ * logged; the caller's own operation (if any) comes after all of them.
+ * Under the lock.  Nothing to do in a process that never logged. */
+void dhat__oplog_sync_logs(void);
+extern struct dhat__log *dhat__oplog_logs;
+static inline void
+dhat__oplog_sync(void)
+{
+	if (DHAT__UNLIKELY(dhat__oplog_logs != NULL))
+		dhat__oplog_sync_logs();
+}
+/* This thread's log is full: apply everything.  Takes the lock. */
+void dhat__oplog_drain(void);
+/* In a child just forked (the lock held since fork_prepare): apply what
+ * was logged, skip the operations that other threads were logging at
+ * the fork (their blocks are not counted), and retire their logs. */
+void dhat__oplog_fork_child(void);
+
+/* Whether to log: more than one thread, and not under Valgrind (whose
+ * race detectors would see the logs' hand-over as races). */
+static inline bool
+dhat__oplog_wanted(void)
+{
+#ifdef HAVE_SYS_SINGLE_THREADED_H
+	if (__libc_single_threaded)
+		return false;
+#endif
+	return !DHAT__UNDER_VALGRIND();
+}
+
+/* Log an operation; false when this thread has no log (count it under
+ * the lock instead). */
+static inline bool
+dhat__oplog_push(uintptr_t ptr, size_t size, uint32_t pp, uint64_t epoch,
+    uint64_t t)
+{
+	struct dhat__log *l = dhat__my_log;
+	struct dhat__op *o;
+	uint64_t h;
+
+	if (DHAT__UNLIKELY((uintptr_t)l <= (uintptr_t)DHAT__LOG_DEAD)) {
+		if (l == DHAT__LOG_DEAD || !dhat__oplog_attach())
+			return false;
+		l = dhat__my_log;
+	}
+	h = l->head;
+	if (DHAT__UNLIKELY(h - __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE) ==
+	    DHAT__LOG_N))
+		dhat__oplog_drain();
+	o = &l->ops[h % DHAT__LOG_N];
+	o->ptr = ptr;
+	o->size = size;
+	o->t = t;
+	/* The operation's place in the one order: for an allocation after
+	 * glibc returned the block, for a free before glibc may reuse it. */
+#ifdef HAVE_SYS_SINGLE_THREADED_H
+	if (__libc_single_threaded)
+		o->seq = (uint32_t)dhat__op_seq++;
+	else
+#endif
+		o->seq = (uint32_t)__atomic_fetch_add(&dhat__op_seq, 1,
+		    __ATOMIC_ACQ_REL);
+	/* PP came from the table of EPOCH.  A reset changes the epoch
+	 * before it takes its own number (heap.c): if it came first, the
+	 * index may name another program point, and is dropped. */
+	o->pp = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE) == epoch ?
+	    pp : DHAT__PP_NONE;
+	__atomic_store_n(&l->head, h + 1, __ATOMIC_RELEASE);
+	return true;
+}
+
 /* ---- heap accounting (heap.c) ------------------------------------------ */
 
 /* Called by the entry points with the guard set, after glibc succeeded;
@@ -495,6 +626,8 @@ uint64_t dhat__heap_ns(uint64_t t);
 /* Close the books at time TE: lifetimes of the live blocks, per-PP t-gmax
  * figures resolved into g_bytes/g_blocks. */
 void dhat__heap_finish(uint64_t te);
+/* Count a logged operation (oplog.c), under the lock. */
+void dhat__heap_apply(const struct dhat__op *o);
 struct dhat_heap_stats dhat__heap_stats(void);
 /* What libdhat could not record for lack of memory: allocations it did
  * not count, and stacks it did not capture (counted at an empty stack).

@@ -170,6 +170,12 @@ dhat__heap_ns(uint64_t t)
 void
 dhat__heap_reset(void)
 {
+	/* What is logged belongs to the profiler that ended (or none).  The
+	 * epoch changes first: an allocation numbered after this reset
+	 * then sees that its program point is stale (dhat__oplog_push). */
+	__atomic_store_n(&dhat__pp_epoch, dhat__pp_epoch + 1,
+	    __ATOMIC_RELAXED);
+	dhat__oplog_sync();
 	memset(&h, 0, sizeof h);
 	/* All but the lock, which the caller holds. */
 	memset((char *)hot + offsetof(struct dhat__hot, seq), 0,
@@ -282,19 +288,28 @@ dhat__heap_alloc(void *p, size_t n)
 	uintptr_t cfa = (uintptr_t)__builtin_frame_address(0) +
 	    2 * sizeof(void *);
 	uint64_t epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_RELAXED);
+	bool logging = dhat__oplog_wanted();
 	struct dhat__stack s;
 	uint64_t t;
 	uint32_t i;
 	int e;
 	bool taken;
 
-	dhat__live_prefetch((uintptr_t)p);
+	/* The prefetches would pull lines that the merge writes into this
+	 * core: only when counting here and now. */
+	if (!logging)
+		dhat__live_prefetch((uintptr_t)p);
 	dhat__snapshot_check();
 	i = dhat__stack_cached(ip0, cfa, epoch);
 	if (i != DHAT__PP_NONE) {
-		dhat__pp_prefetch(i);
 		t = stamp();
+		if (logging &&
+		    dhat__oplog_push((uintptr_t)p, n, i, epoch, t))
+			return;
+		if (!logging)
+			dhat__pp_prefetch(i);
 		taken = dhat__lock_hot();
+		dhat__oplog_sync();
 		/* The tables may have been reset since the epoch was read. */
 		if (counting() && dhat__pp_epoch == epoch &&
 		    i < dhat__pp_count()) {
@@ -315,6 +330,7 @@ dhat__heap_alloc(void *p, size_t n)
 	i = DHAT__PP_NONE;
 	t = stamp();
 	taken = dhat__lock_hot();
+	dhat__oplog_sync();
 	if (counting()) {
 		/* Room for the block first, so that running out of memory
 		 * never leaves an empty program point behind. */
@@ -343,14 +359,34 @@ dhat__heap_free(void *p)
 	uint64_t t;
 	bool taken;
 
-	/* No call here can change errno (see dhat__heap_alloc). */
-	dhat__live_prefetch((uintptr_t)p);
+	/* No call here can change errno (see dhat__heap_alloc).  The
+	 * caller prefetched the live slot when it is to be used here. */
 	dhat__snapshot_check();
 	t = stamp();
+	if (dhat__oplog_wanted() &&
+	    dhat__oplog_push((uintptr_t)p, DHAT__OP_FREE, 0, 0, t))
+		return;
 	taken = dhat__lock_hot();
+	dhat__oplog_sync();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
 		count_free(&b, at(t));
 	dhat__unlock_hot(taken);
+}
+
+/* An operation from a thread's log, in its turn (oplog.c). */
+void
+dhat__heap_apply(const struct dhat__op *o)
+{
+	struct dhat__block b;
+
+	if (!counting())
+		return;
+	if (o->size == DHAT__OP_FREE) {
+		if (dhat__live_remove(o->ptr, &b))
+			count_free(&b, at(o->t));
+	} else if (o->pp < dhat__pp_count()) {
+		record_alloc((void *)o->ptr, o->size, o->pp, o->t);
+	}
 }
 
 bool
@@ -360,6 +396,7 @@ dhat__heap_detach(void *old, struct dhat__block *b)
 	int e = errno;
 
 	dhat__lock();
+	dhat__oplog_sync();
 	if (counting() && dhat__live_remove((uintptr_t)old, b)) {
 		b->gen = dhat__prof.gen;
 		found = true;
@@ -383,6 +420,7 @@ dhat__heap_reattach(const struct dhat__block *b)
 	int e = errno;
 
 	dhat__lock();
+	dhat__oplog_sync();
 	if (same_profiler(b)) {
 		if (dhat__live_reserve(b->size) == 0) {
 			(void)dhat__live_insert(b, &old, &had_old);
@@ -403,6 +441,7 @@ dhat__heap_detached_free(const struct dhat__block *b)
 	int e = errno;
 
 	dhat__lock();
+	dhat__oplog_sync();
 	if (same_profiler(b))
 		count_free(b, at(t));
 	dhat__unlock();
@@ -419,6 +458,7 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 	int e = errno;
 
 	dhat__lock();
+	dhat__oplog_sync();
 	if (same_profiler(b) && dhat__live_reserve(n) < 0) {
 		/* The moved block cannot be tracked: count the old one freed
 		 * and the new one lost. */

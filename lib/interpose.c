@@ -68,10 +68,20 @@ free(void *p)
 		return;
 	}
 	dhat__guard = 1;
-	/* Forget the block before glibc may hand its address to another
-	 * thread. */
-	dhat__heap_free(p);
-	__libc_free(p);
+	if (dhat__single_threaded()) {
+		/* No other thread can be handed the address meanwhile:
+		 * glibc's work hides the wait for the block's live slot. */
+		dhat__live_prefetch((uintptr_t)p);
+		__libc_free(p);
+		dhat__heap_free(p);
+	} else {
+		/* Forget the block before glibc may hand its address to
+		 * another thread (logged: no slot is read now). */
+		if (!dhat__oplog_wanted())
+			dhat__live_prefetch((uintptr_t)p);
+		dhat__heap_free(p);
+		__libc_free(p);
+	}
 	dhat__guard = 0;
 }
 

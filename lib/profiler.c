@@ -171,6 +171,7 @@ fork_parent(void)
 static void
 fork_child(void)
 {
+	dhat__oplog_fork_child();
 	dhat__lock_word = 0;
 	dhat__leave(fork_guard);
 }
@@ -218,6 +219,7 @@ dhat_builder_build(struct dhat_builder *b)
 	/* Outside the lock: these take the loader's locks or allocate. */
 	dhat__stderr_remember();
 	(void)dhat__stack_init();
+	dhat__oplog_init();
 	dhat__atfork_init();
 
 	dhat__lock();
@@ -281,7 +283,9 @@ dhat_profiler_drop(struct dhat_profiler *p)
 		dhat__leave(g);
 		return;
 	}
-	/* From here on every allocation is ignored. */
+	/* Every operation that has begun counts; from here on every
+	 * allocation is ignored. */
+	dhat__oplog_sync();
 	__atomic_store_n(&dhat__heap_running, 0, __ATOMIC_RELAXED);
 	write = dhat__prof.state == DHAT__RUNNING && !dhat__prof.cfg.testing;
 	dhat__prof.state = DHAT__FINISHING;
@@ -328,8 +332,10 @@ dhat_heap_stats_get(void)
 		    "asserted";
 	else if (dhat__prof.cfg.mode != DHAT__MODE_HEAP)
 		err = "dhat: getting heap stats while doing ad hoc profiling";
-	else
+	else {
+		dhat__oplog_sync();
 		s = dhat__heap_stats();
+	}
 	dhat__unlock();
 	dhat__leave(g);
 	if (err != NULL)

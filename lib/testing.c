@@ -54,6 +54,7 @@ dhat_assert_check(int holds)
 	 * lock, and then the profiler waits for its drop.  A drop from
 	 * another thread during the write finds no profiler to end, as
 	 * a stale handle would; the process is about to abort anyway. */
+	dhat__oplog_sync();
 	__atomic_store_n(&dhat__heap_running, 0, __ATOMIC_RELAXED);
 	dhat__prof.state = DHAT__FINISHING;
 	te = dhat__heap_now();
