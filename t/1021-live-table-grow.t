@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # The live table past 2 MiB, where it grows in place (mremap and a
-# rehash in place, lib/live_table.c): wordfreq keeps 300,000 distinct
+# rehash in place, lib/live_table.c).  wordfreq keeps 300,000 distinct
 # words live (a struct and a strdup'd text each: 600,000 blocks, a table
 # of a million slots after several such growths), then frees them all.
 # A block the rehash lost or misplaced would not be found at its free:
@@ -12,7 +12,7 @@
 
 have_python || skip_all "python3 is needed to read the profiles"
 
-plan 4
+plan 9
 
 # "aax" .. : 300,000 distinct lower-case words, 1,781,722 bytes with
 # their NULs.
@@ -36,4 +36,21 @@ like "$(grep 'tb=1781722 tbk=300000 ' pps)" \
 gbk=$(figures grow.json | cut -d" " -f4)
 ok $([ "${gbk:-0}" -ge 600000 ]; echo $?) \
     "at the peak 600,000 blocks and more live (${gbk:-none})"
+
+# A million blocks with frees between the growths: a block that the
+# rehash left behind a moved one would not be found (t/prog/heap-grow.c).
+timeout 300 "$builddir_t/prog/heap-grow" churn.json >prog.out 2>prog.err
+st=$?
+ok $st "heap-grow: the figures agree through the growths"
+[ $st -eq 0 ] || sed 's/^/#   /' prog.out prog.err | head -n 20
+is "$(grep -c '^ok' prog.out)" 5 "heap-grow: its five checks ran"
+is "$("$PYTHON3" "$srcdir_t/ppfield.py" churn.json --top |
+	sed 's/.* eb=/eb=/')" "eb=0 ebk=0" "heap-grow: nothing live at the end"
+tbk=$("$PYTHON3" "$srcdir_t/ppfield.py" churn.json --top |
+	sed 's/.* tbk=\([0-9]*\) .*/\1/')
+ok $([ "${tbk:-0}" -gt 1000000 ]; echo $?) \
+    "heap-grow: a million blocks and the reallocations counted (${tbk:-none})"
+gbk=$(figures churn.json | cut -d" " -f4)
+ok $([ "${gbk:-0}" -ge 700000 ]; echo $?) \
+    "heap-grow: 700,000 blocks and more live at the peak (${gbk:-none})"
 done_testing
