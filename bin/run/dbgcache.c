@@ -848,6 +848,10 @@ fill_cache(int dfd)
 		(void)sigaction(sigs[i], &sa, NULL);
 	}
 	alarm(HELPER_SECONDS);
+	/* An orphan must not keep a directory busy (umount); its paths
+	 * are absolute, and where it stays when it cannot is no matter. */
+	if (chdir("/") != 0)
+		errno = 0;
 	if (flock(dfd, LOCK_EX | LOCK_NB) != 0)
 		return;
 	/* Before writing: what it frees counts for room_for. */
