@@ -910,11 +910,11 @@ void
 dbgcache_start(void)
 {
 	sigset_t all, saved;
+	bool work = false;
 	int p[2];
 	pid_t pid;
 
-	bool work = false;
-
+	/* Nothing missing from the cache: no helper at all. */
 	for (size_t i = 0; i < cache.n; i++)
 		work = work || cache.t[i].missing;
 	if (cache.dir[0] == '\0' || cache.helper != 0 || !work)
