@@ -7,8 +7,8 @@
  * to libdhat's start-up code (lib/preload.c), which starts a profiler in
  * every process that loads it.  Then fork, exec, wait, and exit with the
  * program's status.  While it waits, a helper process of its own writes
- * decompressed copies of libc's debug files for the profiles to read
- * (run/dbgcache.c).  dhat-run never links libdhat: it would profile itself.
+ * decompressed copies of libc's debug files for the profiles to read,
+ * into the user's cache unless they are there already (run/dbgcache.c).  dhat-run never links libdhat: it would profile itself.
  */
 #include "config.h"
 
@@ -73,6 +73,10 @@ usage(FILE *f)
 	    "      --quiet            no summary on stderr\n"
 	    "      --signal=SIG       write a snapshot on SIG (default USR2; "
 	    "none: off)\n"
+	    "      --no-debug-cache   keep no decompressed debug files in "
+	    "~/.cache/dhat/debug\n"
+	    "                         (use a temporary directory, removed at "
+	    "the end)\n"
 	    "      --help             print this help and exit\n"
 	    "      --version          print the version and exit\n"
 	    "\n"
@@ -252,7 +256,8 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_MODE = 256, OPT_FRAMES, OPT_TIME_UNIT, OPT_NO_FOLLOW,
-		OPT_QUIET, OPT_SIGNAL, OPT_HELP, OPT_VERSION };
+		OPT_QUIET, OPT_SIGNAL, OPT_NO_DEBUG_CACHE, OPT_HELP,
+		OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "mode", required_argument, NULL, OPT_MODE },
@@ -261,13 +266,14 @@ main(int argc, char **argv)
 		{ "no-follow", no_argument, NULL, OPT_NO_FOLLOW },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "signal", required_argument, NULL, OPT_SIGNAL },
+		{ "no-debug-cache", no_argument, NULL, OPT_NO_DEBUG_CACHE },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL, *mode = "heap", *frames = NULL;
 	const char *time_unit = NULL, *signame = NULL;
-	bool follow = true, quiet = false;
+	bool follow = true, quiet = false, debug_cache = true;
 	char *settings[9], *pattern, *lib, **env;
 	const char *copies;
 	size_t nsettings = 0, nframes;
@@ -318,6 +324,9 @@ main(int argc, char **argv)
 					    "RTMIN+N or its number", optarg);
 			signame = optarg;
 			break;
+		case OPT_NO_DEBUG_CACHE:
+			debug_cache = false;
+			break;
 		case OPT_HELP:
 			usage(stdout);
 			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
@@ -367,9 +376,10 @@ main(int argc, char **argv)
 		settings[nsettings++] = env_entry("DHAT_QUIET", "1");
 	if (signame != NULL)
 		settings[nsettings++] = env_entry("DHAT_SIGNAL", signame);
-	/* Decompressed debug files, prepared while the program runs
-	 * (run/dbgcache.c): only the directory is made now. */
-	copies = dbgcache_prepare();
+	/* Decompressed debug files, kept in the user's cache or prepared
+	 * while the program runs (run/dbgcache.c): only the directory is
+	 * made now. */
+	copies = dbgcache_prepare(debug_cache);
 	if (copies != NULL)
 		settings[nsettings++] = env_entry(DBGCACHE_ENV, copies);
 	/* "kill -USR2 $!" after "dhat-run server &" reaches the server. */

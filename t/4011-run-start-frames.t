@@ -66,11 +66,11 @@ if ! command -v strace >/dev/null 2>&1 ||
 	done_testing
 	exit
 fi
-# No decompressed debug copies (TMPDIR leads nowhere): dhat-run's helper
-# that writes them reads libc's debug file itself, and this is about
-# what the program reads.
+# No decompressed debug copies (no cache, and TMPDIR leads nowhere):
+# dhat-run's helper that writes them reads libc's debug file itself, and
+# this is about what the program reads.
 TMPDIR=$PWD/none strace -f -o basic.trace -e trace=open,openat \
-	"$RUN" --quiet -o sbasic.json "$PROG/run-basic"
+	"$RUN" --no-debug-cache --quiet -o sbasic.json "$PROG/run-basic"
 ok $? "run-basic under strace"
 dbg=$(libc_debug basic.trace)
 ok $? "  libc and its build ID found (${dbg:-none})"
@@ -83,7 +83,8 @@ if [ -r "$dbg" ]; then
 	# pthread_create) reads it.
 	TMPDIR=$PWD/none strace -f -o threads.trace \
 		-e trace=open,openat \
-		"$RUN" --quiet -o sthreads.json "$PROG/run-threads"
+		"$RUN" --no-debug-cache --quiet -o sthreads.json \
+		"$PROG/run-threads"
 	ok $([ "$(grep -cF "\"$dbg\"" threads.trace)" -ge 1 ]; echo $?) \
 		"  but it is for a profile with frames in libc"
 else

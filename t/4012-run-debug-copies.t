@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # dhat-run decompresses libc's separate debug file (Debian's libc6-dbg
-# compresses its sections) while the program runs, into a private
-# directory under $TMPDIR named by DHAT_DEBUG_COPIES, and libdhat reads
+# compresses its sections) while the program runs, with --no-debug-cache
+# into a private directory under $TMPDIR named by DHAT_DEBUG_COPIES (t/4013
+# tests the cache used without the option), and libdhat reads
 # that copy instead of inflating the original at every profile.  The
 # profiles are the same, frame for frame; the programs open the copy and
 # not the original; a copy of another build, a cut-short copy or a file
@@ -62,7 +63,8 @@ same_as_ref() {
 
 # The reference: no place for copies, so none are prepared.
 expect_exit 0 "TMPDIR that does not exist: runs" -- \
-	env TMPDIR="$TRASH/none" "$RUN" --quiet -o ref.json "$P" wait
+	env TMPDIR="$TRASH/none" "$RUN" --no-debug-cache --quiet -o ref.json \
+	"$P" wait
 is "$(sed -n 2p out)" "copy: no" "  no DHAT_DEBUG_COPIES in the environment"
 is "$(cat err)" "" "  nothing on stderr"
 frames ref.json >frames.ref
@@ -74,7 +76,8 @@ ok $? "  libc frames have files and lines (fopen)"
 # With the copy: the same profile.
 mkdir tmp
 expect_exit 0 "with a copy: runs" -- \
-	env TMPDIR="$TRASH/tmp" "$RUN" --quiet -o with.json "$P" wait
+	env TMPDIR="$TRASH/tmp" "$RUN" --no-debug-cache --quiet -o with.json \
+	"$P" wait
 is "$(sed -n 2p out)" "copy: yes" "  the copy was ready"
 is "$(cat err)" "" "  nothing on stderr"
 same_as_ref with.json "with a copy"
@@ -90,11 +93,11 @@ fi
 mkdir st
 if [ -n "$strace_ok" ]; then
 	env TMPDIR="$TRASH/tmp" strace -ff -o st/t -e trace=open,openat \
-	    "$RUN" --quiet -o 'twice.%p.json' sh -c '"$1" wait; "$1" wait' \
-	    sh "$P" >out 2>err
+	    "$RUN" --no-debug-cache --quiet -o 'twice.%p.json' \
+	    sh -c '"$1" wait; "$1" wait' sh "$P" >out 2>err
 	ok $? "twice, under strace: runs"
 else
-	env TMPDIR="$TRASH/tmp" "$RUN" --quiet -o 'twice.%p.json' \
+	env TMPDIR="$TRASH/tmp" "$RUN" --no-debug-cache --quiet -o 'twice.%p.json' \
 	    sh -c '"$1" wait; "$1" wait' sh "$P" >out 2>err
 	ok $? "twice: runs"
 fi
@@ -124,7 +127,7 @@ fi
 is "$(ls -A tmp)" "" "  the directory is gone after the run"
 
 # Keep a copy, to look at it and to spoil it.
-env TMPDIR="$TRASH/tmp" "$RUN" --quiet -o keep.json sh -c \
+env TMPDIR="$TRASH/tmp" "$RUN" --no-debug-cache --quiet -o keep.json sh -c \
     '"$1" wait >/dev/null && cp "$DHAT_DEBUG_COPIES/$2.debug" kept.debug' \
     sh "$P" "$id" >out 2>err
 ok $? "a copy kept from a run"
@@ -198,12 +201,14 @@ pid_in() {
 	wait_for "$1" && sed -n 's/^pid: //p' "$1"
 }
 mkdir tk
-env TMPDIR="$TRASH/none" "$RUN" --quiet -o h1.json "$P" hold go1 >h1.out &
+env TMPDIR="$TRASH/none" "$RUN" --no-debug-cache --quiet -o h1.json \
+    "$P" hold go1 >h1.out &
 pid=$(pid_in h1.out)
 fds_plain=$(fds "$pid")
 touch go1
 wait $!
-env TMPDIR="$TRASH/tk" "$RUN" --quiet -o h2.json "$P" wait hold go2 >h2.out &
+env TMPDIR="$TRASH/tk" "$RUN" --no-debug-cache --quiet -o h2.json \
+    "$P" wait hold go2 >h2.out &
 run_pid=$!
 pid=$(pid_in h2.out)
 n=200
@@ -227,7 +232,8 @@ wait_for h2.json 60 || diag "the orphaned program wrote no profile"
 
 # SIGTERM is passed on to the program as before; dhat-run then removes it.
 mkdir tt
-env TMPDIR="$TRASH/tt" "$RUN" --quiet -o h3.json "$P" hold go3 >h3.out &
+env TMPDIR="$TRASH/tt" "$RUN" --no-debug-cache --quiet -o h3.json \
+    "$P" hold go3 >h3.out &
 run_pid=$!
 pid_in h3.out >/dev/null
 kill -TERM $run_pid

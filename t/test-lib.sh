@@ -47,6 +47,11 @@ EOF
 	abs_top_builddir=$vg_logs/top
 fi
 
+# dhat-run keeps decompressed debug files in $XDG_CACHE_HOME/dhat/debug:
+# each test has a cache of its own, and none writes to the real home.
+XDG_CACHE_HOME=$TRASH/cache
+export XDG_CACHE_HOME
+
 # Profiles must not pick up settings from the developer's environment.
 unset DHAT_RUN DHAT_OUTPUT DHAT_MODE DHAT_FRAMES DHAT_TIME_UNIT DHAT_QUIET \
 	DHAT_FOLLOW DHAT_SIGNAL DHAT_DEBUG_COPIES NO_COLOR 2>/dev/null || :

@@ -3,17 +3,21 @@
  * dbgcache.c - decompressed copies of libc's and ld.so's separate debug
  * files, written by a helper process of dhat-run while the program runs.
  *
- * Where the copies go.  A private directory made with mkdtemp(3) under
- * $TMPDIR, named to the program by DHAT_DEBUG_COPIES, holding
- * BUILD-ID.debug files.  The other way, memfds opened by the program
- * through /proc/PID/fd/N, was not taken: it depends on the program being
- * allowed to open another process's descriptors (not after a change of
- * user, not under a restrictive /proc), and needs a marker of its own to
- * tell a finished copy from one being written.  A directory needs neither:
- * a copy is written under a temporary name and renamed when complete, so
- * whatever is there under a final name is whole; the program receives no
- * descriptor; and every process the program executes finds the same
- * copies through the inherited variable.
+ * Where the copies go.  A directory named to the program by
+ * DHAT_DEBUG_COPIES, holding BUILD-ID.debug files: the user's cache,
+ * $XDG_CACHE_HOME/dhat/debug or ~/.cache/dhat/debug, where a copy stays
+ * for every later run (libc changes rarely, and the copy takes longer to
+ * make than a short program runs); or, with --no-debug-cache or when the
+ * cache cannot be used, a private directory made with mkdtemp(3) under
+ * $TMPDIR and removed at the end.  The other way, memfds opened by the
+ * program through /proc/PID/fd/N, was not taken: it depends on the program
+ * being allowed to open another process's descriptors (not after a change
+ * of user, not under a restrictive /proc), and needs a marker of its own
+ * to tell a finished copy from one being written.  A directory needs
+ * neither: a copy is written under a temporary name and renamed when
+ * complete, so whatever is there under a final name is whole; the program
+ * receives no descriptor; and every process the program executes finds the
+ * same copies through the inherited variable.
  *
  * Who does the work.  A process forked from dhat-run once the program's
  * exec has succeeded, so the program's start waits for nothing, and
@@ -23,8 +27,33 @@
  * never competes with it for one.  dhat-run itself goes on forwarding
  * signals and waiting as before.
  *
- * Who removes the directory.  dhat-run, when the program has ended and at
- * any exit of its own (atexit), after it has killed and reaped the
+ * The cache.  Its two directories of dhat's own, dhat and dhat/debug, are
+ * made with mode 0700 and used only if they are the user's, are not
+ * symbolic links, and no one else may write to them: whoever can put a
+ * file there chooses the DWARF that every profile parses.  dhat-run only
+ * looks there before the program starts: a regular, non-empty file under a
+ * copy's final name is taken as the copy (libdhat checks its build ID; a
+ * crash just after a rename can leave an empty file, which is made anew);
+ * when every copy is there, no helper is started.  The helper writes a
+ * copy under a name of its own, .BUILD-ID.PID.tmp, and renames it into
+ * place, so that whatever is under a final name is whole, even with
+ * several dhat-runs at once (one helper at a time works, the others leave
+ * it the work; were two to write, the last rename would win with a file as
+ * whole as the other).  Unlike the private directory's, this helper is not
+ * killed when the program ends: it finishes its copies, if need be after
+ * dhat-run has exited, for a program that ends sooner than a copy is made
+ * (python3 -c pass; two threads that keep both cores busy, leaving an
+ * idle-priority helper no time) would otherwise never get one.  It gives
+ * up after ten minutes.  Killed by a signal, it removes its temporary
+ * file; one left by a SIGKILL is removed by the first dhat-run an hour
+ * later.  Before writing, the helper removes the copies that are no longer
+ * of the current libc or loader and were made more than 30 days ago
+ * (mtime), so the cache holds about one generation of copies per
+ * upgrade.  The cache must have room as $TMPDIR must (room_for): otherwise
+ * the private directory is used.
+ *
+ * Who removes the private directory.  dhat-run, when the program has ended
+ * and at any exit of its own (atexit), after it has killed and reaped the
  * helper.  If dhat-run is killed without a chance to do so (SIGKILL), the
  * helper, which holds the read end of a pipe whose only write end is
  * dhat-run's, sees end-of-file and removes it instead; that is why the
@@ -61,11 +90,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dbgcache.h"
@@ -75,8 +106,20 @@
 #define BUILD_ID_TREE "/usr/lib/debug/.build-id/"
 #define BUILD_ID_MAX 64
 
+/* The cache, under $XDG_CACHE_HOME or ~/.cache. */
+#define CACHE_SUBDIR "dhat"
+#define CACHE_DEBUG "debug"
+/* A temporary file older than this was left by a dhat-run killed with its
+ * helper: no helper takes that long to write a copy. */
+#define STALE_TMP_SECONDS (60 * 60)
+/* Copies for another libc or loader go when they are older than this. */
+#define PRUNE_SECONDS (30L * 24 * 60 * 60)
+/* A helper filling the cache gives up after this (SIGALRM). */
+#define HELPER_SECONDS (10 * 60)
+
 struct target {
 	unsigned char id[BUILD_ID_MAX];
+	bool missing;		/* the helper is to write its copy */
 	size_t len;
 	char hex[2 * BUILD_ID_MAX + 1];
 	char path[sizeof(BUILD_ID_TREE) + 2 * BUILD_ID_MAX + 8];
@@ -86,6 +129,7 @@ static struct {
 	struct target t[2];	/* libc first: every profile needs it */
 	size_t n;
 	char dir[PATH_MAX];	/* "": no directory */
+	bool persistent;	/* dir is the cache, kept at the end */
 	pid_t owner;		/* dhat-run, the only one to remove it */
 	pid_t helper;		/* 0: none running */
 	int pipe_w;		/* dhat-run's end; -1: none */
@@ -199,6 +243,73 @@ add_target(uintptr_t addr, bool by_base)
 
 /* ---- the directory ------------------------------------------------------ */
 
+/* The name T's copy has while helper PID writes it: unique to the helper,
+ * so that two dhat-runs sharing the cache never write the same file. */
+static void
+tmp_name(char *buf, size_t size, const struct target *t, pid_t pid)
+{
+	snprintf(buf, size, ".%s.%ld.tmp", t->hex, (long)pid);
+}
+
+/* Remove each regular file in the directory DFD for which DOOMED says so;
+ * NOW is the time to compare its mtime with. */
+static void
+sweep(int dfd, bool (*doomed)(const char *, const struct stat *, time_t))
+{
+	int fd = dup(dfd);
+	time_t now = time(NULL);
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && doomed(e->d_name, &st, now))
+			(void)unlinkat(dfd, e->d_name, 0);
+	}
+	closedir(d);
+}
+
+static bool
+ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+
+	return n > k && strcmp(s + n - k, tail) == 0;
+}
+
+/* A temporary copy left by a helper that was killed with its dhat-run. */
+static bool
+stale_tmp(const char *name, const struct stat *st, time_t now)
+{
+	return name[0] == '.' && ends_with(name, ".tmp") &&
+	    st->st_mtime < now - STALE_TMP_SECONDS;
+}
+
+/* An old copy for a libc or loader that is no longer the current one. */
+static bool
+outdated_copy(const char *name, const struct stat *st, time_t now)
+{
+	if (name[0] == '.' || !ends_with(name, ".debug") ||
+	    st->st_mtime >= now - PRUNE_SECONDS)
+		return false;
+	for (size_t i = 0; i < cache.n; i++) {
+		size_t k = strlen(cache.t[i].hex);
+
+		if (strncmp(name, cache.t[i].hex, k) == 0 &&
+		    strcmp(name + k, ".debug") == 0)
+			return false;
+	}
+	return true;
+}
+
 /* Empty the directory at PATH (it only ever holds files) and remove it. */
 static void
 remove_dir(const char *path)
@@ -232,22 +343,175 @@ remove_dir(const char *path)
 	(void)rmdir(path);
 }
 
-const char *
-dbgcache_prepare(void)
+/*
+ * The directory NAME in DFD, made with mode 0700 if it is missing; opened
+ * without following a symbolic link, and refused unless it is the user's
+ * and no one else may write to it.  Returns its descriptor, or -1.
+ */
+static int
+private_subdir(int dfd, const char *name)
+{
+	struct stat st;
+	int fd;
+
+	/* On a read-only file system, an existing NAME gives EEXIST. */
+	(void)mkdirat(dfd, name, 0700);
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || st.st_uid != geteuid() ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* mkdir -p PATH: what is made gets mode 0700, as the XDG base directory
+ * specification asks of $XDG_CACHE_HOME; what exists is left alone. */
+static void
+make_path(char *path)
+{
+	for (char *p = path + 1; *p != '\0'; p++) {
+		if (*p != '/' || p[-1] == '/')
+			continue;
+		*p = '\0';
+		(void)mkdir(path, 0700);
+		*p = '/';
+	}
+	(void)mkdir(path, 0700);
+}
+
+/*
+ * Open the cache directory, making it if need be, and put its path in
+ * cache.dir.  The base is $XDG_CACHE_HOME when it is absolute, else
+ * $HOME/.cache (the XDG base directory specification's rule); symbolic
+ * links above dhat/ are followed, as users link ~/.cache elsewhere.
+ * Returns its descriptor, or -1 with cache.dir empty.
+ */
+static int
+open_cache(void)
+{
+	const char *base = secure_getenv("XDG_CACHE_HOME"), *sub = "";
+	char path[PATH_MAX];
+	int bfd, dfd, fd, n;
+	size_t len;
+
+	if (base == NULL || base[0] != '/') {
+		base = secure_getenv("HOME");
+		sub = "/.cache";
+		if (base == NULL || base[0] != '/')
+			return -1;
+	}
+	len = strlen(base);
+	while (len > 1 && base[len - 1] == '/')
+		len--;
+	n = snprintf(path, sizeof(path), "%.*s%s", (int)len, base, sub);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1;
+	bfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (bfd < 0 && errno == ENOENT) {
+		make_path(path);
+		bfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (bfd < 0)
+		return -1;
+	dfd = private_subdir(bfd, CACHE_SUBDIR);
+	close(bfd);
+	if (dfd < 0)
+		return -1;
+	fd = private_subdir(dfd, CACHE_DEBUG);
+	close(dfd);
+	if (fd < 0)
+		return -1;
+	n = snprintf(cache.dir, sizeof(cache.dir), "%s/%s/%s", path,
+	    CACHE_SUBDIR, CACHE_DEBUG);
+	/* access(2) also tells a read-only file system. */
+	if (n < 0 || (size_t)n >= sizeof(cache.dir) ||
+	    access(cache.dir, W_OK) != 0) {
+		cache.dir[0] = '\0';
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static bool worth_copying(Elf *, const struct target *, uint64_t *);
+static bool room_for(int, uint64_t);
+
+/* T's debug file is worth a copy (see worth_copying); *SIZE gets the
+ * copy's size.  Reads the section headers only. */
+static bool
+copy_size(const struct target *t, uint64_t *size)
+{
+	int fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	bool ok = false;
+	Elf *elf;
+
+	if (fd < 0)
+		return false;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf != NULL) {
+		ok = worth_copying(elf, t, size);
+		elf_end(elf);
+	}
+	close(fd);
+	return ok;
+}
+
+/*
+ * Use the cache: keep the targets whose copy it has (nothing to do) or
+ * that are worth one (the helper's work; the others would start a helper
+ * at every run for nothing), and remove stale temporary files.  False,
+ * with cache.dir empty, when the cache cannot be used or has no room.
+ */
+static bool
+use_cache(void)
+{
+	int dfd = open_cache();
+	uint64_t need = 0, size;
+	struct stat st;
+	size_t k = 0;
+	char name[2 * BUILD_ID_MAX + 16];
+	bool ok;
+
+	if (dfd < 0)
+		return false;
+	sweep(dfd, stale_tmp);
+	for (size_t i = 0; i < cache.n; i++) {
+		struct target *t = &cache.t[i];
+
+		snprintf(name, sizeof(name), "%s.debug", t->hex);
+		t->missing = !(fstatat(dfd, name, &st,
+		    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size > 0);
+		if (t->missing) {
+			if (elf_version(EV_CURRENT) == EV_NONE ||
+			    !copy_size(t, &size))
+				continue;
+			need += size;
+		}
+		if (k != i)
+			cache.t[k] = *t;
+		k++;
+	}
+	cache.n = k;
+	ok = need == 0 || room_for(dfd, need);
+	close(dfd);
+	if (!ok)
+		cache.dir[0] = '\0';
+	return ok;
+}
+
+/* Make the private directory under $TMPDIR, for every target. */
+static bool
+make_private_dir(void)
 {
 	const char *tmp = secure_getenv("TMPDIR");
 	size_t len;
 	int n;
 
-	if (cache.dir[0] != '\0')
-		return cache.dir;
-	/* libc: the definition dlsym finds is the one in the loaded libc,
-	 * where the address of a function named in this file could be a
-	 * PLT entry of dhat-run's own. */
-	add_target((uintptr_t)dlsym(RTLD_DEFAULT, "__libc_start_main"), false);
-	add_target((uintptr_t)getauxval(AT_BASE), true);
-	if (cache.n == 0)
-		return NULL;
 	/* The program may change directory: the path must be absolute. */
 	if (tmp == NULL || tmp[0] != '/')
 		tmp = "/tmp";
@@ -259,6 +523,33 @@ dbgcache_prepare(void)
 	if (n < 0 || (size_t)n >= sizeof(cache.dir) ||
 	    mkdtemp(cache.dir) == NULL) {
 		cache.dir[0] = '\0';
+		return false;
+	}
+	for (size_t i = 0; i < cache.n; i++)
+		cache.t[i].missing = true;
+	return true;
+}
+
+const char *
+dbgcache_prepare(bool persistent)
+{
+	if (cache.dir[0] != '\0')
+		return cache.dir;
+	/* libc: the definition dlsym finds is the one in the loaded libc,
+	 * where the address of a function named in this file could be a
+	 * PLT entry of dhat-run's own. */
+	add_target((uintptr_t)dlsym(RTLD_DEFAULT, "__libc_start_main"), false);
+	add_target((uintptr_t)getauxval(AT_BASE), true);
+	if (cache.n == 0)
+		return NULL;
+	if (persistent && use_cache()) {
+		if (cache.n == 0) {
+			/* Nothing worth a copy. */
+			cache.dir[0] = '\0';
+			return NULL;
+		}
+		cache.persistent = true;
+	} else if (!make_private_dir()) {
 		return NULL;
 	}
 	cache.owner = getpid();
@@ -276,6 +567,12 @@ dbgcache_finish(void)
 	 * same memory: only dhat-run itself cleans up. */
 	if (cache.dir[0] == '\0' || getpid() != cache.owner)
 		return;
+	/* A helper writing into the cache finishes its copy on its own
+	 * (see the top of this file); reaped now if it is done. */
+	if (cache.helper > 0 && cache.persistent) {
+		(void)waitpid(cache.helper, &status, WNOHANG);
+		cache.helper = 0;
+	}
 	if (cache.helper > 0) {
 		(void)kill(cache.helper, SIGKILL);
 		while (waitpid(cache.helper, &status, 0) < 0 && errno == EINTR)
@@ -286,7 +583,8 @@ dbgcache_finish(void)
 		(void)close(cache.pipe_w);
 		cache.pipe_w = -1;
 	}
-	remove_dir(cache.dir);
+	if (!cache.persistent)
+		remove_dir(cache.dir);
 	cache.dir[0] = '\0';
 }
 
@@ -421,19 +719,26 @@ copy_elf(Elf *in, Elf *out)
 	return gelf_update_ehdr(out, &eh) != 0;
 }
 
+/* The helper's temporary file, for on_signal: its name ("" for none) in
+ * the directory helper_dfd. */
+static char helper_tmp[2 * BUILD_ID_MAX + 32];
+static int helper_dfd = -1;
+
 /* Write T's copy into the directory DFD: under a temporary name, renamed
  * to BUILD-ID.debug once complete.  Any failure leaves no file. */
 static void
 make_copy(int dfd, const struct target *t)
 {
-	char tmp[2 * BUILD_ID_MAX + 16], name[2 * BUILD_ID_MAX + 16];
+	char *tmp = helper_tmp, name[2 * BUILD_ID_MAX + 16];
 	uint64_t size;
 	Elf *in = NULL, *out = NULL;
 	int ifd, ofd = -1;
 	bool ok = false;
 
 	snprintf(name, sizeof(name), "%s.debug", t->hex);
-	snprintf(tmp, sizeof(tmp), ".%s.tmp", t->hex);
+	/* Named before it exists: on_signal then never misses it. */
+	tmp_name(tmp, sizeof(helper_tmp), t, getpid());
+	helper_dfd = dfd;
 	ifd = open(t->path, O_RDONLY | O_CLOEXEC);
 	if (ifd < 0)
 		return;
@@ -461,6 +766,7 @@ done:
 		close(ofd);
 	if (!ok)
 		(void)unlinkat(dfd, tmp, 0);
+	tmp[0] = '\0';
 	if (in != NULL)
 		elf_end(in);
 	close(ifd);
@@ -504,6 +810,63 @@ release_files(int keep)
 			(void)close(i);
 }
 
+/* A helper writing into the cache, killed by a signal (^C, SIGTERM to
+ * the process group, its alarm): no unfinished copy stays behind. */
+static void
+on_signal(int sig)
+{
+	if (helper_tmp[0] != '\0')
+		(void)unlinkat(helper_dfd, helper_tmp, 0);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/*
+ * The helper's work in the cache, which it finishes whether dhat-run
+ * lives or not: a copy made after a short program has ended serves every
+ * later run.  One helper at a time per cache: the others leave it the
+ * work (flock on the directory), and a copy made meanwhile is not made
+ * again.  Its life is bounded: SCHED_IDLE on a busy machine may never
+ * get to run, and an orphan must not wait for ever.
+ */
+static void
+fill_cache(int dfd)
+{
+	static const int sigs[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM,
+		SIGALRM };
+	char name[2 * BUILD_ID_MAX + 16];
+	struct sigaction sa;
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		if (sigaction(sigs[i], NULL, &sa) != 0 ||
+		    sa.sa_handler == SIG_IGN)
+			continue;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_signal;
+		sigfillset(&sa.sa_mask);
+		(void)sigaction(sigs[i], &sa, NULL);
+	}
+	alarm(HELPER_SECONDS);
+	/* An orphan must not keep a directory busy (umount); its paths
+	 * are absolute, and where it stays when it cannot is no matter. */
+	if (chdir("/") != 0)
+		errno = 0;
+	if (flock(dfd, LOCK_EX | LOCK_NB) != 0)
+		return;
+	/* Before writing: what it frees counts for room_for. */
+	sweep(dfd, outdated_copy);
+	for (size_t i = 0; i < cache.n; i++) {
+		if (!cache.t[i].missing)
+			continue;
+		snprintf(name, sizeof(name), "%s.debug", cache.t[i].hex);
+		if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_size > 0)
+			continue;
+		make_copy(dfd, &cache.t[i]);
+	}
+}
+
 static _Noreturn void
 helper(int fd)
 {
@@ -528,7 +891,12 @@ helper(int fd)
 	if (sched_setscheduler(0, SCHED_IDLE, &sp) != 0)
 		(void)setpriority(PRIO_PROCESS, 0, 19);
 
-	dfd = open(cache.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = open(cache.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (cache.persistent) {
+		if (dfd >= 0 && elf_version(EV_CURRENT) != EV_NONE)
+			fill_cache(dfd);
+		_exit(0);
+	}
 	if (dfd >= 0 && elf_version(EV_CURRENT) != EV_NONE) {
 		for (size_t i = 0; i < cache.n && !owner_gone(fd, 0); i++)
 			make_copy(dfd, &cache.t[i]);
@@ -542,10 +910,14 @@ void
 dbgcache_start(void)
 {
 	sigset_t all, saved;
+	bool work = false;
 	int p[2];
 	pid_t pid;
 
-	if (cache.dir[0] == '\0' || cache.helper != 0)
+	/* Nothing missing from the cache: no helper at all. */
+	for (size_t i = 0; i < cache.n; i++)
+		work = work || cache.t[i].missing;
+	if (cache.dir[0] == '\0' || cache.helper != 0 || !work)
 		return;
 	/* Made after the program's fork: only dhat-run holds the write
 	 * end, so its death is the pipe's end-of-file. */

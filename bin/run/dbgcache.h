@@ -8,10 +8,12 @@
  * it opens the file: some 200 million instructions in each profiled
  * process, at each profile it writes.  dhat-run has nothing to do while
  * the program runs, so a helper process of dhat-run writes decompressed
- * copies into a private directory, which the program finds through
- * DHAT_DEBUG_COPIES (lib/symbolize.c uses a copy whose build ID matches).
- * Everything here fails silently: without a copy, libdhat reads the
- * original as before, with the same result.
+ * copies into the user's cache directory, where they stay for the next
+ * runs (or, without a usable cache, into a private temporary directory),
+ * which the program finds through DHAT_DEBUG_COPIES (lib/symbolize.c uses
+ * a copy whose build ID matches).  Everything here fails silently:
+ * without a copy, libdhat reads the original as before, with the same
+ * result.
  */
 #ifndef DHAT_RUN_DBGCACHE_H
 #define DHAT_RUN_DBGCACHE_H
@@ -19,20 +21,28 @@
 /* The variable that names the directory in the program's environment. */
 #define DBGCACHE_ENV "DHAT_DEBUG_COPIES"
 
+#include <stdbool.h>
+
 /*
  * Before the program starts: find the objects worth a copy (libc, ld.so:
- * those whose separate debug file exists) and make the private directory
- * under $TMPDIR.  Returns the directory's absolute path, or NULL when
- * there is nothing to prepare or no place for it.  Cheap: no file is read.
+ * those whose separate debug file exists), then, with PERSISTENT, the
+ * cache directory ($XDG_CACHE_HOME/dhat/debug or ~/.cache/dhat/debug)
+ * and which copies it lacks; without PERSISTENT, or when the cache cannot
+ * be used, make a private directory under $TMPDIR.  Returns the
+ * directory's absolute path, or NULL when there is nothing to prepare or
+ * no place for it.  Cheap: no file is read when the cache holds every
+ * copy; otherwise only the section headers of the missing ones.
  */
-const char *dbgcache_prepare(void);
+const char *dbgcache_prepare(bool persistent);
 
 /* After the program has started (exec succeeded): fork the helper that
- * writes the copies.  Does nothing when dbgcache_prepare returned NULL. */
+ * writes the missing copies.  Does nothing when dbgcache_prepare returned
+ * NULL or the cache holds every copy. */
 void dbgcache_start(void);
 
-/* When the program has ended, and at dhat-run's exit: stop the helper and
- * remove the directory.  Safe to call more than once. */
+/* When the program has ended, and at dhat-run's exit: stop the helper,
+ * remove its unfinished copy, and remove a private directory (never the
+ * cache).  Safe to call more than once. */
 void dbgcache_finish(void);
 
 #endif
