@@ -16,35 +16,11 @@ P=$PROG/run-libc
 C=$XDG_CACHE_HOME/dhat/debug
 unset DHAT_DEBUG_COPIES 2>/dev/null || :
 
-have_python || skip_all "python3 is needed to read the profiles"
+libc_debug_file "$P"
 command -v flock >/dev/null 2>&1 || skip_all "no flock(1)"
-id=$("$P" build-id) || skip_all "libc has no build ID"
-orig=/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)/$(echo "$id" |
-	cut -c3-).debug
-[ -r "$orig" ] || skip_all "no separate debug file for libc ($orig)"
-# Section flags of an ELF64 little-endian file: is any SHF_COMPRESSED?
-compressed() {
-	"$PYTHON3" -c 'import struct, sys
-d = open(sys.argv[1], "rb").read()
-if d[:4] != b"\x7fELF" or d[4] != 2 or d[5] != 1:
-    sys.exit(2)
-shoff, = struct.unpack_from("<Q", d, 0x28)
-shentsize, shnum = struct.unpack_from("<HH", d, 0x3a)
-sys.exit(0 if any(struct.unpack_from("<Q", d, shoff + i * shentsize + 8)[0]
-                  & 0x800 for i in range(shnum)) else 1)' "$1"
-}
-compressed "$orig" ||
-	skip_all "libc's debug file: no compressed section, or not ELF64 LE"
 
 plan 41
 
-# frames FILE: the frame strings of a profile without their addresses,
-# sorted.
-frames() {
-	"$PYTHON3" -c 'import json, re, sys
-for f in json.load(open(sys.argv[1]))["ftbl"]:
-    print(re.sub(r"^0x[0-9a-f]+: ", "", f))' "$1" 2>/dev/null | LC_ALL=C sort
-}
 # settle DIR: wait until no helper works in the cache DIR (a helper holds
 # its lock from before its first copy until it exits).
 settle() {

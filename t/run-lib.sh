@@ -56,3 +56,37 @@ wait_for() {
 	done
 	[ -s "$1" ]
 }
+
+# libc_debug_file PROG: set id (libc's build ID, from run-libc PROG) and
+# orig (libc's separate debug file), or skip the whole test unless that
+# file exists with a compressed section (what dhat-run copies).
+libc_debug_file() {
+	have_python || skip_all "python3 is needed to read the profiles"
+	id=$("$1" build-id) || skip_all "libc has no build ID"
+	orig=/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)/$(echo "$id" |
+		cut -c3-).debug
+	[ -r "$orig" ] || skip_all "no separate debug file for libc ($orig)"
+	compressed "$orig" ||
+		skip_all "libc's debug file: no compressed section, or not ELF64 LE"
+}
+
+# compressed FILE: whether an ELF64 little-endian file has a section
+# flagged SHF_COMPRESSED (status 0), has none (1), or is no such ELF (2).
+compressed() {
+	"$PYTHON3" -c 'import struct, sys
+d = open(sys.argv[1], "rb").read()
+if d[:4] != b"\x7fELF" or d[4] != 2 or d[5] != 1:
+    sys.exit(2)
+shoff, = struct.unpack_from("<Q", d, 0x28)
+shentsize, shnum = struct.unpack_from("<HH", d, 0x3a)
+sys.exit(0 if any(struct.unpack_from("<Q", d, shoff + i * shentsize + 8)[0]
+                  & 0x800 for i in range(shnum)) else 1)' "$1"
+}
+
+# frames FILE: the frame strings of a profile without their addresses,
+# sorted (the order of a profile's frame table may follow addresses).
+frames() {
+	"$PYTHON3" -c 'import json, re, sys
+for f in json.load(open(sys.argv[1]))["ftbl"]:
+    print(re.sub(r"^0x[0-9a-f]+: ", "", f))' "$1" 2>/dev/null | LC_ALL=C sort
+}

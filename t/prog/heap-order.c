@@ -32,53 +32,22 @@ sync_step(void)
 	pthread_barrier_wait(&step);
 }
 
-static __attribute__((noinline)) void *
-site_x(size_t unit)
-{
-	return malloc(5 * unit);
-}
+/* One function per allocation site, so that each is a program point of
+ * its own (noinline: the stack tells them apart). */
+#define SITE(name, units)                                                \
+	static __attribute__((noinline)) void *name(size_t unit)               \
+	{                                                                      \
+		return malloc((units) * unit);                                 \
+	}
 
-static __attribute__((noinline)) void *
-site_y(size_t unit)
-{
-	return malloc(3 * unit);
-}
-
-static __attribute__((noinline)) void *
-site_z(size_t unit)
-{
-	return malloc(4 * unit);
-}
-
-static __attribute__((noinline)) void *
-site_a(void)
-{
-	return malloc(10);
-}
-
-static __attribute__((noinline)) void *
-site_b(void)
-{
-	return malloc(1000);
-}
-
-static __attribute__((noinline)) void *
-site_c(void)
-{
-	return malloc(7000);
-}
-
-static __attribute__((noinline)) void *
-site_d(void)
-{
-	return malloc(1);
-}
-
-static __attribute__((noinline)) void *
-site_e(void)
-{
-	return malloc(2);
-}
+SITE(site_x, 5)
+SITE(site_y, 3)
+SITE(site_z, 4)
+SITE(site_a, 10)
+SITE(site_b, 1000)
+SITE(site_c, 7000)
+SITE(site_d, 1)
+SITE(site_e, 2)
 
 /*
  * Phase 0, run twice from the same place: the first time (UNIT 10) fills
@@ -133,7 +102,7 @@ thread_a(void *arg)
 		phase0_a(unit);
 	sync_step();                            /* 1: start */
 	for (i = 0; i < NA; i++)
-		a_blocks[i] = site_a();
+		a_blocks[i] = site_a(1);
 	sync_step();                            /* 2: A's blocks */
 	sync_step();                            /* 3: B's blocks */
 	sync_step();                            /* 4: main looked */
@@ -147,7 +116,7 @@ thread_a(void *arg)
 	sync_step();                            /* 7: main looked */
 	/* Ends with these still in its log. */
 	for (i = 0; i < 100; i++)
-		d[i] = site_d();
+		d[i] = site_d(1);
 	for (i = 0; i < 50; i++)
 		free(d[i]);
 	return d[99];
@@ -167,12 +136,12 @@ thread_b(void *arg)
 	sync_step();                            /* 1 */
 	sync_step();                            /* 2 */
 	for (i = 0; i < NB; i++)
-		b_blocks[i] = site_b();
+		b_blocks[i] = site_b(1);
 	sync_step();                            /* 3 */
 	sync_step();                            /* 4 */
 	sync_step();                            /* 5 */
 	sync_step();                            /* 5.5 */
-	c = site_c();
+	c = site_c(1);
 	sync_step();                            /* 6 */
 	sync_step();                            /* 7 */
 	free(c);
@@ -188,7 +157,7 @@ thread_e(void *arg)
 	(void)arg;
 	pthread_barrier_wait(&go_e);
 	for (i = 0; i < 400; i++)
-		e[i] = site_e();
+		e[i] = site_e(1);
 	for (i = 0; i < 400; i++)
 		free(e[i]);
 	return NULL;
