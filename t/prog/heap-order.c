@@ -34,7 +34,7 @@ sync_step(void)
 
 /* One function per allocation site, so that each is a program point of
  * its own (noinline: the stack tells them apart). */
-#define SITE(name, units)                                                \
+#define SITE(name, units)                                                      \
 	static __attribute__((noinline)) void *name(size_t unit)               \
 	{                                                                      \
 		return malloc((units) * unit);                                 \
