@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # dhat-run keeps its decompressed copies of libc's and ld.so's debug files
-# in $XDG_CACHE_HOME/dhat/debug (test-lib.sh points XDG_CACHE_HOME into the
-# scratch directory), else ~/.cache/dhat/debug.  The first run makes them
+# in $XDG_CACHE_HOME/dhat/debug (here a cache in the scratch directory,
+# empty at the start), else ~/.cache/dhat/debug.  The first run makes them
 # (private modes: 0700 directories, 0600 files); a later run finds them
 # and starts no helper, with the same profile; a cache directory that is a
 # symbolic link, someone else's or writable by others is refused for a
@@ -13,6 +13,8 @@
 . "$abs_top_srcdir/t/run-lib.sh"
 
 P=$PROG/run-libc
+XDG_CACHE_HOME=$TRASH/cache
+export XDG_CACHE_HOME
 C=$XDG_CACHE_HOME/dhat/debug
 unset DHAT_DEBUG_COPIES 2>/dev/null || :
 

@@ -48,8 +48,12 @@ EOF
 fi
 
 # dhat-run keeps decompressed debug files in $XDG_CACHE_HOME/dhat/debug:
-# each test has a cache of its own, and none writes to the real home.
-XDG_CACHE_HOME=$TRASH/cache
+# one cache for the test run, in the build tree (make clean removes it),
+# and none in the real home.  One cache and not one per test: a copy
+# that the first test's helper makes serves every later test, and no
+# helper still copying after its test is done writes into a scratch
+# directory being removed (t/4013 tests the cache itself in its own).
+XDG_CACHE_HOME=$builddir_t/cache
 export XDG_CACHE_HOME
 
 # Profiles must not pick up settings from the developer's environment.
