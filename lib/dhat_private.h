@@ -229,15 +229,26 @@ extern int dhat__valgrind;
 #define DHAT__UNDER_VALGRIND() 0
 #endif
 
-static inline void
-dhat__lock(void)
+/* Take the lock if it is free, without waiting. */
+static inline bool
+dhat__trylock(void)
 {
 	int z = 0;
 
-	if (DHAT__UNLIKELY(!__atomic_compare_exchange_n(&dhat__lock_word, &z,
-	    1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)))
-		dhat__lock_slow();
+	if (!__atomic_compare_exchange_n(&dhat__lock_word, &z, 1, false,
+	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return false;
 	DHAT__LOCK_ACQUIRED();
+	return true;
+}
+
+static inline void
+dhat__lock(void)
+{
+	if (DHAT__UNLIKELY(!dhat__trylock())) {
+		dhat__lock_slow();
+		DHAT__LOCK_ACQUIRED();
+	}
 }
 
 static inline void
@@ -268,10 +279,8 @@ dhat__single_threaded(void)
 static inline bool
 dhat__lock_hot(void)
 {
-#ifdef HAVE_SYS_SINGLE_THREADED_H
-	if (__libc_single_threaded)
+	if (dhat__single_threaded())
 		return false;
-#endif
 	dhat__lock();
 	return true;
 }
@@ -554,11 +563,7 @@ void dhat__oplog_fork_child(void);
 static inline bool
 dhat__oplog_wanted(void)
 {
-#ifdef HAVE_SYS_SINGLE_THREADED_H
-	if (__libc_single_threaded)
-		return false;
-#endif
-	return !DHAT__UNDER_VALGRIND();
+	return !dhat__single_threaded() && !DHAT__UNDER_VALGRIND();
 }
 
 /* Log an operation; false when this thread has no log (count it under
@@ -586,13 +591,8 @@ dhat__oplog_push(uintptr_t ptr, size_t size, uint32_t pp, uint64_t epoch,
 	o->t = t;
 	/* The operation's place in the one order: for an allocation after
 	 * glibc returned the block, for a free before glibc may reuse it. */
-#ifdef HAVE_SYS_SINGLE_THREADED_H
-	if (__libc_single_threaded)
-		o->seq = (uint32_t)dhat__op_seq++;
-	else
-#endif
-		o->seq = (uint32_t)__atomic_fetch_add(&dhat__op_seq, 1,
-		    __ATOMIC_ACQ_REL);
+	o->seq = (uint32_t)__atomic_fetch_add(&dhat__op_seq, 1,
+	    __ATOMIC_ACQ_REL);
 	/* PP came from the table of EPOCH.  A reset changes the epoch
 	 * before it takes its own number (heap.c): if it came first, the
 	 * index may name another program point, and is dropped. */

@@ -170,11 +170,12 @@ dhat__heap_ns(uint64_t t)
 void
 dhat__heap_reset(void)
 {
-	/* What is logged belongs to the profiler that ended (or none).  The
-	 * epoch changes first: an allocation numbered after this reset
-	 * then sees that its program point is stale (dhat__oplog_push). */
-	__atomic_store_n(&dhat__pp_epoch, dhat__pp_epoch + 1,
-	    __ATOMIC_RELAXED);
+	/* The PP table's new epoch comes before the logs are applied: an
+	 * allocation numbered after this reset then sees that its program
+	 * point is stale (dhat__oplog_push).  What is logged before belongs
+	 * to the profiler that ended, or none: no profiler counts here, so
+	 * applying it changes nothing. */
+	dhat__pp_reset();
 	dhat__oplog_sync();
 	memset(&h, 0, sizeof h);
 	/* All but the lock, which the caller holds. */
@@ -184,7 +185,6 @@ dhat__heap_reset(void)
 		clk.tsc = tsc_usable();
 	clk.tick0 = clk.tick1 = raw_ticks();
 	clk.ns0 = clk.ns1 = dhat__clock_ns();
-	dhat__pp_reset();
 	dhat__live_reset();
 }
 
@@ -193,6 +193,26 @@ counting(void)
 {
 	return dhat__prof.state == DHAT__RUNNING &&
 	    dhat__prof.cfg.mode == DHAT__MODE_HEAP;
+}
+
+/* The lock, and every operation the threads logged applied first: the
+ * figures read or changed under it are then up to date (oplog.c). */
+static inline void
+lock_applied(void)
+{
+	dhat__lock();
+	dhat__oplog_sync();
+}
+
+/* The same for the hot path, which takes no lock in a single-threaded
+ * process (dhat__lock_hot); returns whether it took it. */
+static inline bool
+lock_hot_applied(void)
+{
+	bool taken = dhat__lock_hot();
+
+	dhat__oplog_sync();
+	return taken;
 }
 
 /* Before changing PP in operation hot->seq: keep its figure at the peak. */
@@ -308,8 +328,7 @@ dhat__heap_alloc(void *p, size_t n)
 			return;
 		if (!logging)
 			dhat__pp_prefetch(i);
-		taken = dhat__lock_hot();
-		dhat__oplog_sync();
+		taken = lock_hot_applied();
 		/* The tables may have been reset since the epoch was read. */
 		if (counting() && dhat__pp_epoch == epoch &&
 		    i < dhat__pp_count()) {
@@ -329,8 +348,7 @@ dhat__heap_alloc(void *p, size_t n)
 	    __atomic_load_n(&dhat__prof.cfg.max_frames, __ATOMIC_RELAXED));
 	i = DHAT__PP_NONE;
 	t = stamp();
-	taken = dhat__lock_hot();
-	dhat__oplog_sync();
+	taken = lock_hot_applied();
 	if (counting()) {
 		/* Room for the block first, so that running out of memory
 		 * never leaves an empty program point behind. */
@@ -366,8 +384,7 @@ dhat__heap_free(void *p)
 	if (dhat__oplog_wanted() &&
 	    dhat__oplog_push((uintptr_t)p, DHAT__OP_FREE, 0, 0, t))
 		return;
-	taken = dhat__lock_hot();
-	dhat__oplog_sync();
+	taken = lock_hot_applied();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
 		count_free(&b, at(t));
 	dhat__unlock_hot(taken);
@@ -395,8 +412,7 @@ dhat__heap_detach(void *old, struct dhat__block *b)
 	bool found = false;
 	int e = errno;
 
-	dhat__lock();
-	dhat__oplog_sync();
+	lock_applied();
 	if (counting() && dhat__live_remove((uintptr_t)old, b)) {
 		b->gen = dhat__prof.gen;
 		found = true;
@@ -419,8 +435,7 @@ dhat__heap_reattach(const struct dhat__block *b)
 	bool had_old;
 	int e = errno;
 
-	dhat__lock();
-	dhat__oplog_sync();
+	lock_applied();
 	if (same_profiler(b)) {
 		if (dhat__live_reserve(b->size) == 0) {
 			(void)dhat__live_insert(b, &old, &had_old);
@@ -440,8 +455,7 @@ dhat__heap_detached_free(const struct dhat__block *b)
 	uint64_t t = stamp();
 	int e = errno;
 
-	dhat__lock();
-	dhat__oplog_sync();
+	lock_applied();
 	if (same_profiler(b))
 		count_free(b, at(t));
 	dhat__unlock();
@@ -457,8 +471,7 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 	bool had_old;
 	int e = errno;
 
-	dhat__lock();
-	dhat__oplog_sync();
+	lock_applied();
 	if (same_profiler(b) && dhat__live_reserve(n) < 0) {
 		/* The moved block cannot be tracked: count the old one freed
 		 * and the new one lost. */

@@ -77,8 +77,6 @@ free(void *p)
 	} else {
 		/* Forget the block before glibc may hand its address to
 		 * another thread (logged: no slot is read now). */
-		if (!dhat__oplog_wanted())
-			dhat__live_prefetch((uintptr_t)p);
 		dhat__heap_free(p);
 		__libc_free(p);
 	}

@@ -212,36 +212,30 @@ void
 dhat__oplog_drain(void)
 {
 	struct dhat__log *l = dhat__my_log;
-	unsigned spins = 0;
-	int g = dhat__enter(), z;
+	unsigned spins;
+	int g = dhat__enter();
 
 	/*
 	 * When another thread holds the lock it is most likely merging, and
 	 * takes this log's entries too: wait for room rather than for the
 	 * lock, which would only make this thread merge next, after it.
+	 * After a while the holder is probably not running: sleep on the
+	 * lock.
 	 */
-	for (;;) {
-		z = 0;
-		if (__atomic_compare_exchange_n(&dhat__lock_word, &z, 1, false,
-		    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
-			DHAT__LOCK_ACQUIRED();
-			dhat__oplog_sync();
-			dhat__unlock();
-			break;
-		}
+	for (spins = 0; !dhat__trylock(); spins++) {
 		if (l->head - __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE) <
-		    DHAT__LOG_N)
-			break;
-		if (++spins < 4096) {
-			DHAT__CPU_RELAX();
-			continue;
+		    DHAT__LOG_N) {
+			dhat__leave(g);
+			return;
 		}
-		/* The holder is not running: sleep on the lock. */
-		dhat__lock();
-		dhat__oplog_sync();
-		dhat__unlock();
-		break;
+		if (spins == 4096) {
+			dhat__lock();
+			break;
+		}
+		DHAT__CPU_RELAX();
 	}
+	dhat__oplog_sync();
+	dhat__unlock();
 	dhat__leave(g);
 }
 
