@@ -251,24 +251,32 @@ tmp_name(char *buf, size_t size, const struct target *t, pid_t pid)
 	snprintf(buf, size, ".%s.%ld.tmp", t->hex, (long)pid);
 }
 
+/* A directory stream on the descriptor FD, which it then owns; NULL, FD
+ * closed, when there is none. */
+static DIR *
+dir_stream(int fd)
+{
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL)
+		close(fd);
+	return d;
+}
+
 /* Remove each regular file in the directory DFD for which DOOMED says so;
  * NOW is the time to compare its mtime with. */
 static void
 sweep(int dfd, bool (*doomed)(const char *, const struct stat *, time_t))
 {
-	int fd = dup(dfd);
 	time_t now = time(NULL);
 	struct dirent *e;
 	struct stat st;
-	DIR *d;
+	DIR *d = dir_stream(dup(dfd));
 
-	if (fd < 0)
+	if (d == NULL)
 		return;
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return;
-	}
 	while ((e = readdir(d)) != NULL) {
 		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISREG(st.st_mode) && doomed(e->d_name, &st, now))
@@ -317,15 +325,10 @@ remove_dir(const char *path)
 	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	struct dirent *e;
 	bool removed = true;
-	DIR *d;
+	DIR *d = dir_stream(dfd);
 
-	if (dfd < 0)
+	if (d == NULL)
 		return;
-	d = fdopendir(dfd);
-	if (d == NULL) {
-		close(dfd);
-		return;
-	}
 	/* readdir may or may not show entries removed while it reads:
 	 * go round until a pass removes nothing. */
 	for (int pass = 0; pass < 4 && removed; pass++) {
