@@ -6,14 +6,11 @@
 . "$abs_top_srcdir/t/test-lib.sh"
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
-pp() { "$PYTHON3" "$srcdir_t/ppfield.py" "$@"; }
 
 plan 10
 
 "$builddir_t/prog/heap-lifecycle" one.json two.json >prog.out 2>prog.err
-st=$?
-ok $st "heap-lifecycle: its own checks pass"
-[ $st -eq 0 ] || sed 's/^/#   /' prog.out prog.err | head -n 60
+prog_ok $? "heap-lifecycle: its own checks pass"
 
 is "$(grep -c '^dhat: creating a profiler while a profiler is already running$' prog.err)" 1 \
 	"the second profiler's message, once"

@@ -4,13 +4,10 @@
 . "$abs_top_srcdir/t/test-lib.sh"
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
-pp() { "$PYTHON3" "$srcdir_t/ppfield.py" "$@"; }
 
 plan 7
 "$builddir_t/prog/heap-threads" threads.json >prog.out 2>prog.err
-st=$?
-ok $st "heap-threads: its own checks pass"
-[ $st -eq 0 ] || sed 's/^/#   /' prog.out prog.err | head -n 40
+prog_ok $? "heap-threads: its own checks pass"
 is "$(pp threads.json --check)" ok "the profile's stacks are well formed"
 # 4 x (sum over i < 20000 of (i % 64 + 1), + 2858 reallocs of 8, + 1000)
 is "$(pp threads.json --top | sed 's/.* pps=[0-9]* //; s/ mb=.*//')" \

@@ -6,13 +6,10 @@
 . "$abs_top_srcdir/t/test-lib.sh"
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
-pp() { "$PYTHON3" "$srcdir_t/ppfield.py" "$@"; }
 
 plan 4
 "$builddir_t/prog/heap-peak" peak.json >prog.out 2>prog.err
-st=$?
-ok $st "heap-peak: its own checks pass"
-[ $st -eq 0 ] || sed 's/^/#   /' prog.out prog.err | head -n 40
+prog_ok $? "heap-peak: its own checks pass"
 is "$(pp peak.json --check)" ok "10,000 distinct stacks, well formed"
 pp peak.json --all | sort | uniq -c | sed 's/^ *//' | sort >got
 cat >want <<'EOW'

@@ -5,16 +5,13 @@
 . "$abs_top_srcdir/t/test-lib.sh"
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
-pp() { "$PYTHON3" "$srcdir_t/ppfield.py" "$@"; }
 
 plan 8
 
 # run NAME: the program finishes (a deadlock would hang: give it a minute).
 run() {
 	timeout 120 "$builddir_t/prog/heap-fork" "$1" >prog.out 2>prog.err
-	st=$?
-	ok $st "heap-fork $1: no deadlock, its own checks pass"
-	[ $st -eq 0 ] || sed 's/^/#   /' prog.out prog.err | head -n 40
+	prog_ok $? "heap-fork $1: no deadlock, its own checks pass"
 }
 
 run fork.json

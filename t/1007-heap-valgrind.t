@@ -6,7 +6,6 @@
 
 [ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ] || skip_all "valgrind not found"
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
-pp() { "$PYTHON3" "$srcdir_t/ppfield.py" "$@"; }
 
 plan 5
 "$builddir_t/prog/vgcmp-dhat" ours.json >ours.out 2>ours.err

@@ -5,13 +5,10 @@
 . "$abs_top_srcdir/t/test-lib.sh"
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
-pp() { "$PYTHON3" "$srcdir_t/ppfield.py" "$@"; }
 
 plan 9
 "$builddir_t/prog/heap-order" order.json >prog.out 2>prog.err
-st=$?
-ok $st "heap-order: its own checks pass"
-[ $st -eq 0 ] || sed 's/^/#   /' prog.out prog.err | head -n 40
+prog_ok $? "heap-order: its own checks pass"
 is "$(pp order.json --check)" ok "the profile is well formed"
 is "$(pp order.json site_a)" \
 	"tb=3000 tbk=300 mb=3000 mbk=300 gb=3000 gbk=300 eb=0 ebk=0" \

@@ -8,7 +8,6 @@
 . "$abs_top_srcdir/t/test-lib.sh"
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
-pp() { "$PYTHON3" "$srcdir_t/ppfield.py" "$@"; }
 ulimit -c 0 2>/dev/null || :
 prog=$builddir_t/prog/testing-fail
 

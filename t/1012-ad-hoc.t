@@ -7,14 +7,11 @@
 . "$abs_top_srcdir/t/test-lib.sh"
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
-pp() { "$PYTHON3" "$srcdir_t/ppfield.py" "$@"; }
 
 plan 25
 
 "$builddir_t/prog/ad-hoc" h1.json ah.json h2.json >prog.out 2>prog.err
-st=$?
-ok $st "ad-hoc: its own checks pass (ad hoc and heap statistics)"
-[ $st -eq 0 ] || sed 's/^/#   /' prog.out prog.err | head -n 40
+prog_ok $? "ad-hoc: its own checks pass (ad hoc and heap statistics)"
 
 cat >want.err <<'EOW'
 dhat: Total:     64 bytes in 1 blocks

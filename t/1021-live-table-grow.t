@@ -25,7 +25,7 @@ awk 'BEGIN { a = "abcdefghijklmnopqrstuvwxyz"
 
 timeout 300 "$RUN" --quiet -o grow.json "$PROG/wordfreq" <words >out 2>err
 is "$?" 0 "wordfreq over 300,000 distinct words runs to the end"
-"$PYTHON3" "$srcdir_t/ppfield.py" grow.json --all >pps
+pp grow.json --all >pps
 grep -c . pps | sed 's/^/# program points: /'
 like "$(grep 'tb=7200000 tbk=300000 ' pps)" \
     '^tb=7200000 tbk=300000 mb=7200000 mbk=300000 .* eb=0 ebk=0$' \
@@ -40,13 +40,11 @@ ok $([ "${gbk:-0}" -ge 600000 ]; echo $?) \
 # A million blocks with frees between the growths: a block that the
 # rehash left behind a moved one would not be found (t/prog/heap-grow.c).
 timeout 300 "$builddir_t/prog/heap-grow" churn.json >prog.out 2>prog.err
-st=$?
-ok $st "heap-grow: the figures agree through the growths"
-[ $st -eq 0 ] || sed 's/^/#   /' prog.out prog.err | head -n 20
+prog_ok $? "heap-grow: the figures agree through the growths"
 is "$(grep -c '^ok' prog.out)" 5 "heap-grow: its five checks ran"
-is "$("$PYTHON3" "$srcdir_t/ppfield.py" churn.json --top |
+is "$(pp churn.json --top |
 	sed 's/.* eb=/eb=/')" "eb=0 ebk=0" "heap-grow: nothing live at the end"
-tbk=$("$PYTHON3" "$srcdir_t/ppfield.py" churn.json --top |
+tbk=$(pp churn.json --top |
 	sed 's/.* tbk=\([0-9]*\) .*/\1/')
 ok $([ "${tbk:-0}" -gt 1000000 ]; echo $?) \
     "heap-grow: a million blocks and the reallocations counted (${tbk:-none})"

@@ -5,7 +5,6 @@
 . "$abs_top_srcdir/t/test-lib.sh"
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 not found"
-pp() { "$PYTHON3" "$srcdir_t/ppfield.py" "$@"; }
 prog=$builddir_t/prog/heap-json
 
 plan 25

@@ -143,6 +143,20 @@ cmp_golden() {
 	fi
 }
 
+# pp FILE ...: figures of a profile (t/ppfield.py; see there).  Needs
+# python3: check ${PYTHON3:-} first.
+pp() {
+	"$PYTHON3" "$srcdir_t/ppfield.py" "$@"
+}
+
+# prog_ok STATUS WHAT: one test, that a program of t/prog (its output in
+# ./prog.out and ./prog.err) ended with status 0, which the programs use
+# when their own checks pass; its output as diagnostics when not.
+prog_ok() {
+	ok "$1" "$2"
+	[ "$1" -eq 0 ] || sed 's/^/#   /' prog.out prog.err | head -n 60
+}
+
 # have_viewer: Node and Valgrind's dh_view.js are both installed.
 have_viewer() {
 	[ -n "${NODE:-}" ] && [ -x "$NODE" ] && [ -r "${DH_VIEW_JS:-}" ]
