@@ -442,33 +442,48 @@ struct dhat__block {
  * (its old record returned in OLD, *HAD_OLD set). */
 int dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
     bool *had_old);
-/* Make room for one more block of SIZE bytes, so that the next insert
- * cannot fail: 0, or -1 when out of memory. */
-int dhat__live_reserve(size_t size);
+/* dhat__live_reserve's slow path. */
+int dhat__live_make_room(size_t size);
 /* Remove PTR: true and its record in OUT when it was live. */
 bool dhat__live_remove(uintptr_t ptr, struct dhat__block *out);
 size_t dhat__live_count(void);
-void dhat__live_foreach(void (*fn)(const struct dhat__block *, void *),
-    void *ctx);
 void dhat__live_reset(void);
 
-/* live_table.c's slots and their number, for dhat__live_prefetch. */
+/* live_table.c's slots and their number, for the inline functions
+ * below. */
 extern void *dhat__live_slots;
 extern size_t dhat__live_nslots;
 
 /*
- * The home slot of P in a table of N slots: the 4 KiB page's hashed
- * window of 256 slots, at the pointer's 16-byte unit within the page
- * (see live_table.c).
+ * The home slot of P in a table of N slots (N > 255): the 4 KiB page's
+ * hashed window of 256 slots, at the pointer's 16-byte unit within the
+ * page (see live_table.c).
  */
 static inline size_t
 dhat__live_home(uintptr_t p, size_t n)
 {
 	uint64_t h = (uint64_t)(p >> 12) * 0x9e3779b97f4a7c15ULL;
-	size_t j = (size_t)(((unsigned __int128)h * n) >> 64) +
-	    (size_t)((p >> 4) & 255);
 
-	return j < n ? j : j - n;
+	return (size_t)(((unsigned __int128)h * (n - 255)) >> 64) +
+	    (size_t)((p >> 4) & 255);
+}
+
+/* Whether the table holds EXTRA blocks more than heap.c counts live
+ * within its load factor of 4/5 (see live_table.c). */
+static inline bool
+dhat__live_room(size_t extra)
+{
+	return (dhat__hot.curr_blocks + extra) * 5 <= dhat__live_nslots * 4;
+}
+
+/* Make room for one more block of SIZE bytes, so that the next insert
+ * cannot fail: 0, or -1 when out of memory. */
+static inline int
+dhat__live_reserve(size_t size)
+{
+	if (DHAT__LIKELY(dhat__live_room(1) && size < UINT32_MAX))
+		return 0;
+	return dhat__live_make_room(size);
 }
 
 /*

@@ -5,6 +5,9 @@
  *
  * One open-addressing table with linear probing and backward-shift
  * deletion (no tombstones), 16 bytes a slot, nothing allocated per block.
+ * The slot after the last holds END: a probe that reaches it goes on at
+ * the first slot, so the probe loops test one key per step for the key,
+ * an empty slot and the end at once, and wrap only there.
  * It grows by half at a load of 4/5, so the load stays between 8/15 and
  * 4/5: 20 to 30 bytes per live block (SPEC section 7 allows 32), plus
  * the rounding of a big table to whole 2 MiB huge pages.  The
@@ -31,6 +34,10 @@ struct slot {
 _Static_assert(sizeof(struct slot) == 16, "live slot is 16 bytes");
 
 #define BIG UINT32_MAX
+/* The key of the slot after the last.  No block has this address (an
+ * insert of it fails), and keys at most END are the probe's stops:
+ * empty (0) or the end. */
+#define END ((uintptr_t)1)
 
 struct big {
 	uintptr_t ptr;
@@ -50,7 +57,8 @@ static size_t nbigs, capbigs;
 /*
  * A pointer's home slot (dhat__live_home, dhat_private.h) is the 4 KiB
  * page's hashed window of 256 slots, at the pointer's 16-byte unit
- * within the page.  Blocks allocated one after the other sit next to each
+ * within the page; the windows lie within the table, so that a home
+ * needs no wrapping.  Blocks allocated one after the other sit next to each
  * other, and so do their slots: the table is walked in the heap's order,
  * which the hardware prefetches, where a hash of the whole pointer costs
  * a cache miss per call once the table outgrows the cache (1M live
@@ -108,6 +116,13 @@ place(struct slot *tab, size_t n, const struct slot *s)
 	tab[j] = *s;
 }
 
+/* N slots and the end's: the bytes of a table. */
+static size_t
+table_bytes(size_t n)
+{
+	return (n + 1) * sizeof(struct slot);
+}
+
 /*
  * Tables of 2 MiB and more are mapped by hand and offered huge pages:
  * a table of a million blocks is 28 MB probed at random, and with 4 KiB
@@ -119,11 +134,11 @@ place(struct slot *tab, size_t n, const struct slot *s)
 static struct slot *
 table_new(size_t n)
 {
-	size_t bytes = n * sizeof(struct slot);
+	size_t bytes = table_bytes(n);
 	void *p;
 
 	if (bytes < HUGE_SIZE)
-		return dhat__calloc(n, sizeof(struct slot));
+		return dhat__calloc(n + 1, sizeof(struct slot));
 	if (DHAT__FAULT())
 		return NULL;
 	bytes = (bytes + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1);
@@ -138,7 +153,7 @@ table_new(size_t n)
 static void
 table_free(struct slot *t, size_t n)
 {
-	size_t bytes = n * sizeof(struct slot);
+	size_t bytes = table_bytes(n);
 
 	if (t == NULL)
 		return;
@@ -160,7 +175,7 @@ table_free(struct slot *t, size_t n)
 static bool
 too_full(size_t extra)
 {
-	return (dhat__hot.curr_blocks + extra) * 5 > nslots * 4;
+	return !dhat__live_room(extra);
 }
 
 /*
@@ -221,9 +236,9 @@ rehash(struct slot *tab, size_t old_n, size_t n)
 static struct slot *
 table_extend(struct slot *t, size_t old_n, size_t n)
 {
-	size_t old_bytes = old_n * sizeof(struct slot);
-	size_t bytes = n * sizeof(struct slot);
-	void *p;
+	size_t old_bytes = table_bytes(old_n);
+	size_t bytes = table_bytes(n);
+	struct slot *p;
 
 	if (odd_keys || old_bytes < HUGE_SIZE || DHAT__FAULT())
 		return NULL;
@@ -236,6 +251,7 @@ table_extend(struct slot *t, size_t old_n, size_t n)
 			return NULL;
 		(void)madvise(p, bytes, MADV_HUGEPAGE);
 	}
+	p[old_n].ptr = 0;
 	rehash(p, old_n, n);
 	return p;
 }
@@ -261,24 +277,32 @@ grow(void)
 				place(t, n, &slots[i]);
 		table_free(slots, nslots);
 	}
+	t[n].ptr = END;
 	errno = e;
 	__atomic_store_n(&dhat__live_slots, (void *)t, __ATOMIC_RELAXED);
 	__atomic_store_n(&dhat__live_nslots, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
-static struct slot *
-find(uintptr_t ptr)
+/* PTR's slot, or the empty slot that ends its probe. */
+static inline struct slot *
+probe(uintptr_t ptr)
 {
-	size_t j;
+	struct slot *s = slots + dhat__live_home(ptr, nslots);
+	uintptr_t k;
 
-	if (nslots == 0)
-		return NULL;
-	for (j = dhat__live_home(ptr, nslots); slots[j].ptr != 0;
-	    j = next(j, nslots))
-		if (slots[j].ptr == ptr)
-			return &slots[j];
-	return NULL;
+	for (;;) {
+		k = s->ptr;
+		if (k == ptr)
+			return s;
+		if (k <= END) {
+			if (k == 0)
+				return s;
+			s = slots;
+			continue;
+		}
+		s++;
+	}
 }
 
 static void
@@ -295,28 +319,31 @@ to_block(const struct slot *s, struct dhat__block *b)
 static void
 erase(size_t j)
 {
-	size_t i = j, k;
+	size_t i = j, h;
+	uintptr_t k;
 
+	slots[i].ptr = 0;
 	for (;;) {
-		slots[i].ptr = 0;
-		for (;;) {
-			j = next(j, nslots);
-			if (slots[j].ptr == 0)
-				return;
-			k = dhat__live_home(slots[j].ptr, nslots);
-			/* Can slot j move to the hole at i? Only when its home
-			 * is not cyclically inside (i, j]. */
-			if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-				continue;
-			break;
+		k = slots[++j].ptr;
+		if (DHAT__UNLIKELY(k == END)) {
+			j = 0;
+			k = slots[0].ptr;
 		}
+		if (k == 0)
+			return;
+		h = dhat__live_home(k, nslots);
+		/* Can slot j fill the hole at i?  Not when its home is
+		 * cyclically inside (i, j]. */
+		if (i < j ? (i < h && h <= j) : (i < h || h <= j))
+			continue;
 		slots[i] = slots[j];
+		slots[j].ptr = 0;
 		i = j;
 	}
 }
 
 int
-dhat__live_reserve(size_t size)
+dhat__live_make_room(size_t size)
 {
 	if (too_full(1) && grow() < 0)
 		return -1;
@@ -334,47 +361,61 @@ dhat__live_reserve(size_t size)
 	return 0;
 }
 
+/* The rare cases of an insert: a size for the side list, a pointer
+ * already present (a free we never saw: its record goes to OLD and the
+ * slot is reused), an odd pointer. */
+static __attribute__((noinline)) int
+insert_slow(const struct dhat__block *b, struct slot *e,
+    struct dhat__block *old, bool *had_old)
+{
+	if (b->ptr & MOVED)
+		odd_keys = true;
+	if (e->ptr != 0) {
+		to_block(e, old);
+		*had_old = true;
+	}
+	if (b->size >= BIG && big_put(b->ptr, b->size) < 0) {
+		if (*had_old)
+			erase((size_t)(e - slots));
+		return -1;
+	}
+	e->ptr = b->ptr;
+	e->pp = b->pp;
+	e->size = b->size >= BIG ? BIG : (uint32_t)b->size;
+	return 0;
+}
+
 int
 dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
     bool *had_old)
 {
-	struct slot s;
-	size_t j;
+	struct slot *e;
 
 	*had_old = false;
 	/* The pointer may be present: grow anyway. */
-	if ((nslots == 0 || too_full(0)) && grow() < 0)
+	if (DHAT__UNLIKELY(nslots == 0 || too_full(0)) && grow() < 0)
 		return -1;
-	if (b->ptr & MOVED)
-		odd_keys = true;
-	s.ptr = b->ptr;
-	s.pp = b->pp;
-	s.size = b->size >= BIG ? BIG : (uint32_t)b->size;
-	/* One probe: the pointer's slot, or the first empty one. */
-	for (j = dhat__live_home(b->ptr, nslots); slots[j].ptr != 0;
-	    j = next(j, nslots))
-		if (slots[j].ptr == b->ptr)
-			break;
-	if (slots[j].ptr != 0) {
-		/* A free we never saw: report it, reuse the slot. */
-		to_block(&slots[j], old);
-		*had_old = true;
-	}
-	if (s.size == BIG && big_put(b->ptr, b->size) < 0) {
-		if (*had_old)
-			erase(j);
+	if (DHAT__UNLIKELY(b->ptr <= END))
 		return -1;
-	}
-	slots[j] = s;
+	e = probe(b->ptr);
+	if (DHAT__UNLIKELY(e->ptr != 0 || (b->ptr & MOVED) ||
+	    b->size >= BIG))
+		return insert_slow(b, e, old, had_old);
+	e->ptr = b->ptr;
+	e->pp = b->pp;
+	e->size = (uint32_t)b->size;
 	return 0;
 }
 
 bool
 dhat__live_remove(uintptr_t ptr, struct dhat__block *out)
 {
-	struct slot *e = find(ptr);
+	struct slot *e;
 
-	if (e == NULL)
+	if (nslots == 0)
+		return false;
+	e = probe(ptr);
+	if (e->ptr == 0)
 		return false;
 	to_block(e, out);
 	erase((size_t)(e - slots));
@@ -389,28 +430,6 @@ dhat__live_count(void)
 	for (i = 0; i < nslots; i++)
 		n += slots[i].ptr != 0;
 	return n;
-}
-
-void
-dhat__live_foreach(void (*fn)(const struct dhat__block *, void *), void *ctx)
-{
-	struct dhat__block b;
-	size_t i, j;
-
-	for (i = 0; i < nslots; i++) {
-		if (slots[i].ptr == 0)
-			continue;
-		b.ptr = slots[i].ptr;
-		b.time = 0;
-		b.pp = slots[i].pp;
-		b.size = slots[i].size;
-		b.gen = 0;
-		if (b.size == BIG)
-			for (j = 0; j < nbigs; j++)
-				if (bigs[j].ptr == b.ptr)
-					b.size = bigs[j].size;
-		fn(&b, ctx);
-	}
 }
 
 void
