@@ -9,8 +9,12 @@
  *
  * A thread dlopens and dlcloses LIBRARY in a loop; the main thread sends
  * its own process SIGUSR2 COUNT times, 20 ms apart, allocating in
- * between so that each snapshot is taken.  Exits 0 (the test's time-out
- * catches a deadlock), 1 when LIBRARY cannot be loaded.
+ * between so that each snapshot is taken.  A request that arrives while
+ * the loader is changing its list of objects waits (snapshot.c), and on
+ * a loaded machine every one may: the main thread allocates once more
+ * after the loader thread has ended, so that at least one snapshot is
+ * always written.  Exits 0 (the test's time-out catches a deadlock), 1
+ * when LIBRARY cannot be loaded.
  */
 #include <dlfcn.h>
 #include <pthread.h>
@@ -55,5 +59,9 @@ main(int argc, char **argv)
 	}
 	done = 1;
 	pthread_join(t, NULL);
+	{
+		void *volatile p = malloc(32);
+		free(p);
+	}
 	return 0;
 }
