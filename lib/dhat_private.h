@@ -355,6 +355,13 @@ int dhat__stack_init(void);
  * start code below main or a thread's start routine; at most MAX frames
  * of what remains. */
 void dhat__stack_capture(struct dhat__stack *s, size_t max);
+/* Around every call into libunwind: a fork waits for the unwinds in
+ * flight (stack.c).  The fork handlers' halves of it. */
+void dhat__unwind_begin(void);
+void dhat__unwind_end(void);
+void dhat__unwind_fork_prepare(void);
+void dhat__unwind_fork_parent(void);
+void dhat__unwind_fork_child(void);
 void dhat__stack_release(struct dhat__stack *s);
 
 /* The per-thread cache of captured stacks.  IP0 is the return address

@@ -148,8 +148,10 @@ dhat_builder_time_unit(struct dhat_builder *b, enum dhat_time_unit unit)
 /* ---- fork -------------------------------------------------------------- */
 
 /* Hold the lock over fork so the child never inherits it mid-update; the
- * child gets a fresh lock.  The child keeps counting into its copy of the
- * profile; the writer refuses to overwrite the parent's file with it. */
+ * child gets a fresh lock.  The same for the unwinder (stack.c), whose
+ * lock is taken first: the unwinds in flight end without libdhat's lock.
+ * The child keeps counting into its copy of the profile; the writer
+ * refuses to overwrite the parent's file with it. */
 static __thread int fork_guard __attribute__((tls_model("initial-exec")));
 
 /* Guarded while the lock is held, so that a signal handler allocating on
@@ -158,6 +160,7 @@ static void
 fork_prepare(void)
 {
 	fork_guard = dhat__enter();
+	dhat__unwind_fork_prepare();
 	dhat__lock();
 }
 
@@ -165,6 +168,7 @@ static void
 fork_parent(void)
 {
 	dhat__unlock();
+	dhat__unwind_fork_parent();
 	dhat__leave(fork_guard);
 }
 
@@ -173,6 +177,7 @@ fork_child(void)
 {
 	dhat__oplog_fork_child();
 	dhat__lock_word = 0;
+	dhat__unwind_fork_child();
 	dhat__leave(fork_guard);
 }
 

@@ -163,7 +163,11 @@ static bool
 in_loader(void)
 {
 	void *ips[64];
-	int n = unw_backtrace(ips, 64);
+	int n;
+
+	dhat__unwind_begin();
+	n = unw_backtrace(ips, 64);
+	dhat__unwind_end();
 
 	for (int i = 0; i < n; i++)
 		if ((uintptr_t)ips[i] >= ld_lo && (uintptr_t)ips[i] < ld_hi)

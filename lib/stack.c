@@ -119,6 +119,67 @@ text_of(uintptr_t addr, struct find_ctx *c)
 }
 
 /*
+ * fork() and the unwinder.  An unwind runs outside libdhat's lock, and
+ * meanwhile libunwind may hold its own mutexes (its caches of unwind
+ * information) and the dynamic loader's lock (dl_iterate_phdr).  A child
+ * forked then inherits them locked, and its first unwind or lookup of the
+ * loaded objects waits forever.  So every unwind holds this lock shared,
+ * and fork_prepare (profiler.c) takes it exclusively: a fork waits for
+ * the unwinds in flight and holds new ones back until it is done.  The
+ * writer is preferred, or a stream of unwinds in other threads could hold
+ * a fork back indefinitely.  A fork from a signal handler that interrupted
+ * this thread's own unwind does not wait for itself (UNWINDING).
+ */
+static pthread_rwlock_t unwind_lock =
+    PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+static __thread int unwinding __attribute__((tls_model("initial-exec")));
+static __thread int fork_held __attribute__((tls_model("initial-exec")));
+
+void
+dhat__unwind_begin(void)
+{
+	(void)pthread_rwlock_rdlock(&unwind_lock);
+	unwinding = 1;
+}
+
+void
+dhat__unwind_end(void)
+{
+	unwinding = 0;
+	(void)pthread_rwlock_unlock(&unwind_lock);
+}
+
+void
+dhat__unwind_fork_prepare(void)
+{
+	if (!unwinding && pthread_rwlock_wrlock(&unwind_lock) == 0)
+		fork_held = 1;
+}
+
+void
+dhat__unwind_fork_parent(void)
+{
+	if (fork_held) {
+		fork_held = 0;
+		(void)pthread_rwlock_unlock(&unwind_lock);
+	}
+}
+
+/* The child's only thread is this one: a fresh lock, held shared again
+ * when the fork interrupted this thread's own unwind, which ends it. */
+void
+dhat__unwind_fork_child(void)
+{
+	static const pthread_rwlock_t fresh =
+	    PTHREAD_RWLOCK_WRITER_NONRECURSIVE_INITIALIZER_NP;
+
+	fork_held = 0;
+	memcpy(&unwind_lock, &fresh, sizeof unwind_lock);
+	if (unwinding)
+		(void)pthread_rwlock_rdlock(&unwind_lock);
+}
+
+/*
  * The start code's ranges.  _start's extent comes from the unwind tables
  * (its FDE is also what makes the unwinder stop there), else a window
  * after the entry point.  libc is the object of __libc_free, glibc's own
@@ -132,11 +193,15 @@ find_start_code(void)
 	uintptr_t entry = (uintptr_t)getauxval(AT_ENTRY);
 	unw_proc_info_t pi;
 	struct find_ctx c;
+	bool found;
 
 	if (entry != 0) {
 		memset(&pi, 0, sizeof pi);
-		if (unw_get_proc_info_by_ip(unw_local_addr_space, entry, &pi,
-		    NULL) == 0 && pi.start_ip <= entry && entry < pi.end_ip) {
+		dhat__unwind_begin();
+		found = unw_get_proc_info_by_ip(unw_local_addr_space, entry,
+		    &pi, NULL) == 0;
+		dhat__unwind_end();
+		if (found && pi.start_ip <= entry && entry < pi.end_ip) {
 			start_lo = pi.start_ip;
 			start_hi = pi.end_ip;
 		} else {
@@ -246,7 +311,9 @@ dhat__stack_capture(struct dhat__stack *s, size_t max)
 			}
 			s->heap = buf;
 		}
+		dhat__unwind_begin();
 		n = (size_t)unw_backtrace((void **)buf, (int)cap);
+		dhat__unwind_end();
 		/* A full buffer may have cut the stack: retry bigger when
 		 * the caller wants more, or when the start code (which a
 		 * cut stack keeps) could be among the frames it wants. */
