@@ -12,6 +12,7 @@
 
 #include "dhat.h"
 #include "tap.h"
+#include "xorshift.h"
 
 #define N 1000000
 #define EVERY 100000
@@ -21,10 +22,7 @@ static uint64_t rs = 88172645463325252ULL;
 static uint64_t
 rnd(void)
 {
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return rs;
+	return xorshift64(&rs);
 }
 
 static void *v[N];

@@ -16,6 +16,7 @@
 
 #include "dhat.h"
 #include "tap.h"
+#include "xorshift.h"
 
 #define NTHREADS 4
 #define STASH 64
@@ -44,17 +45,6 @@ static unsigned long iters = 1000000;
 static struct blk stash[NTHREADS][STASH];
 static size_t nstash[NTHREADS];
 static struct tally tallies[NTHREADS];
-
-static uint64_t
-next(uint64_t *s)
-{
-	uint64_t x = *s;
-
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return *s = x;
-}
 
 static int
 give(struct blk b)
@@ -106,7 +96,7 @@ worker(void *arg)
 
 	pthread_barrier_wait(&start);
 	for (i = 0; i < iters; i++) {
-		uint64_t r = next(&rng);
+		uint64_t r = xorshift64(&rng);
 		unsigned op = (unsigned)(r % 100);
 		size_t size = (size_t)(r >> 32) % 512;
 		struct blk b;

@@ -18,6 +18,7 @@
 #include "dhat_private.h"
 #include "heap_stubs.h"
 #include "tap.h"
+#include "xorshift.h"
 
 #define NCAND 600000
 
@@ -36,10 +37,7 @@ static uint64_t rng = 88172645463325252ULL;
 static uint64_t
 rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static void
