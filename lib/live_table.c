@@ -361,9 +361,9 @@ dhat__live_make_room(size_t size)
 	return 0;
 }
 
-/* The rare cases of an insert: a size for the side list, a pointer
- * already present (a free we never saw: its record goes to OLD and the
- * slot is reused), an odd pointer. */
+/* The rare cases of an insert into slot E, before it is written: a size
+ * for the side list, a pointer already present (a free we never saw: its
+ * record goes to OLD and the slot is reused), an odd pointer. */
 static __attribute__((noinline)) int
 insert_slow(const struct dhat__block *b, struct slot *e,
     struct dhat__block *old, bool *had_old)
@@ -379,9 +379,6 @@ insert_slow(const struct dhat__block *b, struct slot *e,
 			erase((size_t)(e - slots));
 		return -1;
 	}
-	e->ptr = b->ptr;
-	e->pp = b->pp;
-	e->size = b->size >= BIG ? BIG : (uint32_t)b->size;
 	return 0;
 }
 
@@ -399,11 +396,11 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 		return -1;
 	e = probe(b->ptr);
 	if (DHAT__UNLIKELY(e->ptr != 0 || (b->ptr & MOVED) ||
-	    b->size >= BIG))
-		return insert_slow(b, e, old, had_old);
+	    b->size >= BIG) && insert_slow(b, e, old, had_old) < 0)
+		return -1;
 	e->ptr = b->ptr;
 	e->pp = b->pp;
-	e->size = (uint32_t)b->size;
+	e->size = b->size >= BIG ? BIG : (uint32_t)b->size;
 	return 0;
 }
 
