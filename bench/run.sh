@@ -17,7 +17,12 @@
 # to the uninstrumented median, the same for CPU time (user + system of
 # the whole process tree, steadier than wall time on a shared machine),
 # and the largest peak RSS (wait4's ru_maxrss: the biggest process of the
-# tree, so heaptrack's interpreter counts).
+# tree, so heaptrack's interpreter counts).  "paired" is the median, over
+# the rounds, of each round's wall time over the plain run's in the same
+# round, with the smallest and largest of them: on a machine whose
+# memory is fast at one minute and slow the next, the ratio of two
+# medians can compare runs made in different states, a round's ratio
+# does not.
 #
 # Workloads (--only): allocbench (2M malloc/free pairs over 8 call paths,
 # SPEC section 7), python (PYTHONMALLOC=malloc dict+sort script; $PYTHON,
@@ -88,6 +93,8 @@ work=${work:-$build/bench-work}
 mkdir -p "$work/out"
 work=$(cd "$work" && pwd)
 out=$work/out
+# The profiles of an earlier run would be counted below as this one's.
+rm -f "$out"/* 2>/dev/null || true
 PY=${PYTHON:-/usr/bin/python3}
 
 has() { case ",$2," in *",$1,"*) return 0 ;; esac; return 1; }
@@ -248,27 +255,50 @@ median() {
 	    END { if (NR % 2) print a[(NR + 1) / 2]
 		else if (NR) print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
+# Workload $1 under tool $2 against workload $3 under tool $4, round by
+# round (raw.txt has each pair's runs in round order): "MEDIAN MIN MAX"
+# of the ratios of wall times, nothing without a pair.
+paired() {
+	awk -v w="$1" -v t="$2" -v w0="$3" -v t0="$4" '
+	    $1 == w && $2 == t { a[++n] = $3 }
+	    $1 == w0 && $2 == t0 { b[++n0] = $3 }
+	    END {
+		for (i = 1; i <= n && i <= n0; i++)
+			if (b[i] > 0)
+				print a[i] / b[i]
+	    }' "$work/raw.txt" | sort -g | awk '{ r[NR] = $1 }
+	    END {
+		if (NR == 0) exit
+		m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
+		printf "%.2f %.2f %.2f\n", m, r[1], r[NR]
+	    }'
+}
 echo
-echo "| workload | tool | median s | x plain | median CPU s | x plain" \
-    "| peak RSS MB | runs |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|"
+echo "| workload | tool | median s | x plain | paired x plain" \
+    "| median CPU s | x plain | peak RSS MB | runs |"
+echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for w in $workloads; do
 	base=$(times_of "$w" plain | median)
 	cbase=$(times_of "$w" plain 4 | median)
 	for t in $tool_list; do
 		m=$(times_of "$w" "$t" | median)
 		c=$(times_of "$w" "$t" 4 | median)
+		p=$(paired "$w" "$t" "$w" plain)
 		awk -v w="$w" -v t="$t" '$1 == w && $2 == t' "$work/raw.txt" |
 		    awk -v w="$w" -v t="$t" -v m="$m" -v base="$base" \
-		    -v c="$c" -v cbase="$cbase" '
+		    -v c="$c" -v cbase="$cbase" -v p="$p" '
 		{ if ($5 > rss) rss = $5; if ($6 != 0) bad++ }
 		END {
 			if (NR == 0) exit
 			r = base > 0 ? sprintf("%.2f", m / base) : "-"
 			rc = cbase > 0 ? sprintf("%.2f", c / cbase) : "-"
+			split(p, q, " ")
+			rp = p != "" ? sprintf("%s (%s-%s)", q[1], q[2], q[3]) \
+			    : "-"
 			f = bad ? sprintf(" (%d failed)", bad) : ""
-			printf "| %s | %s | %.3f | %s | %.3f | %s | %.1f | " \
-			    "%d%s |\n", w, t, m, r, c, rc, rss / 1024, NR, f
+			printf "| %s | %s | %.3f | %s | %s | %.3f | %s | " \
+			    "%.1f | %d%s |\n", w, t, m, r, rp, c, rc,
+			    rss / 1024, NR, f
 		}'
 	done
 done
@@ -278,9 +308,11 @@ if has threads-1 "$only" && has threads-2 "$only"; then
 	for t in $tool_list; do
 		m1=$(times_of threads-1 "$t" | median)
 		m2=$(times_of threads-2 "$t" | median)
+		p=$(paired threads-2 "$t" threads-1 "$t")
 		[ -n "$m1" ] && [ -n "$m2" ] && awk -v t="$t" -v a="$m1" \
-		    -v b="$m2" 'BEGIN { printf "# %s: threads-2 / threads-1 " \
-		    "= %.2f\n", t, b / a }' || true
+		    -v b="$m2" -v p="$p" 'BEGIN { split(p, q, " ")
+		    printf "# %s: threads-2 / threads-1 = %.2f, paired %s " \
+		    "(%s-%s)\n", t, b / a, q[1], q[2], q[3] }' || true
 	done
 fi
 
