@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * heap-threads.c - four threads allocate and free at the same time; the
- * totals are exact.  Profile to argv[1].
+ * heap-threads.c - threads allocate and free at the same time; the
+ * totals are exact.  Profile to argv[1]; argv[2] threads (default 4, at
+ * most 64: with many, more logs have entries waiting at once than the
+ * merge keeps track of).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -9,7 +11,7 @@
 #include "dhat.h"
 #include "tap.h"
 
-#define NTHREADS 4
+#define MAX_THREADS 64
 #define ITERS 20000
 
 /* Threads are created before the profiler starts and joined after it
@@ -49,15 +51,17 @@ main(int argc, char **argv)
 {
 	struct dhat_heap_stats s;
 	struct dhat_profiler *p;
-	pthread_t t[NTHREADS];
-	void *ret[NTHREADS];
+	pthread_t t[MAX_THREADS];
+	void *ret[MAX_THREADS];
 	unsigned long long bytes = 0, blocks = 0;
-	int i, k;
+	int i, k, nthreads = argc > 2 ? atoi(argv[2]) : 4;
 
+	if (nthreads < 1 || nthreads > MAX_THREADS)
+		return 2;
 	plan(5);
-	pthread_barrier_init(&start, NULL, NTHREADS + 1);
-	pthread_barrier_init(&done, NULL, NTHREADS + 1);
-	for (i = 0; i < NTHREADS; i++)
+	pthread_barrier_init(&start, NULL, (unsigned)nthreads + 1);
+	pthread_barrier_init(&done, NULL, (unsigned)nthreads + 1);
+	for (i = 0; i < nthreads; i++)
 		pthread_create(&t[i], NULL, worker, NULL);
 	p = dhat_builder_build(dhat_builder_file_name(dhat_builder_new(),
 	    argc > 1 ? argv[1] : "heap-threads.json"));
@@ -72,15 +76,15 @@ main(int argc, char **argv)
 			blocks++;
 		}
 	}
-	bytes = bytes * NTHREADS + 1000 * NTHREADS;
-	blocks = blocks * NTHREADS + NTHREADS;
+	bytes = bytes * (unsigned)nthreads + 1000 * (unsigned)nthreads;
+	blocks = blocks * (unsigned)nthreads + (unsigned)nthreads;
 	s = dhat_heap_stats_get();
-	is_uint(s.total_blocks, blocks, "total blocks of 4 threads");
-	is_uint(s.total_bytes, bytes, "total bytes of 4 threads");
-	is_uint(s.curr_blocks, NTHREADS, "current blocks");
-	is_uint(s.curr_bytes, 1000 * NTHREADS, "current bytes");
+	is_uint(s.total_blocks, blocks, "total blocks of the threads");
+	is_uint(s.total_bytes, bytes, "total bytes of the threads");
+	is_uint(s.curr_blocks, (unsigned)nthreads, "current blocks");
+	is_uint(s.curr_bytes, 1000 * (unsigned)nthreads, "current bytes");
 	dhat_profiler_drop(p);
-	for (i = 0; i < NTHREADS; i++) {
+	for (i = 0; i < nthreads; i++) {
 		pthread_join(t[i], &ret[i]);
 		free(ret[i]);
 	}
