@@ -71,6 +71,9 @@ usage(FILE *f)
 	    "      --no-follow        do not profile programs that PROGRAM "
 	    "executes\n"
 	    "      --quiet            no summary on stderr\n"
+	    "      --no-stack-cache   unwind every allocation's stack (slower; "
+	    "exact with\n"
+	    "                         frames that change size: alloca, VLAs)\n"
 	    "      --signal=SIG       write a snapshot on SIG (default USR2; "
 	    "none: off)\n"
 	    "      --no-debug-cache   keep no decompressed debug files in "
@@ -256,7 +259,8 @@ int
 main(int argc, char **argv)
 {
 	enum { OPT_MODE = 256, OPT_FRAMES, OPT_TIME_UNIT, OPT_NO_FOLLOW,
-		OPT_QUIET, OPT_SIGNAL, OPT_NO_DEBUG_CACHE, OPT_HELP,
+		OPT_QUIET, OPT_SIGNAL, OPT_NO_STACK_CACHE, OPT_NO_DEBUG_CACHE,
+		OPT_HELP,
 		OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -266,6 +270,7 @@ main(int argc, char **argv)
 		{ "no-follow", no_argument, NULL, OPT_NO_FOLLOW },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "signal", required_argument, NULL, OPT_SIGNAL },
+		{ "no-stack-cache", no_argument, NULL, OPT_NO_STACK_CACHE },
 		{ "no-debug-cache", no_argument, NULL, OPT_NO_DEBUG_CACHE },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
@@ -274,7 +279,8 @@ main(int argc, char **argv)
 	const char *output = NULL, *mode = "heap", *frames = NULL;
 	const char *time_unit = NULL, *signame = NULL;
 	bool follow = true, quiet = false, debug_cache = true;
-	char *settings[9], *pattern, *lib, **env;
+	bool stack_cache = true;
+	char *settings[10], *pattern, *lib, **env;
 	const char *copies;
 	size_t nsettings = 0, nframes;
 	struct sigaction sa, old[NFORWARDED_MAX];
@@ -315,6 +321,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_QUIET:
 			quiet = true;
+			break;
+		case OPT_NO_STACK_CACHE:
+			stack_cache = false;
 			break;
 		case OPT_SIGNAL:
 			if (dhat__signal_parse(optarg) < 0)
@@ -376,6 +385,8 @@ main(int argc, char **argv)
 		settings[nsettings++] = env_entry("DHAT_QUIET", "1");
 	if (signame != NULL)
 		settings[nsettings++] = env_entry("DHAT_SIGNAL", signame);
+	if (!stack_cache)
+		settings[nsettings++] = env_entry("DHAT_STACK_CACHE", "0");
 	/* Decompressed debug files, kept in the user's cache or prepared
 	 * while the program runs (run/dbgcache.c): only the directory is
 	 * made now. */

@@ -313,6 +313,7 @@ struct dhat__config {
 	bool testing;
 	bool eprint_json;
 	bool quiet;          /* no summary on stderr (dhat-run --quiet) */
+	bool no_stack_cache; /* every stack unwound (stack.c) */
 	pid_t pid;           /* the profile's process; 0: getpid() */
 	bool frozen_copy;    /* written by a snapshot's forked copy, which
 			      * must load nothing: no unloaded modules

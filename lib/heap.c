@@ -364,7 +364,11 @@ dhat__heap_alloc(void *p, size_t n)
 		epoch = dhat__pp_epoch;
 	}
 	dhat__unlock_hot(taken);
-	if (i != DHAT__PP_NONE)
+	/* Without the cache (dhat_builder_no_stack_cache), it stays empty
+	 * and every lookup misses at once.  The setting, like the frame
+	 * limit, is written only while no profiler counts. */
+	if (i != DHAT__PP_NONE &&
+	    !__atomic_load_n(&dhat__prof.cfg.no_stack_cache, __ATOMIC_RELAXED))
 		dhat__stack_remember(ip0, cfa, epoch, &s, i);
 	dhat__stack_release(&s);
 	errno = e;

@@ -42,7 +42,8 @@ extern char **environ;
 /* The variables that carry dhat-run's options. */
 static const char *const run_vars[] = { "DHAT_RUN", "DHAT_OUTPUT",
 	"DHAT_MODE", "DHAT_FRAMES", "DHAT_TIME_UNIT", "DHAT_QUIET",
-	"DHAT_FOLLOW", "DHAT_SIGNAL", "DHAT_DEBUG_COPIES" };
+	"DHAT_FOLLOW", "DHAT_SIGNAL", "DHAT_STACK_CACHE",
+	"DHAT_DEBUG_COPIES" };
 
 static struct {
 	struct dhat_profiler *prof;
@@ -335,7 +336,7 @@ dhat__preload_start(void)
 {
 	const char *v, *self;
 	struct dhat_builder *b;
-	bool follow = true, quiet = false, root;
+	bool follow = true, quiet = false, stack_cache = true, root;
 	size_t frames = 0;
 	long root_pid = 0;
 	int act, sig = SIGUSR2, ad_hoc = 0, unit = DHAT_TIME_US, g;
@@ -384,6 +385,9 @@ dhat__preload_start(void)
 	if ((v = secure_getenv("DHAT_FOLLOW")) != NULL &&
 	    !dhat__bool_parse(v, &follow))
 		warn("DHAT_FOLLOW", v, "not 0 or 1: ignored");
+	if ((v = secure_getenv("DHAT_STACK_CACHE")) != NULL &&
+	    !dhat__bool_parse(v, &stack_cache))
+		warn("DHAT_STACK_CACHE", v, "not 0 or 1: ignored");
 	if ((v = secure_getenv("DHAT_SIGNAL")) != NULL &&
 	    (sig = dhat__signal_parse(v)) < 0) {
 		warn("DHAT_SIGNAL", v, "not a usable signal: no snapshots");
@@ -421,6 +425,8 @@ dhat__preload_start(void)
 	b = dhat_builder_time_unit(b, unit);
 	if (quiet)
 		b = dhat__builder_quiet(b);
+	if (!stack_cache)
+		b = dhat_builder_no_stack_cache(b);
 	__libc_free(name);
 	run.prof = dhat_builder_build(b);
 	if (run.prof == NULL) {

@@ -127,6 +127,14 @@ dhat_builder_eprint_json(struct dhat_builder *b)
 	return b;
 }
 
+struct dhat_builder *
+dhat_builder_no_stack_cache(struct dhat_builder *b)
+{
+	if (b != NULL)
+		b->cfg.no_stack_cache = true;
+	return b;
+}
+
 /* dhat-run --quiet (DHAT_QUIET). */
 struct dhat_builder *
 dhat__builder_quiet(struct dhat_builder *b)
