@@ -361,6 +361,12 @@ void dhat__stack_capture(struct dhat__stack *s, size_t max);
 void dhat__unwind_begin(void);
 void dhat__unwind_end(void);
 void dhat__unwind_fork_prepare(void);
+/* The fork's half, for any caller outside the walks: false (and nothing
+ * held) when this thread is inside one. */
+bool dhat__unwind_lock_all(void);
+void dhat__unwind_unlock_all(void);
+/* This thread's stack, [*LO, *HI); false when not known. */
+bool dhat__stack_bounds(uintptr_t *lo, uintptr_t *hi);
 void dhat__unwind_fork_parent(void);
 void dhat__unwind_fork_child(void);
 void dhat__stack_release(struct dhat__stack *s);
@@ -376,6 +382,17 @@ uint32_t dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen);
 /* Record that S, just captured at (IP0, CFA), is PP. */
 void dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
     const struct dhat__stack *s, uint32_t pp);
+
+/* ---- the stack walk (unwind.c) ----------------------------------------- */
+
+/* Up to CAP return addresses of the calling thread's stack, innermost
+ * first, starting inside this call: unw_backtrace's result without its
+ * locks, from unwind tables read here.  -1 when some frame needs
+ * libunwind (and then nothing in BUF is meant).  Call it between
+ * dhat__unwind_begin and dhat__unwind_end. */
+int dhat__unwind_fast(uintptr_t *buf, int cap);
+/* Code was unmapped: what the walk knows of code addresses is void. */
+void dhat__unwind_forget(void);
 
 /* ---- program points (pp_table.c) --------------------------------------- */
 

@@ -2,13 +2,15 @@
 /*
  * stack.c - capture the program's stack at an allocation.
  *
- * libunwind's unw_backtrace() only: it walks with cached unwind info and
- * no system calls (the cursor API, unw_step, costs syscalls per frame).
- * The walk starts inside libdhat; libdhat's own frames are recognised by
- * address (the executable segment of libdhat.so, found once when a
- * profiler starts), which stays right whatever the compiler inlines.  The
- * outermost of them is the entry point the program called (malloc,
- * calloc, ...) and is kept as the stack's first frame.
+ * The walk is unwind.c's, from the unwind tables without a lock or a
+ * system call; the stacks it leaves (a signal frame, code it cannot
+ * read the tables of) are libunwind's unw_backtrace()'s, never the cursor
+ * API's (unw_step costs system calls per frame).  The walk starts inside
+ * libdhat; libdhat's own frames are recognised by address (the executable
+ * segment of libdhat.so, found once when a profiler starts), which stays
+ * right whatever the compiler inlines.  The outermost of them is the
+ * entry point the program called (malloc, calloc, ...) and is kept as the
+ * stack's first frame.
  *
  * The other end of a complete stack is the C library's start code: below
  * main, _start in the executable, then __libc_start_main and its helper
@@ -146,6 +148,20 @@ void
 dhat__unwind_end(void)
 {
 	unwinding = 0;
+	(void)pthread_rwlock_unlock(&unwind_lock);
+}
+
+/* Every walk out of the way (unwind.c's tables are about to go), unless
+ * this thread is inside one: a signal handler interrupted it. */
+bool
+dhat__unwind_lock_all(void)
+{
+	return !unwinding && pthread_rwlock_wrlock(&unwind_lock) == 0;
+}
+
+void
+dhat__unwind_unlock_all(void)
+{
 	(void)pthread_rwlock_unlock(&unwind_lock);
 }
 
@@ -297,6 +313,7 @@ dhat__stack_capture(struct dhat__stack *s, size_t max)
 {
 	size_t cap, n, k, room;
 	uintptr_t *buf;
+	int got;
 
 	s->heap = NULL;
 	cap = max > DHAT__STACK_BUF - SLACK ? 256 : max + SLACK;
@@ -312,8 +329,11 @@ dhat__stack_capture(struct dhat__stack *s, size_t max)
 			s->heap = buf;
 		}
 		dhat__unwind_begin();
-		n = (size_t)unw_backtrace((void **)buf, (int)cap);
+		got = dhat__unwind_fast(buf, (int)cap);
+		if (got < 0)
+			got = unw_backtrace((void **)buf, (int)cap);
 		dhat__unwind_end();
+		n = got > 0 ? (size_t)got : 0;
 		/* A full buffer may have cut the stack: retry bigger when
 		 * the caller wants more, or when the start code (which a
 		 * cut stack keeps) could be among the frames it wants. */
@@ -506,6 +526,16 @@ find_stack(void)
 	return stack_hi > 1;
 }
 
+bool
+dhat__stack_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+	if (!find_stack())
+		return false;
+	*lo = stack_lo;
+	*hi = stack_hi;
+	return true;
+}
+
 void
 dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
     const struct dhat__stack *s, uint32_t pp)
@@ -596,6 +626,14 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 void
 dhat__stack_cache_init(void)
 {
+}
+
+bool
+dhat__stack_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+	(void)lo;
+	(void)hi;
+	return false;
 }
 
 uint32_t

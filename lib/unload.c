@@ -148,8 +148,10 @@ dlclose(void *handle)
 
 		g = dhat__enter();
 		(void)dl_iterate_phdr(find_module, &still);
-		if (!still.found)
+		if (!still.found) {
 			remember(path, f.bias, f.lo, f.hi);
+			dhat__unwind_forget();
+		}
 		dhat__leave(g);
 	}
 	return r;

@@ -10,6 +10,10 @@
 #include "dhat_private.h"
 #include "stack_trim.h"
 
+#ifdef HAVE_VALGRIND_HELGRIND_H
+int dhat__valgrind;     /* heap.c's, which is not linked here */
+#endif
+
 int
 trim_init(void)
 {
