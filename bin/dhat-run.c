@@ -79,6 +79,8 @@ usage(FILE *f)
 	    "~/.cache/dhat/debug\n"
 	    "                         (use a temporary directory, removed at "
 	    "the end)\n"
+	    "                         and no named frames in "
+	    "~/.cache/dhat/frames\n"
 	    "      --help             print this help and exit\n"
 	    "      --version          print the version and exit\n"
 	    "\n"
@@ -279,8 +281,8 @@ main(int argc, char **argv)
 	const char *time_unit = NULL, *signame = NULL;
 	bool follow = true, quiet = false, debug_cache = true;
 	bool stack_cache = true;
-	char *settings[10], *pattern, *lib, **env;
-	const char *copies;
+	char *settings[11], *pattern, *lib, **env;
+	const char *copies, *kept;
 	size_t nsettings = 0, nframes;
 	struct sigaction sa, old[NFORWARDED_MAX];
 	sigset_t block, saved_mask;
@@ -392,6 +394,9 @@ main(int argc, char **argv)
 	copies = dbgcache_prepare(debug_cache);
 	if (copies != NULL)
 		settings[nsettings++] = env_entry(DBGCACHE_ENV, copies);
+	/* The frames named in earlier profiles, in the same cache. */
+	if (debug_cache && (kept = dbgcache_frames()) != NULL)
+		settings[nsettings++] = env_entry(FRAMES_ENV, kept);
 	/* "kill -USR2 $!" after "dhat-run server &" reaches the server. */
 	sig = dhat__signal_parse(signame != NULL ? signame : "USR2");
 	if (sig > 0 && sig != SIGHUP)

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "dhat_private.h"
+#include "frame_cache.h"
 #include "run.h"
 #include "settings.h"
 #include "symbolize.h"
@@ -43,7 +44,7 @@ extern char **environ;
 static const char *const run_vars[] = { "DHAT_RUN", "DHAT_OUTPUT",
 	"DHAT_MODE", "DHAT_FRAMES", "DHAT_TIME_UNIT", "DHAT_QUIET",
 	"DHAT_FOLLOW", "DHAT_SIGNAL", "DHAT_STACK_CACHE",
-	"DHAT_DEBUG_COPIES" };
+	"DHAT_DEBUG_COPIES", "DHAT_FRAME_CACHE" };
 
 static struct {
 	struct dhat_profiler *prof;
@@ -355,6 +356,7 @@ dhat__preload_start(void)
 	/* Kept now, before DHAT_FOLLOW=0 removes it from the environment:
 	 * the profile is written at exit. */
 	dhat__symbolize_copies(secure_getenv("DHAT_DEBUG_COPIES"));
+	dhat__frame_cache_dir(secure_getenv("DHAT_FRAME_CACHE"));
 	root = act == 1 || root_pid == (long)getpid();
 	if (act == 1) {
 		char **slot = env_slot("DHAT_RUN");

@@ -39,6 +39,7 @@
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 
+#include "frame_cache.h"
 #include "symbolize.h"
 
 /* Separate literals: "??" followed by ")" would read as a trigraph. */
@@ -55,6 +56,13 @@ struct cache_entry {
 
 typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
 
+/* A module's file of frames kept from earlier profiles (frame_cache.h). */
+struct kept {
+	Dwfl_Module *mod;
+	Dwarf_Addr start;		/* offsets in the file are from here */
+	struct dhat__frame_file *file;	/* NULL: none for this module */
+};
+
 struct dhat__symbolizer {
 	Dwfl *dwfl;
 	char *debuginfo_path;		/* libdwfl keeps a pointer to it */
@@ -66,6 +74,9 @@ struct dhat__symbolizer {
 	size_t cache_used;
 	struct symtab *symtabs;		/* sorted symbols, by module */
 	size_t nsymtabs;
+	struct kept *kept;		/* by module, as met */
+	size_t nkept, capkept;
+	bool keeping;			/* frame files in use */
 };
 
 /*
@@ -112,6 +123,7 @@ struct text {
 	size_t len;
 	size_t cap;
 	bool failed;			/* out of memory: do not cache */
+	bool mangled;			/* a C++ name left mangled: not kept */
 };
 
 /* DHAT_DEBUG_COPIES, as read at start-up; "" for none. */
@@ -120,11 +132,7 @@ static char copies_dir[PATH_MAX];
 void
 dhat__symbolize_copies(const char *dir)
 {
-	size_t n = dir != NULL ? strlen(dir) : 0;
-
-	copies_dir[0] = '\0';
-	if (n > 0 && dir[0] == '/' && n < sizeof(copies_dir))
-		memcpy(copies_dir, dir, n + 1);
+	dhat__absolute_dir(copies_dir, sizeof(copies_dir), dir);
 }
 
 /*
@@ -290,6 +298,7 @@ struct dhat__symbolizer *
 dhat__symbolizer_new_with(const struct dhat__gone_module *gone, size_t n)
 {
 	struct dhat__symbolizer *s;
+	const char *urls;
 	size_t i;
 
 	s = calloc(1, sizeof(*s));
@@ -316,6 +325,11 @@ dhat__symbolizer_new_with(const struct dhat__gone_module *gone, size_t n)
 	}
 	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0)
 		goto fail;
+	/* A debuginfod server could provide debugging information that
+	 * the files on this machine do not show: nothing is kept then. */
+	urls = secure_getenv("DEBUGINFOD_URLS");
+	s->keeping = dhat__frame_cache_on() && (urls == NULL ||
+	    urls[0] == '\0');
 	return s;
 fail:
 	dhat__symbolizer_free(s);
@@ -329,6 +343,9 @@ dhat__symbolizer_free(struct dhat__symbolizer *s)
 
 	if (s == NULL)
 		return;
+	for (i = 0; i < s->nkept; i++)
+		dhat__frame_file_close(s->kept[i].file);
+	free(s->kept);
 	if (s->dwfl != NULL)
 		dwfl_end(s->dwfl);
 	for (i = 0; i < s->cache_size; i++)
@@ -622,6 +639,7 @@ append_name(struct dhat__symbolizer *s, struct text *t, const char *name)
 			return;
 		}
 		free(plain);
+		t->mangled = true;
 	}
 	text_printf(t, "%s", name);
 }
@@ -842,6 +860,162 @@ cache_grow(struct dhat__symbolizer *s)
 	return true;
 }
 
+/* ---- frames kept from earlier profiles ---------------------------------- */
+
+/* 64-bit FNV-1a. */
+static uint64_t
+mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+
+	while (n-- > 0) {
+		h ^= *c++;
+		h *= UINT64_C(0x100000001b3);
+	}
+	return h;
+}
+
+/* PATH, and what stat says of it: the file it names, and its version. */
+static uint64_t
+mix_file(uint64_t h, const char *path)
+{
+	struct stat st;
+	int64_t v[5];
+
+	h = mix(h, path, strlen(path) + 1);
+	if (stat(path, &st) != 0)
+		return mix(h, "-", 1);
+	v[0] = (int64_t)st.st_dev;
+	v[1] = (int64_t)st.st_ino;
+	v[2] = (int64_t)st.st_size;
+	v[3] = (int64_t)st.st_mtim.tv_sec;
+	v[4] = (int64_t)st.st_mtim.tv_nsec;
+	return mix(h, v, sizeof v);
+}
+
+/*
+ * The frame file of MOD, named after everything its frames depend on:
+ * this format and version of libdhat, the module's build ID, its file
+ * (path, device, inode, size, modification time), and the same of each
+ * file where find_debuginfo would look for its debugging information,
+ * present or not.  A frame named with another libdhat, from another
+ * build, or before a debug package was installed or upgraded is then in
+ * another file, never consulted.  The prepared copies (DHAT_DEBUG_COPIES)
+ * hold the same information as the files they copy.  NULL: no build ID,
+ * or no file for it.
+ */
+static struct dhat__frame_file *
+open_kept(Dwfl_Module *mod)
+{
+	const unsigned char *id;
+	const char *main_file = NULL, *link;
+	GElf_Addr vaddr;
+	Dwarf_Addr bias;
+	GElf_Word crc;
+	char name[2 * 64 + 32], path[PATH_MAX];
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	size_t n = 0, dirlen;
+	Elf *elf;
+	int len, i;
+
+	elf = dwfl_module_getelf(mod, &bias);
+	len = dwfl_module_build_id(mod, &id, &vaddr);
+	(void)dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &main_file,
+	    NULL);
+	if (elf == NULL || len <= 0 || len > 64 || main_file == NULL ||
+	    main_file[0] != '/')
+		return NULL;
+	h = mix(h, "dhat frames 1 " PACKAGE_VERSION,
+	    sizeof("dhat frames 1 " PACKAGE_VERSION));
+	h = mix(h, id, (size_t)len);
+	h = mix_file(h, main_file);
+	for (i = 0; i < len; i++)
+		n += (size_t)snprintf(name + n, sizeof name - n, "%02x", id[i]);
+	if (len > 1 && snprintf(path, sizeof path,
+	    "/usr/lib/debug/.build-id/%.2s/%s.debug", name, name + 2) > 0)
+		h = mix_file(h, path);
+	link = dwelf_elf_gnu_debuglink(elf, &crc);
+	dirlen = (size_t)(strrchr(main_file, '/') - main_file);
+	for (i = 0; link != NULL && i < 3; i++) {
+		int m;
+
+		if (i == 0)
+			m = snprintf(path, sizeof path, "%.*s/%s", (int)dirlen,
+			    main_file, link);
+		else if (i == 1)
+			m = snprintf(path, sizeof path, "%.*s/.debug/%s",
+			    (int)dirlen, main_file, link);
+		else
+			m = snprintf(path, sizeof path, "/usr/lib/debug%.*s/%s",
+			    (int)dirlen, main_file, link);
+		if (m > 0 && (size_t)m < sizeof path)
+			h = mix_file(h, path);
+	}
+	snprintf(name + n, sizeof name - n, "-%016" PRIx64, h);
+	return dhat__frame_file_open(name);
+}
+
+/* The frame file of the module holding ADDR, and its start; NULL when
+ * there is none. */
+static struct dhat__frame_file *
+kept_for(struct dhat__symbolizer *s, Dwarf_Addr addr, Dwarf_Addr *start)
+{
+	Dwfl_Module *mod;
+	Dwarf_Addr lo, hi;
+	struct kept *k;
+	size_t i;
+
+	if (!s->keeping)
+		return NULL;
+	mod = dwfl_addrmodule(s->dwfl, addr);
+	if (mod == NULL || dwfl_module_info(mod, NULL, &lo, &hi, NULL, NULL,
+	    NULL, NULL) == NULL || addr < lo || addr >= hi)
+		return NULL;
+	for (i = 0; i < s->nkept; i++)
+		if (s->kept[i].mod == mod) {
+			*start = s->kept[i].start;
+			return s->kept[i].file;
+		}
+	if (s->nkept == s->capkept) {
+		size_t cap = s->capkept ? 2 * s->capkept : 16;
+
+		k = realloc(s->kept, cap * sizeof(*k));
+		if (k == NULL)
+			return NULL;
+		s->kept = k;
+		s->capkept = cap;
+	}
+	k = &s->kept[s->nkept++];
+	k->mod = mod;
+	k->start = lo;
+	k->file = open_kept(mod);
+	*start = lo;
+	return k->file;
+}
+
+/* Keep the NFRAMES strings at FRAMES, without their "0x<ip>: ". */
+static void
+keep(struct dhat__frame_file *f, uint64_t off, bool return_address,
+    int kind, unsigned nframes, const char *frames)
+{
+	struct text t = { NULL, 0, 0, false, false };
+	const char *rest;
+	unsigned i;
+
+	for (i = 0; i < nframes; i++) {
+		rest = strstr(frames, ": ");
+		if (rest == NULL || strncmp(frames, "0x", 2) != 0)
+			break;
+		text_printf(&t, "%s", rest + 2);
+		text_end(&t);
+		frames += strlen(frames) + 1;
+	}
+	if (i == nframes && !t.failed)
+		dhat__frame_file_put(f, off, return_address, kind, nframes,
+		    t.buf, t.len);
+	free(t.buf);
+}
+
 static int
 emit_all(const char *frames, unsigned nframes, int kind, dhat__frame_fn emit,
     void *ctx)
@@ -862,9 +1036,12 @@ int
 dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip,
     bool return_address, dhat__frame_fn emit, void *ctx)
 {
-	struct text t = { NULL, 0, 0, false };
+	struct text t = { NULL, 0, 0, false, false };
 	struct cache_entry *e = NULL;
-	unsigned nframes;
+	struct dhat__frame_file *kf = NULL;
+	Dwarf_Addr addr = return_address && ip > 0 ? ip - 1 : ip, start = 0;
+	const char *kept;
+	unsigned nframes, i;
 	int kind, ret;
 	char fallback[64];
 
@@ -875,8 +1052,21 @@ dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip,
 			return emit_all(e->frames, e->nframes, e->kind, emit,
 			    ctx);
 	}
-	nframes = describe(s, ip, return_address && ip > 0 ? ip - 1 : ip,
-	    &t, &kind);
+	if (ip != 0)
+		kf = kept_for(s, addr, &start);
+	if (kf != NULL && dhat__frame_file_get(kf, ip - start, return_address,
+	    &kind, &nframes, &kept)) {
+		for (i = 0; i < nframes; i++) {
+			text_printf(&t, "0x%" PRIxPTR ": %s", ip, kept);
+			text_end(&t);
+			kept += strlen(kept) + 1;
+		}
+	} else {
+		nframes = describe(s, ip, addr, &t, &kind);
+		if (kf != NULL && !t.failed && !t.mangled)
+			keep(kf, ip - start, return_address, kind, nframes,
+			    t.buf);
+	}
 	if (t.failed) {
 		/* Out of memory: still one frame, so the stack keeps its
 		 * depth; this string needs no allocation. */

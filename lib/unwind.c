@@ -226,8 +226,9 @@ rd_skip(struct rd *d, uint64_t n)
 		d->p += n;
 }
 
+/* A LEB128 number, sign-extended when SIGNED. */
 static uint64_t
-rd_uleb(struct rd *d)
+rd_leb(struct rd *d, bool is_signed)
 {
 	uint64_t v = 0;
 	unsigned shift = 0;
@@ -242,29 +243,13 @@ rd_uleb(struct rd *d)
 		v |= (uint64_t)(b & 0x7f) << shift;
 		shift += 7;
 	} while (b & 0x80);
+	if (is_signed && shift < 64 && (b & 0x40))
+		v |= ~(uint64_t)0 << shift;
 	return v;
 }
 
-static int64_t
-rd_sleb(struct rd *d)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	uint8_t b;
-
-	do {
-		if (d->bad || d->p >= d->end || shift > 63) {
-			d->bad = true;
-			return 0;
-		}
-		b = *d->p++;
-		v |= (uint64_t)(b & 0x7f) << shift;
-		shift += 7;
-	} while (b & 0x80);
-	if (shift < 64 && (b & 0x40))
-		v |= ~(uint64_t)0 << shift;
-	return (int64_t)v;
-}
+#define rd_uleb(d) rd_leb((d), false)
+#define rd_sleb(d) ((int64_t)rd_leb((d), true))
 
 /* A value in DW_EH_PE encoding ENC's format (its low four bits). */
 static uint64_t

@@ -109,6 +109,7 @@
 /* The cache, under $XDG_CACHE_HOME or ~/.cache. */
 #define CACHE_SUBDIR "dhat"
 #define CACHE_DEBUG "debug"
+#define CACHE_FRAMES "frames"   /* libdhat's, see dbgcache.h */
 /* A temporary file older than this was left by a dhat-run killed with its
  * helper: no helper takes that long to write a copy. */
 #define STALE_TMP_SECONDS (60 * 60)
@@ -301,6 +302,17 @@ stale_tmp(const char *name, const struct stat *st, time_t now)
 	    st->st_mtime < now - STALE_TMP_SECONDS;
 }
 
+/* A frame file that no profile has used for a month (libdhat refreshes
+ * the modification time of those it reads), or a temporary one left by a
+ * process killed while writing it. */
+static bool
+unused_frames(const char *name, const struct stat *st, time_t now)
+{
+	return name[0] == '.' ? ends_with(name, ".tmp") &&
+	    st->st_mtime < now - STALE_TMP_SECONDS :
+	    st->st_mtime < now - PRUNE_SECONDS;
+}
+
 /* An old copy for a libc or loader that is no longer the current one. */
 static bool
 outdated_copy(const char *name, const struct stat *st, time_t now)
@@ -387,14 +399,14 @@ make_path(char *path)
 }
 
 /*
- * Open the cache directory, making it if need be, and put its path in
- * cache.dir.  The base is $XDG_CACHE_HOME when it is absolute, else
- * $HOME/.cache (the XDG base directory specification's rule); symbolic
- * links above dhat/ are followed, as users link ~/.cache elsewhere.
- * Returns its descriptor, or -1 with cache.dir empty.
+ * Open the cache directory dhat/LEAF, making it if need be, and put its
+ * path in OUT (SIZE bytes).  The base is $XDG_CACHE_HOME when it is
+ * absolute, else $HOME/.cache (the XDG base directory specification's
+ * rule); symbolic links above dhat/ are followed, as users link ~/.cache
+ * elsewhere.  Returns its descriptor, or -1 with OUT empty.
  */
 static int
-open_cache(void)
+open_cache(const char *leaf, char *out, size_t size)
 {
 	const char *base = secure_getenv("XDG_CACHE_HOME"), *sub = "";
 	char path[PATH_MAX];
@@ -424,16 +436,14 @@ open_cache(void)
 	close(bfd);
 	if (dfd < 0)
 		return -1;
-	fd = private_subdir(dfd, CACHE_DEBUG);
+	fd = private_subdir(dfd, leaf);
 	close(dfd);
 	if (fd < 0)
 		return -1;
-	n = snprintf(cache.dir, sizeof(cache.dir), "%s/%s/%s", path,
-	    CACHE_SUBDIR, CACHE_DEBUG);
+	n = snprintf(out, size, "%s/%s/%s", path, CACHE_SUBDIR, leaf);
 	/* access(2) also tells a read-only file system. */
-	if (n < 0 || (size_t)n >= sizeof(cache.dir) ||
-	    access(cache.dir, W_OK) != 0) {
-		cache.dir[0] = '\0';
+	if (n < 0 || (size_t)n >= size || access(out, W_OK) != 0) {
+		out[0] = '\0';
 		close(fd);
 		return -1;
 	}
@@ -472,7 +482,7 @@ copy_size(const struct target *t, uint64_t *size)
 static bool
 use_cache(void)
 {
-	int dfd = open_cache();
+	int dfd = open_cache(CACHE_DEBUG, cache.dir, sizeof(cache.dir));
 	uint64_t need = 0, size;
 	struct stat st;
 	size_t k = 0;
@@ -559,6 +569,22 @@ dbgcache_prepare(bool persistent)
 	/* die() and every other exit of dhat-run's */
 	atexit(dbgcache_finish);
 	return cache.dir;
+}
+
+const char *
+dbgcache_frames(void)
+{
+	static char dir[PATH_MAX];
+	int dfd;
+
+	if (dir[0] != '\0')
+		return dir;
+	dfd = open_cache(CACHE_FRAMES, dir, sizeof(dir));
+	if (dfd < 0)
+		return NULL;
+	sweep(dfd, unused_frames);
+	close(dfd);
+	return dir;
 }
 
 void

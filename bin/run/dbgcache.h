@@ -35,6 +35,18 @@
  */
 const char *dbgcache_prepare(bool persistent);
 
+/* The variable that names libdhat's directory of frame files. */
+#define FRAMES_ENV "DHAT_FRAME_CACHE"
+
+/*
+ * The directory where libdhat keeps the frame strings of its profiles from
+ * one run to the next (lib/frame_cache.h), $XDG_CACHE_HOME/dhat/frames or
+ * ~/.cache/dhat/frames, made and trusted like the debug copies' directory
+ * (the user's own, no one else may write to it); files unused for 30 days
+ * are removed.  NULL when it cannot be used.
+ */
+const char *dbgcache_frames(void);
+
 /* After the program has started (exec succeeded): fork the helper that
  * writes the missing copies.  Does nothing when dbgcache_prepare returned
  * NULL or the cache holds every copy. */

@@ -10,6 +10,7 @@
 
 #include <dlfcn.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <link.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -19,6 +20,7 @@
 #include <sys/auxv.h>
 #include <time.h>
 
+#include "frame_cache.h"
 #include "symbolize.h"
 #include "symbolize_inline.h"
 #include "tap.h"
@@ -342,6 +344,75 @@ test_thousand(void)
 	dhat__symbolizer_free(s);
 }
 
+/* Replace every FROM in the files of DIR by TO, of the same length. */
+static int
+rewrite_files(const char *dir, const char *from, const char *to,
+    bool truncate_half)
+{
+	char cmd[PATH_MAX + 256];
+
+	if (truncate_half)
+		snprintf(cmd, sizeof cmd, "for f in %s/*; do "
+		    "n=$(wc -c < \"$f\"); truncate -s $((n / 2)) \"$f\"; "
+		    "done", dir);
+	else
+		snprintf(cmd, sizeof cmd, "sed -i 's/%s/%s/g' %s/*", from, to,
+		    dir);
+	return system(cmd);
+}
+
+/* The frames kept from one symbolizer to the next (lib/frame_cache.c). */
+static void
+test_kept(void)
+{
+	char dir[] = "/tmp/dhat-frames-XXXXXX", cmd[64], want[256];
+	uintptr_t ips[2];
+	struct dhat__symbolizer *s;
+	struct frames f[2], g;
+	int i, round;
+
+	if (mkdtemp(dir) == NULL)
+		bail("mkdtemp");
+	dhat__frame_cache_dir(dir);
+	path_four();
+	ips[0] = symbolize_probe_ip;
+	ips[1] = (uintptr_t)&printf;
+	for (round = 0; round < 2; round++) {
+		s = dhat__symbolizer_new();
+		for (i = 0; i < 2; i++)
+			sym(s, ips[i], i == 0, round == 0 ? &f[i] : &g);
+		if (round == 1)
+			ok(g.n == f[1].n && strcmp(g.s[0], f[1].s[0]) == 0,
+			    "kept: libc's frame read back the same");
+		dhat__symbolizer_free(s);
+	}
+	snprintf(want, sizeof(want), "0x%" PRIxPTR
+	    ": path_four (cc/bb/aa.c:103:2)", ips[0]);
+	is_string(f[0].s[0], want, "kept: the first profile names the frame");
+
+	/* The second symbolizer read the file: what it says is what shows. */
+	rewrite_files(dir, "path_four", "PATH_FOUR", false);
+	s = dhat__symbolizer_new();
+	sym(s, ips[0], true, &g);
+	dhat__symbolizer_free(s);
+	snprintf(want, sizeof(want), "0x%" PRIxPTR
+	    ": PATH_FOUR (cc/bb/aa.c:103:2)", ips[0]);
+	is_string(g.s[0], want, "kept: a later profile reads the frame file");
+
+	/* A file cut short is not used, and is written anew. */
+	rewrite_files(dir, NULL, NULL, true);
+	for (round = 0; round < 2; round++) {
+		s = dhat__symbolizer_new();
+		sym(s, ips[0], true, &g);
+		dhat__symbolizer_free(s);
+		is_string(g.s[0], f[0].s[0], "kept: a damaged file is ignored "
+		    "(%s)", round == 0 ? "read" : "rewritten");
+	}
+	dhat__frame_cache_dir(NULL);
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	(void)system(cmd);
+}
+
 int
 main(void)
 {
@@ -351,7 +422,7 @@ main(void)
 	char want[256];
 	void *libm, *fn;
 
-	plan(29);
+	plan(34);
 	/* Loaded before the symbolizer is made, so it must be known. */
 	libm = dlopen("libm.so.6", RTLD_NOW);
 	s = dhat__symbolizer_new();
@@ -390,6 +461,7 @@ main(void)
 	dhat__symbolizer_free(NULL);
 
 	test_thousand();
+	test_kept();
 	return done_testing();
 }
 
