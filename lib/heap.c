@@ -24,9 +24,10 @@
  * bytes allocated so far (including the allocation being counted), which
  * makes every time figure reproducible.  A tick is a nanosecond of
  * CLOCK_MONOTONIC, or, when the kernel's own clocksource is the TSC (or
- * KVM's clock over an invariant TSC, see tsc_usable), a TSC count: reading the counter directly costs a third of what
- * clock_gettime costs here (33 against 92 ns on the reference machine),
- * and it is read twice per block.  TSC ticks become nanoseconds at the
+ * KVM's clock over an invariant TSC, see tsc_usable), a TSC count:
+ * reading the counter directly costs a third of what clock_gettime costs
+ * here (33 against 92 ns on the reference machine), and it is read twice
+ * per block.  TSC ticks become nanoseconds at the
  * rate measured against CLOCK_MONOTONIC between the start and the latest
  * dhat__heap_now() (the drop, a snapshot): the kernel derives
  * CLOCK_MONOTONIC from the same counter, so a converted time is off by
@@ -88,7 +89,8 @@ static struct {
 } clk = { -1, 0, 0, 0, 0 };
 
 #ifdef HAVE_TSC
-/* The first N bytes of file PATH into BUF (SIZE), NUL-ended; its length. */
+/* File PATH into BUF, at most SIZE - 1 bytes of it, NUL-ended; the
+ * length read (0 when it cannot be opened). */
 static size_t
 read_head(const char *path, char *buf, size_t size)
 {

@@ -176,6 +176,49 @@ copy_matches(int fd, const unsigned char *id, int len)
 	return ok;
 }
 
+/* The LEN bytes of build ID ID in hexadecimal at OUT, which has room for
+ * 2 * LEN + 1 bytes; returns 2 * LEN. */
+static size_t
+build_id_hex(char *out, const unsigned char *id, int len)
+{
+	static const char digits[] = "0123456789abcdef";
+	int i;
+
+	for (i = 0; i < len; i++) {
+		out[2 * i] = digits[id[i] >> 4];
+		out[2 * i + 1] = digits[id[i] & 15];
+	}
+	out[2 * len] = '\0';
+	return 2 * (size_t)len;
+}
+
+/*
+ * Where a .gnu_debuglink file LINK of the object FILE_NAME may be, place
+ * I of 3: beside the object, in its .debug directory, and under
+ * /usr/lib/debug.  Into PATH (SIZE bytes); false when it does not fit or
+ * FILE_NAME has no directory.
+ */
+static bool
+debuglink_place(char *path, size_t size, int i, const char *file_name,
+    const char *link)
+{
+	const char *slash = strrchr(file_name, '/');
+	int dirlen, n;
+
+	if (slash == NULL)
+		return false;
+	dirlen = (int)(slash - file_name);
+	if (i == 0)
+		n = snprintf(path, size, "%.*s/%s", dirlen, file_name, link);
+	else if (i == 1)
+		n = snprintf(path, size, "%.*s/.debug/%s", dirlen, file_name,
+		    link);
+	else
+		n = snprintf(path, size, "/usr/lib/debug%.*s/%s", dirlen,
+		    file_name, link);
+	return n >= 0 && (size_t)n < size;
+}
+
 /*
  * The prepared copy of MOD's separate debug file, when there is one: the
  * same debug information with its sections already inflated, so libdw
@@ -208,9 +251,7 @@ prepared_copy(Dwfl_Module *mod, const char *file_name,
 	n = (size_t)snprintf(path, sizeof(path), "%s/", copies_dir);
 	if (n + 2 * (size_t)len + sizeof(".debug") > sizeof(path))
 		return -1;
-	for (int i = 0; i < len; i++)
-		n += (size_t)snprintf(path + n, sizeof(path) - n, "%02x",
-		    id[i]);
+	n += build_id_hex(path + n, id, len);
 	memcpy(path + n, ".debug", sizeof(".debug"));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -244,9 +285,8 @@ find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
     GElf_Word debuglink_crc, char **debuginfo_file_name)
 {
 	const char *urls = secure_getenv("DEBUGINFOD_URLS");
-	const char *slash;
 	char path[PATH_MAX];
-	int dirlen, fd, i;
+	int fd, i;
 
 	fd = prepared_copy(mod, file_name, debuginfo_file_name);
 	if (fd >= 0)
@@ -258,25 +298,12 @@ find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
 	fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base,
 	    file_name, debuglink_file, debuglink_crc, debuginfo_file_name);
 	if (fd >= 0 || debuglink_file == NULL || file_name == NULL ||
-	    (slash = strrchr(file_name, '/')) == NULL)
+	    strchr(file_name, '/') == NULL)
 		return fd;
-	dirlen = (int)(slash - file_name);
 	for (i = 0; i < 3; i++) {
-		int n;
-
-		if (i == 0)
-			n = snprintf(path, sizeof path, "%.*s/%s", dirlen,
-			    file_name, debuglink_file);
-		else if (i == 1)
-			n = snprintf(path, sizeof path, "%.*s/.debug/%s",
-			    dirlen, file_name, debuglink_file);
-		else
-			n = snprintf(path, sizeof path, "/usr/lib/debug%.*s/%s",
-			    dirlen, file_name, debuglink_file);
-
 		/* The object itself is not its own debugging file. */
-		if (n < 0 || (size_t)n >= sizeof path ||
-		    strcmp(path, file_name) == 0)
+		if (!debuglink_place(path, sizeof path, i, file_name,
+		    debuglink_file) || strcmp(path, file_name) == 0)
 			continue;
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
@@ -914,7 +941,7 @@ open_kept(Dwfl_Module *mod)
 	GElf_Word crc;
 	char name[2 * 64 + 32], path[PATH_MAX];
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	size_t n = 0, dirlen;
+	size_t n;
 	Elf *elf;
 	int len, i;
 
@@ -929,28 +956,14 @@ open_kept(Dwfl_Module *mod)
 	    sizeof("dhat frames 1 " PACKAGE_VERSION));
 	h = mix(h, id, (size_t)len);
 	h = mix_file(h, main_file);
-	for (i = 0; i < len; i++)
-		n += (size_t)snprintf(name + n, sizeof name - n, "%02x", id[i]);
+	n = build_id_hex(name, id, len);
 	if (len > 1 && snprintf(path, sizeof path,
 	    "/usr/lib/debug/.build-id/%.2s/%s.debug", name, name + 2) > 0)
 		h = mix_file(h, path);
 	link = dwelf_elf_gnu_debuglink(elf, &crc);
-	dirlen = (size_t)(strrchr(main_file, '/') - main_file);
-	for (i = 0; link != NULL && i < 3; i++) {
-		int m;
-
-		if (i == 0)
-			m = snprintf(path, sizeof path, "%.*s/%s", (int)dirlen,
-			    main_file, link);
-		else if (i == 1)
-			m = snprintf(path, sizeof path, "%.*s/.debug/%s",
-			    (int)dirlen, main_file, link);
-		else
-			m = snprintf(path, sizeof path, "/usr/lib/debug%.*s/%s",
-			    (int)dirlen, main_file, link);
-		if (m > 0 && (size_t)m < sizeof path)
+	for (i = 0; link != NULL && i < 3; i++)
+		if (debuglink_place(path, sizeof path, i, main_file, link))
 			h = mix_file(h, path);
-	}
 	snprintf(name + n, sizeof name - n, "-%016" PRIx64, h);
 	return dhat__frame_file_open(name);
 }
