@@ -537,29 +537,41 @@ dhat__live_prefetch(uintptr_t p)
 /*
  * While the process has more than one thread, an allocation or a free
  * whose stack the cache knew is not counted at once under the lock but
- * written to its thread's log with a sequence number from one atomic
- * counter; whoever next holds the lock applies every thread's logged
- * operations in sequence order (oplog.c).  Freed blocks are found in
- * the live table then, so the free itself touches no shared table.
+ * written to its thread's log with a key that places it in the one
+ * order: the TSC read in step with memory (dhat__oplog_tsc), or else a
+ * number from one atomic counter.  Whoever next holds the lock applies
+ * every thread's logged operations in key order (oplog.c).  Freed
+ * blocks are found in the live table then, so the free itself touches
+ * no shared table.
  */
 struct dhat__op {
 	uintptr_t ptr;
 	size_t size;          /* DHAT__OP_FREE: a free */
-	uint64_t t;           /* stamp() of the operation */
-	uint32_t seq;         /* low half of the sequence number */
+	uint64_t t;           /* the TSC key, or stamp() with a counter */
+	uint32_t seq;         /* the low half of the counter's number, or
+	                       * with the TSC of the PP table's epoch */
 	uint32_t pp;          /* DHAT__PP_NONE: from an ended profiler */
 };
 
 _Static_assert(sizeof(struct dhat__op) == 32, "two entries a cache line");
 
 #define DHAT__OP_FREE SIZE_MAX
-#define DHAT__LOG_N 256
+/* 16 KiB a thread: room to go on while another thread merges, and with
+ * the tables it fits in a core's first-level cache when one thread
+ * merges its own log. */
+#define DHAT__LOG_N 512
 
 struct dhat__log {
-	uint64_t head;               /* written by the owning thread */
+	/* Written by the owning thread only. */
+	uint64_t head;
+	uint64_t gate;               /* odd while an entry is being made */
+	uint64_t tail_seen;          /* tail, when last read */
 	struct dhat__log *next;      /* all logs, under the lock */
 	int orphan;                  /* the owner has ended */
-	uint64_t tail __attribute__((aligned(64)));  /* under the lock */
+	/* The merge's, under the lock. */
+	uint64_t tail __attribute__((aligned(64)));
+	uint64_t end;                /* head when the merge began */
+	uint64_t key;                /* of ops[tail] */
 	struct dhat__op ops[DHAT__LOG_N] __attribute__((aligned(64)));
 };
 
@@ -569,14 +581,42 @@ struct dhat__log {
 extern __thread struct dhat__log *dhat__my_log
     __attribute__((tls_model("initial-exec")));
 #define DHAT__LOG_DEAD ((struct dhat__log *)1)
-/* The next sequence number (oplog.c). */
+/* Keys are TSC counts (x86 with a TSC the kernel trusts), set once
+ * before the first log exists; else numbers from this counter. */
+extern int dhat__oplog_tsc;
 extern struct dhat__op_seq_line {
 	uint64_t v __attribute__((aligned(64)));
 	char pad[56];
 } dhat__op_seq_line;
 #define dhat__op_seq (dhat__op_seq_line.v)
 
-/* Once per process, outside the lock: the thread-exit key. */
+/*
+ * The TSC read after every earlier instruction of this thread has
+ * completed: whatever this thread loaded before (the block glibc just
+ * handed out) is older than the key.  (The kernel's own ordered read of
+ * the TSC is the same two instructions: Linux makes lfence
+ * dispatch-serialising on the AMD processors where it is not always.)
+ */
+#if defined(__x86_64__)
+static inline uint64_t
+dhat__tsc_ordered(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("lfence\n\trdtsc" : "=a"(lo), "=d"(hi) ::
+	    "memory");
+	return (uint64_t)hi << 32 | lo;
+}
+#else
+static inline uint64_t
+dhat__tsc_ordered(void)
+{
+	return 0;   /* never used: dhat__oplog_tsc is 0 */
+}
+#endif
+
+/* Once per process, outside the lock: the thread-exit key, the keys'
+ * kind. */
 void dhat__oplog_init(void);
 /* Give this thread a log; false when it cannot have one. */
 bool dhat__oplog_attach(void);
@@ -606,15 +646,23 @@ dhat__oplog_wanted(void)
 	return !dhat__single_threaded() && !DHAT__UNDER_VALGRIND();
 }
 
+/* The time of an operation counted now (heap.c): for logs keyed by a
+ * counter. */
+uint64_t dhat__heap_stamp(void);
+/* Whether the clock is the TSC (heap.c); decided at the first call,
+ * which comes before the lock is first taken. */
+int dhat__clock_tsc(void);
+
 /* Log an operation; false when this thread has no log (count it under
- * the lock instead). */
-static inline bool
-dhat__oplog_push(uintptr_t ptr, size_t size, uint32_t pp, uint64_t epoch,
-    uint64_t t)
+ * the lock instead).  Called for an allocation after glibc returned the
+ * block, for a free before glibc may reuse it: the key taken here is
+ * the operation's place in the one order (oplog.c). */
+static inline __attribute__((always_inline)) bool
+dhat__oplog_push(uintptr_t ptr, size_t size, uint32_t pp, uint64_t epoch)
 {
 	struct dhat__log *l = dhat__my_log;
 	struct dhat__op *o;
-	uint64_t h;
+	uint64_t h, g;
 
 	if (DHAT__UNLIKELY((uintptr_t)l <= (uintptr_t)DHAT__LOG_DEAD)) {
 		if (l == DHAT__LOG_DEAD || !dhat__oplog_attach())
@@ -622,23 +670,42 @@ dhat__oplog_push(uintptr_t ptr, size_t size, uint32_t pp, uint64_t epoch,
 		l = dhat__my_log;
 	}
 	h = l->head;
-	if (DHAT__UNLIKELY(h - __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE) ==
-	    DHAT__LOG_N))
+	/* The merge's tail is read only when the log looks full: a merge on
+	 * another core writes it after every run of entries. */
+	if (DHAT__UNLIKELY(h - l->tail_seen == DHAT__LOG_N) &&
+	    h - (l->tail_seen = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE)) ==
+	    DHAT__LOG_N) {
 		dhat__oplog_drain();
+		l->tail_seen = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
+	}
 	o = &l->ops[h % DHAT__LOG_N];
 	o->ptr = ptr;
 	o->size = size;
-	o->t = t;
-	/* The operation's place in the one order: for an allocation after
-	 * glibc returned the block, for a free before glibc may reuse it. */
-	o->seq = (uint32_t)__atomic_fetch_add(&dhat__op_seq, 1,
-	    __ATOMIC_ACQ_REL);
-	/* PP came from the table of EPOCH.  A reset changes the epoch
-	 * before it takes its own number (heap.c): if it came first, the
-	 * index may name another program point, and is dropped. */
-	o->pp = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE) == epoch ?
-	    pp : DHAT__PP_NONE;
+	/* The gate opens before the key is taken (oplog.c says why this
+	 * is enough). */
+	g = l->gate;
+	if (DHAT__LIKELY(dhat__oplog_tsc)) {
+		/* x86: stores become visible in program order, and the
+		 * program point's epoch is checked when the entry is
+		 * applied. */
+		__atomic_store_n(&l->gate, g + 1, __ATOMIC_RELAXED);
+		o->t = dhat__tsc_ordered();
+		o->seq = (uint32_t)epoch;
+		o->pp = pp;
+	} else {
+		(void)__atomic_exchange_n(&l->gate, g + 1, __ATOMIC_SEQ_CST);
+		o->seq = (uint32_t)__atomic_fetch_add(&dhat__op_seq, 1,
+		    __ATOMIC_SEQ_CST);
+		o->t = dhat__heap_stamp();
+		/* PP came from the table of EPOCH.  A reset changes the
+		 * epoch before it takes its own number (heap.c): if it came
+		 * first, the index may name another program point, and is
+		 * dropped. */
+		o->pp = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE) ==
+		    epoch ? pp : DHAT__PP_NONE;
+	}
 	__atomic_store_n(&l->head, h + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->gate, g + 2, __ATOMIC_RELEASE);
 	return true;
 }
 

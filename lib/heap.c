@@ -32,10 +32,12 @@
  * dhat__heap_now() (the drop, a snapshot): the kernel derives
  * CLOCK_MONOTONIC from the same counter, so a converted time is off by
  * the skew of the two calibration reads (tens of nanoseconds), far below
- * the profile's microsecond.  Each event's tick is read before the lock,
- * so the timestamps of two threads' events may be out of their sequence
- * order by about the time it takes to get the lock; a block is always
- * freed after its allocation read its tick, so no lifetime is negative.
+ * the profile's microsecond.  An event counted under the lock reads its
+ * tick before taking it, so the timestamps of two threads' events may be
+ * out of their order by about the time it takes to get the lock (a
+ * logged event's time is its key, read in step with memory, when keys
+ * are TSC counts: oplog.c); a block is always freed after its allocation
+ * read its tick, so no lifetime is negative.
  */
 #include "config.h"
 
@@ -182,6 +184,23 @@ stamp(void)
 	return raw_ticks();
 }
 
+/* Out of line: the logs call it only when keyed by the counter, and
+ * inlined there the clock's fallback would keep dhat__oplog_push from
+ * being inlined into the hot path. */
+__attribute__((noinline)) uint64_t
+dhat__heap_stamp(void)
+{
+	return stamp();
+}
+
+int
+dhat__clock_tsc(void)
+{
+	if (clk.tsc < 0)
+		clk.tsc = tsc_usable();
+	return clk.tsc;
+}
+
 static inline uint64_t
 at(uint64_t t)
 {
@@ -226,8 +245,7 @@ dhat__heap_reset(void)
 	/* All but the lock, which the caller holds. */
 	memset((char *)hot + offsetof(struct dhat__hot, seq), 0,
 	    sizeof *hot - offsetof(struct dhat__hot, seq));
-	if (clk.tsc < 0)
-		clk.tsc = tsc_usable();
+	(void)dhat__clock_tsc();
 	clk.tick0 = clk.tick1 = raw_ticks();
 	clk.ns0 = clk.ns1 = dhat__clock_ns();
 	dhat__live_reset();
@@ -367,10 +385,9 @@ dhat__heap_alloc(void *p, size_t n)
 	dhat__snapshot_check();
 	i = dhat__stack_cached(ip0, cfa, epoch);
 	if (i != DHAT__PP_NONE) {
-		t = stamp();
-		if (logging &&
-		    dhat__oplog_push((uintptr_t)p, n, i, epoch, t))
+		if (logging && dhat__oplog_push((uintptr_t)p, n, i, epoch))
 			return;
+		t = stamp();
 		if (!logging)
 			dhat__pp_prefetch(i);
 		taken = lock_hot_applied();
@@ -429,10 +446,10 @@ dhat__heap_free(void *p)
 	/* No call here can change errno (see dhat__heap_alloc).  The
 	 * caller prefetched the live slot when it is to be used here. */
 	dhat__snapshot_check();
-	t = stamp();
 	if (dhat__oplog_wanted() &&
-	    dhat__oplog_push((uintptr_t)p, DHAT__OP_FREE, 0, 0, t))
+	    dhat__oplog_push((uintptr_t)p, DHAT__OP_FREE, 0, 0))
 		return;
+	t = stamp();
 	taken = lock_hot_applied();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
 		count_free(&b, at(t));
@@ -450,7 +467,11 @@ dhat__heap_apply(const struct dhat__op *o)
 	if (o->size == DHAT__OP_FREE) {
 		if (dhat__live_remove(o->ptr, &b))
 			count_free(&b, at(o->t));
-	} else if (o->pp < dhat__pp_count()) {
+	} else if (o->pp < dhat__pp_count() && (!dhat__oplog_tsc ||
+	    o->seq == (uint32_t)dhat__pp_epoch)) {
+		/* (Logged with the TSC, the entry holds the epoch of its
+		 * program point's table: the table may have been reset
+		 * since.) */
 		record_alloc((void *)o->ptr, o->size, o->pp, o->t);
 	}
 }

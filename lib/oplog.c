@@ -7,30 +7,55 @@
  * need every operation of every thread in one order.  Taking the lock
  * for each one did that, but two threads allocating at once then pass
  * the lock, the counters, the program point and the live slot between
- * their cores at every operation: 1.5 times the time of one thread doing
- * all the work.  Here an operation whose program point the stack cache
- * knew costs its thread one atomic increment (its place in the order)
- * and a write into a log that no other thread writes.  Whoever takes the
- * lock next applies all logs in sequence order, so the shared tables
- * stay in one core's cache for hundreds of operations at a time.
+ * their cores at every operation.  Here an operation whose program
+ * point the stack cache knew costs its thread a write into a log that
+ * no other thread writes, with a key that places it in the order.
+ * Whoever takes the lock next applies all logs in key order, so the
+ * shared tables stay in one core's cache for hundreds of operations at
+ * a time.
  *
- * The order.  An operation's number is taken after glibc returned the
+ * The order.  An operation's key is taken after glibc returned the
  * block (allocation) and before glibc gets it back (free): a block's
- * address can be handed out again only after its free took its number,
+ * address can be handed out again only after its free took its key,
  * and a block reaches another thread only after its allocation took
- * its own.  Numbers come from one counter, so any two operations of
- * which one happened before the other are numbered in that order, and
- * counting in number order is counting in an order the program could
- * have seen.  Everything that reads the figures (statistics, the
- * profile, realloc, a stack seen for the first time) first takes the
- * lock and a number of its own and applies every operation numbered
- * before it (dhat__oplog_sync).
+ * its own.  So any two operations of which one happened before the
+ * other must get their keys in that order, and counting in key order
+ * is counting in an order the program could have seen.  Everything that
+ * reads the figures (statistics, the profile, realloc, a stack seen for
+ * the first time) first takes the lock and a key of its own and applies
+ * every operation keyed before it (dhat__oplog_sync).
  *
- * Gaps.  A thread between taking its number and publishing the entry
- * leaves a gap that the merge waits for: a few instructions, unless the
- * thread is preempted there.  A child forked meanwhile has no such
- * thread any more: there the gap is skipped, and the operation is lost
- * as it would have been had the fork come first (dhat__oplog_fork_child).
+ * The keys.  Where the kernel trusts the TSC, a key is the TSC read in
+ * step with memory (dhat__tsc_ordered): one thread's key is read before
+ * its stores become visible, and another's after its loads completed,
+ * so whatever passes between them orders their keys, and the threads
+ * share nothing.  Elsewhere keys are numbers from one atomic counter,
+ * ordered by the counter itself; but its cache line then moves between
+ * the cores at every operation, and with two threads allocating at once
+ * that alone made them slower than one (82% of the logging path's time
+ * at the increment, on a machine where a line takes 400 ns to go and
+ * come back).
+ *
+ * Operations in flight.  A merge at key S must apply every operation
+ * that happened before it, including one whose thread has its key but
+ * has not yet published the entry.  Each log has a gate, which its
+ * thread opens (makes odd) before taking a key and shuts after
+ * publishing.  The merger takes S, then looks at every gate, and waits
+ * on each open one until it shuts.  An operation behind a gate that
+ * looked shut is applied by a later merge, and that is an order the
+ * program could have seen: nothing applied now happened after it.  With
+ * a counter, the locked increments on both sides make that so.  With
+ * the TSC the gate is opened by a plain store: x86 makes a thread's
+ * stores visible in program order, so anyone who saw what the thread
+ * did after the operation (the block handed on, a free's glibc
+ * bookkeeping) saw the gate open, and took a later key than that sight
+ * (dhat__tsc_ordered), with the merger's S later still.
+ *
+ * A thread is between the two for a few instructions, unless it is
+ * preempted there.  A child forked meanwhile has no such thread any
+ * more: there the open gates are not waited for, and those operations
+ * are lost as they would have been had the fork come first
+ * (dhat__oplog_fork_child).
  *
  * Single-threaded processes never log: heap.c counts at once, with no
  * atomic operation at all.
@@ -49,11 +74,14 @@ __thread struct dhat__log *dhat__my_log
  * it, and a neighbour that each operation reads (the profiler's flags, the
  * tables' addresses) would be a miss every time. */
 struct dhat__op_seq_line dhat__op_seq_line;
+int dhat__oplog_tsc;
 
-/* Under the lock: every log ever made, and the next number to apply. */
+/* Under the lock: every log ever made, how many, and room for as many
+ * in the merge's heap. */
 struct dhat__log *dhat__oplog_logs;
 #define logs dhat__oplog_logs
-static uint64_t next_seq;
+static size_t nlogs, cap;
+static struct dhat__log **order;
 
 static pthread_key_t exit_key;
 static int exit_key_ok;
@@ -74,6 +102,8 @@ log_exit(void *p)
 static void
 make_key(void)
 {
+	/* Before any log exists: the keys' kind never changes. */
+	dhat__oplog_tsc = dhat__clock_tsc();
 	exit_key_ok = pthread_key_create(&exit_key, log_exit) == 0;
 }
 
@@ -99,6 +129,23 @@ log_new(void)
 	return l;
 }
 
+/* Room in the merge's heap for one more log, under the lock. */
+static bool
+room_for_one(void)
+{
+	struct dhat__log **n;
+	size_t c = cap != 0 ? 2 * cap : 16;
+
+	if (nlogs < cap)
+		return true;
+	if (DHAT__FAULT() ||
+	    (n = __libc_realloc(order, c * sizeof *order)) == NULL)
+		return false;
+	order = n;
+	cap = c;
+	return true;
+}
+
 bool
 dhat__oplog_attach(void)
 {
@@ -116,9 +163,11 @@ dhat__oplog_attach(void)
 			break;
 	if (l != NULL) {
 		l->orphan = 0;
-	} else if ((l = log_new()) != NULL) {
+		l->tail_seen = l->tail;
+	} else if (room_for_one() && (l = log_new()) != NULL) {
 		l->next = logs;
 		logs = l;
+		nlogs++;
 	}
 	dhat__unlock();
 	if (l == NULL || pthread_setspecific(exit_key, l) != 0) {
@@ -134,104 +183,31 @@ dhat__oplog_attach(void)
 	return true;
 }
 
-/*
- * Apply the run of LOG's entries that continues the order at next_seq;
- * lower *LOW to the number of the entry it stops at.  Returns whether it
- * applied any.
- */
-static bool
-apply_run(struct dhat__log *l, uint64_t *low)
+/* The key of entry O, around S: a number's low half says how far it is
+ * from S (exact while fewer than 2^31 operations are pending). */
+static inline uint64_t
+key_of(const struct dhat__op *o, uint64_t s)
 {
-	uint64_t t = l->tail;
-	uint64_t h = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
-
-	while (t != h) {
-		const struct dhat__op *o = &l->ops[t % DHAT__LOG_N];
-		/* Entries carry the low half of their number: the distance
-		 * from next_seq is exact while fewer than 2^31 operations
-		 * are pending. */
-		uint32_t d = o->seq - (uint32_t)next_seq;
-
-		if (d != 0) {
-			if (d < (1u << 31) && next_seq + d < *low)
-				*low = next_seq + d;
-			break;
-		}
-		/* The line of a later entry, which another core may hold.
-		 * (Prefetching live slots here cost more than it saved: 8%
-		 * of a thread's time when the slots are cached.) */
-		if (!DHAT__UNDER_VALGRIND())
-			__builtin_prefetch(&l->ops[(t + 8) % DHAT__LOG_N]);
-		dhat__heap_apply(o);
-		next_seq++;
-		t++;
-	}
-	if (t == l->tail)
-		return false;
-	__atomic_store_n(&l->tail, t, __ATOMIC_RELEASE);
-	return true;
+	if (dhat__oplog_tsc)
+		return o->t;
+	return s + (uint64_t)(int64_t)(int32_t)(o->seq - (uint32_t)s);
 }
 
-/*
- * Apply the logged operations numbered below UPTO, in order.  A number
- * that no log holds yet is an operation being logged: wait for it, or
- * with SKIP (a forked child, where its thread is gone) pass over it.
- *
- * The order moves from log to log at every switch between threads, a
- * few operations apart when two threads allocate at once.  A pass over
- * every log ever made (one per thread that has logged, ended ones
- * included) makes each switch cost as many logs as the process has had
- * threads, each one a cache line of another core: with 64 threads the
- * merge was an eighth of the profiled run.  So a pass over every log
- * notes the few that had entries, and the passes after it visit only
- * those, until one finds nothing to apply: the next number may then be
- * in another log, and the next pass visits all of them again.
- */
-#define ACTIVE_MAX 32
-
+/* Wait until L's gate is shut, or has been shut once since we looked:
+ * an entry being made then is in the log. */
 static void
-merge(uint64_t upto, bool skip)
+wait_gate(struct dhat__log *l)
 {
-	struct dhat__log *active[ACTIVE_MAX];
-	size_t nactive = 0, i;
-	unsigned idle = 0;
-	bool all = true, too_many = false;
+	uint64_t g = __atomic_load_n(&l->gate, __ATOMIC_SEQ_CST);
+	unsigned spins = 0;
 
-	while (next_seq < upto) {
-		uint64_t low = UINT64_MAX;
-		bool moved = false;
-
-		if (all) {
-			nactive = 0;
-			too_many = false;
-			for (struct dhat__log *l = logs; l != NULL;
-			    l = l->next) {
-				bool ran = apply_run(l, &low);
-
-				if (!ran && l->tail == __atomic_load_n(
-				    &l->head, __ATOMIC_ACQUIRE))
-					continue;
-				moved |= ran;
-				if (nactive < ACTIVE_MAX)
-					active[nactive++] = l;
-				else
-					too_many = true;
-			}
-		} else {
-			for (i = 0; i < nactive; i++)
-				moved |= apply_run(active[i], &low);
-		}
-		if (moved) {
-			idle = 0;
-			all = too_many;
-		} else if (!all) {
-			all = true;
-		} else if (skip) {
-			next_seq = low < upto ? low : upto;
-		} else if (++idle < 1000) {
+	if ((g & 1) == 0)
+		return;
+	while (__atomic_load_n(&l->gate, __ATOMIC_ACQUIRE) == g) {
+		if (++spins < 1000) {
 			DHAT__CPU_RELAX();
 		} else {
-			/* The thread with the gap is not running. */
+			/* The thread at the gate is not running. */
 			int e = errno;
 
 			sched_yield();
@@ -240,14 +216,105 @@ merge(uint64_t upto, bool skip)
 	}
 }
 
-void
-dhat__oplog_sync_logs(void)
+/* The merge's heap: ORDER[0..N) by key, smallest first. */
+static void
+sift_down(size_t i, size_t n)
+{
+	struct dhat__log *l = order[i];
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && order[c + 1]->key < order[c]->key)
+			c++;
+		if (order[c]->key >= l->key)
+			break;
+		order[i] = order[c];
+		i = c;
+	}
+	order[i] = l;
+}
+
+/*
+ * Apply the logged operations keyed below S, in key order; with WAIT,
+ * wait for those being logged first (a forked child has no threads to
+ * wait for).  Each log's entries are in its thread's order; the logs
+ * are merged through a heap by the key of their next entry, a run of
+ * entries at a time: while two threads allocate at once their entries
+ * alternate every few operations.
+ */
+static void
+merge(uint64_t s, bool wait)
+{
+	size_t n = 0, i;
+
+	for (struct dhat__log *l = logs; l != NULL; l = l->next) {
+		if (wait)
+			wait_gate(l);
+		l->end = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
+		if (l->tail == l->end)
+			continue;
+		l->key = key_of(&l->ops[l->tail % DHAT__LOG_N], s);
+		if (l->key < s)
+			order[n++] = l;
+	}
+	for (i = n / 2; i-- > 0;)
+		sift_down(i, n);
+	while (n > 0) {
+		struct dhat__log *l = order[0];
+		uint64_t t = l->tail, next = UINT64_MAX;
+
+		/* The smallest key of the others, in one of the root's
+		 * children. */
+		if (n > 1)
+			next = order[1]->key;
+		if (n > 2 && order[2]->key < next)
+			next = order[2]->key;
+		for (;;) {
+			/* The line of a later entry, which another core may
+			 * hold.  (Prefetching live slots here cost more than
+			 * it saved: 8% of a thread's time when the slots are
+			 * cached.) */
+			if (!DHAT__UNDER_VALGRIND())
+				__builtin_prefetch(
+				    &l->ops[(t + 32) % DHAT__LOG_N]);
+			dhat__heap_apply(&l->ops[t % DHAT__LOG_N]);
+			if (++t == l->end)
+				break;
+			l->key = key_of(&l->ops[t % DHAT__LOG_N], s);
+			if (l->key >= s || l->key > next)
+				break;
+		}
+		__atomic_store_n(&l->tail, t, __ATOMIC_RELEASE);
+		if (t == l->end || l->key >= s)
+			order[0] = order[--n];
+		sift_down(0, n);
+	}
+}
+
+/* The key of an operation counted under the lock now: after every
+ * operation that happened before it, before any that will happen after
+ * it, and before the gates are looked at. */
+static uint64_t
+key_now(void)
 {
 	uint64_t s;
 
-	s = __atomic_fetch_add(&dhat__op_seq, 1, __ATOMIC_ACQ_REL);
-	merge(s, false);
-	next_seq = s + 1;
+	if (!dhat__oplog_tsc)
+		return __atomic_fetch_add(&dhat__op_seq, 1, __ATOMIC_SEQ_CST);
+	s = dhat__tsc_ordered();
+#if defined(__x86_64__)
+	__asm__ __volatile__("lfence" ::: "memory");
+#endif
+	return s;
+}
+
+void
+dhat__oplog_sync_logs(void)
+{
+	merge(key_now(), true);
 }
 
 void
@@ -284,8 +351,14 @@ dhat__oplog_drain(void)
 void
 dhat__oplog_fork_child(void)
 {
-	merge(__atomic_load_n(&dhat__op_seq, __ATOMIC_RELAXED), true);
-	for (struct dhat__log *l = logs; l != NULL; l = l->next)
-		if (l != dhat__my_log)
-			l->orphan = 1;
+	merge(dhat__oplog_tsc ? UINT64_MAX :
+	    __atomic_load_n(&dhat__op_seq, __ATOMIC_RELAXED), false);
+	for (struct dhat__log *l = logs; l != NULL; l = l->next) {
+		if (l == dhat__my_log)
+			continue;
+		/* Its thread is gone: an entry it was making is dropped, and
+		 * the log waits empty for a thread of this process. */
+		l->orphan = 1;
+		l->gate &= ~(uint64_t)1;
+	}
 }

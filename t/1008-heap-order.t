@@ -11,7 +11,7 @@ plan 9
 prog_ok $? "heap-order: its own checks pass"
 is "$(pp order.json --check)" ok "the profile is well formed"
 is "$(pp order.json site_a)" \
-	"tb=3000 tbk=300 mb=3000 mbk=300 gb=3000 gbk=300 eb=0 ebk=0" \
+	"tb=15000 tbk=1500 mb=15000 mbk=1500 gb=15000 gbk=1500 eb=0 ebk=0" \
 	"A's blocks: all live at the peak"
 is "$(pp order.json site_b)" \
 	"tb=5000 tbk=5 mb=5000 mbk=5 gb=5000 gbk=5 eb=0 ebk=0" \
@@ -28,6 +28,6 @@ is "$(pp order.json site_e)" \
 is "$(pp order.json --all | grep -c "gb=0 gbk=0 eb=0 ebk=0")" 5 \
 	"X, Y and Z (phase 0) and the later blocks: none at the peak"
 is "$(pp order.json --top | sed 's/.* pps=[0-9]* //')" \
-	"tb=17220 tbk=812 mb=17100 mbk=809 gb=8000 gbk=305 eb=50 ebk=50" \
+	"tb=29220 tbk=2012 mb=29100 mbk=2009 gb=20000 gbk=1505 eb=50 ebk=50" \
 	"the sums"
 done_testing

@@ -13,7 +13,7 @@
 #include "dhat.h"
 #include "tap.h"
 
-#define NA 300          /* more than a log holds */
+#define NA 1500         /* more than a log holds (DHAT__LOG_N) */
 #define NB 5
 
 static pthread_barrier_t step, go_e;
@@ -204,7 +204,7 @@ main(int argc, char **argv)
 	is_uint(s.total_blocks, 6 + NA + NB, "A's and B's blocks counted");
 	is_uint(s.curr_bytes, NA * 10 + NB * 1000, "all of them live");
 	is_uint(s.max_bytes, NA * 10 + NB * 1000, "the peak so far");
-	is_uint(s.max_blocks, NA + NB, "... in 305 blocks");
+	is_uint(s.max_blocks, NA + NB, "... in 1,505 blocks");
 	sync_step();                            /* 4 */
 	sync_step();                            /* 5 */
 	s = dhat_heap_stats_get();

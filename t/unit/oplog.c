@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * oplog.c - the operation logs' merge, with both kinds of key (lib/oplog.c):
+ * numbers from the shared counter everywhere, and TSC counts on x86-64.
+ * The kind is fixed once per process, so each runs in a child of its own,
+ * which sends its findings back through a pipe.
+ *
+ * - Two threads take turns, each operation after the other thread's
+ *   previous one: the merge must give back exactly that order, across
+ *   logs that fill up and are merged by either thread meanwhile.
+ * - Two threads log at once with nothing between them: every operation
+ *   is applied once, each thread's in its own order.
+ * - An operation whose key was taken before a merge began, but whose entry
+ *   is published only after: the merge waits at the log's open gate, and
+ *   applies it.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dhat_private.h"
+#include "tap.h"
+
+/* What the merge needs from the rest of the library. */
+__thread int dhat__guard __attribute__((tls_model("initial-exec")));
+struct dhat__hot dhat__hot;
+uint64_t dhat__pp_epoch = 1;
+#ifdef HAVE_VALGRIND_HELGRIND_H
+int dhat__valgrind;
+#endif
+
+static int want_tsc;
+
+int
+dhat__clock_tsc(void)
+{
+	return want_tsc;
+}
+
+uint64_t
+dhat__heap_stamp(void)
+{
+	return 0;
+}
+
+/* The operations in the order they were applied (under the lock). */
+#define MAX_OPS 20000
+static uintptr_t applied[MAX_OPS];
+static size_t napplied;
+
+void
+dhat__heap_apply(const struct dhat__op *o)
+{
+	if (napplied < MAX_OPS)
+		applied[napplied] = o->ptr;
+	napplied++;
+}
+
+static void
+sync_all(void)
+{
+	dhat__lock();
+	dhat__oplog_sync();
+	dhat__unlock();
+}
+
+static void
+push(uintptr_t id)
+{
+	if (!dhat__oplog_push(id, 16, 0, 1))
+		abort();
+}
+
+/* ---- turns ------------------------------------------------------------- */
+
+#define TURNS 3000              /* each; several times a log */
+#define ID(thread, i) (((uintptr_t)(thread) + 1) << 32 | (uintptr_t)(i))
+
+static int turn;
+
+static void *
+take_turns(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+
+	for (int i = 0; i < TURNS; i++) {
+		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != me)
+			DHAT__CPU_RELAX();
+		push(ID(me, i));
+		__atomic_store_n(&turn, !me, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static bool
+turns_kept(void)
+{
+	pthread_t t[2];
+
+	napplied = 0;
+	for (int k = 0; k < 2; k++)
+		pthread_create(&t[k], NULL, take_turns, (void *)(intptr_t)k);
+	for (int k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	sync_all();
+	if (napplied != 2 * TURNS)
+		return false;
+	for (size_t j = 0; j < napplied; j++)
+		if (applied[j] != ID(j % 2, j / 2))
+			return false;
+	return true;
+}
+
+/* ---- at once ----------------------------------------------------------- */
+
+#define AT_ONCE 5000
+
+static void *
+log_freely(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+
+	for (int i = 0; i < AT_ONCE; i++)
+		push(ID(me, i));
+	return NULL;
+}
+
+static bool
+each_once_in_order(void)
+{
+	pthread_t t[2];
+	int next[2] = { 0, 0 };
+
+	napplied = 0;
+	for (int k = 0; k < 2; k++)
+		pthread_create(&t[k], NULL, log_freely, (void *)(intptr_t)k);
+	for (int k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	sync_all();
+	if (napplied != 2 * AT_ONCE)
+		return false;
+	for (size_t j = 0; j < napplied; j++) {
+		int k = (int)(applied[j] >> 32) - 1;
+
+		if (k < 0 || k > 1 || (applied[j] & 0xffffffff) !=
+		    (uintptr_t)next[k]++)
+			return false;
+	}
+	return true;
+}
+
+/* ---- an open gate ------------------------------------------------------ */
+
+static int key_taken, merge_started;
+
+/* An entry made by hand, as dhat__oplog_push makes it, with a pause
+ * between the key and the publication. */
+static void *
+slow_entry(void *arg)
+{
+	struct dhat__log *l;
+	struct dhat__op *o;
+	uint64_t h, g;
+
+	(void)arg;
+	push(ID(0, 0));                 /* this thread's log */
+	l = dhat__my_log;
+	h = l->head;
+	o = &l->ops[h % DHAT__LOG_N];
+	o->ptr = ID(0, 1);
+	o->size = 16;
+	o->pp = 0;
+	g = l->gate;
+	(void)__atomic_exchange_n(&l->gate, g + 1, __ATOMIC_SEQ_CST);
+	if (want_tsc) {
+		o->t = dhat__tsc_ordered();
+		o->seq = 1;
+	} else {
+		o->seq = (uint32_t)__atomic_fetch_add(&dhat__op_seq, 1,
+		    __ATOMIC_SEQ_CST);
+	}
+	__atomic_store_n(&key_taken, 1, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&merge_started, __ATOMIC_ACQUIRE))
+		DHAT__CPU_RELAX();
+	usleep(100000);                 /* the merge is at the gate */
+	__atomic_store_n(&l->head, h + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&l->gate, g + 2, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static bool
+gate_waited(void)
+{
+	pthread_t t;
+
+	napplied = 0;
+	pthread_create(&t, NULL, slow_entry, NULL);
+	while (!__atomic_load_n(&key_taken, __ATOMIC_ACQUIRE))
+		DHAT__CPU_RELAX();
+	__atomic_store_n(&merge_started, 1, __ATOMIC_RELEASE);
+	sync_all();
+	/* Both entries, in this one merge, without a second look. */
+	if (napplied != 2 || applied[0] != ID(0, 0) || applied[1] != ID(0, 1))
+		return false;
+	pthread_join(t, NULL);
+	return true;
+}
+
+/* ---- one kind of key per child ----------------------------------------- */
+
+#define NCHECKS 3
+
+static void
+run_child(int tsc, int fd)
+{
+	char r[NCHECKS];
+
+	want_tsc = tsc;
+	dhat__oplog_init();
+	r[0] = turns_kept();
+	r[1] = each_once_in_order();
+	r[2] = gate_waited();
+	if (write(fd, r, sizeof r) != (ssize_t)sizeof r)
+		_exit(2);
+	_exit(0);
+}
+
+static void
+check_kind(int tsc, const char *kind)
+{
+	char r[NCHECKS] = { 0 };
+	int fd[2], st = -1;
+	pid_t pid;
+
+	if (pipe(fd) != 0 || (pid = fork()) < 0)
+		bail("pipe or fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(fd[0]);
+		run_child(tsc, fd[1]);
+	}
+	close(fd[1]);
+	if (read(fd[0], r, sizeof r) != (ssize_t)sizeof r)
+		diag("%s: the child sent no findings", kind);
+	close(fd[0]);
+	waitpid(pid, &st, 0);
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: the child ran through",
+	    kind);
+	ok(r[0], "%s: turns taken across two logs are applied in turn",
+	    kind);
+	ok(r[1], "%s: two threads at once: each operation once, in its "
+	    "thread's order", kind);
+	ok(r[2], "%s: the merge waits for an entry whose key came first",
+	    kind);
+}
+
+int
+main(void)
+{
+#if defined(__x86_64__)
+	plan(2 * (NCHECKS + 1));
+#else
+	plan(NCHECKS + 1);
+#endif
+	check_kind(0, "counter");
+#if defined(__x86_64__)
+	check_kind(1, "TSC");
+#endif
+	return done_testing();
+}
