@@ -584,6 +584,10 @@ extern __thread struct dhat__log *dhat__my_log
 /* Keys are TSC counts (x86 with a TSC the kernel trusts), set once
  * before the first log exists; else numbers from this counter. */
 extern int dhat__oplog_tsc;
+/* Set, under the lock, when a second log is made: from then on keys
+ * of different logs are compared, and TSC keys must be read in step
+ * with memory (oplog.c). */
+extern int dhat__oplog_many;
 extern struct dhat__op_seq_line {
 	uint64_t v __attribute__((aligned(64)));
 	char pad[56];
@@ -607,11 +611,28 @@ dhat__tsc_ordered(void)
 	    "memory");
 	return (uint64_t)hi << 32 | lo;
 }
+
+/* The TSC as it comes: possibly read before earlier loads completed. */
+static inline uint64_t
+dhat__tsc_unordered(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
+	return (uint64_t)hi << 32 | lo;
+}
 #else
+/* Never used: dhat__oplog_tsc is 0. */
 static inline uint64_t
 dhat__tsc_ordered(void)
 {
-	return 0;   /* never used: dhat__oplog_tsc is 0 */
+	return 0;
+}
+
+static inline uint64_t
+dhat__tsc_unordered(void)
+{
+	return 0;
 }
 #endif
 
@@ -689,7 +710,8 @@ dhat__oplog_push(uintptr_t ptr, size_t size, uint32_t pp, uint64_t epoch)
 		 * program point's epoch is checked when the entry is
 		 * applied. */
 		__atomic_store_n(&l->gate, g + 1, __ATOMIC_RELAXED);
-		o->t = dhat__tsc_ordered();
+		o->t = __atomic_load_n(&dhat__oplog_many, __ATOMIC_RELAXED) ?
+		    dhat__tsc_ordered() : dhat__tsc_unordered();
 		o->seq = (uint32_t)epoch;
 		o->pp = pp;
 	} else {

@@ -36,6 +36,16 @@
  * at the increment, on a machine where a line takes 400 ns to go and
  * come back).
  *
+ * One log.  Reading the TSC in step costs an lfence, about 10 ns.  It
+ * is left out while the process has one log (one thread that allocates
+ * among others that do not): keys are then compared only with those
+ * that the lock's holders read in step.  An operation that happened
+ * before such a key published its entry first, with a key read before
+ * that; one that happened after it is applied after it, whatever its
+ * key.  A second log sets dhat__oplog_many before its thread logs
+ * anything, so a thread that saw anything the second one did afterwards
+ * sees it set (x86 keeps each thread's stores in order).
+ *
  * Operations in flight.  A merge at key S must apply every operation
  * that happened before it, including one whose thread has its key but
  * has not yet published the entry.  Each log has a gate, which its
@@ -75,6 +85,7 @@ __thread struct dhat__log *dhat__my_log
  * tables' addresses) would be a miss every time. */
 struct dhat__op_seq_line dhat__op_seq_line;
 int dhat__oplog_tsc;
+int dhat__oplog_many;
 
 /* Under the lock: every log ever made, how many, and room for as many
  * in the merge's heap. */
@@ -167,7 +178,9 @@ dhat__oplog_attach(void)
 	} else if (room_for_one() && (l = log_new()) != NULL) {
 		l->next = logs;
 		logs = l;
-		nlogs++;
+		if (++nlogs == 2)
+			__atomic_store_n(&dhat__oplog_many, 1,
+			    __ATOMIC_RELAXED);
 	}
 	dhat__unlock();
 	if (l == NULL || pthread_setspecific(exit_key, l) != 0) {

@@ -5,6 +5,9 @@
  * The kind is fixed once per process, so each runs in a child of its own,
  * which sends its findings back through a pipe.
  *
+ * - One thread logs, and another that has no log takes the lock after
+ *   each of its operations: the lock's holder sees every operation
+ *   before, and none after, with the keys of a lone log.
  * - Two threads take turns, each operation after the other thread's
  *   previous one: the merge must give back exactly that order, across
  *   logs that fill up and are merged by either thread meanwhile.
@@ -76,10 +79,63 @@ push(uintptr_t id)
 		abort();
 }
 
+#define ID(thread, i) (((uintptr_t)(thread) + 1) << 32 | (uintptr_t)(i))
+
+/* ---- one log, and the lock's holder ------------------------------------ */
+
+#define MARK ((uintptr_t)1 << 62)
+#define ROUNDS 2000             /* several times a log */
+
+static int lone_turn;
+
+/* One thread logs; main, which has no log, takes the lock after each of
+ * its operations and counts one of its own there. */
+static void *
+lone_logger(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < ROUNDS; i++) {
+		while (__atomic_load_n(&lone_turn, __ATOMIC_ACQUIRE) != 0)
+			DHAT__CPU_RELAX();
+		push(ID(0, i));
+		__atomic_store_n(&lone_turn, 1, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static bool
+lone_log_kept(void)
+{
+	pthread_t t;
+	bool many;
+
+	napplied = 0;
+	pthread_create(&t, NULL, lone_logger, NULL);
+	for (int i = 0; i < ROUNDS; i++) {
+		while (__atomic_load_n(&lone_turn, __ATOMIC_ACQUIRE) != 1)
+			DHAT__CPU_RELAX();
+		dhat__lock();
+		dhat__oplog_sync();
+		if (napplied < MAX_OPS)
+			applied[napplied] = MARK | (uintptr_t)i;
+		napplied++;
+		dhat__unlock();
+		__atomic_store_n(&lone_turn, 0, __ATOMIC_RELEASE);
+	}
+	pthread_join(t, NULL);
+	many = dhat__oplog_many;
+	sync_all();
+	if (many || napplied != 2 * ROUNDS)
+		return false;
+	for (size_t j = 0; j < napplied; j++)
+		if (applied[j] != (j % 2 != 0 ? MARK | (j / 2) : ID(0, j / 2)))
+			return false;
+	return true;
+}
+
 /* ---- turns ------------------------------------------------------------- */
 
 #define TURNS 3000              /* each; several times a log */
-#define ID(thread, i) (((uintptr_t)(thread) + 1) << 32 | (uintptr_t)(i))
 
 static int turn;
 
@@ -213,7 +269,7 @@ gate_waited(void)
 
 /* ---- one kind of key per child ----------------------------------------- */
 
-#define NCHECKS 3
+#define NCHECKS 4
 
 static void
 run_child(int tsc, int fd)
@@ -222,9 +278,10 @@ run_child(int tsc, int fd)
 
 	want_tsc = tsc;
 	dhat__oplog_init();
-	r[0] = turns_kept();
-	r[1] = each_once_in_order();
-	r[2] = gate_waited();
+	r[0] = lone_log_kept();
+	r[1] = turns_kept();
+	r[2] = each_once_in_order();
+	r[3] = gate_waited();
 	if (write(fd, r, sizeof r) != (ssize_t)sizeof r)
 		_exit(2);
 	_exit(0);
@@ -250,11 +307,12 @@ check_kind(int tsc, const char *kind)
 	waitpid(pid, &st, 0);
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: the child ran through",
 	    kind);
-	ok(r[0], "%s: turns taken across two logs are applied in turn",
+	ok(r[0], "%s: one log and the lock's holder, in turn", kind);
+	ok(r[1], "%s: turns taken across two logs are applied in turn",
 	    kind);
-	ok(r[1], "%s: two threads at once: each operation once, in its "
+	ok(r[2], "%s: two threads at once: each operation once, in its "
 	    "thread's order", kind);
-	ok(r[2], "%s: the merge waits for an entry whose key came first",
+	ok(r[3], "%s: the merge waits for an entry whose key came first",
 	    kind);
 }
 
