@@ -568,9 +568,10 @@ struct dhat__log {
 	uint64_t tail_seen;          /* tail, when last read */
 	struct dhat__log *next;      /* all logs, under the lock */
 	int orphan;                  /* the owner has ended */
-	/* The merge's, under the lock. */
+	/* The merge's, under the lock: tail, which a thread whose log is
+	 * full polls, and apart from it what only the merge reads. */
 	uint64_t tail __attribute__((aligned(64)));
-	uint64_t end;                /* head when the merge began */
+	uint64_t end __attribute__((aligned(64)));  /* head at the merge */
 	uint64_t key;                /* of ops[tail] */
 	struct dhat__op ops[DHAT__LOG_N] __attribute__((aligned(64)));
 };
