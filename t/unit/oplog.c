@@ -133,6 +133,21 @@ lone_log_kept(void)
 	return true;
 }
 
+/* Threads 0 and 1 running FN from an empty record to their end, and
+ * what they logged applied. */
+static void
+run_two(void *(*fn)(void *))
+{
+	pthread_t t[2];
+
+	napplied = 0;
+	for (int k = 0; k < 2; k++)
+		pthread_create(&t[k], NULL, fn, (void *)(intptr_t)k);
+	for (int k = 0; k < 2; k++)
+		pthread_join(t[k], NULL);
+	sync_all();
+}
+
 /* ---- turns ------------------------------------------------------------- */
 
 #define TURNS 3000              /* each; several times a log */
@@ -156,14 +171,7 @@ take_turns(void *arg)
 static bool
 turns_kept(void)
 {
-	pthread_t t[2];
-
-	napplied = 0;
-	for (int k = 0; k < 2; k++)
-		pthread_create(&t[k], NULL, take_turns, (void *)(intptr_t)k);
-	for (int k = 0; k < 2; k++)
-		pthread_join(t[k], NULL);
-	sync_all();
+	run_two(take_turns);
 	if (napplied != 2 * TURNS)
 		return false;
 	for (size_t j = 0; j < napplied; j++)
@@ -189,15 +197,9 @@ log_freely(void *arg)
 static bool
 each_once_in_order(void)
 {
-	pthread_t t[2];
 	int next[2] = { 0, 0 };
 
-	napplied = 0;
-	for (int k = 0; k < 2; k++)
-		pthread_create(&t[k], NULL, log_freely, (void *)(intptr_t)k);
-	for (int k = 0; k < 2; k++)
-		pthread_join(t[k], NULL);
-	sync_all();
+	run_two(log_freely);
 	if (napplied != 2 * AT_ONCE)
 		return false;
 	for (size_t j = 0; j < napplied; j++) {
