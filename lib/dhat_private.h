@@ -589,6 +589,10 @@ extern int dhat__oplog_tsc;
  * of different logs are compared, and TSC keys must be read in step
  * with memory (oplog.c). */
 extern int dhat__oplog_many;
+/* Set with dhat__oplog_many where the processor can fetch a line for
+ * writing (dhat__prefetch_write): then a thread claims its log's lines
+ * ahead of its stores (dhat__oplog_push). */
+extern int dhat__oplog_claim;
 extern struct dhat__op_seq_line {
 	uint64_t v __attribute__((aligned(64)));
 	char pad[56];
@@ -636,6 +640,21 @@ dhat__tsc_unordered(void)
 	return 0;
 }
 #endif
+
+/* Fetch P's cache line to be written, taking it from another core's
+ * cache now rather than at the store.  x86 needs PREFETCHW for that (a
+ * plain prefetch shares the line, and the store must still ask the
+ * other core for it); only where dhat__oplog_claim says the processor
+ * has it. */
+static inline void
+dhat__prefetch_write(const void *p)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__asm__ __volatile__("prefetchw %0" :: "m"(*(const char *)p));
+#else
+	__builtin_prefetch(p, 1);
+#endif
+}
 
 /* Once per process, outside the lock: the thread-exit key, the keys'
  * kind. */
@@ -701,6 +720,12 @@ dhat__oplog_push(uintptr_t ptr, size_t size, uint32_t pp, uint64_t epoch)
 		l->tail_seen = __atomic_load_n(&l->tail, __ATOMIC_ACQUIRE);
 	}
 	o = &l->ops[h % DHAT__LOG_N];
+	/* Another core merged this log last and read its lines: claim the
+	 * line of an entry 16 ahead, or the stores to it would wait for
+	 * the line's round trip, and the program's stores behind them
+	 * (two threads took 12% longer). */
+	if (__atomic_load_n(&dhat__oplog_claim, __ATOMIC_RELAXED))
+		dhat__prefetch_write(&l->ops[(h + 16) % DHAT__LOG_N]);
 	o->ptr = ptr;
 	o->size = size;
 	/* The gate opens before the key is taken (oplog.c says why this

@@ -72,6 +72,9 @@
  */
 #include "config.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <pthread.h>
 #include <sched.h>
 #include <string.h>
@@ -86,6 +89,9 @@ __thread struct dhat__log *dhat__my_log
 struct dhat__op_seq_line dhat__op_seq_line;
 int dhat__oplog_tsc;
 int dhat__oplog_many;
+int dhat__oplog_claim;
+/* Whether the processor has PREFETCHW; found with the keys' kind. */
+static bool can_claim;
 
 /* Under the lock: every log ever made, how many, and room for as many
  * in the merge's heap. */
@@ -115,6 +121,16 @@ make_key(void)
 {
 	/* Before any log exists: the keys' kind never changes. */
 	dhat__oplog_tsc = dhat__clock_tsc();
+#if defined(__x86_64__) || defined(__i386__)
+	{
+		unsigned a, b, c, d;
+
+		can_claim = __get_cpuid(0x80000001, &a, &b, &c, &d) &&
+		    (c & bit_PRFCHW) != 0;
+	}
+#else
+	can_claim = true;
+#endif
 	exit_key_ok = pthread_key_create(&exit_key, log_exit) == 0;
 }
 
@@ -178,9 +194,12 @@ dhat__oplog_attach(void)
 	} else if (room_for_one() && (l = log_new()) != NULL) {
 		l->next = logs;
 		logs = l;
-		if (++nlogs == 2)
+		if (++nlogs == 2) {
 			__atomic_store_n(&dhat__oplog_many, 1,
 			    __ATOMIC_RELAXED);
+			__atomic_store_n(&dhat__oplog_claim, can_claim,
+			    __ATOMIC_RELAXED);
+		}
 	}
 	dhat__unlock();
 	if (l == NULL || pthread_setspecific(exit_key, l) != 0) {

@@ -19,6 +19,9 @@
  */
 #include "config.h"
 
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,7 +126,7 @@ lone_log_kept(void)
 		__atomic_store_n(&lone_turn, 0, __ATOMIC_RELEASE);
 	}
 	pthread_join(t, NULL);
-	many = dhat__oplog_many;
+	many = dhat__oplog_many || dhat__oplog_claim;
 	sync_all();
 	if (many || napplied != 2 * ROUNDS)
 		return false;
@@ -212,6 +215,23 @@ each_once_in_order(void)
 	return true;
 }
 
+/* ---- claiming lines ---------------------------------------------------- */
+
+/* After turns_kept, two logs exist: their threads claim the lines of
+ * their logs ahead exactly where the processor has PREFETCHW. */
+static bool
+claim_set(void)
+{
+	bool can = true;
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned a, b, c, d;
+
+	can = __get_cpuid(0x80000001, &a, &b, &c, &d) &&
+	    (c & bit_PRFCHW) != 0;
+#endif
+	return dhat__oplog_many && dhat__oplog_claim == can;
+}
+
 /* ---- an open gate ------------------------------------------------------ */
 
 static int key_taken, merge_started;
@@ -271,7 +291,7 @@ gate_waited(void)
 
 /* ---- one kind of key per child ----------------------------------------- */
 
-#define NCHECKS 4
+#define NCHECKS 5
 
 static void
 run_child(int tsc, int fd)
@@ -284,6 +304,7 @@ run_child(int tsc, int fd)
 	r[1] = turns_kept();
 	r[2] = each_once_in_order();
 	r[3] = gate_waited();
+	r[4] = claim_set();
 	if (write(fd, r, sizeof r) != (ssize_t)sizeof r)
 		_exit(2);
 	_exit(0);
@@ -316,6 +337,8 @@ check_kind(int tsc, const char *kind)
 	    "thread's order", kind);
 	ok(r[3], "%s: the merge waits for an entry whose key came first",
 	    kind);
+	ok(r[4], "%s: with two logs, lines are claimed ahead where the "
+	    "processor can", kind);
 }
 
 int
