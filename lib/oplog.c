@@ -67,6 +67,15 @@
  * are lost as they would have been had the fork come first
  * (dhat__oplog_fork_child).
  *
+ * The logs' lines.  The merging thread reads every line of the other
+ * threads' logs, so when a thread comes round to write a line again the
+ * line is shared with the merging core, and the first store to it waits
+ * for that core to give it up (400 ns on a machine measured), with
+ * every later store of the thread queued behind it.  While there are
+ * two logs, a thread claims the line 16 entries ahead for writing
+ * (dhat__prefetch_write): two threads allocating at once took 12 to 14%
+ * less time.
+ *
  * Single-threaded processes never log: heap.c counts at once, with no
  * atomic operation at all.
  */
