@@ -471,6 +471,8 @@ int dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 int dhat__live_make_room(size_t size);
 /* Remove PTR: true and its record in OUT when it was live. */
 bool dhat__live_remove(uintptr_t ptr, struct dhat__block *out);
+/* Whether PTR is in the table. */
+bool dhat__live_has(uintptr_t ptr);
 size_t dhat__live_count(void);
 void dhat__live_reset(void);
 
@@ -573,6 +575,8 @@ struct dhat__log {
 	uint64_t tail __attribute__((aligned(64)));
 	uint64_t end __attribute__((aligned(64)));  /* head at the merge */
 	uint64_t key;                /* of ops[tail] */
+	uint64_t held_at;            /* the entry that frees HELD, or ~0 */
+	struct dhat__block held;     /* see dhat__heap_apply */
 	struct dhat__op ops[DHAT__LOG_N] __attribute__((aligned(64)));
 };
 
@@ -781,8 +785,14 @@ uint64_t dhat__heap_ns(uint64_t t);
 /* Close the books at time TE: lifetimes of the live blocks, per-PP t-gmax
  * figures resolved into g_bytes/g_blocks. */
 void dhat__heap_finish(uint64_t te);
-/* Count a logged operation (oplog.c), under the lock. */
-void dhat__heap_apply(const struct dhat__op *o);
+/* Count a logged operation (oplog.c), under the lock.  F: the next
+ * entry of O's log when this merge applies it too, else NULL.  True when
+ * O's block is held for F (heap.c): then F's turn calls
+ * dhat__heap_apply_held with *HELD instead. */
+bool dhat__heap_apply(const struct dhat__op *o, const struct dhat__op *f,
+    struct dhat__block *held);
+void dhat__heap_apply_held(const struct dhat__block *held,
+    const struct dhat__op *f);
 struct dhat_heap_stats dhat__heap_stats(void);
 /* What libdhat could not record for lack of memory: allocations it did
  * not count, and stacks it did not capture (counted at an empty stack).

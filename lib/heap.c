@@ -320,24 +320,13 @@ count_free(const struct dhat__block *b, uint64_t now)
 	pp->tl += now;
 }
 
-/* A fresh block at program point I, under the lock.  Inlined: it is
- * most of the cached path. */
+/* The figures of a fresh block of N bytes at program point I, at tick
+ * T; the block into *B. */
 static inline __attribute__((always_inline)) void
-record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
+count_alloc(void *p, size_t n, uint32_t i, uint64_t t, struct dhat__block *b)
 {
-	struct dhat__block b, old;
-	struct dhat__pp *pp;
-	bool had_old;
+	struct dhat__pp *pp = dhat__pp_get(i);
 
-	/* Out of memory: the block is not counted at all (its free will
-	 * not be found either), and the profile says it is incomplete.
-	 * The room in the live table is made first, so that nothing needs
-	 * undoing once the figures have changed. */
-	if (dhat__live_reserve(n) < 0) {
-		h.lost_allocs++;
-		return;
-	}
-	pp = dhat__pp_get(i);
 	hot->seq++;
 	touch(pp);
 	pp->tb += n;
@@ -348,12 +337,31 @@ record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
 	hot->total_blocks++;
 	hot->curr_bytes += n;
 	hot->curr_blocks++;
-	b.ptr = (uintptr_t)p;
-	b.size = n;
-	b.pp = i;
-	b.time = at(t);
-	pp->tl -= b.time;
-	check_peak(pp, b.time);
+	b->ptr = (uintptr_t)p;
+	b->size = n;
+	b->pp = i;
+	b->time = at(t);
+	pp->tl -= b->time;
+	check_peak(pp, b->time);
+}
+
+/* A fresh block at program point I, under the lock.  Inlined: it is
+ * most of the cached path. */
+static inline __attribute__((always_inline)) void
+record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
+{
+	struct dhat__block b, old;
+	bool had_old;
+
+	/* Out of memory: the block is not counted at all (its free will
+	 * not be found either), and the profile says it is incomplete.
+	 * The room in the live table is made first, so that nothing needs
+	 * undoing once the figures have changed. */
+	if (dhat__live_reserve(n) < 0) {
+		h.lost_allocs++;
+		return;
+	}
+	count_alloc(p, n, i, t, &b);
 	if (dhat__live_insert(&b, &old, &had_old) == 0 && had_old)
 		count_free(&old, b.time);
 }
@@ -456,14 +464,27 @@ dhat__heap_free(void *p)
 	dhat__unlock_hot(taken);
 }
 
-/* An operation from a thread's log, in its turn (oplog.c). */
-void
-dhat__heap_apply(const struct dhat__op *o)
+/*
+ * An operation from a thread's log, in its turn (oplog.c).  Most blocks
+ * are freed soon after they are made, by the thread that made them: when
+ * F, the next entry of the same log, frees the block that O makes and
+ * comes in this same merge, the block skips the live table (an insert
+ * and a removal with the slots shifted back, a third of the merge's
+ * work): its figures are counted now, the block goes to *HELD for F's
+ * turn (dhat__heap_apply_held), and the return is true.  Whatever
+ * another log has between the two sees the figures with the block live,
+ * as the table would have had it; nothing reads the table during a
+ * merge.  A block whose address the table still holds (its free was not
+ * seen) takes the table's way, which counts that free now.
+ */
+bool
+dhat__heap_apply(const struct dhat__op *o, const struct dhat__op *f,
+    struct dhat__block *held)
 {
 	struct dhat__block b;
 
 	if (!counting())
-		return;
+		return false;
 	if (o->size == DHAT__OP_FREE) {
 		if (dhat__live_remove(o->ptr, &b))
 			count_free(&b, at(o->t));
@@ -472,8 +493,23 @@ dhat__heap_apply(const struct dhat__op *o)
 		/* (Logged with the TSC, the entry holds the epoch of its
 		 * program point's table: the table may have been reset
 		 * since.) */
+		if (f != NULL && f->ptr == o->ptr &&
+		    f->size == DHAT__OP_FREE && !dhat__live_has(o->ptr)) {
+			count_alloc((void *)o->ptr, o->size, o->pp, o->t, held);
+			return true;
+		}
 		record_alloc((void *)o->ptr, o->size, o->pp, o->t);
 	}
+	return false;
+}
+
+/* F's turn, which frees the block HELD (dhat__heap_apply). */
+void
+dhat__heap_apply_held(const struct dhat__block *held,
+    const struct dhat__op *f)
+{
+	if (counting())
+		count_free(held, at(f->t));
 }
 
 bool

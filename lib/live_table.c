@@ -435,6 +435,12 @@ dhat__live_remove(uintptr_t ptr, struct dhat__block *out)
 	return true;
 }
 
+bool
+dhat__live_has(uintptr_t ptr)
+{
+	return nslots != 0 && probe(ptr)->ptr != 0;
+}
+
 size_t
 dhat__live_count(void)
 {

@@ -160,8 +160,10 @@ log_new(void)
 	if (DHAT__FAULT())
 		return NULL;
 	l = __libc_memalign(_Alignof(struct dhat__log), sizeof *l);
-	if (l != NULL)
+	if (l != NULL) {
 		memset(l, 0, sizeof *l);
+		l->held_at = UINT64_MAX;
+	}
 	return l;
 }
 
@@ -314,6 +316,10 @@ merge(uint64_t s, bool wait)
 		if (n > 2 && order[2]->key < next)
 			next = order[2]->key;
 		for (;;) {
+			const struct dhat__op *o = &l->ops[t % DHAT__LOG_N];
+			const struct dhat__op *f = NULL;
+			uint64_t k = UINT64_MAX;
+
 			/* The line of a later entry, which another core may
 			 * hold.  (Prefetching live slots here cost more than
 			 * it saved: 8% of a thread's time when the slots are
@@ -321,11 +327,21 @@ merge(uint64_t s, bool wait)
 			if (!DHAT__UNDER_VALGRIND())
 				__builtin_prefetch(
 				    &l->ops[(t + 32) % DHAT__LOG_N]);
-			dhat__heap_apply(&l->ops[t % DHAT__LOG_N]);
+			/* The next entry, when this merge applies it too:
+			 * it may free the block that this one makes. */
+			if (t + 1 != l->end) {
+				f = &l->ops[(t + 1) % DHAT__LOG_N];
+				if ((k = key_of(f, s)) >= s)
+					f = NULL;
+			}
+			if (t == l->held_at)
+				dhat__heap_apply_held(&l->held, o);
+			else if (dhat__heap_apply(o, f, &l->held))
+				l->held_at = t + 1;
 			if (++t == l->end)
 				break;
-			l->key = key_of(&l->ops[t % DHAT__LOG_N], s);
-			if (l->key >= s || l->key > next)
+			l->key = k;
+			if (k >= s || k > next)
 				break;
 		}
 		__atomic_store_n(&l->tail, t, __ATOMIC_RELEASE);

@@ -121,10 +121,14 @@ churn(size_t n, size_t ops, unsigned insert_bias)
 static void
 verify(const char *phase)
 {
-	size_t i, bad = 0;
+	size_t i, bad = 0, wrong = 0;
 
 	is_uint(dhat__live_count(), nlive, "%s: the table holds %zu blocks",
 	    phase, nlive);
+	for (i = 0; i < ncand; i++)
+		if (dhat__live_has(cand[i].ptr) != cand[i].live)
+			wrong++;
+	is_uint(wrong, 0, "%s: it has the live blocks and no other", phase);
 	for (i = 0; i < ncand; i++) {
 		struct dhat__block b;
 

@@ -59,12 +59,46 @@ dhat__heap_stamp(void)
 static uintptr_t applied[MAX_OPS];
 static size_t napplied;
 
-void
-dhat__heap_apply(const struct dhat__op *o)
+/* Frees are recorded with this bit. */
+#define FREED ((uintptr_t)1 << 61)
+/* Whether to hold a block for its free, as heap.c does; how many were
+ * held, and how many frees came with another block than the one held. */
+static int holding;
+static size_t nheld, nwrong;
+
+static void
+record(uintptr_t v)
 {
 	if (napplied < MAX_OPS)
-		applied[napplied] = o->ptr;
+		applied[napplied] = v;
 	napplied++;
+}
+
+bool
+dhat__heap_apply(const struct dhat__op *o, const struct dhat__op *f,
+    struct dhat__block *held)
+{
+	if (o->size == DHAT__OP_FREE) {
+		record(o->ptr | FREED);
+		return false;
+	}
+	record(o->ptr);
+	if (holding && f != NULL && f->size == DHAT__OP_FREE &&
+	    f->ptr == o->ptr) {
+		held->ptr = o->ptr;
+		return true;
+	}
+	return false;
+}
+
+void
+dhat__heap_apply_held(const struct dhat__block *held,
+    const struct dhat__op *f)
+{
+	nheld++;
+	if (held->ptr != f->ptr)
+		nwrong++;
+	record(f->ptr | FREED);
 }
 
 static void
@@ -183,6 +217,57 @@ turns_kept(void)
 	return true;
 }
 
+/* ---- a block held for its free --------------------------------------- */
+
+/*
+ * In each turn a thread frees the block it made in its previous turn and
+ * makes the next: in its log a block's free follows its allocation, and
+ * in the one order the other thread's turn comes between them.  The
+ * merge must hold the block for its free and apply the free in its own
+ * turn.
+ */
+static void *
+alloc_free_turns(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+
+	for (int i = 0; i < TURNS; i++) {
+		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != me)
+			DHAT__CPU_RELAX();
+		if (i > 0 && !dhat__oplog_push(ID(me, i - 1), DHAT__OP_FREE,
+		    0, 0))
+			abort();
+		push(ID(me, i));
+		__atomic_store_n(&turn, !me, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static bool
+held_in_turn(void)
+{
+	size_t j = 0;
+	bool good = true;
+
+	holding = 1;
+	turn = 0;
+	run_two(alloc_free_turns);
+	holding = 0;
+	/* Turn by turn: thread 0 frees its last block and makes one, then
+	 * thread 1 does. */
+	for (int i = 0; i < TURNS && good; i++) {
+		for (int me = 0; me < 2 && good; me++) {
+			if (i > 0)
+				good = j < napplied &&
+				    applied[j++] == (ID(me, i - 1) | FREED);
+			good = good && j < napplied &&
+			    applied[j++] == ID(me, i);
+		}
+	}
+	/* Most frees come in the merge of their allocation. */
+	return good && j == napplied && nwrong == 0 && nheld > TURNS;
+}
+
 /* ---- at once ----------------------------------------------------------- */
 
 #define AT_ONCE 5000
@@ -291,7 +376,7 @@ gate_waited(void)
 
 /* ---- one kind of key per child ----------------------------------------- */
 
-#define NCHECKS 5
+#define NCHECKS 6
 
 static void
 run_child(int tsc, int fd)
@@ -305,6 +390,7 @@ run_child(int tsc, int fd)
 	r[2] = each_once_in_order();
 	r[3] = gate_waited();
 	r[4] = claim_set();
+	r[5] = held_in_turn();
 	if (write(fd, r, sizeof r) != (ssize_t)sizeof r)
 		_exit(2);
 	_exit(0);
@@ -339,6 +425,8 @@ check_kind(int tsc, const char *kind)
 	    kind);
 	ok(r[4], "%s: with two logs, lines are claimed ahead where the "
 	    "processor can", kind);
+	ok(r[5], "%s: a block held for its free, the free applied in its "
+	    "turn", kind);
 }
 
 int
