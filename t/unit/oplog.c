@@ -170,19 +170,25 @@ lone_log_kept(void)
 	return true;
 }
 
-/* Threads 0 and 1 running FN from an empty record to their end, and
- * what they logged applied. */
+/* Threads 0 to N - 1 running FN from an empty record to their end,
+ * and what they logged applied. */
+static void
+run_n(int n, void *(*fn)(void *))
+{
+	pthread_t t[3];
+
+	napplied = 0;
+	for (int k = 0; k < n; k++)
+		pthread_create(&t[k], NULL, fn, (void *)(intptr_t)k);
+	for (int k = 0; k < n; k++)
+		pthread_join(t[k], NULL);
+	sync_all();
+}
+
 static void
 run_two(void *(*fn)(void *))
 {
-	pthread_t t[2];
-
-	napplied = 0;
-	for (int k = 0; k < 2; k++)
-		pthread_create(&t[k], NULL, fn, (void *)(intptr_t)k);
-	for (int k = 0; k < 2; k++)
-		pthread_join(t[k], NULL);
-	sync_all();
+	run_n(2, fn);
 }
 
 /* ---- turns ------------------------------------------------------------- */
@@ -300,6 +306,35 @@ each_once_in_order(void)
 	return true;
 }
 
+/* Three threads in turn: more than two logs go through the merge's
+ * heap. */
+static void *
+take_three_turns(void *arg)
+{
+	int me = (int)(intptr_t)arg;
+
+	for (int i = 0; i < TURNS; i++) {
+		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != me)
+			DHAT__CPU_RELAX();
+		push(ID(me, i));
+		__atomic_store_n(&turn, (me + 1) % 3, __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+static bool
+three_turns_kept(void)
+{
+	turn = 0;
+	run_n(3, take_three_turns);
+	if (napplied != 3 * TURNS)
+		return false;
+	for (size_t j = 0; j < napplied; j++)
+		if (applied[j] != ID(j % 3, j / 3))
+			return false;
+	return true;
+}
+
 /* ---- claiming lines ---------------------------------------------------- */
 
 /* After turns_kept, two logs exist: their threads claim the lines of
@@ -376,7 +411,7 @@ gate_waited(void)
 
 /* ---- one kind of key per child ----------------------------------------- */
 
-#define NCHECKS 6
+#define NCHECKS 7
 
 static void
 run_child(int tsc, int fd)
@@ -391,6 +426,7 @@ run_child(int tsc, int fd)
 	r[3] = gate_waited();
 	r[4] = claim_set();
 	r[5] = held_in_turn();
+	r[6] = three_turns_kept();
 	if (write(fd, r, sizeof r) != (ssize_t)sizeof r)
 		_exit(2);
 	_exit(0);
@@ -427,6 +463,8 @@ check_kind(int tsc, const char *kind)
 	    "processor can", kind);
 	ok(r[5], "%s: a block held for its free, the free applied in its "
 	    "turn", kind);
+	ok(r[6], "%s: turns taken across three logs are applied in turn",
+	    kind);
 }
 
 int
