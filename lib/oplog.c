@@ -314,6 +314,9 @@ apply_one(struct dhat__log *l, uint64_t t, uint64_t s)
 		dhat__heap_apply_held(&l->held, o);
 	else if (dhat__heap_apply(o, f, &l->held))
 		l->held_at = t + 1;
+	/* A thread whose log is full waits for this. */
+	if ((t + 1) % PUBLISH == 0)
+		__atomic_store_n(&l->tail, t + 1, __ATOMIC_RELEASE);
 	return k;
 }
 
@@ -335,20 +338,10 @@ merge_two(struct dhat__log *a, struct dhat__log *b, uint64_t s)
 
 	for (;;) {
 		if (ka <= kb) {
-			ka = apply_one(a, ta++, s);
-			/* A thread whose log is full waits for this. */
-			if (ta % PUBLISH == 0)
-				__atomic_store_n(&a->tail, ta,
-				    __ATOMIC_RELEASE);
-			if (ka == UINT64_MAX)
+			if ((ka = apply_one(a, ta++, s)) == UINT64_MAX)
 				break;
-		} else {
-			kb = apply_one(b, tb++, s);
-			if (tb % PUBLISH == 0)
-				__atomic_store_n(&b->tail, tb,
-				    __ATOMIC_RELEASE);
-			if (kb == UINT64_MAX)
-				break;
+		} else if ((kb = apply_one(b, tb++, s)) == UINT64_MAX) {
+			break;
 		}
 	}
 	/* One log is done; the other's entries keyed below S remain. */

@@ -196,6 +196,9 @@ run_two(void *(*fn)(void *))
 #define TURNS 3000              /* each; several times a log */
 
 static int turn;
+/* How many threads take turns; whether each turn first frees the block
+ * made in the thread's turn before (held_in_turn). */
+static int nturns = 2, freeing;
 
 static void *
 take_turns(void *arg)
@@ -205,20 +208,28 @@ take_turns(void *arg)
 	for (int i = 0; i < TURNS; i++) {
 		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != me)
 			DHAT__CPU_RELAX();
+		if (freeing && i > 0 && !dhat__oplog_push(ID(me, i - 1),
+		    DHAT__OP_FREE, 0, 0))
+			abort();
 		push(ID(me, i));
-		__atomic_store_n(&turn, !me, __ATOMIC_RELEASE);
+		__atomic_store_n(&turn, (me + 1) % nturns, __ATOMIC_RELEASE);
 	}
 	return NULL;
 }
 
+/* N threads in turn, each operation applied in its turn.  With three,
+ * the logs go through the merge's heap. */
 static bool
-turns_kept(void)
+turns_kept(int n)
 {
-	run_two(take_turns);
-	if (napplied != 2 * TURNS)
+	nturns = n;
+	turn = 0;
+	run_n(n, take_turns);
+	nturns = 2;
+	if (napplied != (size_t)n * TURNS)
 		return false;
 	for (size_t j = 0; j < napplied; j++)
-		if (applied[j] != ID(j % 2, j / 2))
+		if (applied[j] != ID(j % n, j / n))
 			return false;
 	return true;
 }
@@ -232,33 +243,16 @@ turns_kept(void)
  * merge must hold the block for its free and apply the free in its own
  * turn.
  */
-static void *
-alloc_free_turns(void *arg)
-{
-	int me = (int)(intptr_t)arg;
-
-	for (int i = 0; i < TURNS; i++) {
-		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != me)
-			DHAT__CPU_RELAX();
-		if (i > 0 && !dhat__oplog_push(ID(me, i - 1), DHAT__OP_FREE,
-		    0, 0))
-			abort();
-		push(ID(me, i));
-		__atomic_store_n(&turn, !me, __ATOMIC_RELEASE);
-	}
-	return NULL;
-}
-
 static bool
 held_in_turn(void)
 {
 	size_t j = 0;
 	bool good = true;
 
-	holding = 1;
+	holding = freeing = 1;
 	turn = 0;
-	run_two(alloc_free_turns);
-	holding = 0;
+	run_two(take_turns);
+	holding = freeing = 0;
 	/* Turn by turn: thread 0 frees its last block and makes one, then
 	 * thread 1 does. */
 	for (int i = 0; i < TURNS && good; i++) {
@@ -303,35 +297,6 @@ each_once_in_order(void)
 		    (uintptr_t)next[k]++)
 			return false;
 	}
-	return true;
-}
-
-/* Three threads in turn: more than two logs go through the merge's
- * heap. */
-static void *
-take_three_turns(void *arg)
-{
-	int me = (int)(intptr_t)arg;
-
-	for (int i = 0; i < TURNS; i++) {
-		while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != me)
-			DHAT__CPU_RELAX();
-		push(ID(me, i));
-		__atomic_store_n(&turn, (me + 1) % 3, __ATOMIC_RELEASE);
-	}
-	return NULL;
-}
-
-static bool
-three_turns_kept(void)
-{
-	turn = 0;
-	run_n(3, take_three_turns);
-	if (napplied != 3 * TURNS)
-		return false;
-	for (size_t j = 0; j < napplied; j++)
-		if (applied[j] != ID(j % 3, j / 3))
-			return false;
 	return true;
 }
 
@@ -421,12 +386,12 @@ run_child(int tsc, int fd)
 	want_tsc = tsc;
 	dhat__oplog_init();
 	r[0] = lone_log_kept();
-	r[1] = turns_kept();
+	r[1] = turns_kept(2);
 	r[2] = each_once_in_order();
 	r[3] = gate_waited();
 	r[4] = claim_set();
 	r[5] = held_in_turn();
-	r[6] = three_turns_kept();
+	r[6] = turns_kept(3);
 	if (write(fd, r, sizeof r) != (ssize_t)sizeof r)
 		_exit(2);
 	_exit(0);
