@@ -727,7 +727,7 @@ dhat__oplog_push(uintptr_t ptr, size_t size, uint32_t pp, uint64_t epoch)
 	/* Another core merged this log last and read its lines: claim the
 	 * line of an entry 16 ahead, or the stores to it would wait for
 	 * the line's round trip, and the program's stores behind them
-	 * (two threads took 12% longer). */
+	 * (without it two threads took 14 to 17% longer). */
 	if (__atomic_load_n(&dhat__oplog_claim, __ATOMIC_RELAXED))
 		dhat__prefetch_write(&l->ops[(h + 16) % DHAT__LOG_N]);
 	o->ptr = ptr;
