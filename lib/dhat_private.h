@@ -575,7 +575,7 @@ struct dhat__log {
 	uint64_t tail __attribute__((aligned(64)));
 	uint64_t end __attribute__((aligned(64)));  /* head at the merge */
 	uint64_t key;                /* of ops[tail] */
-	uint64_t held_at;            /* the entry that frees HELD, or ~0 */
+	bool held_next;              /* the next entry frees HELD */
 	struct dhat__block held;     /* see dhat__heap_apply */
 	struct dhat__op ops[DHAT__LOG_N] __attribute__((aligned(64)));
 };

@@ -503,13 +503,13 @@ dhat__heap_apply(const struct dhat__op *o, const struct dhat__op *f,
 	return false;
 }
 
-/* F's turn, which frees the block HELD (dhat__heap_apply). */
+/* F's turn, which frees the block HELD (dhat__heap_apply): in the same
+ * merge, under the lock, so still counting. */
 void
 dhat__heap_apply_held(const struct dhat__block *held,
     const struct dhat__op *f)
 {
-	if (counting())
-		count_free(held, at(f->t));
+	count_free(held, at(f->t));
 }
 
 bool

@@ -160,10 +160,8 @@ log_new(void)
 	if (DHAT__FAULT())
 		return NULL;
 	l = __libc_memalign(_Alignof(struct dhat__log), sizeof *l);
-	if (l != NULL) {
+	if (l != NULL)
 		memset(l, 0, sizeof *l);
-		l->held_at = UINT64_MAX;
-	}
 	return l;
 }
 
@@ -310,10 +308,14 @@ apply_one(struct dhat__log *l, uint64_t t, uint64_t s)
 			k = UINT64_MAX;
 		}
 	}
-	if (t == l->held_at)
+	/* A held block's free is its log's next entry, and comes in the
+	 * same merge (F is given only then). */
+	if (l->held_next) {
+		l->held_next = false;
 		dhat__heap_apply_held(&l->held, o);
-	else if (dhat__heap_apply(o, f, &l->held))
-		l->held_at = t + 1;
+	} else if (dhat__heap_apply(o, f, &l->held)) {
+		l->held_next = true;
+	}
 	/* A thread whose log is full waits for this. */
 	if ((t + 1) % PUBLISH == 0)
 		__atomic_store_n(&l->tail, t + 1, __ATOMIC_RELEASE);

@@ -185,12 +185,6 @@ run_n(int n, void *(*fn)(void *))
 	sync_all();
 }
 
-static void
-run_two(void *(*fn)(void *))
-{
-	run_n(2, fn);
-}
-
 /* ---- turns ------------------------------------------------------------- */
 
 #define TURNS 3000              /* each; several times a log */
@@ -251,7 +245,7 @@ held_in_turn(void)
 
 	holding = freeing = 1;
 	turn = 0;
-	run_two(take_turns);
+	run_n(2, take_turns);
 	holding = freeing = 0;
 	/* Turn by turn: thread 0 frees its last block and makes one, then
 	 * thread 1 does. */
@@ -287,7 +281,7 @@ each_once_in_order(void)
 {
 	int next[2] = { 0, 0 };
 
-	run_two(log_freely);
+	run_n(2, log_freely);
 	if (napplied != 2 * AT_ONCE)
 		return false;
 	for (size_t j = 0; j < napplied; j++) {
