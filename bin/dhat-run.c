@@ -75,6 +75,9 @@ usage(FILE *f)
 	    "(slower)\n"
 	    "      --signal=SIG       write a snapshot on SIG (default USR2; "
 	    "none: off)\n"
+	    "      --interval=SECONDS rewrite each profile, marked partial, "
+	    "every SECONDS\n"
+	    "                         while its process runs\n"
 	    "      --no-debug-cache   keep no decompressed debug files in "
 	    "~/.cache/dhat/debug\n"
 	    "                         (use a temporary directory, removed at "
@@ -261,6 +264,7 @@ main(int argc, char **argv)
 {
 	enum { OPT_MODE = 256, OPT_FRAMES, OPT_TIME_UNIT, OPT_NO_FOLLOW,
 		OPT_QUIET, OPT_SIGNAL, OPT_NO_STACK_CACHE, OPT_NO_DEBUG_CACHE,
+		OPT_INTERVAL,
 		OPT_HELP,
 		OPT_VERSION };
 	static const struct option longopts[] = {
@@ -271,6 +275,7 @@ main(int argc, char **argv)
 		{ "no-follow", no_argument, NULL, OPT_NO_FOLLOW },
 		{ "quiet", no_argument, NULL, OPT_QUIET },
 		{ "signal", required_argument, NULL, OPT_SIGNAL },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "no-stack-cache", no_argument, NULL, OPT_NO_STACK_CACHE },
 		{ "no-debug-cache", no_argument, NULL, OPT_NO_DEBUG_CACHE },
 		{ "help", no_argument, NULL, OPT_HELP },
@@ -278,12 +283,13 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL, *mode = "heap", *frames = NULL;
-	const char *time_unit = NULL, *signame = NULL;
+	const char *time_unit = NULL, *signame = NULL, *interval = NULL;
 	bool follow = true, quiet = false, debug_cache = true;
 	bool stack_cache = true;
-	char *settings[11], *pattern, *lib, **env;
+	char *settings[12], *pattern, *lib, **env;
 	const char *copies, *kept;
 	size_t nsettings = 0, nframes;
+	unsigned long interval_ms;
 	struct sigaction sa, old[NFORWARDED_MAX];
 	sigset_t block, saved_mask;
 	int c, pfd[2], status, err, sig;
@@ -333,6 +339,12 @@ main(int argc, char **argv)
 					    "VTALRM, PROF, WINCH, IO, PWR, "
 					    "RTMIN+N or its number", optarg);
 			signame = optarg;
+			break;
+		case OPT_INTERVAL:
+			if (!dhat__interval_parse(optarg, &interval_ms))
+				usage_error("--interval: '%s': expected a "
+					    "number of seconds", optarg);
+			interval = optarg;
 			break;
 		case OPT_NO_DEBUG_CACHE:
 			debug_cache = false;
@@ -386,6 +398,8 @@ main(int argc, char **argv)
 		settings[nsettings++] = env_entry("DHAT_QUIET", "1");
 	if (signame != NULL)
 		settings[nsettings++] = env_entry("DHAT_SIGNAL", signame);
+	if (interval != NULL)
+		settings[nsettings++] = env_entry("DHAT_INTERVAL", interval);
 	if (!stack_cache)
 		settings[nsettings++] = env_entry("DHAT_STACK_CACHE", "0");
 	/* Decompressed debug files, kept in the user's cache or prepared

@@ -12,7 +12,7 @@
 #include <errno.h>
 
 #include "dhat_private.h"
-#include "run.h"
+#include "snapshot.h"
 
 static inline bool
 counting(void)

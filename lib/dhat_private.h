@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "dhat.h"
+#include "ending.h"
 
 #define DHAT__LIKELY(x) __builtin_expect(!!(x), 1)
 #define DHAT__UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -120,10 +121,22 @@ dhat__enter(void)
 	return g;
 }
 
+/*
+ * A signal whose default action ends the process, caught while its
+ * thread was inside libdhat or the allocator (fatal.c): zero, or the
+ * signal.  It is acted on when a thread next leaves libdhat, where no
+ * lock is held and the tables are whole.
+ */
+extern int dhat__fatal_pending;
+void dhat__fatal_serve(void);
+
 static inline void
 dhat__leave(int g)
 {
 	dhat__guard = g;
+	if (DHAT__UNLIKELY(__atomic_load_n(&dhat__fatal_pending,
+	    __ATOMIC_RELAXED) != 0) && g == 0)
+		dhat__fatal_serve();
 }
 
 /*
@@ -314,13 +327,13 @@ struct dhat__config {
 	bool eprint_json;
 	bool quiet;          /* no summary on stderr (dhat-run --quiet) */
 	bool no_stack_cache; /* every stack unwound (stack.c) */
-	pid_t pid;           /* the profile's process; 0: getpid() */
-	bool frozen_copy;    /* written by a snapshot's forked copy, which
-			      * must load nothing: no unloaded modules
-			      * read back (unload.c) */
 	enum dhat_time_unit time_unit;
 	size_t max_frames;   /* already clamped to >= 4; SIZE_MAX: all */
 	char *file_name;     /* NULL: the mode's default */
+	struct dhat__ending ending; /* how the profile came to be written */
+	uint64_t interval_ms;  /* rewrite the profile this often; 0: never */
+	bool rewrite;        /* an interval's rewrite: only over a regular
+			      * file, and no message (snapshot.c) */
 };
 
 struct dhat__prof {
@@ -329,10 +342,18 @@ struct dhat__prof {
 	struct dhat__config cfg;
 	uint64_t start_ns;   /* CLOCK_MONOTONIC at start */
 	pid_t owner_pid;     /* process that started it (fork) */
+	pid_t writer_tid;    /* the thread writing it (FINISHING) */
+	int readers;         /* snapshots being written from its stacks */
 };
 extern struct dhat__prof dhat__prof;
 
 uint64_t dhat__clock_ns(void);
+
+/* Close the books of the running profiler and write its profile (unless
+ * WRITE is false), as cfg.ending says it ends (profiler.c).  Under the
+ * lock, state RUNNING; returns under the lock, state FINISHING: the
+ * caller says what comes next. */
+void dhat__profile_close(bool write);
 
 /* The Rust crate's panic: MSG and a newline on stderr, then abort(). */
 DHAT_NORETURN void dhat__panic(const char *msg);
@@ -778,13 +799,30 @@ void dhat__heap_moved(const struct dhat__block *b, void *p, size_t n);
 /* Under the lock, at profiler start and end. */
 void dhat__heap_reset(void);
 /* Now in the profile's units (ticks or bytes), and the moment up to which
- * dhat__heap_ns calibrates ticks: call it for te. */
+ * the clock's rate is measured: call it for te. */
 uint64_t dhat__heap_now(void);
-/* Ticks (or bytes: unchanged) into nanoseconds. */
-uint64_t dhat__heap_ns(uint64_t t);
-/* Close the books at time TE: lifetimes of the live blocks, per-PP t-gmax
- * figures resolved into g_bytes/g_blocks. */
-void dhat__heap_finish(uint64_t te);
+
+/* A profile closed at one moment: everything the writer reads. */
+struct dhat__closed {
+	const struct dhat__pp *pps;  /* with their final figures */
+	size_t n;
+	struct dhat_heap_stats stats;
+	uint64_t te, tgmax;          /* in ticks, or bytes */
+	uint64_t lost_allocs, lost_stacks;  /* see dhat__heap_lost */
+	bool tsc;                    /* ticks are TSC counts ... */
+	uint64_t ticks, ns;          /* ... ticks of them took ns */
+	struct dhat__pp *copy;       /* PPS when copied, to __libc_free */
+};
+
+/* Close the books at time TE into *C: lifetimes of the live blocks, and
+ * per-PP t-gmax figures resolved into g_bytes/g_blocks.  COPY: into a
+ * copy of the program points (a snapshot; the program goes on), else in
+ * the table itself (the end).  Under the lock; -1 when out of memory.
+ * C's program points name the table's stacks, which stay until its next
+ * reset. */
+int dhat__heap_close(struct dhat__closed *c, uint64_t te, bool copy);
+/* Ticks (or bytes: unchanged) of C's clock into nanoseconds. */
+uint64_t dhat__closed_ns(const struct dhat__closed *c, uint64_t t);
 /* Count a logged operation (oplog.c), under the lock.  F: the next
  * entry of O's log when this merge applies it too, else NULL.  True when
  * O's block is held for F (heap.c): then F's turn calls
@@ -817,10 +855,10 @@ size_t dhat__gone_modules(struct dhat__gone_module **out);
 
 /* ---- writer (writer.c) ------------------------------------------------- */
 
-/* Write the profile of the finished profiler (state FINISHING, tables
- * frozen) and print the summary.  TE in the profile's units. */
-void dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
-    pid_t owner_pid);
+/* Write the profile C, closed by CFG's profiler (of process OWNER_PID),
+ * and print the summary. */
+void dhat__write_profile(const struct dhat__config *cfg,
+    const struct dhat__closed *c, pid_t owner_pid);
 
 /* "1,234,567" into BUF (at least 32 bytes); returns BUF. */
 char *dhat__commas(char *buf, uint64_t v);
@@ -833,7 +871,7 @@ void dhat__eprint(const char *s);
 void dhat__stderr_remember(void);
 bool dhat__stderr_ok(void);
 
-/* ---- dhat-run (preload.c, snapshot.c, run.h) ---------------------------- */
+/* ---- dhat-run (preload.c) ---------------------------------------------- */
 
 /* No summary on stderr: errors only. */
 struct dhat_builder *dhat__builder_quiet(struct dhat_builder *b);

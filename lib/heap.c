@@ -52,9 +52,9 @@
 #endif
 
 #include "dhat_private.h"
-#include "run.h"
+#include "snapshot.h"
 
-/* dhat-run's snapshot request and its server (run.h, snapshot.c). */
+/* Snapshot requests and their server (snapshot.h). */
 int dhat__snapshot_pending;
 void (*dhat__snapshot_serve)(void);
 
@@ -217,18 +217,6 @@ dhat__heap_now(void)
 	clk.tick1 = raw_ticks();
 	clk.ns1 = dhat__clock_ns();
 	return clk.tick1 > clk.tick0 ? clk.tick1 - clk.tick0 : 0;
-}
-
-uint64_t
-dhat__heap_ns(uint64_t t)
-{
-	uint64_t dt = clk.tick1 - clk.tick0, dns = clk.ns1 - clk.ns0;
-
-	if (clk.tsc != 1)
-		return t;
-	if (clk.tick1 <= clk.tick0 || clk.ns1 <= clk.ns0)
-		return 0;
-	return (uint64_t)((unsigned __int128)t * dns / dt);
 }
 
 void
@@ -605,20 +593,57 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 	errno = e;
 }
 
-void
-dhat__heap_finish(uint64_t te)
+/* PP's final figures at time TE (see the top of this file). */
+static void
+finish_pp(struct dhat__pp *pp, uint64_t te)
+{
+	pp->tl += te * pp->curr_blocks;
+	if (pp->last_mod <= hot->peak_seq) {
+		pp->g_bytes = pp->curr_bytes;
+		pp->g_blocks = pp->curr_blocks;
+	}
+}
+
+int
+dhat__heap_close(struct dhat__closed *c, uint64_t te, bool copy)
 {
 	size_t i, n = dhat__pp_count();
+	struct dhat__pp *v = dhat__pp_get(0);
 
-	for (i = 0; i < n; i++) {
-		struct dhat__pp *pp = dhat__pp_get((uint32_t)i);
-
-		pp->tl += te * pp->curr_blocks;
-		if (pp->last_mod <= hot->peak_seq) {
-			pp->g_bytes = pp->curr_bytes;
-			pp->g_blocks = pp->curr_blocks;
-		}
+	memset(c, 0, sizeof *c);
+	if (copy && n > 0) {
+		/* The program goes on counting into the table. */
+		v = DHAT__FAULT() ? NULL :
+		    __libc_memalign(_Alignof(struct dhat__pp), n * sizeof *v);
+		if (v == NULL)
+			return -1;
+		memcpy(v, dhat__pp_get(0), n * sizeof *v);
+		c->copy = v;
 	}
+	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
+		for (i = 0; i < n; i++)
+			finish_pp(&v[i], te);
+	c->pps = v;
+	c->n = n;
+	c->te = te;
+	c->tgmax = h.tgmax;
+	c->stats = dhat__heap_stats();
+	c->lost_allocs = h.lost_allocs;
+	c->lost_stacks = h.lost_stacks;
+	c->tsc = clk.tsc == 1;
+	c->ticks = clk.tick1 - clk.tick0;
+	c->ns = clk.ns1 - clk.ns0;
+	return 0;
+}
+
+uint64_t
+dhat__closed_ns(const struct dhat__closed *c, uint64_t t)
+{
+	if (!c->tsc)
+		return t;
+	if (c->ticks == 0 || c->ns == 0 || c->ticks > INT64_MAX)
+		return 0;
+	return (uint64_t)((unsigned __int128)t * c->ns / c->ticks);
 }
 
 void

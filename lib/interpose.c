@@ -51,7 +51,7 @@ malloc(size_t n)
 	p = __libc_malloc(n);
 	if (p != NULL)
 		dhat__heap_alloc(p, n);
-	dhat__guard = 0;
+	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
 }
@@ -80,7 +80,7 @@ free(void *p)
 		dhat__heap_free(p);
 		__libc_free(p);
 	}
-	dhat__guard = 0;
+	dhat__leave(0);
 }
 
 EXPORT void *
@@ -96,7 +96,7 @@ calloc(size_t m, size_t n)
 	/* Success means m * n did not overflow. */
 	if (p != NULL)
 		dhat__heap_alloc(p, m * n);
-	dhat__guard = 0;
+	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
 }
@@ -146,7 +146,7 @@ realloc(void *old, size_t n)
 		return __libc_realloc(old, n);
 	dhat__guard = 1;
 	p = realloc_counted(old, n);
-	dhat__guard = 0;
+	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
 }
@@ -165,7 +165,7 @@ reallocarray(void *old, size_t m, size_t n)
 		return __libc_realloc(old, size);
 	dhat__guard = 1;
 	p = realloc_counted(old, size);
-	dhat__guard = 0;
+	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
 }
@@ -183,7 +183,7 @@ memalign(size_t alignment, size_t n)
 	p = __libc_memalign(alignment, n);
 	if (p != NULL)
 		dhat__heap_alloc(p, n);
-	dhat__guard = 0;
+	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
 }
@@ -199,7 +199,7 @@ aligned_alloc(size_t alignment, size_t n)
 	p = __libc_memalign(alignment, n);
 	if (p != NULL)
 		dhat__heap_alloc(p, n);
-	dhat__guard = 0;
+	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
 }
@@ -222,7 +222,7 @@ posix_memalign(void **pp, size_t alignment, size_t n)
 	if (p != NULL && on)
 		dhat__heap_alloc(p, n);
 	if (on)
-		dhat__guard = 0;
+		dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	if (p == NULL)
 		return ENOMEM;
@@ -241,7 +241,7 @@ valloc(size_t n)
 	p = __libc_valloc(n);
 	if (p != NULL)
 		dhat__heap_alloc(p, n);
-	dhat__guard = 0;
+	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
 }
@@ -257,7 +257,7 @@ pvalloc(size_t n)
 	p = __libc_pvalloc(n);
 	if (p != NULL)
 		dhat__heap_alloc(p, n);
-	dhat__guard = 0;
+	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
 }

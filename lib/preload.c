@@ -34,7 +34,7 @@
 
 #include "dhat_private.h"
 #include "frame_cache.h"
-#include "run.h"
+#include "snapshot.h"
 #include "settings.h"
 #include "symbolize.h"
 
@@ -44,7 +44,7 @@ extern char **environ;
 static const char *const run_vars[] = { "DHAT_RUN", "DHAT_OUTPUT",
 	"DHAT_MODE", "DHAT_FRAMES", "DHAT_TIME_UNIT", "DHAT_QUIET",
 	"DHAT_FOLLOW", "DHAT_SIGNAL", "DHAT_STACK_CACHE",
-	"DHAT_DEBUG_COPIES", "DHAT_FRAME_CACHE" };
+	"DHAT_DEBUG_COPIES", "DHAT_FRAME_CACHE", "DHAT_INTERVAL" };
 
 static struct {
 	struct dhat_profiler *prof;
@@ -269,15 +269,6 @@ descendant_name(const char *pattern)
 
 /* ---- life cycle -------------------------------------------------------- */
 
-static void
-finish(void)
-{
-	struct dhat_profiler *p = run.prof;
-
-	run.prof = NULL;
-	dhat_profiler_drop(p);
-}
-
 /*
  * A forked child starts a fresh profile: its own allocations from the
  * fork on, with blocks inherited from the parent treated like blocks from
@@ -291,7 +282,7 @@ fork_child(void)
 	char *name;
 	int g;
 
-	if (run.prof == NULL || dhat__snapshot_forking())
+	if (run.prof == NULL)
 		return;
 	g = dhat__enter();
 	dhat__lock();
@@ -339,6 +330,7 @@ dhat__preload_start(void)
 	struct dhat_builder *b;
 	bool follow = true, quiet = false, stack_cache = true, root;
 	size_t frames = 0;
+	unsigned long interval = 0;
 	long root_pid = 0;
 	int act, sig = SIGUSR2, ad_hoc = 0, unit = DHAT_TIME_US, g;
 	char *name;
@@ -395,6 +387,9 @@ dhat__preload_start(void)
 		warn("DHAT_SIGNAL", v, "not a usable signal: no snapshots");
 		sig = 0;
 	}
+	if ((v = secure_getenv("DHAT_INTERVAL")) != NULL &&
+	    !dhat__interval_parse(v, &interval))
+		warn("DHAT_INTERVAL", v, "not a number of seconds: ignored");
 	v = secure_getenv("DHAT_OUTPUT");
 	if (v == NULL || *v == '\0')
 		v = ad_hoc ? "dhat-ad-hoc.%p.json" : "dhat-heap.%p.json";
@@ -425,6 +420,7 @@ dhat__preload_start(void)
 	if (frames != 0)
 		b = dhat_builder_trim_backtraces(b, frames);
 	b = dhat_builder_time_unit(b, unit);
+	b = dhat_builder_interval(b, interval);
 	if (quiet)
 		b = dhat__builder_quiet(b);
 	if (!stack_cache)
@@ -436,9 +432,9 @@ dhat__preload_start(void)
 		return;
 	}
 	run.gen = dhat__prof.gen;
-	/* The program's own exit handlers, registered later, run first:
+	/* The profile is written when the process ends (ending.c, fatal.c);
+	 * the program's own exit handlers, registered later, run first:
 	 * what they free is counted. */
-	atexit(finish);
 	pthread_atfork(NULL, NULL, fork_child);
 	if (sig > 0)
 		(void)dhat__snapshot_install(sig);

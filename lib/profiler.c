@@ -15,9 +15,12 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dhat_private.h"
+#include "snapshot.h"
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running;
@@ -38,6 +41,7 @@ dhat__panic(const char *msg)
 {
 	dhat__eprint(msg);
 	dhat__eprint("\n");
+	dhat__fatal_quiet();
 	abort();
 }
 
@@ -135,6 +139,14 @@ dhat_builder_no_stack_cache(struct dhat_builder *b)
 	return b;
 }
 
+struct dhat_builder *
+dhat_builder_interval(struct dhat_builder *b, unsigned long milliseconds)
+{
+	if (b != NULL)
+		b->cfg.interval_ms = milliseconds;
+	return b;
+}
+
 /* dhat-run --quiet (DHAT_QUIET). */
 struct dhat_builder *
 dhat__builder_quiet(struct dhat_builder *b)
@@ -183,6 +195,8 @@ fork_parent(void)
 static void
 fork_child(void)
 {
+	/* The threads writing snapshots are not in the child. */
+	dhat__prof.readers = 0;
 	dhat__oplog_fork_child();
 	dhat__lock_word = 0;
 	dhat__unwind_fork_child();
@@ -234,6 +248,7 @@ dhat_builder_build(struct dhat_builder *b)
 	(void)dhat__stack_init();
 	dhat__oplog_init();
 	dhat__atfork_init();
+	dhat__ending_install();
 
 	dhat__lock();
 	if (dhat__prof.state != DHAT__IDLE) {
@@ -257,6 +272,7 @@ dhat_builder_build(struct dhat_builder *b)
 	p->gen = dhat__prof.gen;
 	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
 		__atomic_store_n(&dhat__heap_running, 1, __ATOMIC_RELAXED);
+	dhat__snapshot_start(dhat__prof.cfg.interval_ms);
 	dhat__unlock();
 	dhat_builder_free(b);
 	dhat__leave(g);
@@ -275,53 +291,156 @@ dhat_profiler_new_ad_hoc(void)
 	return dhat_builder_build(dhat_builder_ad_hoc(dhat_builder_new()));
 }
 
+/*
+ * Close the books of the running profiler and write its profile (unless
+ * WRITE is false): the one way every profile ends, by a drop, a failed
+ * assertion or the end of the process.  Every operation that has begun
+ * counts; from here on every allocation is ignored.  Called under the
+ * lock with the state RUNNING; the profile is written without the lock
+ * (symbolizing takes the loader's locks) while the state is FINISHING,
+ * which freezes the tables; returns under the lock, still FINISHING.
+ */
 void
-dhat_profiler_drop(struct dhat_profiler *p)
+dhat__profile_close(bool write)
 {
 	struct dhat__config cfg;
-	uint64_t te;
+	struct dhat__closed c;
 	pid_t owner;
-	bool write;
-	int g;
+	int cancel;
 
-	if (p == NULL)
-		return;
-	g = dhat__enter();
-	dhat__lock();
-	if (p->gen != dhat__prof.gen || (dhat__prof.state != DHAT__RUNNING &&
-	    dhat__prof.state != DHAT__POST_ASSERT)) {
-		/* A stale handle: nothing of ours to end. */
-		dhat__unlock();
-		__libc_free(p);
-		dhat__leave(g);
-		return;
-	}
-	/* Every operation that has begun counts; from here on every
-	 * allocation is ignored. */
 	dhat__oplog_sync();
 	__atomic_store_n(&dhat__heap_running, 0, __ATOMIC_RELAXED);
-	write = dhat__prof.state == DHAT__RUNNING && !dhat__prof.cfg.testing;
+	dhat__snapshot_stop();
 	dhat__prof.state = DHAT__FINISHING;
-	te = dhat__heap_now();
-	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
-		dhat__heap_finish(te);
+	dhat__prof.writer_tid = (pid_t)syscall(SYS_gettid);
+	/* In place: cannot fail. */
+	(void)dhat__heap_close(&c, dhat__heap_now(), false);
 	cfg = dhat__prof.cfg;
 	owner = dhat__prof.owner_pid;
 	dhat__unlock();
 
-	/* The tables are frozen (FINISHING): write without the lock, since
-	 * symbolizing takes the loader's locks. */
+	/* A thread cancelled while it writes would leave a temporary file
+	 * and the profiler finishing for ever. */
+	(void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
 	if (write)
-		dhat__write_profile(&cfg, te, owner);
+		dhat__write_profile(&cfg, &c, owner);
+	(void)pthread_setcancelstate(cancel, NULL);
 
 	dhat__lock();
+	dhat__prof.writer_tid = 0;
+}
+
+/* Back to no profiler, the tables emptied, once no snapshot is being
+ * written from them (snapshot.c).  Under the lock. */
+static void
+profile_forget(void)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	while (dhat__prof.readers > 0) {
+		dhat__unlock();
+		nanosleep(&ms, NULL);
+		dhat__lock();
+	}
 	dhat__heap_reset();
 	__libc_free(dhat__prof.cfg.file_name);
 	memset(&dhat__prof.cfg, 0, sizeof dhat__prof.cfg);
 	dhat__prof.state = DHAT__IDLE;
+}
+
+void
+dhat_profiler_drop(struct dhat_profiler *p)
+{
+	int g, cancel;
+
+	if (p == NULL)
+		return;
+	g = dhat__enter();
+	/* Writing and waiting for snapshots make system calls that are
+	 * cancellation points. */
+	(void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
+	dhat__lock();
+	if (p->gen == dhat__prof.gen && (dhat__prof.state == DHAT__RUNNING ||
+	    dhat__prof.state == DHAT__POST_ASSERT)) {
+		/* After a failed assertion the profile is written already. */
+		dhat__prof.cfg.ending.by = DHAT__END_DROP;
+		if (dhat__prof.state == DHAT__RUNNING)
+			dhat__profile_close(!dhat__prof.cfg.testing);
+		profile_forget();
+	}
+	/* Else a stale handle: nothing of ours to end. */
 	dhat__unlock();
+	(void)pthread_setcancelstate(cancel, NULL);
 	__libc_free(p);
 	dhat__leave(g);
+}
+
+/* ---- the end of the process (ending.c, fatal.c) ------------------------ */
+
+bool
+dhat__profiler_mine(void)
+{
+	return __atomic_load_n(&dhat__prof.state, __ATOMIC_RELAXED) ==
+	    DHAT__RUNNING &&
+	    __atomic_load_n(&dhat__prof.owner_pid, __ATOMIC_RELAXED) ==
+	    getpid();
+}
+
+/* Take the lock; a thread that was inside libdhat when its process began
+ * to die may hold it itself: then give up after about two seconds. */
+static bool
+lock_dying(bool inside)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	if (!inside) {
+		dhat__lock();
+		return true;
+	}
+	for (int i = 0; i < 2000; i++) {
+		if (dhat__trylock())
+			return true;
+		nanosleep(&ms, NULL);
+	}
+	dhat__eprint("dhat: error: the profiler's lock is not released: "
+	    "the profile is not written\n");
+	return false;
+}
+
+void
+dhat__profiler_end(const struct dhat__ending *how, bool full)
+{
+	struct timespec ms = { 0, 1000000 };
+	pid_t me = (pid_t)syscall(SYS_gettid);
+	int g = dhat__enter(), cancel;
+
+	/* The waits below are cancellation points. */
+	(void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
+	if (!lock_dying(g != 0)) {
+		(void)pthread_setcancelstate(cancel, NULL);
+		dhat__guard = g;
+		return;
+	}
+	/* Another thread is writing the profile: it is this process's,
+	 * and must be whole before the process ends. */
+	while (dhat__prof.state == DHAT__FINISHING &&
+	    dhat__prof.writer_tid != me) {
+		dhat__unlock();
+		nanosleep(&ms, NULL);
+		dhat__lock();
+	}
+	if (dhat__prof.state == DHAT__RUNNING &&
+	    dhat__prof.owner_pid == getpid()) {
+		dhat__prof.cfg.ending = *how;
+		dhat__profile_close(!dhat__prof.cfg.testing);
+		if (full)
+			profile_forget();
+		else
+			dhat__prof.state = DHAT__IDLE;
+	}
+	dhat__unlock();
+	(void)pthread_setcancelstate(cancel, NULL);
+	dhat__guard = g;
 }
 
 /* ---- statistics -------------------------------------------------------- */

@@ -129,3 +129,29 @@ dhat__bool_parse(const char *s, bool *v)
 	}
 	return false;
 }
+
+bool
+dhat__interval_parse(const char *s, unsigned long *ms)
+{
+	unsigned long whole = 0, frac = 0, scale = 1000;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		whole = whole * 10 + (unsigned long)(*s - '0');
+		if (whole > DHAT__INTERVAL_MAX)
+			return false;
+	}
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++) {
+			scale /= 10;
+			if (scale == 0)
+				return false;
+			frac += (unsigned long)(*s - '0') * scale;
+		}
+	}
+	if (*s != '\0')
+		return false;
+	*ms = whole * 1000 + frac;
+	return true;
+}

@@ -31,4 +31,10 @@ bool dhat__frames_parse(const char *s, size_t *frames);
  * "false" false; anything else leaves *V alone and returns false. */
 bool dhat__bool_parse(const char *s, bool *v);
 
+/* Seconds between two rewrites of a profile, "1", "0.25" (to the
+ * millisecond; 0 means none), into *MS; false for anything else or more
+ * than DHAT__INTERVAL_MAX seconds. */
+#define DHAT__INTERVAL_MAX 31536000ul
+bool dhat__interval_parse(const char *s, unsigned long *ms);
+
 #endif

@@ -1,39 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * snapshot.c - write the running profile on a signal without stopping the
- * program (dhat-run --signal, DHAT_SIGNAL).
+ * snapshot.c - the profile so far, written while the program goes on: on
+ * a signal (dhat-run --signal, DHAT_SIGNAL) into NAME.snapshot-N.json,
+ * and every interval (dhat_builder_interval, dhat-run --interval,
+ * DHAT_INTERVAL) over the profile's own name, so that a process killed
+ * by SIGKILL or the OOM killer leaves its latest state where its profile
+ * belongs.  Both are marked partial; the final profile replaces the
+ * latest rewrite.
  *
  * Writing a profile allocates, takes locks and symbolizes: none of it is
- * async-signal-safe.  So the handler only raises a flag, and the next
- * allocation or free of any thread (dhat__snapshot_check in the counting
- * path), or the next ad hoc event, takes the snapshot.
+ * async-signal-safe, so the signal's handler only raises a flag, and the
+ * next allocation or free of any thread (dhat__snapshot_check in the
+ * counting path), or the next ad hoc event, takes the snapshot.  An
+ * interval is noticed the same way: every 64th operation of a thread
+ * looks at the coarse clock.  A program that no longer allocates or frees
+ * anything has nothing new to write.
  *
- * It is written by a copy of the process.  The writer cannot run under
- * libdhat's lock: symbolizing takes the dynamic loader's locks (elfutils
- * loads libdebuginfod lazily, the demangler is looked up with dlsym),
- * while a thread inside dlopen() holds them and allocates, waiting for
- * ours: a deadlock, seen in testing.  fork() instead gives a frozen,
- * consistent copy of the tables (the core's fork handler holds the lock
- * across it) that no other thread touches; the copy closes the books at
- * its "now" exactly as a drop would, writes NAME.snapshot-N.json with the
- * program's pid and exits.  The thread that took the snapshot waits for
- * it (so no zombie is left behind); the other threads go on.  The program
- * may see a SIGCHLD.
+ * Under the lock, the books are closed into a copy of the program points
+ * (dhat__heap_close); the copy is then written without the lock, by the
+ * thread that took the snapshot, while the other threads go on.  The
+ * program sees no fork, no child and no signal: only that thread is held
+ * up while the file is written.  The copy names the table's stacks, so
+ * the table is not reset while a snapshot is being written (readers).
  *
- * glibc resets the loader's main lock in a forked child but not its
- * write lock, which another thread may hold at the fork; so before
- * forking, one address of every module in the profile is symbolized here,
- * outside every lock, and the demangler is loaded: whatever elfutils
- * loads lazily is then loaded already, and the copy never needs that
- * lock.  An alarm ends a copy that hangs all the same.
- *
- * No snapshot is taken from an allocation made by the dynamic loader
- * (a frame of the stack lies in ld.so: dlopen, TLS set-up, constructors
- * run by dlopen), which holds its locks and where loading anything more
- * trips its assertions, nor while the loader is changing the list of
- * loaded objects (_r_debug.r_state, as debuggers see it), which a copy
- * would inherit half-changed.  One snapshot at a time.  A request that
- * cannot be served now stays pending for a later allocation.
+ * No snapshot is taken from an allocation made by the dynamic loader (a
+ * frame of the stack lies in ld.so: dlopen, TLS set-up, constructors run
+ * by dlopen), which holds its locks and whose list of objects the
+ * symbolizer would read half-changed, nor while the loader is changing
+ * that list (_r_debug.r_state, as debuggers see it).  One snapshot at a
+ * time.  A request that cannot be served now stays pending for a later
+ * allocation.
  */
 #include "config.h"
 
@@ -41,43 +37,67 @@
 #include <errno.h>
 #include <libunwind.h>
 #include <link.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dhat_private.h"
-#include "run.h"
-#include "symbolize.h"
+#include "snapshot.h"
 
-/* Snapshots written by this process so far (a forked child restarts). */
-static unsigned count;
+/* Operations of a thread between two looks at the clock. */
+#define LOOK_EVERY 64
 
-/* Set in the thread that forks for a snapshot, so that the copy (whose
- * only thread is a copy of that one) knows what it is. */
-static __thread int snapshot_fork __attribute__((tls_model("initial-exec")));
+static struct {
+	unsigned count;          /* snapshots written by this process */
+	int busy;                /* a snapshot is being taken */
+	uintptr_t ld_lo, ld_hi;  /* the dynamic loader's code */
+	uint64_t interval_ns;    /* 0: no rewrites */
+	uint64_t due_ns;         /* the next rewrite, CLOCK_MONOTONIC */
+} snap;
+
+static __thread unsigned ops_seen __attribute__((tls_model("initial-exec")));
 
 static int find_loader(struct dl_phdr_info *info, size_t size, void *ctx);
+static void poll_snapshot(void);
+
+static uint64_t
+coarse_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static void
 handler(int sig)
 {
 	(void)sig;
-	__atomic_store_n(&dhat__snapshot_pending, 1, __ATOMIC_RELAXED);
+	__atomic_or_fetch(&dhat__snapshot_pending, DHAT__SNAP_REQUEST,
+	    __ATOMIC_RELAXED);
+}
+
+/* The loader's code, found while no other thread can be loading. */
+static void
+find_loader_once(void)
+{
+	Dl_info info;
+
+	if (snap.ld_hi == 0 && dladdr((void *)&_r_debug, &info) != 0 &&
+	    info.dli_fbase != NULL)
+		dl_iterate_phdr(find_loader, info.dli_fbase);
 }
 
 bool
 dhat__snapshot_install(int sig)
 {
 	struct sigaction sa, old;
-	Dl_info info;
 
-	/* ld.so's code, while no other thread exists to load anything. */
-	if (dladdr((void *)&_r_debug, &info) != 0 && info.dli_fbase != NULL)
-		dl_iterate_phdr(find_loader, info.dli_fbase);
-	dhat__snapshot_serve = dhat__snapshot_poll;
-
+	find_loader_once();
+	dhat__snapshot_serve = poll_snapshot;
 	if (sigaction(sig, NULL, &old) != 0)
 		return false;
 	/* A handler that the program (or whoever ran it) installed, or
@@ -94,16 +114,33 @@ dhat__snapshot_install(int sig)
 }
 
 void
-dhat__snapshot_forget(void)
+dhat__snapshot_start(uint64_t interval_ms)
 {
-	count = 0;
-	__atomic_store_n(&dhat__snapshot_pending, 0, __ATOMIC_RELAXED);
+	snap.interval_ns = interval_ms * 1000000u;
+	if (interval_ms == 0)
+		return;
+	find_loader_once();
+	dhat__snapshot_serve = poll_snapshot;
+	snap.due_ns = coarse_ns() + snap.interval_ns;
+	__atomic_or_fetch(&dhat__snapshot_pending, DHAT__SNAP_INTERVAL,
+	    __ATOMIC_RELAXED);
 }
 
-bool
-dhat__snapshot_forking(void)
+void
+dhat__snapshot_stop(void)
 {
-	return snapshot_fork != 0;
+	snap.interval_ns = 0;
+	__atomic_and_fetch(&dhat__snapshot_pending, ~DHAT__SNAP_INTERVAL,
+	    __ATOMIC_RELAXED);
+}
+
+void
+dhat__snapshot_forget(void)
+{
+	snap.count = 0;
+	snap.busy = 0;
+	__atomic_and_fetch(&dhat__snapshot_pending, ~DHAT__SNAP_REQUEST,
+	    __ATOMIC_RELAXED);
 }
 
 char *
@@ -123,11 +160,7 @@ dhat__name_insert(const char *name, const char *insert)
 	return out;
 }
 
-/* The code of the dynamic loader, found at start-up. */
-static uintptr_t ld_lo, ld_hi;
-
-/* A snapshot is being taken. */
-static int busy;
+/* ---- when a snapshot may be taken -------------------------------------- */
 
 /* No object is being loaded or unloaded. */
 static bool
@@ -150,10 +183,10 @@ find_loader(struct dl_phdr_info *info, size_t size, void *ctx)
 		uintptr_t lo = base + ph->p_vaddr, hi = lo + ph->p_memsz;
 		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X) == 0)
 			continue;
-		if (ld_hi == 0 || lo < ld_lo)
-			ld_lo = lo;
-		if (hi > ld_hi)
-			ld_hi = hi;
+		if (snap.ld_hi == 0 || lo < snap.ld_lo)
+			snap.ld_lo = lo;
+		if (hi > snap.ld_hi)
+			snap.ld_hi = hi;
 	}
 	return 1;
 }
@@ -170,235 +203,142 @@ in_loader(void)
 	dhat__unwind_end();
 
 	for (int i = 0; i < n; i++)
-		if ((uintptr_t)ips[i] >= ld_lo && (uintptr_t)ips[i] < ld_hi)
+		if ((uintptr_t)ips[i] >= snap.ld_lo &&
+		    (uintptr_t)ips[i] < snap.ld_hi)
 			return true;
 	return false;
 }
 
-/* Ask again at the next allocation. */
-static void
-later(void)
-{
-	__atomic_store_n(&dhat__snapshot_pending, 1, __ATOMIC_RELAXED);
-}
-
-/* How long a copy may take to write a snapshot before it is killed. */
-#define SNAPSHOT_ALARM 600
-
-static int
-ignore_frame(void *ctx, const char *frame)
-{
-	(void)ctx;
-	(void)frame;
-	return 0;
-}
-
-/* Code ranges of the loaded objects, for warm_up. */
-struct ranges {
-	uintptr_t (*v)[2];
-	size_t n, cap;
-};
-
-/* Code segments already symbolized once: elfutils' lazy loading happens
- * once per process, so a segment needs it only the first time. */
-static struct {
-	uintptr_t *v;
-	size_t n, cap;
-} warmed;
-
+/* An interval has passed since the last rewrite: claimed by one thread. */
 static bool
-warmed_before(uintptr_t start)
+interval_due(void)
 {
-	for (size_t i = 0; i < warmed.n; i++)
-		if (warmed.v[i] == start)
-			return true;
-	if (warmed.n == warmed.cap) {
-		size_t cap = warmed.cap != 0 ? 2 * warmed.cap : 64;
-		uintptr_t *v = __libc_realloc(warmed.v, cap * sizeof(*v));
-		if (v == NULL)
-			return false;
-		warmed.v = v;
-		warmed.cap = cap;
-	}
-	warmed.v[warmed.n++] = start;
-	return false;
+	uint64_t due, now;
+
+	if (++ops_seen % LOOK_EVERY != 0)
+		return false;
+	due = __atomic_load_n(&snap.due_ns, __ATOMIC_RELAXED);
+	now = coarse_ns();
+	return now >= due && snap.interval_ns != 0 &&
+	    __atomic_compare_exchange_n(&snap.due_ns, &due,
+	    now + snap.interval_ns, false, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED);
 }
 
-static int
-collect_range(struct dl_phdr_info *info, size_t size, void *ctx)
-{
-	struct ranges *r = ctx;
+/* ---- writing ----------------------------------------------------------- */
 
-	(void)size;
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X) == 0)
-			continue;
-		if (r->n == r->cap) {
-			size_t cap = r->cap != 0 ? 2 * r->cap : 64;
-			void *v = __libc_realloc(r->v, cap * sizeof(*r->v));
-			if (v == NULL)
-				return 1;
-			r->v = v;
-			r->cap = cap;
-		}
-		r->v[r->n][0] = info->dlpi_addr + ph->p_vaddr;
-		r->v[r->n][1] = r->v[r->n][0] + ph->p_memsz;
-		r->n++;
+/* The settings of a snapshot: as the profiler's, under another name for
+ * a requested one (N: its number), without the summary for a rewrite. */
+static bool
+snapshot_config(struct dhat__config *cfg, unsigned n)
+{
+	const char *name = cfg->file_name != NULL ? cfg->file_name :
+	    cfg->mode == DHAT__MODE_HEAP ? "dhat-heap.json" : "dhat-ad-hoc.json";
+	char insert[32];
+
+	cfg->eprint_json = false;
+	cfg->ending.by = DHAT__END_RUNNING;
+	if (n == 0) {
+		cfg->quiet = true;
+		cfg->rewrite = true;
+		return true;
 	}
-	return 0;
+	snprintf(insert, sizeof(insert), ".snapshot-%u", n);
+	cfg->file_name = dhat__name_insert(name, insert);
+	if (cfg->file_name == NULL) {
+		dhat__eprint("dhat: error: snapshot: out of memory\n");
+		return false;
+	}
+	return true;
 }
 
-/*
- * Symbolize one address of each object that the profile's stacks touch,
- * and load the demangler: outside every lock, in the program's process.
- * The loader's lock is taken once (dl_iterate_phdr), not per address: a
- * thread that loads libraries in a loop would starve us.  Best effort:
- * when out of memory the copy does the work itself.
- */
-static void
-warm_up(void)
-{
-	struct dhat__symbolizer *sym;
-	struct ranges r = { NULL, 0, 0 };
-	uintptr_t *ips = NULL;
-	bool *done;
-	size_t n = 0, cap = 0;
-
-	dhat__lock();
-	for (size_t i = 0; i < dhat__pp_count(); i++) {
-		struct dhat__pp *pp = dhat__pp_get((uint32_t)i);
-		for (size_t j = 0; j < pp->n_ips; j++) {
-			if (n == cap) {
-				uintptr_t *v;
-				cap = cap != 0 ? 2 * cap : 1024;
-				v = __libc_realloc(ips, cap * sizeof(*ips));
-				if (v == NULL)
-					break;
-				ips = v;
-			}
-			if (n < cap)
-				ips[n++] = pp->ips[j];
-		}
-	}
-	dhat__unlock();
-
-	dl_iterate_phdr(collect_range, &r);
-	done = __libc_calloc(r.n + 1, sizeof(*done));
-	sym = NULL;
-	for (size_t i = 0; done != NULL && i < n; i++) {
-		for (size_t k = 0; k < r.n; k++) {
-			if (ips[i] < r.v[k][0] || ips[i] >= r.v[k][1])
-				continue;
-			if (!done[k]) {
-				done[k] = true;
-				if (warmed_before(r.v[k][0]))
-					break;
-				if (sym == NULL)
-					sym = dhat__symbolizer_new();
-				if (sym != NULL)
-					(void)dhat__symbolize(sym, ips[i],
-					    true, ignore_frame, NULL);
-			}
-			break;
-		}
-	}
-	if (sym != NULL)
-		dhat__symbolizer_free(sym);
-	/* Global, so that the copy finds it with dlsym alone. */
-	if (dlsym(RTLD_DEFAULT, "__cxa_demangle") == NULL)
-		(void)dlopen("libstdc++.so.6", RTLD_LAZY | RTLD_GLOBAL);
-	__libc_free(done);
-	__libc_free(r.v);
-	__libc_free(ips);
-}
-
-/* In the copy, alone: close the books now and write. */
-static void
-write_snapshot(unsigned n, pid_t pid)
+/* Close the books into a copy and write it; N: a requested snapshot's
+ * number, 0 for a rewrite.  False when no profiler runs. */
+static bool
+take(unsigned n)
 {
 	struct dhat__config cfg;
-	char insert[32];
-	const char *name;
-	uint64_t te;
+	struct dhat__closed c;
+	pid_t owner;
+	int r;
 
-	cfg = dhat__prof.cfg;
-	name = cfg.file_name != NULL ? cfg.file_name :
-	    cfg.mode == DHAT__MODE_HEAP ? "dhat-heap.json" : "dhat-ad-hoc.json";
-	snprintf(insert, sizeof(insert), ".snapshot-%u", n);
-	cfg.file_name = dhat__name_insert(name, insert);
-	if (cfg.file_name == NULL) {
-		dhat__eprint("dhat: error: snapshot: out of memory\n");
-		return;
+	dhat__lock();
+	/* A copy made by fork() without dhat-run writes nothing. */
+	if (dhat__prof.state != DHAT__RUNNING ||
+	    dhat__prof.owner_pid != getpid()) {
+		dhat__unlock();
+		return false;
 	}
-	cfg.eprint_json = false;
-	cfg.pid = pid;
-	cfg.frozen_copy = true;
-	te = dhat__heap_now();
-	if (cfg.mode == DHAT__MODE_HEAP)
-		dhat__heap_finish(te);
-	dhat__write_profile(&cfg, te, dhat__prof.owner_pid);
+	dhat__oplog_sync();
+	r = dhat__heap_close(&c, dhat__heap_now(), true);
+	cfg = dhat__prof.cfg;
+	cfg.file_name = NULL;
+	owner = dhat__prof.owner_pid;
+	if (r == 0)
+		dhat__prof.readers++;
+	else
+		dhat__eprint("dhat: error: snapshot: out of memory\n");
+	/* The name is copied under the lock: a forked child changes it. */
+	if (r == 0 && dhat__prof.cfg.file_name != NULL) {
+		size_t len = strlen(dhat__prof.cfg.file_name) + 1;
+		cfg.file_name = __libc_malloc(len);
+		if (cfg.file_name != NULL)
+			memcpy(cfg.file_name, dhat__prof.cfg.file_name, len);
+	}
+	dhat__unlock();
+	if (r != 0)
+		return true;
+	if (snapshot_config(&cfg, n))
+		dhat__write_profile(&cfg, &c, owner);
+	dhat__lock();
+	dhat__prof.readers--;
+	dhat__unlock();
+	__libc_free(cfg.file_name);
+	__libc_free(c.copy);
+	return true;
 }
 
-void
-dhat__snapshot_poll(void)
+/* Take what is due, from a counting path (dhat__snapshot_check): the
+ * guard is set and no lock is held. */
+static void
+poll_snapshot(void)
 {
-	char line[128];
-	unsigned n;
-	pid_t parent, child, r;
-	int e = errno, ok, status;
+	int e = errno, w, cancel;
+	bool requested, due;
 
-	if (!__atomic_exchange_n(&dhat__snapshot_pending, 0, __ATOMIC_RELAXED))
+	w = __atomic_load_n(&dhat__snapshot_pending, __ATOMIC_RELAXED);
+	due = (w & DHAT__SNAP_INTERVAL) != 0 && interval_due();
+	requested = (w & DHAT__SNAP_REQUEST) != 0 &&
+	    (__atomic_fetch_and(&dhat__snapshot_pending, ~DHAT__SNAP_REQUEST,
+	    __ATOMIC_RELAXED) & DHAT__SNAP_REQUEST) != 0;
+	if (!requested && !due)
 		return;
-	if (__atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE)) {
-		later();
+	/* A thread cancelled while it takes one (the unwinder and the
+	 * writer make system calls that are cancellation points) would
+	 * leave the snapshot taken for ever: cancellation waits. */
+	(void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
+	if (__atomic_exchange_n(&snap.busy, 1, __ATOMIC_ACQUIRE)) {
+		/* Another thread is taking one: ask again later. */
+		if (requested)
+			__atomic_or_fetch(&dhat__snapshot_pending,
+			    DHAT__SNAP_REQUEST, __ATOMIC_RELAXED);
 		goto out;
 	}
 	if (!loader_at_rest() || in_loader()) {
-		later();
+		/* Ask again at a later allocation (a rewrite waits for the
+		 * next interval). */
+		if (requested)
+			__atomic_or_fetch(&dhat__snapshot_pending,
+			    DHAT__SNAP_REQUEST, __ATOMIC_RELAXED);
 		goto done;
 	}
-	dhat__lock();
-	ok = dhat__prof.state == DHAT__RUNNING;
-	dhat__unlock();
-	if (!ok)
-		goto done;
-	warm_up();
-	if (!loader_at_rest()) {
-		/* A dlopen started meanwhile. */
-		later();
-		goto done;
-	}
-	n = ++count;
-	parent = getpid();
-	snapshot_fork = 1;
-	child = fork();
-	if (child == 0) {
-		alarm(SNAPSHOT_ALARM);
-		write_snapshot(n, parent);
-		_exit(0);
-	}
-	snapshot_fork = 0;
-	if (child < 0) {
-		snprintf(line, sizeof(line), "dhat: error: snapshot %u: "
-		    "fork: %s\n", n, strerror(errno));
-		dhat__eprint(line);
-		goto done;
-	}
-	/* The program's SIGCHLD handler may reap it first (ECHILD). */
-	while ((r = waitpid(child, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (r == child && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-		snprintf(line, sizeof(line), "dhat: error: snapshot %u: the "
-		    "process writing it %s %d\n", n,
-		    WIFSIGNALED(status) ? "was killed by signal" :
-					  "exited with status",
-		    WIFSIGNALED(status) ? WTERMSIG(status) :
-					  WEXITSTATUS(status));
-		dhat__eprint(line);
-	}
+	if (requested)
+		(void)take(++snap.count);
+	if (due)
+		(void)take(0);
 done:
-	__atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&snap.busy, 0, __ATOMIC_RELEASE);
 out:
+	(void)pthread_setcancelstate(cancel, NULL);
 	errno = e;
 }

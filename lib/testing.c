@@ -27,10 +27,7 @@
 int
 dhat_assert_check(int holds)
 {
-	struct dhat__config cfg;
 	const char *err = NULL;
-	uint64_t te;
-	pid_t owner;
 	int g;
 
 	g = dhat__enter();
@@ -49,24 +46,11 @@ dhat_assert_check(int holds)
 			dhat__panic(err);
 		return 0;
 	}
-	/* The drop's path: nothing counts from here on, the tables are
-	 * frozen (finishing) while the profile is written without the
-	 * lock, and then the profiler waits for its drop.  A drop from
-	 * another thread during the write finds no profiler to end, as
-	 * a stale handle would; the process is about to abort anyway. */
-	dhat__oplog_sync();
-	__atomic_store_n(&dhat__heap_running, 0, __ATOMIC_RELAXED);
-	dhat__prof.state = DHAT__FINISHING;
-	te = dhat__heap_now();
-	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
-		dhat__heap_finish(te);
-	cfg = dhat__prof.cfg;
-	owner = dhat__prof.owner_pid;
-	dhat__unlock();
-
-	dhat__write_profile(&cfg, te, owner);
-
-	dhat__lock();
+	/* The drop's path.  A drop from another thread during the write
+	 * finds no profiler to end, as a stale handle would; the process
+	 * is about to abort anyway. */
+	dhat__prof.cfg.ending.by = DHAT__END_ASSERT;
+	dhat__profile_close(true);
 	dhat__prof.state = DHAT__POST_ASSERT;
 	dhat__unlock();
 	dhat__leave(g);

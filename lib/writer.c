@@ -168,6 +168,7 @@ struct opp {
 };
 
 struct build {
+	const struct dhat__closed *c;  /* the figures written */
 	struct dhat__symbolizer *sym;
 	VEC(struct str) strs;     /* id 0 = "[root]" */
 	uint32_t *sidx;           /* string id + 1, open addressing */
@@ -396,12 +397,12 @@ add:
 static int
 build_pps(struct build *b)
 {
-	size_t i, k, n = dhat__pp_count(), start;
+	size_t i, k, n = b->c->n, start;
 
 	if (str_intern(b, "[root]", 6) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		const struct dhat__pp *pp = dhat__pp_get((uint32_t)i);
+		const struct dhat__pp *pp = &b->c->pps[i];
 
 		start = b->fsids.n;
 		for (k = 0; k < pp->n_ips; k++) {
@@ -619,13 +620,13 @@ read_cmdline(size_t *lenp)
 
 /* Why the profile is incomplete, into BUF; false when it is complete. */
 static bool
-incomplete(const struct dhat__config *cfg, char *buf, size_t n)
+incomplete(const struct dhat__config *cfg, const struct dhat__closed *c,
+    char *buf, size_t n)
 {
 	const char *what = cfg->mode == DHAT__MODE_HEAP ? "allocation" :
 	    "event";
-	uint64_t allocs, stacks;
+	uint64_t allocs = c->lost_allocs, stacks = c->lost_stacks;
 
-	dhat__heap_lost(&allocs, &stacks);
 	if (allocs == 0 && stacks == 0)
 		return false;
 	snprintf(buf, n, "libdhat ran out of memory: %llu %s%s not "
@@ -636,23 +637,59 @@ incomplete(const struct dhat__config *cfg, char *buf, size_t n)
 }
 
 static uint64_t
-to_units(const struct dhat__config *cfg, uint64_t t)
+to_units(const struct dhat__config *cfg, const struct dhat__closed *c,
+    uint64_t t)
 {
-	return cfg->time_unit == DHAT_TIME_BYTES ? t : dhat__heap_ns(t) / 1000;
+	return cfg->time_unit == DHAT_TIME_BYTES ? t :
+	    dhat__closed_ns(c, t) / 1000;
 }
 
-/* The process the profile describes: a snapshot is written by a copy of
- * it (snapshot.c). */
-static pid_t
-profile_pid(const struct dhat__config *cfg)
+/* How the profile came to be written ("end"), or that the process was
+ * still running ("partial"): not fields of the format; the viewer
+ * ignores them (dhat-json(5)). */
+static void
+put_end(struct sink *k, const struct dhat__ending *e)
 {
-	return cfg->pid != 0 ? cfg->pid : getpid();
+	static const char *const by[] = {
+		[DHAT__END_DROP] = "drop", [DHAT__END_ASSERT] = "assert",
+		[DHAT__END_EXIT] = "exit", [DHAT__END_UNDERSCORE_EXIT] = "_exit",
+		[DHAT__END_QUICK_EXIT] = "quick_exit",
+		[DHAT__END_SIGNAL] = "signal",
+	};
+	char name[16];
+
+	if (e->by == DHAT__END_RUNNING) {
+		/* Taken while the process went on: no end yet. */
+		puts_(k, "\n,\"partial\":true");
+		return;
+	}
+	puts_(k, "\n,\"end\":{\"by\":\"");
+	puts_(k, by[e->by]);
+	puts_(k, "\"");
+	switch (e->by) {
+	case DHAT__END_EXIT:
+	case DHAT__END_UNDERSCORE_EXIT:
+	case DHAT__END_QUICK_EXIT:
+		put(k, ",", 1);
+		putkv(k, "status", (uint64_t)e->code);
+		break;
+	case DHAT__END_SIGNAL:
+		put(k, ",", 1);
+		putkv(k, "signal", (uint64_t)e->code);
+		puts_(k, ",\"signalName\":\"");
+		puts_(k, dhat__signal_name(e->code, name));
+		puts_(k, "\"");
+		break;
+	default:
+		break;
+	}
+	puts_(k, "}");
 }
 
 static void
-emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
-    uint64_t te)
+emit(struct sink *k, const struct build *b, const struct dhat__config *cfg)
 {
+	const struct dhat__closed *c = b->c;
 	bool heap = cfg->mode == DHAT__MODE_HEAP;
 	bool bytes = cfg->time_unit == DHAT_TIME_BYTES;
 	const char *cmd;
@@ -686,14 +723,15 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 	putjs(k, cmd, cmdlen);
 	__libc_free(cmdbuf);
 	puts_(k, "\n,");
-	putkv(k, "pid", (uint64_t)profile_pid(cfg));
+	putkv(k, "pid", (uint64_t)getpid());
 	puts_(k, "\n,");
 	if (heap) {
-		putkv(k, "tg", to_units(cfg, dhat__heap_tgmax()));
+		putkv(k, "tg", to_units(cfg, c, c->tgmax));
 		puts_(k, "\n,");
 	}
-	putkv(k, "te", to_units(cfg, te));
-	if (incomplete(cfg, why, sizeof why)) {
+	putkv(k, "te", to_units(cfg, c, c->te));
+	put_end(k, &cfg->ending);
+	if (incomplete(cfg, c, why, sizeof why)) {
 		/* Not a field of the format: the viewer ignores it,
 		 * dhat-summarize warns (dhat-json(5)). */
 		puts_(k, "\n,\"incomplete\":true,\"incompleteReason\":");
@@ -709,7 +747,7 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 		putkv(k, "tbk", o->tbk);
 		if (heap) {
 			put(k, ",", 1);
-			putkv(k, "tl", to_units(cfg, o->tl));
+			putkv(k, "tl", to_units(cfg, c, o->tl));
 			put(k, ",", 1);
 			putkv(k, "mb", o->mb);
 			put(k, ",", 1);
@@ -800,7 +838,7 @@ fd_link(const char *file)
 /* Write the JSON to FILE; 0 or an errno value. */
 static int
 save(const char *file, const struct build *b, const struct dhat__config *cfg,
-    uint64_t te, struct sink *k)
+    struct sink *k)
 {
 	static unsigned counter;
 	struct stat st;
@@ -827,7 +865,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 			return errno;
 		k->err = 0;
 		k->len = 0;
-		emit(k, b, cfg, te);
+		emit(k, b, cfg);
 		flush(k);
 		if (close(k->fd) < 0 && k->err == 0)
 			k->err = errno;
@@ -855,7 +893,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	}
 	k->err = 0;
 	k->len = 0;
-	emit(k, b, cfg, te);
+	emit(k, b, cfg);
 	flush(k);
 	/* On the disk before it replaces the old file: a crash right after
 	 * the rename must not leave an empty profile behind. */
@@ -873,12 +911,23 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	return err;
 }
 
+/* The target of an interval's rewrite is a regular file, or none yet:
+ * never a pipe, a terminal or a device, which would get one profile
+ * after another. */
+static bool
+rewritable(const char *file)
+{
+	struct stat st;
+
+	return stat(file, &st) != 0 || S_ISREG(st.st_mode);
+}
+
 static void
-warn_incomplete(const struct dhat__config *cfg)
+warn_incomplete(const struct dhat__config *cfg, const struct dhat__closed *c)
 {
 	char line[256], why[160];
 
-	if (incomplete(cfg, why, sizeof why)) {
+	if (incomplete(cfg, c, why, sizeof why)) {
 		snprintf(line, sizeof line, "dhat: warning: the profile is "
 		    "incomplete: %s\n", why);
 		dhat__eprint(line);
@@ -886,10 +935,10 @@ warn_incomplete(const struct dhat__config *cfg)
 }
 
 static void
-summary(const struct dhat__config *cfg)
+summary(const struct dhat__config *cfg, const struct dhat__closed *c)
 {
-	struct dhat_heap_stats s = dhat__heap_stats();
-	char line[256], a[32], c[32];
+	struct dhat_heap_stats s = c->stats;
+	char line[256], a[32], b[32];
 
 	if (cfg->mode == DHAT__MODE_AD_HOC) {
 		/* Ad hoc events are kept in the same totals: units as
@@ -897,30 +946,30 @@ summary(const struct dhat__config *cfg)
 		snprintf(line, sizeof line,
 		    "dhat: Total:     %s units in %s events\n",
 		    dhat__commas(a, s.total_bytes),
-		    dhat__commas(c, s.total_blocks));
+		    dhat__commas(b, s.total_blocks));
 		dhat__eprint(line);
-		warn_incomplete(cfg);
+		warn_incomplete(cfg, c);
 		return;
 	}
 
 	snprintf(line, sizeof line,
 	    "dhat: Total:     %s bytes in %s blocks\n",
-	    dhat__commas(a, s.total_bytes), dhat__commas(c, s.total_blocks));
+	    dhat__commas(a, s.total_bytes), dhat__commas(b, s.total_blocks));
 	dhat__eprint(line);
 	snprintf(line, sizeof line,
 	    "dhat: At t-gmax: %s bytes in %s blocks\n",
-	    dhat__commas(a, s.max_bytes), dhat__commas(c, s.max_blocks));
+	    dhat__commas(a, s.max_bytes), dhat__commas(b, s.max_blocks));
 	dhat__eprint(line);
 	snprintf(line, sizeof line,
 	    "dhat: At t-end:  %s bytes in %s blocks\n",
-	    dhat__commas(a, s.curr_bytes), dhat__commas(c, s.curr_blocks));
+	    dhat__commas(a, s.curr_bytes), dhat__commas(b, s.curr_blocks));
 	dhat__eprint(line);
-	warn_incomplete(cfg);
+	warn_incomplete(cfg, c);
 }
 
 void
-dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
-    pid_t owner_pid)
+dhat__write_profile(const struct dhat__config *cfg,
+    const struct dhat__closed *c, pid_t owner_pid)
 {
 	const char *name = cfg->file_name;
 	struct dhat__gone_module *gone;
@@ -935,13 +984,17 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		name = cfg->mode == DHAT__MODE_HEAP ? "dhat-heap.json" :
 		    "dhat-ad-hoc.json";
 	if (!cfg->quiet)
-		summary(cfg);
-	file = expand_name(name, profile_pid(cfg));
+		summary(cfg, c);
+	file = expand_name(name, getpid());
 	if (file == NULL) {
 		report_error(name, ENOMEM);
 		return;
 	}
-	if (profile_pid(cfg) != owner_pid && strstr(name, "%p") == NULL) {
+	if (cfg->rewrite && !rewritable(file)) {
+		__libc_free(file);
+		return;
+	}
+	if (getpid() != owner_pid && strstr(name, "%p") == NULL) {
 		/* A forked child must not overwrite its parent's profile. */
 		snprintf(line, sizeof line, "dhat: not saving the profile of "
 		    "forked process %ld: %s belongs to process %ld "
@@ -952,12 +1005,10 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		return;
 	}
 	memset(&b, 0, sizeof b);
+	b.c = c;
 	k = dhat__malloc(sizeof *k);
-	/* Reading an unloaded module back may make elfutils load what it
-	 * loads lazily (debuginfod's client), which a snapshot's copy, with
-	 * the loader's locks as fork left them, must never do. */
 	gone = NULL;
-	ngone = cfg->frozen_copy ? 0 : dhat__gone_modules(&gone);
+	ngone = dhat__gone_modules(&gone);
 	DHAT__FAULT_PAUSE();
 	b.sym = dhat__symbolizer_new_with(gone, ngone);
 	DHAT__FAULT_RESUME();
@@ -965,7 +1016,7 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 	if (k == NULL || build_pps(&b) < 0 || number_frames(&b) < 0)
 		err = ENOMEM;
 	else
-		err = save(file, &b, cfg, te, k);
+		err = save(file, &b, cfg, k);
 	if (err != 0) {
 		report_error(file, err);
 	} else if (!cfg->quiet || cfg->eprint_json) {
@@ -978,7 +1029,7 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 			k->fd = STDERR_FILENO;
 			k->err = 0;
 			k->len = 0;
-			emit(k, &b, cfg, te);
+			emit(k, &b, cfg);
 			/* The closing quote right after the final brace. */
 			if (k->len > 0 && k->buf[k->len - 1] == '\n')
 				k->len--;

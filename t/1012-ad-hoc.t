@@ -35,7 +35,7 @@ is "$(pp ah.json --meta)" \
 	'mode="ad-hoc" verb="Occurred" bklt=false bkacc=false bu="unit" bsu="units" bksu="events"' \
 	"ad hoc header fields"
 is "$(pp ah.json --keys)" \
-	"dhatFileVersion mode verb bklt bkacc bu bsu bksu tu Mtu cmd pid te pps ftbl | tb tbk fs" \
+	"dhatFileVersion mode verb bklt bkacc bu bsu bksu tu Mtu cmd pid te end pps ftbl | tb tbk fs" \
 	"no tuth or tg; program points with tb, tbk and fs only"
 is "$(pp ah.json site_a)" "tb=20 tbk=2" "site_a: two events of 10"
 is "$(pp ah.json site_b)" "tb=100 tbk=1" "site_b: one of 100"

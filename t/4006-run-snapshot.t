@@ -6,7 +6,7 @@
 
 have_python || skip_all "python3 is needed to read the profiles"
 
-plan 25
+plan 40
 
 # start_wait [OPTIONS]: run-wait under dhat-run in the background, with
 # its pid in $prog_pid and dhat-run's in $run_pid; 1 if it never starts.
@@ -74,9 +74,11 @@ start_wait --quiet --signal=none -o none.json
 kill -USR2 "$prog_pid"
 finish_wait
 is "$status" 140 "--signal=none: SIGUSR2 has its default action (140)"
-is "$(profiles | wc -l)" 0 "  no snapshot, no profile"
+is "$(profiles)" none.json "  no snapshot; the profile, as the signal ended it"
+is "$(field none.json end)" "signal SIGUSR2 12" "  ... recorded"
+rm -f ./*.json
 
-# dhat-run passes SIGTERM on; a program killed by a signal writes no
+# dhat-run passes SIGTERM on; a program killed by a signal writes its
 # profile, and dhat-run exits with 128 + the signal.
 start_wait --quiet -o term.json
 kill -TERM "$run_pid"
@@ -85,7 +87,8 @@ is "$?" 143 "SIGTERM to dhat-run: exit status 143"
 kill -0 "$prog_pid" 2>/dev/null
 is "$?" 1 "  the program got it too and is gone"
 : >stop
-is "$(profiles | wc -l)" 0 "  a program killed by a signal writes nothing"
+is "$(profiles)" term.json "  a program killed by a signal writes its profile"
+is "$(field term.json end)" "signal SIGTERM 15" "  ... ended by SIGTERM"
 rm -f ./*.json
 
 # Snapshots while another thread loads libraries: the loader allocates
@@ -108,6 +111,48 @@ else
 	skip "  no snapshot failed" "no library to load"
 	skip "  all readable" "no library to load"
 fi
+rm -f ./*.json
+
+# The program never sees a snapshot: no fork (its fork handlers, which
+# take a mutex it holds while it allocates, would deadlock), no child, no
+# SIGCHLD; a thread cancelled while it writes one leaves the next ones
+# working.
+expect_exit 0 "snapshots unseen by the program" -- \
+	timeout 120 "$RUN" --quiet -o unseen.json "$PROG/run-unseen"
+is "$(cat out)" "atfork handlers run: 0
+SIGCHLD received: 0
+waitpid(-1): ECHILD
+cancelled: yes" "  no fork, no child, no SIGCHLD"
+is "$(field unseen.snapshot-1.json partial)" True \
+	"  snapshot 1, taken inside the mutex, marked partial"
+is "$(figures unseen.snapshot-2.json keep)" "4000 1 4000 1 4000 1" \
+	"  snapshot 2 holds the block made while it was being taken"
+ok $([ -s unseen.snapshot-3.json ]; echo $?) \
+	"  snapshot 3 after a cancelled thread"
+is "$(field unseen.json end)" "exit 0" "  the final profile"
+rm -f ./*.json
+
+# --interval: the profile is rewritten while the program runs, so that
+# SIGKILL leaves the latest state under its name.
+start_wait --quiet --interval=0.1 -o iv.json
+wait_for iv.json 20
+ok $? "--interval=0.1: the profile appears while the program runs"
+sleep 1
+kill -KILL "$prog_pid"
+wait "$run_pid"
+is "$?" 137 "  SIGKILL: exit status 137"
+is "$(figures iv.json hold)" "5000 5 5000 5 5000 5" \
+	"  the profile left behind holds the live blocks"
+is "$(field iv.json partial)" True "  ... marked partial"
+is "$(ls | grep -c tmp)" 0 "  no temporary file left"
+set -- $(figures iv.json tick)
+ok $([ "${1:-0}" -ge 800 ]; echo $?) \
+	"  rewritten at least once after the first ($1 bytes of ticks)"
+start_wait --quiet --interval=0.1 -o iv2.json
+wait_for iv2.json 20
+finish_wait
+is "$(field iv2.json partial) $(field iv2.json end)" " exit 0" \
+	"  the final profile replaces the rewrites"
 rm -f ./*.json
 
 # A signal the program's parent ignores stays ignored: not taken over.

@@ -7,7 +7,9 @@
 # (those with a frame of FUNCTION, or at FILE:LINE:, when given), then
 # KEY=VALUE lines:
 # tl (summed like the first line), the file's mode, pid, cmd, tu, te, tg,
-# npps (all program points) and maxfs (frames of the longest stack).
+# partial,
+# npps (all program points), maxfs (frames of the longest stack) and end
+# (how the process ended: "exit 3", "signal SIGSEGV 11", "drop", ...).
 # Exit 1 with a message when FILE is not a readable DHAT profile.
 import json
 import re
@@ -41,10 +43,14 @@ def main():
         tl += pp.get("tl", 0)
     print(" ".join(str(x) for x in sums))
     print("tl=%d" % tl)
-    for key in ("mode", "pid", "cmd", "tu", "te", "tg"):
+    for key in ("mode", "pid", "cmd", "tu", "te", "tg", "partial"):
         print("%s=%s" % (key, d.get(key, "")))
     print("npps=%d" % len(d["pps"]))
     print("maxfs=%d" % max([len(pp["fs"]) for pp in d["pps"]] or [0]))
+    end = d.get("end", {})
+    print("end=%s" % " ".join(
+        str(end[k]) for k in ("by", "status", "signalName", "signal")
+        if k in end))
     return 0
 
 

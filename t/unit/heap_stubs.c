@@ -8,6 +8,12 @@
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running;
 struct dhat__prof dhat__prof;
+/* No fatal signal is ever caught here. */
+int dhat__fatal_pending;
+void
+dhat__fatal_serve(void)
+{
+}
 
 uintptr_t stub_site;
 size_t stub_depth = 1;

@@ -36,6 +36,12 @@
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 struct dhat__hot dhat__hot;
 uint64_t dhat__pp_epoch = 1;
+/* No fatal signal is ever caught here. */
+int dhat__fatal_pending;
+void
+dhat__fatal_serve(void)
+{
+}
 #ifdef HAVE_VALGRIND_HELGRIND_H
 int dhat__valgrind;
 #endif

@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * end.c - every way a process ends, for the profile each must leave.
+ *
+ * Built twice: end-run for dhat-run, and end-linked (-DLINKED), linked
+ * with libdhat, which starts a heap profiler at the top of main and never
+ * drops it (except in "drop").  Both first make the same blocks: 100, 200
+ * and 10 x 30 bytes kept, 50 bytes freed (650 bytes in 4 blocks, 600 in 3
+ * at the end), then end as MODE says:
+ *
+ *   return N | exit N | _exit N | _Exit N | quick_exit N | drop
+ *   kill SIG        kill(getpid(), SIG), then wait for it
+ *   raise SIG       raise(SIG)
+ *   segv | bus | fpe | ill | trap | abort | assert | double-free | pipe
+ *   handler SIG     a handler of the program's runs first, prints
+ *                   "handled", restores SIG_DFL and raises SIG again
+ *   handler-exit SIG   a handler that calls _exit(7)
+ *   ignore SIG      SIG ignored: the program goes on and returns 0
+ *   query SIG       prints "dfl" when sigaction reports SIG_DFL for SIG
+ *   thread SIG      a thread makes 1,000 blocks of 8 bytes and frees
+ *                   them, then the main thread gets SIG
+ *   busy SIG        a thread allocates and frees in a loop and gets SIG
+ *                   (mostly inside malloc or free): counts are not fixed
+ *   fork-kill SIG   a forked child makes one block of 1,000 bytes and
+ *                   dies of SIG; the parent returns its status
+ *
+ * handler SIG installs the handler before the profiler starts in
+ * end-linked, after it (main runs after libdhat's start) in end-run.
+ */
+#include <assert.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#ifdef LINKED
+#include "dhat.h"
+#endif
+
+static void *volatile keep[4];
+
+static void
+blocks(void)
+{
+	void *volatile p;
+
+	keep[0] = malloc(100);
+	keep[1] = malloc(200);
+	keep[2] = calloc(10, 30);
+	p = malloc(50);
+	free(p);
+}
+
+static void
+handled(int sig)
+{
+	static const char msg[] = "handled\n";
+
+	(void)write(1, msg, sizeof(msg) - 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+handled_exit(int sig)
+{
+	(void)sig;
+	_exit(7);
+}
+
+static void *
+thread_blocks(void *arg)
+{
+	void *v[1000];
+
+	(void)arg;
+	for (int i = 0; i < 1000; i++)
+		v[i] = malloc(8);
+	for (int i = 0; i < 1000; i++)
+		free(v[i]);
+	return NULL;
+}
+
+static void *
+busy(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		void *volatile p = malloc(24);
+		free(p);
+	}
+	return NULL;
+}
+
+static void
+sigbus(void)
+{
+	char path[] = "/tmp/dhat-end-XXXXXX";
+	int fd = mkstemp(path);
+	volatile char *m;
+
+	if (fd < 0 || ftruncate(fd, 4096) != 0)
+		exit(97);
+	m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	unlink(path);
+	if (m == MAP_FAILED || ftruncate(fd, 0) != 0)
+		exit(97);
+	(void)m[0];
+}
+
+static void
+broken_pipe(void)
+{
+	int fd[2];
+
+	if (pipe(fd) != 0)
+		exit(97);
+	close(fd[0]);
+	(void)write(fd[1], "x", 1);
+}
+
+static int
+forked(int sig)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		keep[3] = malloc(1000);
+		kill(getpid(), sig);
+		pause();
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 97;
+	return WIFSIGNALED(status) && WTERMSIG(status) == sig ? 0 : 96;
+}
+
+static int
+signals(const char *mode, int n)
+{
+	pthread_t t;
+	struct sigaction old;
+
+	if (strcmp(mode, "kill") == 0) {
+		kill(getpid(), n);
+		for (;;)
+			pause();
+	}
+	if (strcmp(mode, "raise") == 0)
+		raise(n);
+	if (strcmp(mode, "handler") == 0) {
+#ifndef LINKED
+		signal(n, handled);
+#endif
+		raise(n);
+	}
+	if (strcmp(mode, "handler-exit") == 0) {
+		signal(n, handled_exit);
+		raise(n);
+	}
+	if (strcmp(mode, "ignore") == 0) {
+		signal(n, SIG_IGN);
+		raise(n);
+		return 0;
+	}
+	if (strcmp(mode, "query") == 0) {
+		if (sigaction(n, NULL, &old) == 0 && old.sa_handler == SIG_DFL &&
+		    (old.sa_flags & SA_SIGINFO) == 0)
+			puts("dfl");
+		return 0;
+	}
+	if (strcmp(mode, "thread") == 0) {
+		pthread_create(&t, NULL, thread_blocks, NULL);
+		pthread_join(t, NULL);
+		raise(n);
+	}
+	if (strcmp(mode, "busy") == 0) {
+		pthread_create(&t, NULL, busy, NULL);
+		usleep(100000);
+		pthread_kill(t, n);
+		for (;;)
+			pause();
+	}
+	if (strcmp(mode, "fork-kill") == 0)
+		return forked(n);
+	return 98;
+}
+
+static int
+faults(const char *mode)
+{
+	volatile int zero = 0, one = 1;
+	char *volatile p;
+
+	if (strcmp(mode, "segv") == 0)
+		*(volatile int *)16 = 1;
+	else if (strcmp(mode, "bus") == 0)
+		sigbus();
+	else if (strcmp(mode, "fpe") == 0)
+		return one / zero;   /* 1 / x would be compiled without
+				      * a division */
+	else if (strcmp(mode, "ill") == 0)
+		__builtin_trap();
+	else if (strcmp(mode, "trap") == 0)
+#if defined(__x86_64__) || defined(__i386__)
+		__asm__ __volatile__("int3");
+#else
+		raise(SIGTRAP);
+#endif
+	else if (strcmp(mode, "abort") == 0)
+		abort();
+	else if (strcmp(mode, "assert") == 0)
+		assert(zero == 1);
+	else if (strcmp(mode, "double-free") == 0) {
+		p = malloc(10);
+		free(p);
+		free(p);
+	} else if (strcmp(mode, "pipe") == 0)
+		broken_pipe();
+	else
+		return -1;
+	return 95;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *mode = argc > 1 ? argv[1] : "return";
+	int n = argc > 2 ? atoi(argv[2]) : 0, r;
+#ifdef LINKED
+	struct dhat_profiler *prof;
+
+	if (strcmp(mode, "handler") == 0)
+		signal(n, handled);
+	prof = dhat_profiler_new_heap();
+	if (prof == NULL)
+		return 99;
+#endif
+	blocks();
+	if (strcmp(mode, "return") == 0)
+		return n;
+	if (strcmp(mode, "exit") == 0)
+		exit(n);
+	if (strcmp(mode, "_exit") == 0)
+		_exit(n);
+	if (strcmp(mode, "_Exit") == 0)
+		_Exit(n);
+	if (strcmp(mode, "quick_exit") == 0)
+		quick_exit(n);
+	if (strcmp(mode, "drop") == 0) {
+#ifdef LINKED
+		dhat_profiler_drop(prof);
+#endif
+		return 0;
+	}
+	if ((r = faults(mode)) >= 0)
+		return r;
+	return signals(mode, n);
+}
