@@ -168,8 +168,9 @@ main(int argc, char **argv)
 		}
 		/* Several text summaries: a head line each, as head(1). */
 		if (o.format == DTOOL_FMT_TEXT && argc - optind > 1) {
-			printf("%s==> %s <==\n\n", printed ? "\n" : "",
-			    argv[i]);
+			printf("%s==> ", printed ? "\n" : "");
+			dtool_fputs_text(argv[i], stdout);
+			printf(" <==\n\n");
 			printed = true;
 		}
 		if (dtool_summarize(p, argv[i], &o, err, sizeof(err)) < 0) {
