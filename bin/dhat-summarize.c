@@ -160,7 +160,8 @@ main(int argc, char **argv)
 		if (dtool_profile_header(p)->incomplete != NULL)
 			dtool_warnx("%s: warning: the profile is incomplete: %s",
 			    argv[i], dtool_profile_header(p)->incomplete);
-		if (dtool_summary_check(p, &o, err, sizeof(err)) < 0) {
+		if (dtool_profile_check_sums(p, err, sizeof(err)) < 0 ||
+		    dtool_summary_check(p, &o, err, sizeof(err)) < 0) {
 			dtool_warnx("%s: %s", argv[i], err);
 			status = 1;
 			dtool_profile_free(p);
