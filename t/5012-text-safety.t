@@ -26,7 +26,7 @@ clean() {
 	sed 's/^/# /' check.out
 }
 
-plan 44
+plan 46
 
 "$PYTHON3" "$srcdir_t/hostile-text.py" old.json new.json
 
@@ -110,6 +110,11 @@ expect_exit 1 "merge: modes differ" -- "$M" -o m2.json old.json mode.json
 clean "stderr" err
 is "$(cat err)" "dhat-merge: mode.json: mode 'ad-hoc?2J?[2J' cannot be merged with mode 'heap' of old.json" \
 	"merge: the mode is shown safely"
+
+# A usage error echoes the argument by the same rule.
+expect_exit 2 "summarize: a bad --color value" -- \
+	"$S" --color="$(printf 'x\033[2J\302\233\377')" old.json
+clean "usage error" err
 
 # The reader: a high surrogate followed by another escape than its low
 # half is U+FFFD, not an error; so is \u0000.

@@ -74,6 +74,12 @@ dtool_warn(const char *fmt, ...)
 }
 
 void
+dtool_vwarnx(const char *fmt, va_list ap)
+{
+	vmsg(-1, fmt, ap);
+}
+
+void
 dtool_warnx(const char *fmt, ...)
 {
 	va_list ap;
