@@ -99,14 +99,7 @@ ok $? "merge: invalid bytes become U+FFFD, controls stay escaped"
 expect_exit 0 "merge: its output reads back" -- "$S" --format=folded \
 	merged.json
 clean "folded of the merged profile" out
-if have_viewer; then
-	view_check merged.json
-	! grep -q '^ERROR' view.out
-	ok $? "merge: the viewer loads its output"
-	sed -n '/^ERROR/s/^/# /p' view.out
-else
-	skip "merge: the viewer loads its output" "no node or dh_view.js"
-fi
+viewer_loads merged.json "merge: the viewer loads its output"
 
 # Messages that quote a profile's strings.
 sed 's/"mode":"heap"/"mode":"ad-hoc\\u009b2J\\u001b[2J"/' old.json >mode.json

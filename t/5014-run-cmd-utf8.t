@@ -41,13 +41,6 @@ ok $? "ESC, C1 and DEL are written as \\u escapes"
 "$abs_top_builddir/dhat-summarize" p.json >sum.out 2>&1
 ok $? "dhat-summarize reads the profile"
 
-if have_viewer; then
-	view_check p.json
-	! grep -q '^ERROR' view.out
-	ok $? "the viewer loads the profile"
-	sed -n '/^ERROR/s/^/# /p' view.out
-else
-	skip "the viewer loads the profile" "no node or dh_view.js"
-fi
+viewer_loads p.json "the viewer loads the profile"
 
 done_testing
