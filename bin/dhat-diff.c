@@ -73,6 +73,11 @@ load(const char *path)
 	char err[512];
 	struct dtool_profile *p = dtool_profile_read(path, err, sizeof(err));
 
+	/* Totals and groups are sums over a file's PPs. */
+	if (p != NULL && dtool_profile_check_sums(p, err, sizeof(err)) < 0) {
+		dtool_profile_free(p);
+		p = NULL;
+	}
 	if (p == NULL)
 		dtool_diex(EXIT_TROUBLE, "%s: %s", path, err);
 	return p;

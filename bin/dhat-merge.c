@@ -80,12 +80,6 @@ usage(FILE *f, int status)
 	exit(status);
 }
 
-static bool
-add_u64(uint64_t *sum, uint64_t v)
-{
-	return !__builtin_add_overflow(*sum, v, sum);
-}
-
 /* One run of a run-length encoded acc array. */
 struct acc_iter {
 	const int32_t *a;
@@ -188,16 +182,6 @@ acc_add(const struct dtool_pp *a, const struct dtool_pp *b, uint32_t *nout)
 	return out;
 }
 
-static const struct {
-	size_t off;
-	const char *name;
-} sum_fields[] = {
-#define F(x)	{ offsetof(struct dtool_pp, x), #x }
-	F(tb), F(tbk), F(tl), F(mb), F(mbk), F(gb), F(gbk), F(eb), F(ebk),
-	F(rb), F(wb),
-#undef F
-};
-
 /* Adds SRC into DST (same stack); -1 with ERR set on overflow. */
 static int
 combine(struct merge *m, struct dtool_pp *dst, const struct dtool_pp *src,
@@ -205,18 +189,8 @@ combine(struct merge *m, struct dtool_pp *dst, const struct dtool_pp *src,
 {
 	unsigned have = dst->have & src->have;
 
-	for (size_t k = 0; k < sizeof(sum_fields) / sizeof(sum_fields[0]);
-	    k++) {
-		uint64_t *d = (uint64_t *)((char *)dst + sum_fields[k].off);
-		const uint64_t *s = (const uint64_t *)((const char *)src +
-		    sum_fields[k].off);
-
-		if (!add_u64(d, *s)) {
-			snprintf(err, errlen, "program point %zu: the sum of "
-			    "'%s' is beyond 2^64-1", ppno, sum_fields[k].name);
-			return -1;
-		}
-	}
+	if (dtool_pp_add(dst, src, ppno, err, errlen) < 0)
+		return -1;
 	if (have & DTOOL_PP_ACC) {
 		uint32_t n;
 		int32_t *acc = acc_add(dst, src, &n);

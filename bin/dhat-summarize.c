@@ -160,7 +160,8 @@ main(int argc, char **argv)
 		if (dtool_profile_header(p)->incomplete != NULL)
 			dtool_warnx("%s: warning: the profile is incomplete: %s",
 			    argv[i], dtool_profile_header(p)->incomplete);
-		if (dtool_summary_check(p, &o, err, sizeof(err)) < 0) {
+		if (dtool_profile_check_sums(p, err, sizeof(err)) < 0 ||
+		    dtool_summary_check(p, &o, err, sizeof(err)) < 0) {
 			dtool_warnx("%s: %s", argv[i], err);
 			status = 1;
 			dtool_profile_free(p);
@@ -168,8 +169,9 @@ main(int argc, char **argv)
 		}
 		/* Several text summaries: a head line each, as head(1). */
 		if (o.format == DTOOL_FMT_TEXT && argc - optind > 1) {
-			printf("%s==> %s <==\n\n", printed ? "\n" : "",
-			    argv[i]);
+			printf("%s==> ", printed ? "\n" : "");
+			dtool_fputs_text(argv[i], stdout);
+			printf(" <==\n\n");
 			printed = true;
 		}
 		if (dtool_summarize(p, argv[i], &o, err, sizeof(err)) < 0) {

@@ -26,6 +26,7 @@
 
 #include "dhat_private.h"
 #include "symbolize.h"
+#include "utf8.h"
 
 /* ---- small helpers ----------------------------------------------------- */
 
@@ -548,31 +549,45 @@ putkv(struct sink *k, const char *key, uint64_t v)
 	putu(k, v);
 }
 
+/* S as a JSON string that is valid UTF-8 whatever S holds: the command
+ * line, paths and symbol names are bytes, not text.  A byte that starts
+ * no well-formed UTF-8 sequence becomes U+FFFD; the controls (C0, DEL and
+ * C1) are escaped as \u00XX, so that the file shown on a terminal sends
+ * no control sequence to it (dhat-json(5)). */
 static void
 putjs(struct sink *k, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0;
 
 	put(k, "\"", 1);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t len = dhat__utf8_decode(u + i, n - i, &cp);
 		char esc[6];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (len > 0 && cp >= 0x20 && cp != '"' && cp != '\\' &&
+		    !(cp >= 0x7f && cp < 0xa0)) {
+			i += len;
 			continue;
+		}
 		put(k, s + run, i - run);
-		run = i + 1;
-		if (c == '"' || c == '\\') {
+		if (len == 0) {
+			put(k, "\xef\xbf\xbd", 3);
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
 			esc[0] = '\\';
-			esc[1] = (char)c;
+			esc[1] = (char)cp;
 			put(k, esc, 2);
 		} else {
 			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
+			esc[4] = hex[cp >> 4];
+			esc[5] = hex[cp & 15];
 			put(k, esc, 6);
 		}
+		i += len;
+		run = i;
 	}
 	put(k, s + run, n - run);
 	put(k, "\"", 1);

@@ -169,6 +169,19 @@ view_check() {
 	DH_VIEW_JS=$DH_VIEW_JS "$NODE" "$srcdir_t/dh-view-check.js" "$@" >view.out 2>&1
 }
 
+# viewer_loads FILE DESCRIPTION: one test, that the viewer loads FILE
+# without an error (skipped without Node or dh_view.js).
+viewer_loads() {
+	if have_viewer; then
+		view_check "$1"
+		! grep -q '^ERROR' view.out
+		ok $? "$2"
+		sed -n '/^ERROR/s/^/# /p' view.out
+	else
+		skip "$2" "no node or dh_view.js"
+	fi
+}
+
 # The viewer's sort metrics by name, in the order of its menu (0-13).
 SORT_METRICS='total-bytes total-blocks tiny short-lived zero-rw-bytes
 zero-rw-blocks low-access-bytes low-access-blocks at-tgmax at-tend reads

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "format.h"
 
 static const char *progname = "dhat";
 
@@ -39,16 +40,25 @@ dtool_getprogname(void)
 static void vmsg(int errnum, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 
+/* The message goes out by the text rule of format.h: it may quote a
+ * profile's strings (a mode, a reason), which must not reach the
+ * terminal as control characters. */
 static void
 vmsg(int errnum, const char *fmt, va_list ap)
 {
+	char buf[8192] = "";
+	int n = 0;
+
 	fflush(stdout);
-	fprintf(stderr, "%s: ", progname);
 	if (fmt != NULL)
-		vfprintf(stderr, fmt, ap);
-	if (errnum >= 0)
-		fprintf(stderr, "%s%s", fmt != NULL ? ": " : "",
-		    strerror(errnum));
+		n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof(buf) && errnum >= 0)
+		snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%s",
+		    fmt != NULL ? ": " : "", strerror(errnum));
+	fprintf(stderr, "%s: ", progname);
+	dtool_fputs_text(buf, stderr);
 	fputc('\n', stderr);
 }
 
@@ -61,6 +71,12 @@ dtool_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(e, fmt, ap);
 	va_end(ap);
+}
+
+void
+dtool_vwarnx(const char *fmt, va_list ap)
+{
+	vmsg(-1, fmt, ap);
 }
 
 void

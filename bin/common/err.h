@@ -10,6 +10,7 @@
 #ifndef DTOOL_ERR_H
 #define DTOOL_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void dtool_setprogname(const char *argv0);
@@ -17,6 +18,9 @@ const char *dtool_getprogname(void);
 
 void dtool_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dtool_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* dtool_warnx() with a va_list (a usage error's first line). */
+void dtool_vwarnx(const char *fmt, va_list ap)
+    __attribute__((format(printf, 1, 0)));
 void dtool_die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 void dtool_diex(int status, const char *fmt, ...)

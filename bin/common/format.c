@@ -16,7 +16,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "format.h"
+#include "utf8.h"
 
 double
 dtool_div(double a, double b)
@@ -176,23 +178,130 @@ dtool_units(const struct dtool_header *h, struct dtool_units *u)
 	u->byte = h->bu != NULL ? u->bytes : "byte";
 }
 
+/* What style ST puts in place of the character CP (not a control), or
+ * NULL to keep it. */
+static const char *
+special(uint32_t cp, enum dtool_style st)
+{
+	switch (st) {
+	case DTOOL_S_JSON:
+		return cp == '"' ? "\\\"" : cp == '\\' ? "\\\\" : NULL;
+	case DTOOL_S_XML:
+		switch (cp) {
+		case '&': return "&amp;";
+		case '<': return "&lt;";
+		case '>': return "&gt;";
+		case '"': return "&quot;";
+		case '\'': return "&apos;";
+		case 0xfffe: case 0xffff: return "\xef\xbf\xbd";
+		default: return NULL;
+		}
+	case DTOOL_S_FOLDED:
+		return cp == ';' ? "," : NULL;
+	case DTOOL_S_TAP:
+		return cp == '#' ? "?" : NULL;
+	default:
+		return NULL;
+	}
+}
+
+/* The one rule (format.h): the bytes that show the character at S (N
+ * bytes left, N > 0) in style ST, into OUT; returns their number and
+ * sets *USED to the bytes of S they stand for. */
+static size_t
+show_char(const char *s, size_t n, enum dtool_style st, char out[8],
+    size_t *used)
+{
+	uint32_t cp = 0;
+	size_t len = dhat__utf8_decode((const unsigned char *)s, n, &cp);
+	const char *sub;
+
+	*used = len > 0 ? len : 1;
+	if (len == 0) {
+		sub = "\xef\xbf\xbd";
+	} else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+		if (st == DTOOL_S_JSON)
+			return (size_t)snprintf(out, 8, "\\u%04x",
+			    (unsigned)cp);
+		sub = "?";
+	} else {
+		sub = special(cp, st);
+	}
+	if (sub == NULL) {
+		memcpy(out, s, len);
+		return len;
+	}
+	memcpy(out, sub, strlen(sub));
+	return strlen(sub);
+}
+
+/* Whether the byte C is printable ASCII that style ST keeps as it is. */
+static bool
+plain(unsigned char c, enum dtool_style st)
+{
+	return c >= 0x20 && c < 0x7f && special(c, st) == NULL;
+}
+
+bool
+dtool_fputs_style(const char *s, FILE *f, enum dtool_style st, size_t max)
+{
+	size_t n = strlen(s), shown = 0;
+
+	while (n > 0 && shown < max) {
+		char out[8];
+		size_t used = 0, k;
+
+		/* Plain ASCII, most of any profile, goes out in one piece:
+		 * a call per character made folded output 4 times slower. */
+		while (used < n && shown < max && plain((unsigned char)s[used],
+		    st)) {
+			used++;
+			shown++;
+		}
+		if (used > 0) {
+			fwrite(s, 1, used, f);
+		} else {
+			k = show_char(s, n, st, out, &used);
+			fwrite(out, 1, k, f);
+			shown++;
+		}
+		s += used;
+		n -= used;
+	}
+	return n == 0;
+}
+
 void
 dtool_fputs_text(const char *s, FILE *f)
 {
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
-		putc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
+	dtool_fputs_style(s, f, DTOOL_S_TEXT, SIZE_MAX);
 }
 
 const char *
 dtool_text(char *buf, size_t len, const char *s)
 {
-	size_t i = 0;
+	char *copy = NULL;
+	size_t n, i = 0;
 
-	for (; len > 0 && i < len - 1 && s[i] != '\0'; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' :
-		    s[i];
-	if (len > 0)
-		buf[i] = '\0';
+	if (len == 0)
+		return buf;
+	/* In place, a replacement longer than its byte would overwrite
+	 * what is still to be read. */
+	if (s >= buf && s < buf + len)
+		s = copy = dtool_xstrdup(s);
+	for (n = strlen(s); n > 0;) {
+		char out[8];
+		size_t used, k = show_char(s, n, DTOOL_S_TEXT, out, &used);
+
+		if (k > len - 1 - i)
+			break;
+		memcpy(buf + i, out, k);
+		i += k;
+		s += used;
+		n -= used;
+	}
+	buf[i] = '\0';
+	free(copy);
 	return buf;
 }
 

@@ -39,10 +39,34 @@ struct dtool_units {
 };
 void dtool_units(const struct dtool_header *h, struct dtool_units *u);
 
-/* Writes S with control characters (C0 and DEL) shown as '?', so that
- * strings from a profile cannot move the cursor or change colours. */
+/*
+ * Strings from a profile (frames, command, units) are bytes that need not
+ * be text, and may hold control characters that would move a terminal's
+ * cursor, change its colours or rewrite its screen.  Every output shows
+ * them by one rule: a byte that starts no well-formed UTF-8 sequence is
+ * shown as U+FFFD, and a control character (C0, DEL, or C1 U+0080 to
+ * U+009F) as '?', or in JSON as a \u00XX escape.  The output is thus
+ * valid UTF-8 and holds no control character but the format's own.  Each
+ * style then adds what its format needs.
+ */
+enum dtool_style {
+	DTOOL_S_TEXT,		/* plain text, for a terminal */
+	DTOOL_S_JSON,		/* inside a JSON string: '"' and '\\' too */
+	DTOOL_S_XML,		/* XML text or attribute: & < > " ' as
+				 * entities, U+FFFE and U+FFFF (not XML
+				 * characters) as U+FFFD */
+	DTOOL_S_FOLDED,		/* a folded stack's frame: ';' as ',' */
+	DTOOL_S_TAP,		/* a TAP description: '#' as '?' */
+};
+
+/* Writes at most MAX characters of S in style ST; false when S had more
+ * (the caller may mark the cut). */
+bool dtool_fputs_style(const char *s, FILE *f, enum dtool_style st,
+    size_t max);
+/* S as plain text (DTOOL_S_TEXT). */
 void dtool_fputs_text(const char *s, FILE *f);
-/* The same into BUF (truncated to LEN - 1 bytes); returns BUF. */
+/* The same into BUF, cut to LEN - 1 bytes at a character boundary;
+ * returns BUF.  S may be BUF itself. */
 const char *dtool_text(char *buf, size_t len, const char *s);
 
 /* Colour: on only when FD is a terminal and NO_COLOR is not set. */

@@ -6,21 +6,16 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 
+#include "format.h"
 #include "json_out.h"
 
 void
 dtool_json_string(FILE *f, const char *s)
 {
 	putc('"', f);
-	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-		if (*c == '"' || *c == '\\')
-			fprintf(f, "\\%c", *c);
-		else if (*c < 0x20)
-			fprintf(f, "\\u%04x", *c);
-		else
-			putc(*c, f);
-	}
+	dtool_fputs_style(s, f, DTOOL_S_JSON, SIZE_MAX);
 	putc('"', f);
 }
 

@@ -13,8 +13,8 @@
 
 #include "profile.h"
 
-/* "S" with '"', '\\' and the C0 controls escaped, nothing else: bytes
- * from 0x7f up (DEL, UTF-8) are valid in a JSON string as they are. */
+/* "S" by the rule of format.h (DTOOL_S_JSON): valid UTF-8 whatever S
+ * holds, '"', '\\' and every control character escaped. */
 void dtool_json_string(FILE *f, const char *s);
 
 /* Members after the first: ,"K": for the caller's value, or the whole

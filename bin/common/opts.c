@@ -22,11 +22,10 @@ dtool_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", dtool_getprogname());
+	/* Through err.c, which shows an argument's controls as '?'. */
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	dtool_vwarnx(fmt, ap);
 	va_end(ap);
-	putc('\n', stderr);
 	dtool_try_help();
 }
 

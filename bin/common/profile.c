@@ -7,6 +7,7 @@
 
 #include <assert.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,5 +433,48 @@ dtool_profile_check(struct dtool_profile *p, char *err, size_t errlen)
 		    "stack (a repeated location)", a + 1, b + 1);
 		return -1;
 	}
+	return 0;
+}
+
+static const struct {
+	size_t off;
+	const char *name;
+} sum_fields[] = {
+#define F(x)	{ offsetof(struct dtool_pp, x), #x }
+	F(tb), F(tbk), F(tl), F(mb), F(mbk), F(gb), F(gbk), F(eb), F(ebk),
+	F(rb), F(wb),
+#undef F
+};
+
+int
+dtool_pp_add(struct dtool_pp *dst, const struct dtool_pp *src, size_t ppno,
+    char *err, size_t errlen)
+{
+	for (size_t k = 0; k < sizeof(sum_fields) / sizeof(sum_fields[0]);
+	    k++) {
+		uint64_t *d = (uint64_t *)((char *)dst + sum_fields[k].off);
+		const uint64_t *s = (const uint64_t *)((const char *)src +
+		    sum_fields[k].off);
+
+		if (__builtin_add_overflow(*d, *s, d)) {
+			seterr(err, errlen, "program point %zu: the sum of "
+			    "'%s' is beyond 2^64-1", ppno, sum_fields[k].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+dtool_profile_check_sums(const struct dtool_profile *p, char *err,
+    size_t errlen)
+{
+	struct dtool_pp tot;
+
+	memset(&tot, 0, sizeof(tot));
+	for (size_t i = 0; i < p->npps; i++)
+		if (dtool_pp_add(&tot, dtool_profile_pp(p, i), i + 1, err,
+		    errlen) < 0)
+			return -1;
 	return 0;
 }

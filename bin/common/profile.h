@@ -130,6 +130,22 @@ struct dtool_pp *dtool_profile_find_pp(struct dtool_profile *p,
 int dtool_profile_check(struct dtool_profile *p, char *err, size_t errlen);
 
 /*
+ * Sums.  A tool adds PPs' counters (merge: PPs of one stack; summarize
+ * and diff: totals, tree nodes, groups), and a sum beyond 2^64-1 must be
+ * an error, never a wrap.  dtool_pp_add() adds SRC's counters (tb to wb)
+ * into DST: 0, or -1 with ERR set to "program point PPNO: the sum of
+ * 'FIELD' is beyond 2^64-1" (DST is then partly updated).
+ * dtool_profile_check_sums() is 0 when the counters of all P's PPs sum
+ * within 2^64-1, so that no sum over some of them can overflow either;
+ * else -1 with ERR set as by dtool_pp_add(), PPNO being the first PP
+ * (from 1) at which a total overflows.
+ */
+int dtool_pp_add(struct dtool_pp *dst, const struct dtool_pp *src,
+    size_t ppno, char *err, size_t errlen);
+int dtool_profile_check_sums(const struct dtool_profile *p, char *err,
+    size_t errlen);
+
+/*
  * Writing: DHAT JSON in Valgrind's compact layout, loadable by the viewer.
  * A regular file (or a new name) is written to a temporary file in the
  * same directory and renamed into place; an existing non-regular target

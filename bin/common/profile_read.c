@@ -215,15 +215,48 @@ put_utf8(struct rd *r, unsigned cp)
 	}
 }
 
+/* A \uXXXX escape (the "\u" is read) while *HI holds a high surrogate
+ * still waiting for its low half, or 0.  A surrogate without its other
+ * half, which Valgrind or the Rust crate may write for a name that is not
+ * UTF-8, is read as U+FFFD: the model only holds valid code points.
+ * \u0000 is U+FFFD too, since the model's strings end at a NUL. */
+static void
+unicode_escape(struct rd *r, unsigned *hi)
+{
+	unsigned cp = hex4(r);
+
+	if (*hi != 0 && cp >= 0xdc00 && cp < 0xe000) {
+		cp = 0x10000 + ((*hi - 0xd800) << 10) + (cp - 0xdc00);
+		*hi = 0;
+		put_utf8(r, cp);
+		return;
+	}
+	if (*hi != 0)
+		put_utf8(r, 0xfffd);
+	*hi = 0;
+	if (cp >= 0xd800 && cp < 0xdc00)
+		*hi = cp;
+	else
+		put_utf8(r, cp == 0 || (cp >= 0xdc00 && cp < 0xe000) ?
+		    0xfffd : cp);
+}
+
 /* Reads a string (the opening quote is next) into r->s / r->slen. */
 static void
 read_string(struct rd *r)
 {
+	unsigned hi = 0;
+
 	expect(r, '"', "a string");
 	r->slen = 0;
 	for (;;) {
 		int c;
 
+		/* Anything but another escape ends a waiting surrogate. */
+		if (hi != 0 && peekc(r) != '\\') {
+			put_utf8(r, 0xfffd);
+			hi = 0;
+		}
 		/* Fast path: copy plain bytes straight from the buffer. */
 		while (r->pos < r->len) {
 			unsigned char b = r->buf[r->pos];
@@ -247,6 +280,10 @@ read_string(struct rd *r)
 			continue;
 		}
 		c = getc_(r);
+		if (c != 'u' && hi != 0) {
+			put_utf8(r, 0xfffd);
+			hi = 0;
+		}
 		switch (c) {
 		case '"': case '\\': case '/':
 			sputc(r, c);
@@ -256,34 +293,9 @@ read_string(struct rd *r)
 		case 'n': sputc(r, '\n'); break;
 		case 'r': sputc(r, '\r'); break;
 		case 't': sputc(r, '\t'); break;
-		case 'u': {
-			unsigned cp = hex4(r);
-
-			if (cp >= 0xd800 && cp < 0xdc00 && peekc(r) == '\\') {
-				r->pos++;
-				if (getc_(r) != 'u') {
-					r->pos--;
-					unexpected(r, peekc(r), "'u'");
-				}
-				unsigned lo = hex4(r);
-
-				if (lo >= 0xdc00 && lo < 0xe000)
-					cp = 0x10000 + ((cp - 0xd800) << 10) +
-					    (lo - 0xdc00);
-				else {
-					put_utf8(r, 0xfffd);
-					cp = lo;
-				}
-			}
-			if (cp >= 0xd800 && cp < 0xe000)
-				cp = 0xfffd;	/* lone surrogate */
-			if (cp == 0)
-				fail(r, "invalid string at byte %llu: \\u0000 "
-				    "is not supported",
-				    (unsigned long long)offset(r));
-			put_utf8(r, cp);
+		case 'u':
+			unicode_escape(r, &hi);
 			break;
-		}
 		default:
 			if (c >= 0)
 				r->pos--;

@@ -6,6 +6,8 @@
  */
 #include "config.h"
 
+#include <stdint.h>
+
 #include "diff.h"
 
 void
@@ -26,12 +28,9 @@ dtool_diff_print_tap(const struct dtool_diff *d,
 		fprintf(o->out, "%s %zu - ", b->breached ? "not ok" : "ok",
 		    i + 1);
 		/* '#' would start a TAP directive in the description. */
-		for (const char *c = b->text; *c; c++)
-			putc(*c == '#' || (unsigned char)*c < 0x20 ? '?' : *c,
-			    o->out);
+		dtool_fputs_style(b->text, o->out, DTOOL_S_TAP, SIZE_MAX);
 		fputs(": ", o->out);
-		for (const char *c = line; *c; c++)
-			putc(*c == '#' ? '?' : *c, o->out);
+		dtool_fputs_style(line, o->out, DTOOL_S_TAP, SIZE_MAX);
 		putc('\n', o->out);
 	}
 }

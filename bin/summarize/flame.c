@@ -65,42 +65,13 @@ free_tree(struct fnode *n)
 	free(n);
 }
 
-/* XML text: escaped, control characters and broken UTF-8 replaced so
- * that the document stays well-formed whatever the frame strings hold. */
+/* XML text by the tools' one rule (format.h), so that the document
+ * stays well-formed whatever the frame strings hold; at most MAX
+ * characters, then "..". */
 static void
 xml(FILE *f, const char *s, size_t max)
 {
-	const unsigned char *c = (const unsigned char *)s;
-	size_t shown = 0;
-
-	while (*c && shown < max) {
-		int len = *c < 0x80 ? 1 : (*c & 0xe0) == 0xc0 ? 2 :
-		    (*c & 0xf0) == 0xe0 ? 3 : (*c & 0xf8) == 0xf0 ? 4 : 0;
-		bool ok = len > 0;
-
-		for (int i = 1; ok && i < len; i++)
-			ok = (c[i] & 0xc0) == 0x80;
-		if (!ok) {
-			putc('?', f);
-			c++;
-		} else if (len > 1) {
-			fwrite(c, 1, (size_t)len, f);
-			c += len;
-		} else {
-			switch (*c) {
-			case '&': fputs("&amp;", f); break;
-			case '<': fputs("&lt;", f); break;
-			case '>': fputs("&gt;", f); break;
-			case '"': fputs("&quot;", f); break;
-			case '\'': fputs("&apos;", f); break;
-			default:
-				putc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
-			}
-			c++;
-		}
-		shown++;
-	}
-	if (*c)
+	if (!dtool_fputs_style(s, f, DTOOL_S_XML, max))
 		fputs("..", f);
 }
 
@@ -140,8 +111,10 @@ box(struct draw *d, const struct fnode *n, double x, int level)
 		hash = hash * 31 + (unsigned char)*c;
 	fprintf(d->f, "<g><title>");
 	xml(d->f, n->name, SIZE_MAX);
-	fprintf(d->f, " (%s %s, %s)</title>", dtool_fmt_u64(a, n->w), d->unit,
-	    dtool_fmt_perc(p, dtool_div((double)n->w, (double)d->total)));
+	fprintf(d->f, " (%s ", dtool_fmt_u64(a, n->w));
+	xml(d->f, d->unit, SIZE_MAX);
+	fprintf(d->f, ", %s)</title>", dtool_fmt_perc(p,
+	    dtool_div((double)n->w, (double)d->total)));
 	fprintf(d->f, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 	    "height=\"%.1f\" fill=\"rgb(%u,%u,%u)\" rx=\"2\"/>", x, y, w,
 	    ROW - 1, 205 + hash % 50, 80 + (hash >> 8) % 130,

@@ -7,24 +7,10 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 
+#include "common/format.h"
 #include "summary.h"
-
-/* A frame name with the separators of the format made harmless. */
-static void
-put_frame(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == ';')
-			putc(',', f);
-		else if (c < 0x20)
-			putc('?', f);
-		else
-			putc(c, f);
-	}
-}
 
 void
 dtool_print_folded(const struct dtool_profile *p,
@@ -44,8 +30,10 @@ dtool_print_folded(const struct dtool_profile *p,
 		if (k == 0)
 			fputs("[root]", o->out);
 		while (k-- > stop) {
-			put_frame(o->out, dtool_frame_name(
-			    dtool_profile_frame(p, pp->fs[k])));
+			/* A ';' inside a frame would split it. */
+			dtool_fputs_style(dtool_frame_name(
+			    dtool_profile_frame(p, pp->fs[k])), o->out,
+			    DTOOL_S_FOLDED, SIZE_MAX);
 			if (k > stop)
 				putc(';', o->out);
 		}

@@ -28,12 +28,43 @@ perc(double x, const char *want)
 	is_string(dtool_fmt_perc(b, x), want, "perc(%.17g)", x);
 }
 
+/* The text rule into a buffer of LEN bytes (format.h). */
+static void
+text(size_t len, const char *s, const char *want, const char *what)
+{
+	char b[64];
+
+	is_string(dtool_text(b, len, s), want, "text: %s", what);
+}
+
+/* dtool_text on its own buffer, where the replacements grow the text. */
+static void
+text_in_place(void)
+{
+	char b[16] = "\xff\xfe\x1b[2J";
+
+	is_string(dtool_text(b, sizeof(b), b),
+	    "\xef\xbf\xbd\xef\xbf\xbd?[2J", "text: in place, growing");
+}
+
 int
 main(void)
 {
 	char b[DTOOL_NUMBUF];
 
-	plan(27);
+	plan(36);
+	text(64, "plain \xc3\xa9", "plain \xc3\xa9", "UTF-8 kept");
+	text(64, "a\x1b[31mb\x7f", "a?[31mb?", "C0 and DEL as '?'");
+	text(64, "\xc2\x9b\xc2\x85\xc2\xa0", "??\xc2\xa0", "C1 as '?', not NBSP");
+	text(64, "\xff\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+	    "each invalid byte as U+FFFD");
+	text(64, "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd",
+	    "an encoded surrogate is invalid");
+	text(64, "\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd", "beyond U+10FFFF is invalid");
+	text(5, "ab\xe2\x82\xac", "ab", "cut before a whole character");
+	text(6, "ab\xff", "ab\xef\xbf\xbd", "a replacement fits exactly");
+	text_in_place();
 	num(0, "0");
 	num(1.005, "1.01");	/* the double is below 1.005; viewer: 1.01 */
 	num(0.125, "0.13");
