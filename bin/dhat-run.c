@@ -60,9 +60,11 @@ usage(FILE *f)
 	    "Run PROGRAM with libdhat preloaded: every process it starts writes "
 	    "a DHAT\nheap profile when it exits.\n"
 	    "\n"
-	    "  -o, --output=PATTERN   write profiles to PATTERN (%%p: the pid;\n"
-	    "                         default dhat-heap.%%p.json or "
-	    "dhat-ad-hoc.%%p.json)\n"
+	    "  -o, --output=PATTERN   write profiles to PATTERN (%%p: the pid, "
+	    "%%n: the\n"
+	    "                         program's name, %%%%: a %%; default "
+	    "dhat-heap.%%p.json\n"
+	    "                         or dhat-ad-hoc.%%p.json)\n"
 	    "      --mode=MODE        heap (default) or ad-hoc\n"
 	    "      --frames=N|all     keep at most N frames per stack "
 	    "(default 10)\n"
@@ -119,7 +121,8 @@ die(const char *what, int err)
 /*
  * Anchor a relative output pattern in the directory dhat-run was started
  * in, so that programs which change directory, and the programs they run,
- * all write next to each other.  Returns a malloc'ed string.
+ * all write next to each other.  A '%' in the directory's name is
+ * doubled, being no escape.  Returns a malloc'ed string.
  */
 static char *
 absolute_pattern(const char *pattern)
@@ -132,15 +135,18 @@ absolute_pattern(const char *pattern)
 	cwd = getcwd(NULL, 0);
 	if (cwd == NULL)
 		return strdup(pattern); /* libdhat resolves it later */
-	n = strlen(cwd) + strlen(pattern) + 2;
+	n = 2 * strlen(cwd) + strlen(pattern) + 2;
 	out = malloc(n);
 	if (out == NULL) {
 		free(cwd);
 		return NULL;
 	}
 	o = out;
-	for (const char *c = cwd; *c != '\0'; c++)
+	for (const char *c = cwd; *c != '\0'; c++) {
+		if (*c == '%')
+			*o++ = '%';
 		*o++ = *c;
+	}
 	if (o > out && o[-1] != '/')
 		*o++ = '/';
 	strcpy(o, pattern);
@@ -282,7 +288,7 @@ main(int argc, char **argv)
 	bool follow = true, quiet = false, debug_cache = true;
 	bool stack_cache = true;
 	char *settings[11], *pattern, *lib, **env;
-	const char *copies, *kept;
+	const char *copies, *kept, *bad;
 	size_t nsettings = 0, nframes;
 	struct sigaction sa, old[NFORWARDED_MAX];
 	sigset_t block, saved_mask;
@@ -295,6 +301,10 @@ main(int argc, char **argv)
 		case 'o':
 			if (optarg[0] == '\0')
 				usage_error("%s", "--output: empty pattern");
+			if ((bad = dhat__name_bad_escape(optarg)) != NULL)
+				usage_error("--output: '%s': unknown escape "
+					    "'%.*s' (known: %%p, %%n, %%%%)",
+				    optarg, bad[1] != '\0' ? 2 : 1, bad);
 			output = optarg;
 			break;
 		case OPT_MODE:

@@ -232,23 +232,30 @@ program_links_libdhat(void)
 /* ---- names ------------------------------------------------------------- */
 
 /* PATTERN anchored in the working directory, so that a program that
- * changes directory writes where it started. */
+ * changes directory writes where it started.  A '%' of the directory's
+ * name is doubled: it is no escape. */
 static char *
 anchor(const char *pattern)
 {
 	char cwd[PATH_MAX];
-	size_t n, k;
+	size_t n = 0, k;
 	char *out;
 
 	if (pattern[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
 		cwd[0] = '\0';
-	n = strlen(cwd);
+	for (const char *c = cwd; *c != '\0'; c++)
+		n += *c == '%' ? 2 : 1;
 	k = strlen(pattern);
 	out = __libc_malloc(n + 1 + k + 1);
 	if (out == NULL)
 		return NULL;
-	memcpy(out, cwd, n);
-	if (n > 0 && cwd[n - 1] != '/')
+	n = 0;
+	for (const char *c = cwd; *c != '\0'; c++) {
+		if (*c == '%')
+			out[n++] = '%';
+		out[n++] = *c;
+	}
+	if (n > 0 && out[n - 1] != '/')
 		out[n++] = '/';
 	memcpy(out + n, pattern, k + 1);
 	return out;
@@ -258,7 +265,7 @@ anchor(const char *pattern)
 static char *
 descendant_name(const char *pattern)
 {
-	if (strstr(pattern, "%p") != NULL) {
+	if (dhat__name_has_pid(pattern)) {
 		char *copy = __libc_malloc(strlen(pattern) + 1);
 		if (copy != NULL)
 			strcpy(copy, pattern);

@@ -13,11 +13,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dhat_private.h"
+#include "settings.h"
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running;
@@ -83,6 +85,22 @@ dhat_builder_testing(struct dhat_builder *b)
 	return b;
 }
 
+/* The profile keeps the name the program gave, unknown escape and all,
+ * rather than being lost: the warning says what to change. */
+static void
+warn_bad_escape(const char *path)
+{
+	const char *bad = dhat__name_bad_escape(path);
+	char line[4096];
+
+	if (bad == NULL)
+		return;
+	snprintf(line, sizeof line, "dhat: warning: file name %s: unknown "
+	    "escape '%.*s' (known: %%p, %%n, %%%%): kept as it is\n", path,
+	    bad[1] != '\0' ? 2 : 1, bad);
+	dhat__eprint(line);
+}
+
 struct dhat_builder *
 dhat_builder_file_name(struct dhat_builder *b, const char *path)
 {
@@ -97,6 +115,7 @@ dhat_builder_file_name(struct dhat_builder *b, const char *path)
 		b->cfg.file_name = NULL;
 		return b;
 	}
+	warn_bad_escape(path);
 	n = strlen(path) + 1;
 	copy = dhat__malloc(n);
 	if (copy == NULL) {

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@
 #include <unistd.h>
 
 #include "dhat_private.h"
+#include "settings.h"
 #include "symbolize.h"
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -744,32 +746,68 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg,
 
 /* ---- files ------------------------------------------------------------- */
 
-/* NAME with each "%p" replaced by PROCESS. */
+/* The program's base name, for "%n": the executable file's, read from
+ * /proc/self/exe, which the program cannot change (its argv[0] it can,
+ * and a login shell's is "-sh"); argv[0]'s when /proc cannot be read. */
+static void
+program_name(char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	const char *base = program_invocation_short_name;
+
+	if (n > 0) {
+		path[n] = '\0';
+		/* An executable removed since it started reads as
+		 * "PATH (deleted)". */
+		if (n > 10 && strcmp(path + n - 10, " (deleted)") == 0)
+			path[n - 10] = '\0';
+		base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 :
+		    path;
+	}
+	n = (ssize_t)strnlen(base, size - 1);
+	memcpy(buf, base, (size_t)n);
+	buf[n] = '\0';
+}
+
+/* NAME with its escapes expanded into OUT (when not NULL); returns the
+ * length.  An unknown escape is kept as it is (dhat_builder_file_name
+ * has warned about it). */
+static size_t
+expand_into(char *out, const char *name, const char *pid, const char *prog)
+{
+	size_t n = 0;
+
+	for (const char *s = name; *s != '\0'; s++) {
+		char e = *s == '%' ? dhat__name_escape(s) : 0;
+		const char *with = e == 'p' ? pid : e == 'n' ? prog :
+		    e == '%' ? "%" : NULL;
+		size_t k = with != NULL ? strlen(with) : 1;
+
+		if (out != NULL)
+			memcpy(out + n, with != NULL ? with : s, k);
+		n += k;
+		if (with != NULL)
+			s++;
+	}
+	if (out != NULL)
+		out[n] = '\0';
+	return n;
+}
+
+/* NAME with "%p" replaced by PROCESS, "%n" by the program's name and
+ * "%%" by "%". */
 static char *
 expand_name(const char *name, pid_t process)
 {
-	char pid[24];
-	size_t n = 0, pl, i;
-	const char *s;
-	char *out, *o;
+	char pid[24], prog[NAME_MAX + 1];
+	char *out;
 
-	pl = (size_t)snprintf(pid, sizeof pid, "%ld", (long)process);
-	for (s = name; *s != '\0'; s++, n++)
-		if (s[0] == '%' && s[1] == 'p')
-			n += pl;
-	out = dhat__malloc(n + 1);
-	if (out == NULL)
-		return NULL;
-	for (s = name, o = out; *s != '\0'; s++) {
-		if (s[0] == '%' && s[1] == 'p') {
-			for (i = 0; i < pl; i++)
-				*o++ = pid[i];
-			s++;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
+	snprintf(pid, sizeof pid, "%ld", (long)process);
+	program_name(prog, sizeof prog);
+	out = dhat__malloc(expand_into(NULL, name, pid, prog) + 1);
+	if (out != NULL)
+		expand_into(out, name, pid, prog);
 	return out;
 }
 
@@ -941,7 +979,7 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		report_error(name, ENOMEM);
 		return;
 	}
-	if (profile_pid(cfg) != owner_pid && strstr(name, "%p") == NULL) {
+	if (profile_pid(cfg) != owner_pid && !dhat__name_has_pid(name)) {
 		/* A forked child must not overwrite its parent's profile. */
 		snprintf(line, sizeof line, "dhat: not saving the profile of "
 		    "forked process %ld: %s belongs to process %ld "
