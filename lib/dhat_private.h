@@ -321,6 +321,9 @@ struct dhat__config {
 	enum dhat_time_unit time_unit;
 	size_t max_frames;   /* already clamped to >= 4; SIZE_MAX: all */
 	char *file_name;     /* NULL: the mode's default */
+	uint64_t run_start;  /* when the dhat-run run this process belongs
+			      * to started (ns since the epoch, coarse, as
+			      * file times); 0: none */
 };
 
 struct dhat__prof {
@@ -837,5 +840,9 @@ bool dhat__stderr_ok(void);
 
 /* No summary on stderr: errors only. */
 struct dhat_builder *dhat__builder_quiet(struct dhat_builder *b);
+/* The profile belongs to a run that started at START (run_start): it
+ * overwrites no profile written since. */
+struct dhat_builder *dhat__builder_run_start(struct dhat_builder *b,
+    uint64_t start);
 
 #endif /* DHAT_PRIVATE_H */

@@ -11,7 +11,9 @@
  *
  * Process trees.  The first process (the "root") writes to the output
  * name as given; it marks the environment so that every other process
- * knows it is not the root: DHAT_RUN=1 becomes DHAT_RUN=1:PID in place.
+ * knows it is not the root: DHAT_RUN=1 becomes DHAT_RUN=1:PID:START in
+ * place, START being when the run started (writer.c: no process of a run
+ * overwrites the profile of another, even when a pid is reused).
  * A forked child starts a fresh profile at the fork and, like any process
  * that is not the root, writes to a name of its own: "%p" in the name is
  * its pid, and a name without "%p" gets ".PID" before ".json".  An exec'd
@@ -30,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dhat_private.h"
@@ -50,8 +53,9 @@ static struct {
 	struct dhat_profiler *prof;
 	uint64_t gen;        /* dhat__prof.gen of ours */
 	char *pattern;       /* the output name as given, anchored */
-	/* "DHAT_RUN=1:PID", pointed to by the environment of the root. */
-	char marker[40];
+	/* "DHAT_RUN=1:PID:START", pointed to by the environment of the
+	 * root. */
+	char marker[64];
 } run;
 
 static void
@@ -317,10 +321,23 @@ fork_child(void)
 	dhat__leave(g);
 }
 
+/* Now, on the clock of file times (the coarse one, which the kernel
+ * stamps files with), in nanoseconds since the epoch. */
+static uint64_t
+run_clock(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* DHAT_RUN: 0 off, 1 on and this process claims the root, 2 on and the
- * root is *ROOT. */
+ * root is *ROOT, the run having started at *START (0 when the marker
+ * does not say, as an older libdhat's "1:PID"). */
 static int
-activation(const char *v, long *root)
+activation(const char *v, long *root, uint64_t *start)
 {
 	bool on;
 	char *end;
@@ -332,6 +349,8 @@ activation(const char *v, long *root)
 	if (strncmp(v, "1:", 2) == 0 && v[2] >= '1' && v[2] <= '9') {
 		errno = 0;
 		*root = strtol(v + 2, &end, 10);
+		if (*end == ':' && end[1] >= '0' && end[1] <= '9')
+			*start = strtoull(end + 1, &end, 10);
 		if (*end == '\0' && errno == 0)
 			return 2;
 	}
@@ -347,10 +366,11 @@ dhat__preload_start(void)
 	bool follow = true, quiet = false, stack_cache = true, root;
 	size_t frames = 0;
 	long root_pid = 0;
+	uint64_t start = 0;
 	int act, sig = SIGUSR2, ad_hoc = 0, unit = DHAT_TIME_US, g;
 	char *name;
 
-	act = activation(secure_getenv("DHAT_RUN"), &root_pid);
+	act = activation(secure_getenv("DHAT_RUN"), &root_pid, &start);
 	if (act == 0)
 		return;
 	g = dhat__enter();
@@ -367,8 +387,9 @@ dhat__preload_start(void)
 	root = act == 1 || root_pid == (long)getpid();
 	if (act == 1) {
 		char **slot = env_slot("DHAT_RUN");
-		snprintf(run.marker, sizeof(run.marker), "DHAT_RUN=1:%ld",
-		    (long)getpid());
+		start = run_clock();
+		snprintf(run.marker, sizeof(run.marker), "DHAT_RUN=1:%ld:%llu",
+		    (long)getpid(), (unsigned long long)start);
 		if (slot != NULL)
 			*slot = run.marker;
 	}
@@ -434,6 +455,7 @@ dhat__preload_start(void)
 	b = dhat_builder_time_unit(b, unit);
 	if (quiet)
 		b = dhat__builder_quiet(b);
+	b = dhat__builder_run_start(b, start);
 	if (!stack_cache)
 		b = dhat_builder_no_stack_cache(b);
 	__libc_free(name);

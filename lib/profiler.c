@@ -164,6 +164,14 @@ dhat__builder_quiet(struct dhat_builder *b)
 }
 
 struct dhat_builder *
+dhat__builder_run_start(struct dhat_builder *b, uint64_t start)
+{
+	if (b != NULL)
+		b->cfg.run_start = start;
+	return b;
+}
+
+struct dhat_builder *
 dhat_builder_time_unit(struct dhat_builder *b, enum dhat_time_unit unit)
 {
 	if (b != NULL)

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "dhat_private.h"
+#include "run.h"
 #include "settings.h"
 #include "symbolize.h"
 
@@ -811,6 +812,62 @@ expand_name(const char *name, pid_t process)
 	return out;
 }
 
+/* FILE is a profile written since START, by a process of the same run
+ * then, whose pid this process may have been given again. */
+static bool
+written_since(const char *file, uint64_t start)
+{
+	static const char head[] = "{\"dhatFileVersion\"";
+	char buf[sizeof head - 1];
+	struct stat st;
+	bool is;
+	int fd;
+
+	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+	    (uint64_t)st.st_mtim.tv_nsec < start)
+		return false;
+	fd = open(file, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	is = read(fd, buf, sizeof buf) == (ssize_t)sizeof buf &&
+	    memcmp(buf, head, sizeof buf) == 0;
+	close(fd);
+	return is;
+}
+
+/*
+ * The name this process writes its profile to: FILE, unless a process of
+ * the same run (CFG->run_start) has written a profile there, when the
+ * first of FILE with ".2", ".3", ... inserted that none has; said on
+ * stderr.  A profile of an earlier run is overwritten.  Takes FILE;
+ * NULL when out of memory.
+ */
+static char *
+own_name(char *file, const struct dhat__config *cfg)
+{
+	char insert[16], line[4096];
+	char *alt = NULL;
+
+	if (cfg->run_start == 0 || !written_since(file, cfg->run_start))
+		return file;
+	for (unsigned i = 2; i < 10000; i++) {
+		__libc_free(alt);
+		snprintf(insert, sizeof insert, ".%u", i);
+		alt = dhat__name_insert(file, insert);
+		if (alt == NULL || !written_since(alt, cfg->run_start))
+			break;
+	}
+	if (alt != NULL) {
+		snprintf(line, sizeof line, "dhat: %s holds the profile of "
+		    "another process of this run: writing %s instead\n",
+		    file, alt);
+		dhat__eprint(line);
+	}
+	__libc_free(file);
+	return alt;
+}
+
 static void
 report_error(const char *file, int err)
 {
@@ -987,6 +1044,11 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		    (long)owner_pid);
 		dhat__eprint(line);
 		__libc_free(file);
+		return;
+	}
+	file = own_name(file, cfg);
+	if (file == NULL) {
+		report_error(name, ENOMEM);
 		return;
 	}
 	memset(&b, 0, sizeof b);

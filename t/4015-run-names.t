@@ -3,7 +3,10 @@
 # The names of profiles: the escapes %p, %n and %%, an unknown escape
 # (refused by dhat-run before it runs anything; kept as it is, with one
 # warning, by libdhat through DHAT_OUTPUT and dhat_builder_file_name),
-# and a working directory whose name holds a '%'.
+# a working directory whose name holds a '%', and a name that already
+# holds a profile of the same run (as when a pid is used again): the
+# program's copy of a profile into the name its own profile will have
+# plays that part.
 . "$abs_top_srcdir/t/test-lib.sh"
 . "$abs_top_srcdir/t/run-lib.sh"
 
@@ -68,5 +71,43 @@ expect_exit 0 "a working directory named 'd%q%p'" -- \
 is "$(profiles)" "prof.json" "  the profile is written there, unexpanded"
 is "$(figures prof.json)" "$BASIC" "  the profile's figures"
 cd .. || exit 99
+
+# A profile of the same run is never overwritten.
+O=$PROG/run-output
+OUT="100 1 100 1 100 1"
+"$RUN" --quiet -o src.json "$B" 2>/dev/null
+echo 'not a profile' >text
+expect_exit 3 "a name taken by a profile of this run" -- \
+	"$RUN" -o q.json "$O" copy src.json q.json
+cmp -s src.json q.json
+ok $? "  that profile stays"
+is "$(figures q.2.json)" "$OUT" "  this one is written to q.2.json"
+is "$(grep -c 'holds the profile' err)" 1 "  one line says so"
+is "$(grep 'holds the profile' err)" "dhat: $TRASH/q.json holds the \
+profile of another process of this run: writing $TRASH/q.2.json instead" \
+	"  that names both files"
+like "$(grep 'saved' err)" "saved to $TRASH/q\\.2\\.json," \
+	"  the summary names the new one"
+
+cp src.json r.2.json
+touch -d '1 minute ago' r.2.json
+expect_exit 3 "the next name holds a profile of an earlier run" -- \
+	"$RUN" --quiet -o r.json "$O" copy src.json r.json
+cmp -s src.json r.json
+ok $? "  the profile of this run stays"
+is "$(figures r.2.json)" "$OUT" "  the earlier one is overwritten"
+
+cp src.json e.json
+touch -d '1 minute ago' e.json
+expect_exit 3 "a profile of an earlier run" -- \
+	"$RUN" --quiet -o e.json "$O" copy text other
+is "$(figures e.json)" "$OUT" "  is overwritten"
+is "$(profiles | grep -c '^e\.')" 1 "  and no other name used"
+is "$(cat err)" "" "  silently"
+
+expect_exit 3 "a file of this run that is no profile" -- \
+	"$RUN" --quiet -o n.json "$O" copy text n.json
+is "$(figures n.json)" "$OUT" "  is overwritten"
+is "$(profiles | grep -c '^n\.')" 1 "  and no other name used"
 
 done_testing
