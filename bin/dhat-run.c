@@ -77,6 +77,9 @@ usage(FILE *f)
 	    "(slower)\n"
 	    "      --signal=SIG       write a snapshot on SIG (default USR2; "
 	    "none: off)\n"
+	    "      --error-exitcode=N exit with N when a profile could not be "
+	    "written\n"
+	    "                         (default 0: with PROGRAM's status)\n"
 	    "      --no-debug-cache   keep no decompressed debug files in "
 	    "~/.cache/dhat/debug\n"
 	    "                         (use a temporary directory, removed at "
@@ -248,6 +251,54 @@ forward(int sig, siginfo_t *info, void *uctx)
 	errno = saved;
 }
 
+/*
+ * The status file of --error-exitcode: an empty file of our own, under
+ * TMPDIR, to which libdhat appends a line for each profile it could not
+ * write (lib/writer.c).  A file rather than a descriptor: PROGRAM sees no
+ * descriptor it did not open, and a process that outlives dhat-run
+ * finds the file gone and writes nothing.  Dies when none can be made.
+ */
+static char *
+status_file_make(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	if (asprintf(&path, "%s/dhat-run-status.XXXXXX", dir) < 0)
+		die("status file", ENOMEM);
+	fd = mkstemp(path);
+	if (fd < 0)
+		die(path, errno);
+	close(fd);
+	return path;
+}
+
+/* Some profile could not be written: the status file is not empty. */
+static bool
+status_file_failed(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+/* "0" to "255"; -1 for anything else. */
+static int
+exit_code_parse(const char *s)
+{
+	char *end;
+	long n;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	return *end != '\0' || errno != 0 || n > 255 ? -1 : (int)n;
+}
+
 /* Read the errno that the child sends when exec failed; 0 when it did not
  * fail (the pipe closed on exec). */
 static int
@@ -267,7 +318,7 @@ main(int argc, char **argv)
 {
 	enum { OPT_MODE = 256, OPT_FRAMES, OPT_TIME_UNIT, OPT_NO_FOLLOW,
 		OPT_QUIET, OPT_SIGNAL, OPT_NO_STACK_CACHE, OPT_NO_DEBUG_CACHE,
-		OPT_HELP,
+		OPT_ERROR_EXITCODE, OPT_HELP,
 		OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -279,6 +330,8 @@ main(int argc, char **argv)
 		{ "signal", required_argument, NULL, OPT_SIGNAL },
 		{ "no-stack-cache", no_argument, NULL, OPT_NO_STACK_CACHE },
 		{ "no-debug-cache", no_argument, NULL, OPT_NO_DEBUG_CACHE },
+		{ "error-exitcode", required_argument, NULL,
+		    OPT_ERROR_EXITCODE },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -287,12 +340,12 @@ main(int argc, char **argv)
 	const char *time_unit = NULL, *signame = NULL;
 	bool follow = true, quiet = false, debug_cache = true;
 	bool stack_cache = true;
-	char *settings[11], *pattern, *lib, **env;
+	char *settings[12], *pattern, *lib, **env, *status_file = NULL;
 	const char *copies, *kept, *bad;
 	size_t nsettings = 0, nframes;
 	struct sigaction sa, old[NFORWARDED_MAX];
 	sigset_t block, saved_mask;
-	int c, pfd[2], status, err, sig;
+	int c, pfd[2], status, err, sig, error_exitcode = 0;
 	pid_t pid;
 
 	opterr = 0;
@@ -347,6 +400,12 @@ main(int argc, char **argv)
 		case OPT_NO_DEBUG_CACHE:
 			debug_cache = false;
 			break;
+		case OPT_ERROR_EXITCODE:
+			error_exitcode = exit_code_parse(optarg);
+			if (error_exitcode < 0)
+				usage_error("--error-exitcode: '%s': expected "
+					    "a number from 0 to 255", optarg);
+			break;
 		case OPT_HELP:
 			usage(stdout);
 			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
@@ -398,6 +457,11 @@ main(int argc, char **argv)
 		settings[nsettings++] = env_entry("DHAT_SIGNAL", signame);
 	if (!stack_cache)
 		settings[nsettings++] = env_entry("DHAT_STACK_CACHE", "0");
+	if (error_exitcode != 0) {
+		status_file = status_file_make();
+		settings[nsettings++] = env_entry("DHAT_STATUS_FILE",
+		    status_file);
+	}
 	/* Decompressed debug files, kept in the user's cache or prepared
 	 * while the program runs (run/dbgcache.c): only the directory is
 	 * made now. */
@@ -466,6 +530,13 @@ main(int argc, char **argv)
 			die("waitpid", errno);
 	}
 	dbgcache_finish();
+	if (status_file != NULL) {
+		bool failed = status_file_failed(status_file);
+
+		unlink(status_file);
+		if (failed && err == 0)
+			return error_exitcode;
+	}
 	if (err != 0) {
 		fprintf(stderr, "%s: %s: %s\n", progname, argv[optind],
 		    strerror(err));

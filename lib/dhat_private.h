@@ -321,6 +321,8 @@ struct dhat__config {
 	enum dhat_time_unit time_unit;
 	size_t max_frames;   /* already clamped to >= 4; SIZE_MAX: all */
 	char *file_name;     /* NULL: the mode's default */
+	const char *status_file; /* dhat-run's record of profiles not
+				  * written (never freed), or NULL */
 	uint64_t run_start;  /* when the dhat-run run this process belongs
 			      * to started (ns since the epoch, coarse, as
 			      * file times); 0: none */
@@ -820,8 +822,16 @@ size_t dhat__gone_modules(struct dhat__gone_module **out);
 
 /* ---- writer (writer.c) ------------------------------------------------- */
 
+/* How long a profile written through a FIFO or a terminal waits for a
+ * reader to open it or make room, in seconds (dhat-run(1)). */
+#define DHAT__OUTPUT_WAIT_S 10
+#define DHAT__STRINGIFY_(x) #x
+#define DHAT__STRINGIFY(x) DHAT__STRINGIFY_(x)
+
 /* Write the profile of the finished profiler (state FINISHING, tables
- * frozen) and print the summary.  TE in the profile's units. */
+ * frozen) and print the summary.  TE in the profile's units.  SIGPIPE and
+ * SIGXFSZ that writing raises are taken away: the program's signal state
+ * is left as it was.  A failure is recorded in cfg->status_file. */
 void dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
     pid_t owner_pid);
 
@@ -844,5 +854,9 @@ struct dhat_builder *dhat__builder_quiet(struct dhat_builder *b);
  * overwrites no profile written since. */
 struct dhat_builder *dhat__builder_run_start(struct dhat_builder *b,
     uint64_t start);
+/* Record profiles that could not be written in FILE (status_file), which
+ * must outlive the profiler. */
+struct dhat_builder *dhat__builder_status_file(struct dhat_builder *b,
+    const char *file);
 
 #endif /* DHAT_PRIVATE_H */

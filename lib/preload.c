@@ -47,12 +47,13 @@ extern char **environ;
 static const char *const run_vars[] = { "DHAT_RUN", "DHAT_OUTPUT",
 	"DHAT_MODE", "DHAT_FRAMES", "DHAT_TIME_UNIT", "DHAT_QUIET",
 	"DHAT_FOLLOW", "DHAT_SIGNAL", "DHAT_STACK_CACHE",
-	"DHAT_DEBUG_COPIES", "DHAT_FRAME_CACHE" };
+	"DHAT_DEBUG_COPIES", "DHAT_FRAME_CACHE", "DHAT_STATUS_FILE" };
 
 static struct {
 	struct dhat_profiler *prof;
 	uint64_t gen;        /* dhat__prof.gen of ours */
 	char *pattern;       /* the output name as given, anchored */
+	char *status_file;   /* DHAT_STATUS_FILE, kept for the writer */
 	/* "DHAT_RUN=1:PID:START", pointed to by the environment of the
 	 * root. */
 	char marker[64];
@@ -423,6 +424,9 @@ dhat__preload_start(void)
 		warn("DHAT_SIGNAL", v, "not a usable signal: no snapshots");
 		sig = 0;
 	}
+	if ((v = secure_getenv("DHAT_STATUS_FILE")) != NULL && v[0] == '/' &&
+	    (run.status_file = __libc_malloc(strlen(v) + 1)) != NULL)
+		strcpy(run.status_file, v);
 	v = secure_getenv("DHAT_OUTPUT");
 	if (v == NULL || *v == '\0')
 		v = ad_hoc ? "dhat-ad-hoc.%p.json" : "dhat-heap.%p.json";
@@ -456,6 +460,7 @@ dhat__preload_start(void)
 	if (quiet)
 		b = dhat__builder_quiet(b);
 	b = dhat__builder_run_start(b, start);
+	b = dhat__builder_status_file(b, run.status_file);
 	if (!stack_cache)
 		b = dhat_builder_no_stack_cache(b);
 	__libc_free(name);

@@ -172,6 +172,14 @@ dhat__builder_run_start(struct dhat_builder *b, uint64_t start)
 }
 
 struct dhat_builder *
+dhat__builder_status_file(struct dhat_builder *b, const char *file)
+{
+	if (b != NULL)
+		b->cfg.status_file = file;
+	return b;
+}
+
+struct dhat_builder *
 dhat_builder_time_unit(struct dhat_builder *b, enum dhat_time_unit unit)
 {
 	if (b != NULL)

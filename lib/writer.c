@@ -19,10 +19,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dhat_private.h"
@@ -38,6 +42,18 @@ dhat__write_all(int fd, const char *s, size_t n)
 	while (n > 0) {
 		ssize_t w = write(fd, s, n);
 
+		if (w < 0 && errno == EAGAIN) {
+			/* Non-blocking (a FIFO or a terminal, opened so by
+			 * save): wait for room, but not for ever. */
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+			int r = poll(&p, 1, DHAT__OUTPUT_WAIT_S * 1000);
+
+			if (r == 0)
+				errno = ETIMEDOUT;
+			if (r == 0 || (r < 0 && errno != EINTR))
+				return -1;
+			continue;
+		}
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -874,7 +890,8 @@ report_error(const char *file, int err)
 	char line[4096];
 
 	snprintf(line, sizeof line, "dhat: error: Writing to %s failed: %s\n",
-	    file, strerror(err));
+	    file, err == ETIMEDOUT ? "nothing read it for "
+	    DHAT__STRINGIFY(DHAT__OUTPUT_WAIT_S) " seconds" : strerror(err));
 	dhat__eprint(line);
 }
 
@@ -890,6 +907,53 @@ fd_link(const char *file)
 		return true;
 	n = readlink(file, to, sizeof to);
 	return n >= 6 && strncmp(to, "/proc/", 6) == 0;
+}
+
+/*
+ * Open FILE, which is no regular file, to write through it.  Without
+ * blocking: a FIFO that nobody reads would hold the program's exit for
+ * ever.  A named FIFO gets DHAT__OUTPUT_WAIT_S seconds for a reader to
+ * open it; a pipe reached through a descriptor (/dev/stdout) whose
+ * reader is gone will have none, and fails at once like a write would.
+ */
+static int
+open_through(const char *file)
+{
+	const struct timespec pause = { 0, 50 * 1000 * 1000 };
+	struct stat st;
+	bool named = lstat(file, &st) == 0 && S_ISFIFO(st.st_mode);
+	int fd;
+
+	for (int waited = 0;; waited += 50) {
+		fd = open(file, O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0 || errno != ENXIO)
+			return fd;
+		if (!named) {
+			if (stat(file, &st) == 0 && S_ISFIFO(st.st_mode))
+				errno = EPIPE;
+			return -1;
+		}
+		if (waited >= DHAT__OUTPUT_WAIT_S * 1000) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* A umask that takes away the owner's right to read gives a profile
+ * nobody but root can read: worth a word. */
+static void
+warn_unreadable(const char *file, const struct stat *st)
+{
+	char line[4096];
+
+	if ((st->st_mode & S_IRUSR) != 0)
+		return;
+	snprintf(line, sizeof line, "dhat: warning: %s cannot be read by its "
+	    "owner (mode %04o, from the umask)\n", file,
+	    (unsigned)(st->st_mode & 07777));
+	dhat__eprint(line);
 }
 
 /* Write the JSON to FILE; 0 or an errno value. */
@@ -917,7 +981,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 		/* /dev/stdout, a FIFO, /dev/null: write through, never
 		 * rename over it; append so a redirected stdout keeps what
 		 * the program printed. */
-		k->fd = open(file, O_WRONLY | O_APPEND | O_CLOEXEC);
+		k->fd = open_through(file);
 		if (k->fd < 0)
 			return errno;
 		k->err = 0;
@@ -948,6 +1012,8 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 		free(real);
 		return err;
 	}
+	if (fstat(k->fd, &st) != 0)
+		st.st_mode = S_IRUSR;
 	k->err = 0;
 	k->len = 0;
 	emit(k, b, cfg, te);
@@ -963,6 +1029,8 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	err = k->err;
 	if (err != 0)
 		unlink(tmp);
+	else
+		warn_unreadable(file, &st);
 	__libc_free(tmp);
 	free(real);
 	return err;
@@ -1013,9 +1081,97 @@ summary(const struct dhat__config *cfg)
 	warn_incomplete(cfg);
 }
 
+/* ---- signals and failures -------------------------------------------- */
+
+/* The signals that writing may raise and that must not end the program:
+ * SIGPIPE (the reader of a pipe went away) and SIGXFSZ (the file grew
+ * past RLIMIT_FSIZE).  Either turns into a failed write instead. */
+static const int write_signals[] = { SIGPIPE, SIGXFSZ };
+#define NWRITE_SIGNALS (sizeof write_signals / sizeof write_signals[0])
+
+struct sig_guard {
+	sigset_t old;                   /* the thread's mask before */
+	bool pending[NWRITE_SIGNALS];   /* already pending before */
+};
+
+/* Block the write signals in this thread, noting which were pending. */
+static void
+guard_signals(struct sig_guard *g)
+{
+	sigset_t set, pend;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < NWRITE_SIGNALS; i++)
+		sigaddset(&set, write_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, &g->old);
+	if (sigpending(&pend) != 0)
+		sigfillset(&pend);      /* unknown: take none away */
+	for (size_t i = 0; i < NWRITE_SIGNALS; i++)
+		g->pending[i] = sigismember(&pend, write_signals[i]) == 1;
+}
+
+/* Take away the write signals that our writing raised (those pending now
+ * that were not before), then restore the thread's mask: the program
+ * sees its own signal state, as if libdhat had written nothing. */
+static void
+unguard_signals(struct sig_guard *g)
+{
+	const struct timespec now = { 0, 0 };
+	sigset_t pend, one;
+
+	if (sigpending(&pend) != 0)
+		sigemptyset(&pend);
+	for (size_t i = 0; i < NWRITE_SIGNALS; i++) {
+		if (g->pending[i] || sigismember(&pend, write_signals[i]) != 1)
+			continue;
+		sigemptyset(&one);
+		sigaddset(&one, write_signals[i]);
+		while (sigtimedwait(&one, NULL, &now) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+/* A profile could not be written: one line "PID" in dhat-run's status
+ * file, which dhat-run --error-exitcode reads when the program ends.  The
+ * file must exist (dhat-run made it): one that has gone is left gone. */
+static void
+record_failure(const struct dhat__config *cfg)
+{
+	char line[32];
+	int fd, n;
+
+	if (cfg->status_file == NULL)
+		return;
+	fd = open(cfg->status_file, O_WRONLY | O_APPEND | O_NOFOLLOW |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = snprintf(line, sizeof line, "%ld\n", (long)profile_pid(cfg));
+	(void)dhat__write_all(fd, line, (size_t)n);
+	close(fd);
+}
+
+static bool write_profile(const struct dhat__config *cfg, uint64_t te,
+    pid_t owner_pid);
+
 void
 dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
     pid_t owner_pid)
+{
+	struct sig_guard g;
+	int saved = errno;
+
+	guard_signals(&g);
+	if (!write_profile(cfg, te, owner_pid))
+		record_failure(cfg);
+	unguard_signals(&g);
+	errno = saved;
+}
+
+/* Write the profile and the summary; false when no profile was saved. */
+static bool
+write_profile(const struct dhat__config *cfg, uint64_t te, pid_t owner_pid)
 {
 	const char *name = cfg->file_name;
 	struct dhat__gone_module *gone;
@@ -1034,7 +1190,7 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 	file = expand_name(name, profile_pid(cfg));
 	if (file == NULL) {
 		report_error(name, ENOMEM);
-		return;
+		return false;
 	}
 	if (profile_pid(cfg) != owner_pid && !dhat__name_has_pid(name)) {
 		/* A forked child must not overwrite its parent's profile. */
@@ -1044,12 +1200,12 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 		    (long)owner_pid);
 		dhat__eprint(line);
 		__libc_free(file);
-		return;
+		return false;
 	}
 	file = own_name(file, cfg);
 	if (file == NULL) {
 		report_error(name, ENOMEM);
-		return;
+		return false;
 	}
 	memset(&b, 0, sizeof b);
 	k = dhat__malloc(sizeof *k);
@@ -1089,4 +1245,5 @@ dhat__write_profile(const struct dhat__config *cfg, uint64_t te,
 	build_free(&b);
 	__libc_free(k);
 	__libc_free(file);
+	return err == 0;
 }
