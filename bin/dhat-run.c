@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "run/dbgcache.h"
+#include "run/unprofiled.h"
 #include "settings.h"
 
 #ifndef DHAT_RUN_LIBRARY
@@ -341,7 +342,7 @@ main(int argc, char **argv)
 	bool follow = true, quiet = false, debug_cache = true;
 	bool stack_cache = true;
 	char *settings[12], *pattern, *lib, **env, *status_file = NULL;
-	const char *copies, *kept, *bad;
+	const char *copies, *kept, *bad, *why;
 	size_t nsettings = 0, nframes;
 	struct sigaction sa, old[NFORWARDED_MAX];
 	sigset_t block, saved_mask;
@@ -436,6 +437,11 @@ main(int argc, char **argv)
 	}
 	if (access(lib, R_OK) != 0)
 		die(lib, errno);
+	why = unprofiled_reason(argv[optind], lib);
+	if (why != NULL)
+		fprintf(stderr, "%s: warning: %s: %s: libdhat cannot be "
+				"preloaded, running it unprofiled\n",
+		    progname, argv[optind], why);
 
 	pattern = absolute_pattern(output != NULL ? output :
 		strcmp(mode, "heap") == 0 ? "dhat-heap.%p.json" :
