@@ -30,6 +30,11 @@ program's status, no SIGPIPE"
 is "$(wc -c <head.out)" 100 "  the reader got its 100 bytes"
 is "$(cat err)" "dhat: error: Writing to /dev/stdout failed: Broken pipe" \
 	"  one message"
+{ timeout 60 "$RUN" --quiet --frames=all -o /dev/stdout "$O" catch 500 \
+	2>err; echo $? >status; } | head -c 100 >head.out
+is "$(cat status)" 3 "the same, the program handling SIGPIPE: its status"
+is "$(cat err)" "dhat: error: Writing to /dev/stdout failed: Broken pipe" \
+	"  its handler never sees libdhat's SIGPIPE"
 { timeout 60 "$RUN" --quiet --frames=all -o /dev/stdout "$O" deep 500 \
 	2>err; echo $? >status; } >piped.json
 is "$(cat status)" 3 "-o /dev/stdout into a pipe read to the end: status"

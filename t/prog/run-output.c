@@ -8,6 +8,8 @@
  *                           own (a recursion N deep): with --frames=all
  *                           the profile grows as N * N, and N = 500
  *                           makes it far bigger than a pipe's buffer
+ *   run-output catch N      deep N, with a SIGPIPE handler that says
+ *                           "run-output: SIGPIPE" on stderr
  *   run-output copy SRC DST copy the file SRC to DST, then 1 block of
  *                           100 bytes
  *
@@ -15,6 +17,7 @@
  * allocations of their own.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,6 +32,15 @@ deep(int k, int n)
 	keep[k] = malloc(16);
 	if (k + 1 < n)
 		deep(k + 1, n);
+}
+
+static void
+on_sigpipe(int sig)
+{
+	static const char msg[] = "run-output: SIGPIPE\n";
+
+	(void)sig;
+	(void)!write(2, msg, sizeof msg - 1);
 }
 
 static int
@@ -53,8 +65,12 @@ copy(const char *from, const char *to)
 int
 main(int argc, char **argv)
 {
-	if (argc == 3 && strcmp(argv[1], "deep") == 0) {
+	if (argc == 3 && (strcmp(argv[1], "deep") == 0 ||
+	    strcmp(argv[1], "catch") == 0)) {
 		int n = atoi(argv[2]);
+
+		if (strcmp(argv[1], "catch") == 0)
+			signal(SIGPIPE, on_sigpipe);
 
 		deep(0, n < 1 ? 1 : n > DEEP_MAX ? DEEP_MAX : n);
 		return 3;
