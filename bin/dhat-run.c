@@ -92,7 +92,8 @@ usage(FILE *f)
 	    "\n"
 	    "Exit status: PROGRAM's, 128+N if it was killed by signal N, 126 if "
 	    "it cannot\nbe run, 127 if it was not found, 125 if dhat-run "
-	    "failed, 2 for a usage error.\n"
+	    "failed, 2 for a usage error;\nN of --error-exitcode=N when a "
+	    "profile could not be written.\n"
 	    "See dhat-run(1).\n",
 	    progname);
 }
