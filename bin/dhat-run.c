@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "run/dbgcache.h"
+#include "run/unprofiled.h"
 #include "settings.h"
 
 #ifndef DHAT_RUN_LIBRARY
@@ -60,9 +61,11 @@ usage(FILE *f)
 	    "Run PROGRAM with libdhat preloaded: every process it starts writes "
 	    "a DHAT\nheap profile when it exits.\n"
 	    "\n"
-	    "  -o, --output=PATTERN   write profiles to PATTERN (%%p: the pid;\n"
-	    "                         default dhat-heap.%%p.json or "
-	    "dhat-ad-hoc.%%p.json)\n"
+	    "  -o, --output=PATTERN   write profiles to PATTERN (%%p: the pid, "
+	    "%%n: the\n"
+	    "                         program's name, %%%%: a %%; default "
+	    "dhat-heap.%%p.json\n"
+	    "                         or dhat-ad-hoc.%%p.json)\n"
 	    "      --mode=MODE        heap (default) or ad-hoc\n"
 	    "      --frames=N|all     keep at most N frames per stack "
 	    "(default 10)\n"
@@ -78,6 +81,9 @@ usage(FILE *f)
 	    "      --interval=SECONDS rewrite each profile, marked partial, "
 	    "every SECONDS\n"
 	    "                         while its process runs\n"
+	    "      --error-exitcode=N exit with N when a profile could not be "
+	    "written\n"
+	    "                         (default 0: with PROGRAM's status)\n"
 	    "      --no-debug-cache   keep no decompressed debug files in "
 	    "~/.cache/dhat/debug\n"
 	    "                         (use a temporary directory, removed at "
@@ -89,7 +95,8 @@ usage(FILE *f)
 	    "\n"
 	    "Exit status: PROGRAM's, 128+N if it was killed by signal N, 126 if "
 	    "it cannot\nbe run, 127 if it was not found, 125 if dhat-run "
-	    "failed, 2 for a usage error.\n"
+	    "failed, 2 for a usage error;\nN of --error-exitcode=N when a "
+	    "profile could not be written.\n"
 	    "See dhat-run(1).\n",
 	    progname);
 }
@@ -122,7 +129,8 @@ die(const char *what, int err)
 /*
  * Anchor a relative output pattern in the directory dhat-run was started
  * in, so that programs which change directory, and the programs they run,
- * all write next to each other.  Returns a malloc'ed string.
+ * all write next to each other.  A '%' in the directory's name is
+ * doubled, being no escape.  Returns a malloc'ed string.
  */
 static char *
 absolute_pattern(const char *pattern)
@@ -135,15 +143,18 @@ absolute_pattern(const char *pattern)
 	cwd = getcwd(NULL, 0);
 	if (cwd == NULL)
 		return strdup(pattern); /* libdhat resolves it later */
-	n = strlen(cwd) + strlen(pattern) + 2;
+	n = 2 * strlen(cwd) + strlen(pattern) + 2;
 	out = malloc(n);
 	if (out == NULL) {
 		free(cwd);
 		return NULL;
 	}
 	o = out;
-	for (const char *c = cwd; *c != '\0'; c++)
+	for (const char *c = cwd; *c != '\0'; c++) {
+		if (*c == '%')
+			*o++ = '%';
 		*o++ = *c;
+	}
 	if (o > out && o[-1] != '/')
 		*o++ = '/';
 	strcpy(o, pattern);
@@ -245,6 +256,54 @@ forward(int sig, siginfo_t *info, void *uctx)
 	errno = saved;
 }
 
+/*
+ * The status file of --error-exitcode: an empty file of our own, under
+ * TMPDIR, to which libdhat appends a line for each profile it could not
+ * write (lib/writer.c).  A file rather than a descriptor: PROGRAM sees no
+ * descriptor it did not open, and a process that outlives dhat-run
+ * finds the file gone and writes nothing.  Dies when none can be made.
+ */
+static char *
+status_file_make(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+	if (dir == NULL || dir[0] != '/')
+		dir = "/tmp";
+	if (asprintf(&path, "%s/dhat-run-status.XXXXXX", dir) < 0)
+		die("status file", ENOMEM);
+	fd = mkstemp(path);
+	if (fd < 0)
+		die(path, errno);
+	close(fd);
+	return path;
+}
+
+/* Some profile could not be written: the status file is not empty. */
+static bool
+status_file_failed(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && st.st_size > 0;
+}
+
+/* "0" to "255"; -1 for anything else. */
+static int
+exit_code_parse(const char *s)
+{
+	char *end;
+	long n;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	return *end != '\0' || errno != 0 || n > 255 ? -1 : (int)n;
+}
+
 /* Read the errno that the child sends when exec failed; 0 when it did not
  * fail (the pipe closed on exec). */
 static int
@@ -264,8 +323,7 @@ main(int argc, char **argv)
 {
 	enum { OPT_MODE = 256, OPT_FRAMES, OPT_TIME_UNIT, OPT_NO_FOLLOW,
 		OPT_QUIET, OPT_SIGNAL, OPT_NO_STACK_CACHE, OPT_NO_DEBUG_CACHE,
-		OPT_INTERVAL,
-		OPT_HELP,
+		OPT_INTERVAL, OPT_ERROR_EXITCODE, OPT_HELP,
 		OPT_VERSION };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -278,6 +336,8 @@ main(int argc, char **argv)
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "no-stack-cache", no_argument, NULL, OPT_NO_STACK_CACHE },
 		{ "no-debug-cache", no_argument, NULL, OPT_NO_DEBUG_CACHE },
+		{ "error-exitcode", required_argument, NULL,
+		    OPT_ERROR_EXITCODE },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -286,13 +346,13 @@ main(int argc, char **argv)
 	const char *time_unit = NULL, *signame = NULL, *interval = NULL;
 	bool follow = true, quiet = false, debug_cache = true;
 	bool stack_cache = true;
-	char *settings[12], *pattern, *lib, **env;
-	const char *copies, *kept;
+	char *settings[16], *pattern, *lib, **env, *status_file = NULL;
+	const char *copies, *kept, *bad, *why;
 	size_t nsettings = 0, nframes;
 	unsigned long interval_ms;
 	struct sigaction sa, old[NFORWARDED_MAX];
 	sigset_t block, saved_mask;
-	int c, pfd[2], status, err, sig;
+	int c, pfd[2], status, err, sig, error_exitcode = 0;
 	pid_t pid;
 
 	opterr = 0;
@@ -301,6 +361,10 @@ main(int argc, char **argv)
 		case 'o':
 			if (optarg[0] == '\0')
 				usage_error("%s", "--output: empty pattern");
+			if ((bad = dhat__name_bad_escape(optarg)) != NULL)
+				usage_error("--output: '%s': unknown escape "
+					    "'%.*s' (known: %%p, %%n, %%%%)",
+				    optarg, bad[1] != '\0' ? 2 : 1, bad);
 			output = optarg;
 			break;
 		case OPT_MODE:
@@ -349,6 +413,12 @@ main(int argc, char **argv)
 		case OPT_NO_DEBUG_CACHE:
 			debug_cache = false;
 			break;
+		case OPT_ERROR_EXITCODE:
+			error_exitcode = exit_code_parse(optarg);
+			if (error_exitcode < 0)
+				usage_error("--error-exitcode: '%s': expected "
+					    "a number from 0 to 255", optarg);
+			break;
 		case OPT_HELP:
 			usage(stdout);
 			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : 1;
@@ -379,6 +449,11 @@ main(int argc, char **argv)
 	}
 	if (access(lib, R_OK) != 0)
 		die(lib, errno);
+	why = unprofiled_reason(argv[optind], lib);
+	if (why != NULL)
+		fprintf(stderr, "%s: warning: %s: %s: libdhat cannot be "
+				"preloaded, running it unprofiled\n",
+		    progname, argv[optind], why);
 
 	pattern = absolute_pattern(output != NULL ? output :
 		strcmp(mode, "heap") == 0 ? "dhat-heap.%p.json" :
@@ -402,6 +477,11 @@ main(int argc, char **argv)
 		settings[nsettings++] = env_entry("DHAT_INTERVAL", interval);
 	if (!stack_cache)
 		settings[nsettings++] = env_entry("DHAT_STACK_CACHE", "0");
+	if (error_exitcode != 0) {
+		status_file = status_file_make();
+		settings[nsettings++] = env_entry("DHAT_STATUS_FILE",
+		    status_file);
+	}
 	/* Decompressed debug files, kept in the user's cache or prepared
 	 * while the program runs (run/dbgcache.c): only the directory is
 	 * made now. */
@@ -470,6 +550,13 @@ main(int argc, char **argv)
 			die("waitpid", errno);
 	}
 	dbgcache_finish();
+	if (status_file != NULL) {
+		bool failed = status_file_failed(status_file);
+
+		unlink(status_file);
+		if (failed && err == 0)
+			return error_exitcode;
+	}
 	if (err != 0) {
 		fprintf(stderr, "%s: %s: %s\n", progname, argv[optind],
 		    strerror(err));

@@ -334,6 +334,11 @@ struct dhat__config {
 	uint64_t interval_ms;  /* rewrite the profile this often; 0: never */
 	bool rewrite;        /* an interval's rewrite: only over a regular
 			      * file, and no message (snapshot.c) */
+	const char *status_file; /* dhat-run's record of profiles not
+				  * written (never freed), or NULL */
+	uint64_t run_start;  /* when the dhat-run run this process belongs
+			      * to started (ns since the epoch, coarse, as
+			      * file times); 0: none */
 };
 
 struct dhat__prof {
@@ -855,8 +860,16 @@ size_t dhat__gone_modules(struct dhat__gone_module **out);
 
 /* ---- writer (writer.c) ------------------------------------------------- */
 
+/* How long a profile written through a FIFO or a terminal waits for a
+ * reader to open it or make room, in seconds (dhat-run(1)). */
+#define DHAT__OUTPUT_WAIT_S 10
+#define DHAT__STRINGIFY_(x) #x
+#define DHAT__STRINGIFY(x) DHAT__STRINGIFY_(x)
+
 /* Write the profile C, closed by CFG's profiler (of process OWNER_PID),
- * and print the summary. */
+ * and print the summary.  SIGPIPE and SIGXFSZ that writing raises are
+ * taken away: the program's signal state is left as it was.  A failure
+ * is recorded in cfg->status_file. */
 void dhat__write_profile(const struct dhat__config *cfg,
     const struct dhat__closed *c, pid_t owner_pid);
 
@@ -875,5 +888,13 @@ bool dhat__stderr_ok(void);
 
 /* No summary on stderr: errors only. */
 struct dhat_builder *dhat__builder_quiet(struct dhat_builder *b);
+/* The profile belongs to a run that started at START (run_start): it
+ * overwrites no profile written since. */
+struct dhat_builder *dhat__builder_run_start(struct dhat_builder *b,
+    uint64_t start);
+/* Record profiles that could not be written in FILE (status_file), which
+ * must outlive the profiler. */
+struct dhat_builder *dhat__builder_status_file(struct dhat_builder *b,
+    const char *file);
 
 #endif /* DHAT_PRIVATE_H */

@@ -11,7 +11,9 @@
  *
  * Process trees.  The first process (the "root") writes to the output
  * name as given; it marks the environment so that every other process
- * knows it is not the root: DHAT_RUN=1 becomes DHAT_RUN=1:PID in place.
+ * knows it is not the root: DHAT_RUN=1 becomes DHAT_RUN=1:PID:START in
+ * place, START being when the run started (writer.c: no process of a run
+ * overwrites the profile of another, even when a pid is reused).
  * A forked child starts a fresh profile at the fork and, like any process
  * that is not the root, writes to a name of its own: "%p" in the name is
  * its pid, and a name without "%p" gets ".PID" before ".json".  An exec'd
@@ -30,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dhat_private.h"
@@ -44,14 +47,17 @@ extern char **environ;
 static const char *const run_vars[] = { "DHAT_RUN", "DHAT_OUTPUT",
 	"DHAT_MODE", "DHAT_FRAMES", "DHAT_TIME_UNIT", "DHAT_QUIET",
 	"DHAT_FOLLOW", "DHAT_SIGNAL", "DHAT_STACK_CACHE",
-	"DHAT_DEBUG_COPIES", "DHAT_FRAME_CACHE", "DHAT_INTERVAL" };
+	"DHAT_DEBUG_COPIES", "DHAT_FRAME_CACHE", "DHAT_INTERVAL",
+	"DHAT_STATUS_FILE" };
 
 static struct {
 	struct dhat_profiler *prof;
 	uint64_t gen;        /* dhat__prof.gen of ours */
 	char *pattern;       /* the output name as given, anchored */
-	/* "DHAT_RUN=1:PID", pointed to by the environment of the root. */
-	char marker[40];
+	char *status_file;   /* DHAT_STATUS_FILE, kept for the writer */
+	/* "DHAT_RUN=1:PID:START", pointed to by the environment of the
+	 * root. */
+	char marker[64];
 } run;
 
 static void
@@ -232,23 +238,30 @@ program_links_libdhat(void)
 /* ---- names ------------------------------------------------------------- */
 
 /* PATTERN anchored in the working directory, so that a program that
- * changes directory writes where it started. */
+ * changes directory writes where it started.  A '%' of the directory's
+ * name is doubled: it is no escape. */
 static char *
 anchor(const char *pattern)
 {
 	char cwd[PATH_MAX];
-	size_t n, k;
+	size_t n = 0, k;
 	char *out;
 
 	if (pattern[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
 		cwd[0] = '\0';
-	n = strlen(cwd);
+	for (const char *c = cwd; *c != '\0'; c++)
+		n += *c == '%' ? 2 : 1;
 	k = strlen(pattern);
 	out = __libc_malloc(n + 1 + k + 1);
 	if (out == NULL)
 		return NULL;
-	memcpy(out, cwd, n);
-	if (n > 0 && cwd[n - 1] != '/')
+	n = 0;
+	for (const char *c = cwd; *c != '\0'; c++) {
+		if (*c == '%')
+			out[n++] = '%';
+		out[n++] = *c;
+	}
+	if (n > 0 && out[n - 1] != '/')
 		out[n++] = '/';
 	memcpy(out + n, pattern, k + 1);
 	return out;
@@ -258,7 +271,7 @@ anchor(const char *pattern)
 static char *
 descendant_name(const char *pattern)
 {
-	if (strstr(pattern, "%p") != NULL) {
+	if (dhat__name_has_pid(pattern)) {
 		char *copy = __libc_malloc(strlen(pattern) + 1);
 		if (copy != NULL)
 			strcpy(copy, pattern);
@@ -301,10 +314,23 @@ fork_child(void)
 	dhat__leave(g);
 }
 
+/* Now, on the clock of file times (the coarse one, which the kernel
+ * stamps files with), in nanoseconds since the epoch. */
+static uint64_t
+run_clock(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &ts) != 0)
+		return 0;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* DHAT_RUN: 0 off, 1 on and this process claims the root, 2 on and the
- * root is *ROOT. */
+ * root is *ROOT, the run having started at *START (0 when the marker
+ * does not say, as an older libdhat's "1:PID"). */
 static int
-activation(const char *v, long *root)
+activation(const char *v, long *root, uint64_t *start)
 {
 	bool on;
 	char *end;
@@ -316,6 +342,8 @@ activation(const char *v, long *root)
 	if (strncmp(v, "1:", 2) == 0 && v[2] >= '1' && v[2] <= '9') {
 		errno = 0;
 		*root = strtol(v + 2, &end, 10);
+		if (*end == ':' && end[1] >= '0' && end[1] <= '9')
+			*start = strtoull(end + 1, &end, 10);
 		if (*end == '\0' && errno == 0)
 			return 2;
 	}
@@ -332,10 +360,11 @@ dhat__preload_start(void)
 	size_t frames = 0;
 	unsigned long interval = 0;
 	long root_pid = 0;
+	uint64_t start = 0;
 	int act, sig = SIGUSR2, ad_hoc = 0, unit = DHAT_TIME_US, g;
 	char *name;
 
-	act = activation(secure_getenv("DHAT_RUN"), &root_pid);
+	act = activation(secure_getenv("DHAT_RUN"), &root_pid, &start);
 	if (act == 0)
 		return;
 	g = dhat__enter();
@@ -352,8 +381,9 @@ dhat__preload_start(void)
 	root = act == 1 || root_pid == (long)getpid();
 	if (act == 1) {
 		char **slot = env_slot("DHAT_RUN");
-		snprintf(run.marker, sizeof(run.marker), "DHAT_RUN=1:%ld",
-		    (long)getpid());
+		start = run_clock();
+		snprintf(run.marker, sizeof(run.marker), "DHAT_RUN=1:%ld:%llu",
+		    (long)getpid(), (unsigned long long)start);
 		if (slot != NULL)
 			*slot = run.marker;
 	}
@@ -390,6 +420,9 @@ dhat__preload_start(void)
 	if ((v = secure_getenv("DHAT_INTERVAL")) != NULL &&
 	    !dhat__interval_parse(v, &interval))
 		warn("DHAT_INTERVAL", v, "not a number of seconds: ignored");
+	if ((v = secure_getenv("DHAT_STATUS_FILE")) != NULL && v[0] == '/' &&
+	    (run.status_file = __libc_malloc(strlen(v) + 1)) != NULL)
+		strcpy(run.status_file, v);
 	v = secure_getenv("DHAT_OUTPUT");
 	if (v == NULL || *v == '\0')
 		v = ad_hoc ? "dhat-ad-hoc.%p.json" : "dhat-heap.%p.json";
@@ -423,6 +456,8 @@ dhat__preload_start(void)
 	b = dhat_builder_interval(b, interval);
 	if (quiet)
 		b = dhat__builder_quiet(b);
+	b = dhat__builder_run_start(b, start);
+	b = dhat__builder_status_file(b, run.status_file);
 	if (!stack_cache)
 		b = dhat_builder_no_stack_cache(b);
 	__libc_free(name);

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -21,6 +22,7 @@
 
 #include "dhat_private.h"
 #include "snapshot.h"
+#include "settings.h"
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running;
@@ -87,6 +89,22 @@ dhat_builder_testing(struct dhat_builder *b)
 	return b;
 }
 
+/* The profile keeps the name the program gave, unknown escape and all,
+ * rather than being lost: the warning says what to change. */
+static void
+warn_bad_escape(const char *path)
+{
+	const char *bad = dhat__name_bad_escape(path);
+	char line[4096];
+
+	if (bad == NULL)
+		return;
+	snprintf(line, sizeof line, "dhat: warning: file name %s: unknown "
+	    "escape '%.*s' (known: %%p, %%n, %%%%): kept as it is\n", path,
+	    bad[1] != '\0' ? 2 : 1, bad);
+	dhat__eprint(line);
+}
+
 struct dhat_builder *
 dhat_builder_file_name(struct dhat_builder *b, const char *path)
 {
@@ -101,6 +119,7 @@ dhat_builder_file_name(struct dhat_builder *b, const char *path)
 		b->cfg.file_name = NULL;
 		return b;
 	}
+	warn_bad_escape(path);
 	n = strlen(path) + 1;
 	copy = dhat__malloc(n);
 	if (copy == NULL) {
@@ -153,6 +172,22 @@ dhat__builder_quiet(struct dhat_builder *b)
 {
 	if (b != NULL)
 		b->cfg.quiet = true;
+	return b;
+}
+
+struct dhat_builder *
+dhat__builder_run_start(struct dhat_builder *b, uint64_t start)
+{
+	if (b != NULL)
+		b->cfg.run_start = start;
+	return b;
+}
+
+struct dhat_builder *
+dhat__builder_status_file(struct dhat_builder *b, const char *file)
+{
+	if (b != NULL)
+		b->cfg.status_file = file;
 	return b;
 }
 

@@ -155,3 +155,39 @@ dhat__interval_parse(const char *s, unsigned long *ms)
 	*ms = whole * 1000 + frac;
 	return true;
 }
+
+/* ---- output names ------------------------------------------------------ */
+
+char
+dhat__name_escape(const char *s)
+{
+	return s[1] == 'p' || s[1] == 'n' || s[1] == '%' ? s[1] : 0;
+}
+
+const char *
+dhat__name_bad_escape(const char *name)
+{
+	for (const char *s = name; *s != '\0'; s++) {
+		if (*s != '%')
+			continue;
+		if (dhat__name_escape(s) == 0)
+			return s;
+		s++; /* past the escape's letter: "%%p" holds no "%p" */
+	}
+	return NULL;
+}
+
+bool
+dhat__name_has_pid(const char *name)
+{
+	for (const char *s = name; *s != '\0'; s++) {
+		if (*s != '%')
+			continue;
+		if (s[1] == 'p')
+			return true;
+		if (s[1] == '\0')
+			break;
+		s++;
+	}
+	return false;
+}

@@ -37,4 +37,18 @@ bool dhat__bool_parse(const char *s, bool *v);
 #define DHAT__INTERVAL_MAX 31536000ul
 bool dhat__interval_parse(const char *s, unsigned long *ms);
 
+/*
+ * The escapes of an output name: "%p" (the process ID), "%n" (the
+ * program's base name) and "%%" (a percent sign).  dhat__name_escape
+ * returns the escape character that follows the '%' at S ('p', 'n' or
+ * '%'), or 0 when the escape is unknown ("%q", or a '%' at the end).
+ * dhat__name_bad_escape returns the first unknown escape of NAME (its
+ * '%'), or NULL when there is none.
+ */
+char dhat__name_escape(const char *s);
+const char *dhat__name_bad_escape(const char *name);
+
+/* NAME has a "%p" escape (a "%%p" is none). */
+bool dhat__name_has_pid(const char *name);
+
 #endif

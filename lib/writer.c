@@ -18,13 +18,20 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dhat_private.h"
+#include "snapshot.h"
+#include "settings.h"
 #include "symbolize.h"
 #include "utf8.h"
 
@@ -36,6 +43,18 @@ dhat__write_all(int fd, const char *s, size_t n)
 	while (n > 0) {
 		ssize_t w = write(fd, s, n);
 
+		if (w < 0 && errno == EAGAIN) {
+			/* Non-blocking (a FIFO or a terminal, opened so by
+			 * save): wait for room, but not for ever. */
+			struct pollfd p = { .fd = fd, .events = POLLOUT };
+			int r = poll(&p, 1, DHAT__OUTPUT_WAIT_S * 1000);
+
+			if (r == 0)
+				errno = ETIMEDOUT;
+			if (r == 0 || (r < 0 && errno != EINTR))
+				return -1;
+			continue;
+		}
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -797,33 +816,183 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg)
 
 /* ---- files ------------------------------------------------------------- */
 
-/* NAME with each "%p" replaced by PROCESS. */
+/* The program's base name, for "%n": the executable file's, read from
+ * /proc/self/exe, which the program cannot change (its argv[0] it can,
+ * and a login shell's is "-sh"); argv[0]'s when /proc cannot be read. */
+static void
+program_name(char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+	const char *base = program_invocation_short_name;
+
+	if (n > 0) {
+		path[n] = '\0';
+		/* An executable removed since it started reads as
+		 * "PATH (deleted)". */
+		if (n > 10 && strcmp(path + n - 10, " (deleted)") == 0)
+			path[n - 10] = '\0';
+		base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 :
+		    path;
+	}
+	n = (ssize_t)strnlen(base, size - 1);
+	memcpy(buf, base, (size_t)n);
+	buf[n] = '\0';
+}
+
+/* NAME with its escapes expanded into OUT (when not NULL); returns the
+ * length.  An unknown escape is kept as it is (dhat_builder_file_name
+ * has warned about it). */
+static size_t
+expand_into(char *out, const char *name, const char *pid, const char *prog)
+{
+	size_t n = 0;
+
+	for (const char *s = name; *s != '\0'; s++) {
+		char e = *s == '%' ? dhat__name_escape(s) : 0;
+		const char *with = e == 'p' ? pid : e == 'n' ? prog :
+		    e == '%' ? "%" : NULL;
+		size_t k = with != NULL ? strlen(with) : 1;
+
+		if (out != NULL)
+			memcpy(out + n, with != NULL ? with : s, k);
+		n += k;
+		if (with != NULL)
+			s++;
+	}
+	if (out != NULL)
+		out[n] = '\0';
+	return n;
+}
+
+/* NAME with "%p" replaced by PROCESS, "%n" by the program's name and
+ * "%%" by "%". */
 static char *
 expand_name(const char *name, pid_t process)
 {
-	char pid[24];
-	size_t n = 0, pl, i;
-	const char *s;
-	char *out, *o;
+	char pid[24], prog[NAME_MAX + 1];
+	char *out;
 
-	pl = (size_t)snprintf(pid, sizeof pid, "%ld", (long)process);
-	for (s = name; *s != '\0'; s++, n++)
-		if (s[0] == '%' && s[1] == 'p')
-			n += pl;
-	out = dhat__malloc(n + 1);
-	if (out == NULL)
-		return NULL;
-	for (s = name, o = out; *s != '\0'; s++) {
-		if (s[0] == '%' && s[1] == 'p') {
-			for (i = 0; i < pl; i++)
-				*o++ = pid[i];
-			s++;
-		} else {
-			*o++ = *s;
-		}
-	}
-	*o = '\0';
+	snprintf(pid, sizeof pid, "%ld", (long)process);
+	program_name(prog, sizeof prog);
+	out = dhat__malloc(expand_into(NULL, name, pid, prog) + 1);
+	if (out != NULL)
+		expand_into(out, name, pid, prog);
 	return out;
+}
+
+/* FILE is a profile written since START, by a process of the same run
+ * then, whose pid this process may have been given again. */
+static bool
+written_since(const char *file, uint64_t start)
+{
+	static const char head[] = "{\"dhatFileVersion\"";
+	char buf[sizeof head - 1];
+	struct stat st;
+	bool is;
+	int fd;
+
+	if (stat(file, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+	    (uint64_t)st.st_mtim.tv_nsec < start)
+		return false;
+	fd = open(file, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	is = read(fd, buf, sizeof buf) == (ssize_t)sizeof buf &&
+	    memcmp(buf, head, sizeof buf) == 0;
+	close(fd);
+	return is;
+}
+
+/* The name this process chose for its profile last time, and what it
+ * was asked for: a profile rewritten every interval, then written at the
+ * end, keeps the name its first write chose.  Under the lock. */
+static struct {
+	pid_t pid;
+	char *asked, *chosen;
+} choice;
+
+/* *FILE was asked for before by this process: replace it by the name
+ * chosen then. */
+static bool
+chosen_before(char **file)
+{
+	char *copy = NULL;
+
+	dhat__lock();
+	if (choice.pid == getpid() && choice.asked != NULL &&
+	    strcmp(choice.asked, *file) == 0 &&
+	    (copy = dhat__malloc(strlen(choice.chosen) + 1)) != NULL)
+		strcpy(copy, choice.chosen);
+	dhat__unlock();
+	if (copy == NULL)
+		return false;
+	__libc_free(*file);
+	*file = copy;
+	return true;
+}
+
+/* Remember that ASKED became CHOSEN (best effort); returns CHOSEN. */
+static char *
+remember_choice(const char *asked, char *chosen)
+{
+	char *a, *c;
+
+	if (chosen == NULL)
+		return NULL;
+	a = dhat__malloc(strlen(asked) + 1);
+	c = dhat__malloc(strlen(chosen) + 1);
+	if (a == NULL || c == NULL) {
+		__libc_free(a);
+		__libc_free(c);
+		return chosen;
+	}
+	strcpy(a, asked);
+	strcpy(c, chosen);
+	dhat__lock();
+	__libc_free(choice.asked);
+	__libc_free(choice.chosen);
+	choice.pid = getpid();
+	choice.asked = a;
+	choice.chosen = c;
+	dhat__unlock();
+	return chosen;
+}
+
+/*
+ * The name this process writes its profile to: FILE, unless a process of
+ * the same run (CFG->run_start) has written a profile there, when the
+ * first of FILE with ".2", ".3", ... inserted that none has; said on
+ * stderr.  A profile of an earlier run is overwritten.  Takes FILE;
+ * NULL when out of memory.
+ */
+static char *
+own_name(char *file, const struct dhat__config *cfg)
+{
+	char insert[16], line[4096];
+	char *alt = NULL;
+
+	if (chosen_before(&file))
+		return file;
+	if (cfg->run_start == 0 || !written_since(file, cfg->run_start))
+		return remember_choice(file, file);
+	for (unsigned i = 2; i < 10000; i++) {
+		__libc_free(alt);
+		snprintf(insert, sizeof insert, ".%u", i);
+		alt = dhat__name_insert(file, insert);
+		if (alt == NULL || !written_since(alt, cfg->run_start))
+			break;
+	}
+	if (alt != NULL) {
+		snprintf(line, sizeof line, "dhat: %s holds the profile of "
+		    "another process of this run: writing %s instead\n",
+		    file, alt);
+		dhat__eprint(line);
+	}
+	alt = remember_choice(file, alt);
+	__libc_free(file);
+	return alt;
 }
 
 static void
@@ -832,7 +1001,8 @@ report_error(const char *file, int err)
 	char line[4096];
 
 	snprintf(line, sizeof line, "dhat: error: Writing to %s failed: %s\n",
-	    file, strerror(err));
+	    file, err == ETIMEDOUT ? "nothing read it for "
+	    DHAT__STRINGIFY(DHAT__OUTPUT_WAIT_S) " seconds" : strerror(err));
 	dhat__eprint(line);
 }
 
@@ -848,6 +1018,53 @@ fd_link(const char *file)
 		return true;
 	n = readlink(file, to, sizeof to);
 	return n >= 6 && strncmp(to, "/proc/", 6) == 0;
+}
+
+/*
+ * Open FILE, which is no regular file, to write through it.  Without
+ * blocking: a FIFO that nobody reads would hold the program's exit for
+ * ever.  A named FIFO gets DHAT__OUTPUT_WAIT_S seconds for a reader to
+ * open it; a pipe reached through a descriptor (/dev/stdout) whose
+ * reader is gone will have none, and fails at once like a write would.
+ */
+static int
+open_through(const char *file)
+{
+	const struct timespec pause = { 0, 50 * 1000 * 1000 };
+	struct stat st;
+	bool named = lstat(file, &st) == 0 && S_ISFIFO(st.st_mode);
+	int fd;
+
+	for (int waited = 0;; waited += 50) {
+		fd = open(file, O_WRONLY | O_APPEND | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0 || errno != ENXIO)
+			return fd;
+		if (!named) {
+			if (stat(file, &st) == 0 && S_ISFIFO(st.st_mode))
+				errno = EPIPE;
+			return -1;
+		}
+		if (waited >= DHAT__OUTPUT_WAIT_S * 1000) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* A umask that takes away the owner's right to read gives a profile
+ * nobody but root can read: worth a word. */
+static void
+warn_unreadable(const char *file, const struct stat *st)
+{
+	char line[4096];
+
+	if ((st->st_mode & S_IRUSR) != 0)
+		return;
+	snprintf(line, sizeof line, "dhat: warning: %s cannot be read by its "
+	    "owner (mode %04o, from the umask)\n", file,
+	    (unsigned)(st->st_mode & 07777));
+	dhat__eprint(line);
 }
 
 /* Write the JSON to FILE; 0 or an errno value. */
@@ -875,7 +1092,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 		/* /dev/stdout, a FIFO, /dev/null: write through, never
 		 * rename over it; append so a redirected stdout keeps what
 		 * the program printed. */
-		k->fd = open(file, O_WRONLY | O_APPEND | O_CLOEXEC);
+		k->fd = open_through(file);
 		if (k->fd < 0)
 			return errno;
 		k->err = 0;
@@ -906,6 +1123,8 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 		free(real);
 		return err;
 	}
+	if (fstat(k->fd, &st) != 0)
+		st.st_mode = S_IRUSR;
 	k->err = 0;
 	k->len = 0;
 	emit(k, b, cfg);
@@ -921,6 +1140,8 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	err = k->err;
 	if (err != 0)
 		unlink(tmp);
+	else
+		warn_unreadable(file, &st);
 	__libc_free(tmp);
 	free(real);
 	return err;
@@ -982,9 +1203,98 @@ summary(const struct dhat__config *cfg, const struct dhat__closed *c)
 	warn_incomplete(cfg, c);
 }
 
+/* ---- signals and failures -------------------------------------------- */
+
+/* The signals that writing may raise and that must not end the program:
+ * SIGPIPE (the reader of a pipe went away) and SIGXFSZ (the file grew
+ * past RLIMIT_FSIZE).  Either turns into a failed write instead. */
+static const int write_signals[] = { SIGPIPE, SIGXFSZ };
+#define NWRITE_SIGNALS (sizeof write_signals / sizeof write_signals[0])
+
+struct sig_guard {
+	sigset_t old;                   /* the thread's mask before */
+	bool pending[NWRITE_SIGNALS];   /* already pending before */
+};
+
+/* Block the write signals in this thread, noting which were pending. */
+static void
+guard_signals(struct sig_guard *g)
+{
+	sigset_t set, pend;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < NWRITE_SIGNALS; i++)
+		sigaddset(&set, write_signals[i]);
+	pthread_sigmask(SIG_BLOCK, &set, &g->old);
+	if (sigpending(&pend) != 0)
+		sigfillset(&pend);      /* unknown: take none away */
+	for (size_t i = 0; i < NWRITE_SIGNALS; i++)
+		g->pending[i] = sigismember(&pend, write_signals[i]) == 1;
+}
+
+/* Take away the write signals that our writing raised (those pending now
+ * that were not before), then restore the thread's mask: the program
+ * sees its own signal state, as if libdhat had written nothing. */
+static void
+unguard_signals(struct sig_guard *g)
+{
+	const struct timespec now = { 0, 0 };
+	sigset_t pend, one;
+
+	if (sigpending(&pend) != 0)
+		sigemptyset(&pend);
+	for (size_t i = 0; i < NWRITE_SIGNALS; i++) {
+		if (g->pending[i] || sigismember(&pend, write_signals[i]) != 1)
+			continue;
+		sigemptyset(&one);
+		sigaddset(&one, write_signals[i]);
+		while (sigtimedwait(&one, NULL, &now) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+/* A profile could not be written: one line "PID" in dhat-run's status
+ * file, which dhat-run --error-exitcode reads when the program ends.  The
+ * file must exist (dhat-run made it): one that has gone is left gone. */
+static void
+record_failure(const struct dhat__config *cfg)
+{
+	char line[32];
+	int fd, n;
+
+	if (cfg->status_file == NULL)
+		return;
+	fd = open(cfg->status_file, O_WRONLY | O_APPEND | O_NOFOLLOW |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = snprintf(line, sizeof line, "%ld\n", (long)getpid());
+	(void)dhat__write_all(fd, line, (size_t)n);
+	close(fd);
+}
+
+static bool write_profile(const struct dhat__config *cfg,
+    const struct dhat__closed *c, pid_t owner_pid);
+
 void
 dhat__write_profile(const struct dhat__config *cfg,
     const struct dhat__closed *c, pid_t owner_pid)
+{
+	struct sig_guard g;
+	int saved = errno;
+
+	guard_signals(&g);
+	if (!write_profile(cfg, c, owner_pid))
+		record_failure(cfg);
+	unguard_signals(&g);
+	errno = saved;
+}
+
+/* Write the profile and the summary; false when no profile was saved. */
+static bool
+write_profile(const struct dhat__config *cfg, const struct dhat__closed *c,
+    pid_t owner_pid)
 {
 	const char *name = cfg->file_name;
 	struct dhat__gone_module *gone;
@@ -1003,13 +1313,14 @@ dhat__write_profile(const struct dhat__config *cfg,
 	file = expand_name(name, getpid());
 	if (file == NULL) {
 		report_error(name, ENOMEM);
-		return;
+		return false;
 	}
 	if (cfg->rewrite && !rewritable(file)) {
+		/* Not a failure: rewrites go to regular files only. */
 		__libc_free(file);
-		return;
+		return true;
 	}
-	if (getpid() != owner_pid && strstr(name, "%p") == NULL) {
+	if (getpid() != owner_pid && !dhat__name_has_pid(name)) {
 		/* A forked child must not overwrite its parent's profile. */
 		snprintf(line, sizeof line, "dhat: not saving the profile of "
 		    "forked process %ld: %s belongs to process %ld "
@@ -1017,7 +1328,12 @@ dhat__write_profile(const struct dhat__config *cfg,
 		    (long)owner_pid);
 		dhat__eprint(line);
 		__libc_free(file);
-		return;
+		return false;
+	}
+	file = own_name(file, cfg);
+	if (file == NULL) {
+		report_error(name, ENOMEM);
+		return false;
 	}
 	memset(&b, 0, sizeof b);
 	b.c = c;
@@ -1055,4 +1371,5 @@ dhat__write_profile(const struct dhat__config *cfg,
 	build_free(&b);
 	__libc_free(k);
 	__libc_free(file);
+	return err == 0;
 }

@@ -6,7 +6,8 @@
 # DHAT_RUN, DHAT_OUTPUT, DHAT_FAIL_ALLOC and LD_PRELOAD set, behaves as
 # without them.  The same copy without the setuid bit is the control (in
 # a --enable-fault-injection build DHAT_FAIL_ALLOC then makes its
-# profiler fail to start).  Needs root, setpriv and a filesystem without
+# profiler fail to start).  dhat-run warns that it cannot profile the
+# setuid copy, and runs it.  Needs root, setpriv and a filesystem without
 # nosuid.
 . "$abs_top_srcdir/t/test-lib.sh"
 
@@ -79,4 +80,13 @@ is "$(ls w | grep -c '^env-wf-plain')" 1 \
     "control, preloaded: profiled to DHAT_OUTPUT"
 cmp -s wf-suid.out wf-plain.out
 ok $? "the same output either way"
+# dhat-run tells why it will not profile the setuid copy, and runs it.
+(cd w && echo "a b a" | nobody "$abs_top_builddir/dhat-run" \
+    -o "$TRASH/w/run-%p.json" ./wf-suid >../run.out 2>../run.err)
+is "$?" 0 "dhat-run, setuid: exit 0"
+is "$(cat run.err)" "dhat-run: warning: ./wf-suid: set-user-ID: libdhat \
+cannot be preloaded, running it unprofiled" "dhat-run, setuid: one warning"
+is "$(ls w | grep -c '^run-')" 0 "dhat-run, setuid: no profile"
+cmp -s run.out wf-plain.out
+ok $? "dhat-run, setuid: the program's output"
 done_testing

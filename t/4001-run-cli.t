@@ -67,7 +67,7 @@ expect_exit 0 "PROGRAM sees the settings" -- env LD_PRELOAD= \
 	"$RUN" --frames=all --quiet "$PROG/run-env" $vars
 is "$(sed -n 1p out)" "LD_PRELOAD=$DHAT_PRELOAD" \
 	"  LD_PRELOAD holds libdhat only"
-like "$(sed -n 2p out)" '^DHAT_RUN=1(:[0-9]+)?$' "  DHAT_RUN is set"
+like "$(sed -n 2p out)" '^DHAT_RUN=1(:[0-9]+:[0-9]+)?$' "  DHAT_RUN is set"
 is "$(sed -n '3,$p' out | tr '\n' ' ')" \
 	"DHAT_MODE=heap DHAT_FRAMES=all DHAT_QUIET=1 DHAT_FOLLOW unset " \
 	"  the options are passed as DHAT_* variables"

@@ -59,7 +59,7 @@ export XDG_CACHE_HOME
 # Profiles must not pick up settings from the developer's environment.
 unset DHAT_RUN DHAT_OUTPUT DHAT_MODE DHAT_FRAMES DHAT_TIME_UNIT DHAT_QUIET \
 	DHAT_FOLLOW DHAT_SIGNAL DHAT_STACK_CACHE DHAT_DEBUG_COPIES DHAT_INTERVAL \
-	DHAT_FRAME_CACHE NO_COLOR 2>/dev/null || :
+	DHAT_FRAME_CACHE DHAT_STATUS_FILE NO_COLOR 2>/dev/null || :
 
 tap_run=0
 tap_failed=0
