@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -93,8 +94,8 @@ usage(FILE *f)
 	    "      --help             print this help and exit\n"
 	    "      --version          print the version and exit\n"
 	    "\n"
-	    "Exit status: PROGRAM's, 128+N if it was killed by signal N, 126 if "
-	    "it cannot\nbe run, 127 if it was not found, 125 if dhat-run "
+	    "Exit status: PROGRAM's (killed by PROGRAM's signal if one killed "
+	    "it), 126 if it\ncannot be run, 127 if it was not found, 125 if dhat-run "
 	    "failed, 2 for a usage error;\nN of --error-exitcode=N when a "
 	    "profile could not be written.\n"
 	    "See dhat-run(1).\n",
@@ -302,6 +303,29 @@ exit_code_parse(const char *s)
 	errno = 0;
 	n = strtol(s, &end, 10);
 	return *end != '\0' || errno != 0 || n > 255 ? -1 : (int)n;
+}
+
+/*
+ * PROGRAM was killed by SIG: end the same way, so that whoever waits for
+ * dhat-run sees what it would have seen of PROGRAM (a shell that stops a
+ * script on Ctrl-C, a make that reports the signal).  PROGRAM has dumped
+ * its core if it was to: dhat-run dumps none of its own.  Exit 128 + SIG
+ * if the signal does not end dhat-run after all.
+ */
+static _Noreturn void
+die_of(int sig)
+{
+	struct rlimit none = { 0, 0 };
+	sigset_t set;
+
+	fflush(NULL);
+	(void)setrlimit(RLIMIT_CORE, &none);
+	signal(sig, SIG_DFL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	raise(sig);
+	(void)sigprocmask(SIG_UNBLOCK, &set, NULL);
+	exit(128 + sig);
 }
 
 /* Read the errno that the child sends when exec failed; 0 when it did not
@@ -565,6 +589,6 @@ main(int argc, char **argv)
 	if (WIFEXITED(status))
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
+		die_of(WTERMSIG(status));
 	return EXIT_TROUBLE;
 }

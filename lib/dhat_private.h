@@ -46,11 +46,73 @@ void *__libc_memalign(size_t alignment, size_t n);
 void *__libc_valloc(size_t n);
 void *__libc_pvalloc(size_t n);
 
+/* ---- spare memory (spare.c) -------------------------------------------- */
+
+/*
+ * Set in a thread that writes a profile after crashing inside glibc's
+ * allocator (whose lock it may hold, and whose heap may be broken): what
+ * that thread allocates with the guard set then comes from pages of its
+ * own, and nothing is freed (spare.c).
+ */
+extern __thread int dhat__spare_on __attribute__((tls_model("initial-exec")));
+void dhat__spare_begin(void);
+void *dhat__spare_alloc(size_t n, size_t align);
+void *dhat__spare_realloc(void *p, size_t n);
+/* Set aside the address space that writing a profile of NPPS program
+ * points needs (best effort), and give it back just before the final
+ * write (spare.c).  Under the lock. */
+void dhat__reserve_want(size_t npps);
+void dhat__reserve_release(void);
+
+/* glibc's allocator, or the spare pages in a thread that has turned them
+ * on: what libdhat and the entry points with the guard set use. */
+static inline void *
+dhat__own_malloc(size_t n)
+{
+	if (__builtin_expect(dhat__spare_on, 0))
+		return dhat__spare_alloc(n, 16);
+	return __libc_malloc(n);
+}
+
+static inline void *
+dhat__own_calloc(size_t m, size_t n)
+{
+	size_t size;
+
+	if (__builtin_expect(dhat__spare_on, 0))
+		return __builtin_mul_overflow(m, n, &size) ? NULL :
+		    dhat__spare_alloc(size, 16);    /* fresh pages: zeroes */
+	return __libc_calloc(m, n);
+}
+
+static inline void *
+dhat__own_realloc(void *p, size_t n)
+{
+	if (__builtin_expect(dhat__spare_on, 0))
+		return dhat__spare_realloc(p, n);
+	return __libc_realloc(p, n);
+}
+
+static inline void *
+dhat__own_memalign(size_t alignment, size_t n)
+{
+	if (__builtin_expect(dhat__spare_on, 0))
+		return dhat__spare_alloc(n, alignment);
+	return __libc_memalign(alignment, n);
+}
+
+static inline void
+dhat__own_free(void *p)
+{
+	if (__builtin_expect(!dhat__spare_on, 1))
+		__libc_free(p);
+}
+
 /* ---- libdhat's own allocations (fault.c) ------------------------------- */
 
 /*
  * Everything libdhat allocates for itself goes through these (never the
- * interposed entry points, and free is plain __libc_free).  With
+ * interposed entry points, and free is dhat__own_free).  With
  * --enable-fault-injection each call may be made to fail on purpose.
  */
 #ifdef DHAT_FAULT_INJECTION
@@ -81,19 +143,19 @@ extern __thread int dhat__fault_paused
 static inline void *
 dhat__malloc(size_t n)
 {
-	return DHAT__FAULT() ? NULL : __libc_malloc(n);
+	return DHAT__FAULT() ? NULL : dhat__own_malloc(n);
 }
 
 static inline void *
 dhat__calloc(size_t m, size_t n)
 {
-	return DHAT__FAULT() ? NULL : __libc_calloc(m, n);
+	return DHAT__FAULT() ? NULL : dhat__own_calloc(m, n);
 }
 
 static inline void *
 dhat__realloc(void *p, size_t n)
 {
-	return DHAT__FAULT() ? NULL : __libc_realloc(p, n);
+	return DHAT__FAULT() ? NULL : dhat__own_realloc(p, n);
 }
 
 /* ---- re-entrancy guard and global lock (profiler.c) -------------------- */

@@ -243,14 +243,18 @@ dhat__watchdog_arm(const struct dhat__ending *how)
 	alarm(DHAT__WATCHDOG);
 }
 
-/* Write the profile and die of SIG. */
+/* Write the profile and die of SIG.  INSIDE: the thread crashed inside
+ * the allocator or libdhat, whose locks it may hold and whose memory may
+ * be broken: it writes with memory of its own (spare.c). */
 static void
-die_of(int sig, const siginfo_t *si)
+die_of(int sig, const siginfo_t *si, bool inside)
 {
 	struct dhat__ending how = { DHAT__END_SIGNAL, sig };
 
 	if (!fatal.quiet && dhat__profiler_mine()) {
 		dhat__watchdog_arm(&how);
+		if (inside)
+			dhat__spare_begin();
 		dhat__profiler_end(&how, false);
 		alarm(0);
 	}
@@ -270,7 +274,7 @@ on_fatal(int sig, siginfo_t *si, void *uctx)
 		errno = e;
 		return;
 	}
-	die_of(sig, si);
+	die_of(sig, si, dhat__guard != 0);
 	errno = e;
 }
 
@@ -283,7 +287,7 @@ dhat__fatal_serve(void)
 		return;
 	sig = __atomic_exchange_n(&dhat__fatal_pending, 0, __ATOMIC_RELAXED);
 	if (sig != 0)
-		die_of(sig, NULL);
+		die_of(sig, NULL, false);
 }
 
 void

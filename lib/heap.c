@@ -614,7 +614,7 @@ dhat__heap_close(struct dhat__closed *c, uint64_t te, bool copy)
 	if (copy && n > 0) {
 		/* The program goes on counting into the table. */
 		v = DHAT__FAULT() ? NULL :
-		    __libc_memalign(_Alignof(struct dhat__pp), n * sizeof *v);
+		    dhat__own_memalign(_Alignof(struct dhat__pp), n * sizeof *v);
 		if (v == NULL)
 			return -1;
 		memcpy(v, dhat__pp_get(0), n * sizeof *v);

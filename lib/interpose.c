@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "dhat_private.h"
 
@@ -46,7 +47,7 @@ malloc(size_t n)
 
 	FAIL_OWN(NULL);
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
-		return __libc_malloc(n);
+		return dhat__own_malloc(n);
 	dhat__guard = 1;
 	p = __libc_malloc(n);
 	if (p != NULL)
@@ -59,12 +60,8 @@ malloc(size_t n)
 EXPORT void
 free(void *p)
 {
-	if (DHAT__LIKELY(!dhat__heap_on())) {
-		__libc_free(p);
-		return;
-	}
-	if (p == NULL || dhat__guard) {
-		__libc_free(p);
+	if (DHAT__LIKELY(!dhat__heap_on()) || p == NULL || dhat__guard) {
+		dhat__own_free(p);
 		return;
 	}
 	dhat__guard = 1;
@@ -90,7 +87,7 @@ calloc(size_t m, size_t n)
 
 	FAIL_OWN(NULL);
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
-		return __libc_calloc(m, n);
+		return dhat__own_calloc(m, n);
 	dhat__guard = 1;
 	p = __libc_calloc(m, n);
 	/* Success means m * n did not overflow. */
@@ -143,7 +140,7 @@ realloc(void *old, size_t n)
 
 	FAIL_OWN(NULL);
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
-		return __libc_realloc(old, n);
+		return dhat__own_realloc(old, n);
 	dhat__guard = 1;
 	p = realloc_counted(old, n);
 	dhat__leave(0);
@@ -162,7 +159,7 @@ reallocarray(void *old, size_t m, size_t n)
 		return NULL;
 	}
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
-		return __libc_realloc(old, size);
+		return dhat__own_realloc(old, size);
 	dhat__guard = 1;
 	p = realloc_counted(old, size);
 	dhat__leave(0);
@@ -178,7 +175,7 @@ memalign(size_t alignment, size_t n)
 	void *p;
 
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
-		return __libc_memalign(alignment, n);
+		return dhat__own_memalign(alignment, n);
 	dhat__guard = 1;
 	p = __libc_memalign(alignment, n);
 	if (p != NULL)
@@ -194,7 +191,7 @@ aligned_alloc(size_t alignment, size_t n)
 	void *p;
 
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
-		return __libc_memalign(alignment, n);
+		return dhat__own_memalign(alignment, n);
 	dhat__guard = 1;
 	p = __libc_memalign(alignment, n);
 	if (p != NULL)
@@ -218,7 +215,8 @@ posix_memalign(void **pp, size_t alignment, size_t n)
 	on = dhat__heap_on() && !dhat__guard;
 	if (on)
 		dhat__guard = 1;
-	p = __libc_memalign(alignment, n);
+	p = on ? __libc_memalign(alignment, n) :
+	    dhat__own_memalign(alignment, n);
 	if (p != NULL && on)
 		dhat__heap_alloc(p, n);
 	if (on)
@@ -230,13 +228,26 @@ posix_memalign(void **pp, size_t alignment, size_t n)
 	return 0;
 }
 
+/* valloc and pvalloc with the guard set (dhat__own_malloc). */
+static void *
+own_valloc(size_t n, bool round)
+{
+	size_t page = (size_t)getpagesize();
+
+	if (__builtin_expect(!dhat__spare_on, 1))
+		return round ? __libc_pvalloc(n) : __libc_valloc(n);
+	if (round)
+		n = n > SIZE_MAX - page ? SIZE_MAX : (n + page - 1) & ~(page - 1);
+	return dhat__spare_alloc(n, page);
+}
+
 EXPORT void *
 valloc(size_t n)
 {
 	void *p;
 
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
-		return __libc_valloc(n);
+		return own_valloc(n, false);
 	dhat__guard = 1;
 	p = __libc_valloc(n);
 	if (p != NULL)
@@ -252,7 +263,7 @@ pvalloc(size_t n)
 	void *p;
 
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
-		return __libc_pvalloc(n);
+		return own_valloc(n, true);
 	dhat__guard = 1;
 	p = __libc_pvalloc(n);
 	if (p != NULL)

@@ -455,7 +455,7 @@ void
 dhat__live_reset(void)
 {
 	table_free(slots, nslots);
-	__libc_free(bigs);
+	dhat__own_free(bigs);
 	__atomic_store_n(&dhat__live_slots, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&dhat__live_nslots, 0, __ATOMIC_RELAXED);
 	bigs = NULL;

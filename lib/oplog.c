@@ -159,7 +159,7 @@ log_new(void)
 
 	if (DHAT__FAULT())
 		return NULL;
-	l = __libc_memalign(_Alignof(struct dhat__log), sizeof *l);
+	l = dhat__own_memalign(_Alignof(struct dhat__log), sizeof *l);
 	if (l != NULL)
 		memset(l, 0, sizeof *l);
 	return l;
@@ -175,7 +175,7 @@ room_for_one(void)
 	if (nlogs < cap)
 		return true;
 	if (DHAT__FAULT() ||
-	    (n = __libc_realloc(order, c * sizeof *order)) == NULL)
+	    (n = dhat__own_realloc(order, c * sizeof *order)) == NULL)
 		return false;
 	order = n;
 	cap = c;

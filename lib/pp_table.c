@@ -91,7 +91,7 @@ grow_index(void)
 			j = (j + 1) & (n - 1);
 		s[j] = (uint32_t)i + 1;
 	}
-	__libc_free(slots);
+	dhat__own_free(slots);
 	slots = s;
 	nslots = n;
 	return 0;
@@ -121,15 +121,17 @@ dhat__pp_intern(const uintptr_t *ips, size_t n)
 	if (npps == cappps) {
 		size_t cap = cappps ? cappps * 2 : 256;
 		struct dhat__pp *a = DHAT__FAULT() ? NULL :
-		    __libc_memalign(_Alignof(struct dhat__pp), cap * sizeof *a);
+		    dhat__own_memalign(_Alignof(struct dhat__pp), cap * sizeof *a);
 
 		if (a == NULL)
 			return DHAT__PP_NONE;
 		if (npps > 0)
 			memcpy(a, pps, npps * sizeof *a);
-		__libc_free(pps);
+		dhat__own_free(pps);
 		__atomic_store_n(&pps, a, __ATOMIC_RELAXED);
 		cappps = cap;
+		/* Room to write this many program points at the end. */
+		dhat__reserve_want(cap);
 	}
 	pp = &pps[npps];
 	memset(pp, 0, sizeof *pp);
@@ -153,10 +155,10 @@ dhat__pp_reset(void)
 		struct chunk *c = chunks;
 
 		chunks = c->next;
-		__libc_free(c);
+		dhat__own_free(c);
 	}
-	__libc_free(pps);
-	__libc_free(slots);
+	dhat__own_free(pps);
+	dhat__own_free(slots);
 	__atomic_store_n(&pps, NULL, __ATOMIC_RELAXED);
 	slots = NULL;
 	npps = cappps = nslots = 0;

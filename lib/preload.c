@@ -252,7 +252,7 @@ anchor(const char *pattern)
 	for (const char *c = cwd; *c != '\0'; c++)
 		n += *c == '%' ? 2 : 1;
 	k = strlen(pattern);
-	out = __libc_malloc(n + 1 + k + 1);
+	out = dhat__own_malloc(n + 1 + k + 1);
 	if (out == NULL)
 		return NULL;
 	n = 0;
@@ -272,7 +272,7 @@ static char *
 descendant_name(const char *pattern)
 {
 	if (dhat__name_has_pid(pattern)) {
-		char *copy = __libc_malloc(strlen(pattern) + 1);
+		char *copy = dhat__own_malloc(strlen(pattern) + 1);
 		if (copy != NULL)
 			strcpy(copy, pattern);
 		return copy;
@@ -305,7 +305,7 @@ fork_child(void)
 		dhat__prof.start_ns = dhat__clock_ns();
 		name = descendant_name(run.pattern);
 		if (name != NULL) {
-			__libc_free(dhat__prof.cfg.file_name);
+			dhat__own_free(dhat__prof.cfg.file_name);
 			dhat__prof.cfg.file_name = name;
 		}
 	}
@@ -421,7 +421,7 @@ dhat__preload_start(void)
 	    !dhat__interval_parse(v, &interval))
 		warn("DHAT_INTERVAL", v, "not a number of seconds: ignored");
 	if ((v = secure_getenv("DHAT_STATUS_FILE")) != NULL && v[0] == '/' &&
-	    (run.status_file = __libc_malloc(strlen(v) + 1)) != NULL)
+	    (run.status_file = dhat__own_malloc(strlen(v) + 1)) != NULL)
 		strcpy(run.status_file, v);
 	v = secure_getenv("DHAT_OUTPUT");
 	if (v == NULL || *v == '\0')
@@ -460,7 +460,7 @@ dhat__preload_start(void)
 	b = dhat__builder_status_file(b, run.status_file);
 	if (!stack_cache)
 		b = dhat_builder_no_stack_cache(b);
-	__libc_free(name);
+	dhat__own_free(name);
 	run.prof = dhat_builder_build(b);
 	if (run.prof == NULL) {
 		dhat__leave(g);

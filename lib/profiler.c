@@ -69,8 +69,8 @@ dhat_builder_free(struct dhat_builder *b)
 {
 	if (b == NULL)
 		return;
-	__libc_free(b->cfg.file_name);
-	__libc_free(b);
+	dhat__own_free(b->cfg.file_name);
+	dhat__own_free(b);
 }
 
 struct dhat_builder *
@@ -115,7 +115,7 @@ dhat_builder_file_name(struct dhat_builder *b, const char *path)
 		return NULL;
 	if (path == NULL) {
 		/* Back to the default name. */
-		__libc_free(b->cfg.file_name);
+		dhat__own_free(b->cfg.file_name);
 		b->cfg.file_name = NULL;
 		return b;
 	}
@@ -129,7 +129,7 @@ dhat_builder_file_name(struct dhat_builder *b, const char *path)
 		return NULL;
 	}
 	memcpy(copy, path, n);
-	__libc_free(b->cfg.file_name);
+	dhat__own_free(b->cfg.file_name);
 	b->cfg.file_name = copy;
 	return b;
 }
@@ -290,7 +290,7 @@ dhat_builder_build(struct dhat_builder *b)
 		dhat__unlock();
 		dhat__eprint("dhat: creating a profiler while a profiler is "
 		    "already running\n");
-		__libc_free(p);
+		dhat__own_free(p);
 		dhat_builder_free(b);
 		dhat__leave(g);
 		errno = EBUSY;
@@ -308,6 +308,7 @@ dhat_builder_build(struct dhat_builder *b)
 	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
 		__atomic_store_n(&dhat__heap_running, 1, __ATOMIC_RELAXED);
 	dhat__snapshot_start(dhat__prof.cfg.interval_ms);
+	dhat__reserve_want(0);
 	dhat__unlock();
 	dhat_builder_free(b);
 	dhat__leave(g);
@@ -346,6 +347,8 @@ dhat__profile_close(bool write)
 	dhat__oplog_sync();
 	__atomic_store_n(&dhat__heap_running, 0, __ATOMIC_RELAXED);
 	dhat__snapshot_stop();
+	/* The address space set aside for this write. */
+	dhat__reserve_release();
 	dhat__prof.state = DHAT__FINISHING;
 	dhat__prof.writer_tid = (pid_t)syscall(SYS_gettid);
 	/* In place: cannot fail. */
@@ -378,7 +381,7 @@ profile_forget(void)
 		dhat__lock();
 	}
 	dhat__heap_reset();
-	__libc_free(dhat__prof.cfg.file_name);
+	dhat__own_free(dhat__prof.cfg.file_name);
 	memset(&dhat__prof.cfg, 0, sizeof dhat__prof.cfg);
 	dhat__prof.state = DHAT__IDLE;
 }
@@ -406,7 +409,7 @@ dhat_profiler_drop(struct dhat_profiler *p)
 	/* Else a stale handle: nothing of ours to end. */
 	dhat__unlock();
 	(void)pthread_setcancelstate(cancel, NULL);
-	__libc_free(p);
+	dhat__own_free(p);
 	dhat__leave(g);
 }
 

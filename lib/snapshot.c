@@ -151,7 +151,7 @@ dhat__name_insert(const char *name, const char *insert)
 
 	if (n > 5 && strcmp(name + n - 5, ".json") == 0)
 		at = n - 5;
-	out = __libc_malloc(n + k + 1);
+	out = dhat__own_malloc(n + k + 1);
 	if (out == NULL)
 		return NULL;
 	memcpy(out, name, at);
@@ -281,7 +281,7 @@ take(unsigned n)
 	/* The name is copied under the lock: a forked child changes it. */
 	if (r == 0 && dhat__prof.cfg.file_name != NULL) {
 		size_t len = strlen(dhat__prof.cfg.file_name) + 1;
-		cfg.file_name = __libc_malloc(len);
+		cfg.file_name = dhat__own_malloc(len);
 		if (cfg.file_name != NULL)
 			memcpy(cfg.file_name, dhat__prof.cfg.file_name, len);
 	}
@@ -293,8 +293,8 @@ take(unsigned n)
 	dhat__lock();
 	dhat__prof.readers--;
 	dhat__unlock();
-	__libc_free(cfg.file_name);
-	__libc_free(c.copy);
+	dhat__own_free(cfg.file_name);
+	dhat__own_free(c.copy);
 	return true;
 }
 

@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * spare.c - memory for writing a profile when glibc's allocator cannot
- * be used: the thread that crashed inside it (a heap that glibc found
- * corrupted, a double free) may hold its lock, and the heap itself may
- * be broken.
+ * spare.c - memory kept for writing a profile when the program has none
+ * left, or when glibc's allocator cannot be used.
  *
- * While a thread has turned it on, everything that thread allocates with
- * the guard set (libdhat's own allocations, and the symbolizer's and the
- * unwinder's through the entry points) comes from pages mapped here, one
- * after the other, and is never given back: the process is about to end.
- * Freeing anything is then a no-op, and glibc's blocks are left alone.
+ * The reserve.  A program that runs out of address space (RLIMIT_AS, a
+ * 32-bit process) leaves none for the writer's tables and for the
+ * symbolizer, which maps the modules' files.  So address space is set
+ * aside while the profiler runs, mapped without access (it costs no
+ * memory), and grown with the program points; it is given back just
+ * before the profile is written at the end.
+ *
+ * The spare pages.  A thread that crashed inside glibc's allocator (a
+ * heap that glibc found corrupted, a double free) may hold its lock, and
+ * the heap itself may be broken.  While such a thread writes the profile,
+ * everything it allocates with the guard set (libdhat's own allocations,
+ * and the symbolizer's and the unwinder's through the entry points) comes
+ * from pages mapped here, one after the other, and nothing is given back:
+ * the process is about to end.  Freeing is then a no-op, and glibc's
+ * blocks are left alone.
  */
 #include "config.h"
 
@@ -22,10 +30,16 @@
 /* Each allocation is preceded by its size, and aligned to 16 bytes. */
 #define HEAD 16
 #define CHUNK (4u << 20)
+/* The reserve: a base for the symbolizer's mappings and the writer's
+ * first tables, and so much per program point. */
+#define RESERVE_BASE ((size_t)64 << 20)
+#define RESERVE_PER_PP ((size_t)512)
 
 __thread int dhat__spare_on __attribute__((tls_model("initial-exec")));
 
 static struct {
+	void *reserve;         /* address space set aside, or NULL */
+	size_t reserved;
 	char *next, *end;      /* the current chunk's free part */
 	struct range {
 		uintptr_t lo, hi;
@@ -39,8 +53,9 @@ dhat__spare_begin(void)
 	dhat__spare_on = 1;
 }
 
-bool
-dhat__spare_owns(const void *p)
+/* P lies in the spare pages. */
+static bool
+owns(const void *p)
 {
 	uintptr_t a = (uintptr_t)p;
 
@@ -99,7 +114,7 @@ size_of(void *p)
 {
 	size_t n;
 
-	if (!dhat__spare_owns(p))
+	if (!owns(p))
 		return malloc_usable_size(p);
 	memcpy(&n, (char *)p - sizeof(size_t), sizeof(size_t));
 	return n;
@@ -116,4 +131,40 @@ dhat__spare_realloc(void *p, size_t n)
 	old = size_of(p);
 	memcpy(q, p, old < n ? old : n);
 	return q;
+}
+
+/* ---- the reserve ------------------------------------------------------- */
+
+void
+dhat__reserve_want(size_t npps)
+{
+	size_t want = RESERVE_BASE, step;
+	void *m;
+
+	if (npps > (SIZE_MAX - want) / RESERVE_PER_PP)
+		return;
+	want += npps * RESERVE_PER_PP;
+	if (want <= spare.reserved)
+		return;
+	/* Grow by halves at least: a few mappings over a profile's life. */
+	step = spare.reserved + spare.reserved / 2;
+	if (step < want)
+		step = want;
+	m = mmap(NULL, step, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+	    MAP_NORESERVE, -1, 0);
+	if (m == MAP_FAILED)
+		return;    /* best effort: the program's needs come first */
+	if (spare.reserve != NULL)
+		munmap(spare.reserve, spare.reserved);
+	spare.reserve = m;
+	spare.reserved = step;
+}
+
+void
+dhat__reserve_release(void)
+{
+	if (spare.reserve != NULL)
+		munmap(spare.reserve, spare.reserved);
+	spare.reserve = NULL;
+	spare.reserved = 0;
 }

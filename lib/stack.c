@@ -342,7 +342,7 @@ dhat__stack_capture(struct dhat__stack *s, size_t max)
 		room = cap - first_kept(buf, n);
 		if (room >= max && room - max >= START_ROOM)
 			break;
-		__libc_free(s->heap);
+		dhat__own_free(s->heap);
 		s->heap = buf = NULL;
 		cap *= 2;
 	}
@@ -358,7 +358,7 @@ dhat__stack_capture(struct dhat__stack *s, size_t max)
 void
 dhat__stack_release(struct dhat__stack *s)
 {
-	__libc_free(s->heap);
+	dhat__own_free(s->heap);
 	s->heap = NULL;
 }
 
@@ -426,7 +426,7 @@ static int cache_key_ok;
 static void
 cache_free(void *p)
 {
-	__libc_free(p);
+	dhat__own_free(p);
 	/* Allocations in later thread-exit destructors are not cached. */
 	cache = DEAD;
 }
@@ -594,11 +594,11 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 		ne.nfp++;
 	}
 	if (cache == NULL) {
-		cache = __libc_calloc(CACHE_ENTRIES, sizeof *cache);
+		cache = dhat__own_calloc(CACHE_ENTRIES, sizeof *cache);
 		if (cache == NULL)
 			return;
 		if (pthread_setspecific(cache_key, cache) != 0) {
-			__libc_free(cache);
+			dhat__own_free(cache);
 			cache = DEAD;
 			return;
 		}

@@ -188,7 +188,7 @@ dhat__unwind_forget(void)
 	if (alone) {
 		for (; t != NULL; t = older) {
 			older = t->older;
-			__libc_free(t);
+			dhat__own_free(t);
 		}
 		dhat__unwind_unlock_all();
 	}

@@ -220,7 +220,7 @@ str_rehash(struct build *b, size_t n)
 			;
 		t[j] = (uint32_t)i + 1;
 	}
-	__libc_free(b->sidx);
+	dhat__own_free(b->sidx);
 	b->sidx = t;
 	b->nsidx = n;
 	return 0;
@@ -294,7 +294,7 @@ ip_rehash(struct build *b, size_t n)
 			;
 		t[j] = b->ips[i];
 	}
-	__libc_free(b->ips);
+	dhat__own_free(b->ips);
 	b->ips = t;
 	b->nipslots = n;
 	return 0;
@@ -362,7 +362,7 @@ opp_rehash(struct build *b, size_t n)
 			;
 		t[j] = (uint32_t)i + 1;
 	}
-	__libc_free(b->oidx);
+	dhat__own_free(b->oidx);
 	b->oidx = t;
 	b->noidx = n;
 	return 0;
@@ -462,7 +462,7 @@ number_frames(struct build *b)
 
 	b->order = dhat__malloc(b->strs.n * sizeof *b->order);
 	if (idx == NULL || b->order == NULL) {
-		__libc_free(idx);
+		dhat__own_free(idx);
 		return -1;
 	}
 	b->order[0] = 0;        /* "[root]" */
@@ -479,7 +479,7 @@ number_frames(struct build *b)
 			fs[j] = idx[fs[j]];
 		}
 	}
-	__libc_free(idx);
+	dhat__own_free(idx);
 	return 0;
 }
 
@@ -489,16 +489,16 @@ build_free(struct build *b)
 	size_t i;
 
 	for (i = 0; i < b->strs.n; i++)
-		__libc_free(b->strs.v[i].s);
-	__libc_free(b->strs.v);
-	__libc_free(b->sidx);
-	__libc_free(b->ips);
-	__libc_free(b->ipstrs.v);
-	__libc_free(b->fsids.v);
-	__libc_free(b->opps.v);
-	__libc_free(b->oidx);
-	__libc_free(b->cur.v);
-	__libc_free(b->order);
+		dhat__own_free(b->strs.v[i].s);
+	dhat__own_free(b->strs.v);
+	dhat__own_free(b->sidx);
+	dhat__own_free(b->ips);
+	dhat__own_free(b->ipstrs.v);
+	dhat__own_free(b->fsids.v);
+	dhat__own_free(b->opps.v);
+	dhat__own_free(b->oidx);
+	dhat__own_free(b->cur.v);
+	dhat__own_free(b->order);
 	if (b->sym != NULL) {
 		DHAT__FAULT_PAUSE();
 		dhat__symbolizer_free(b->sym);
@@ -624,7 +624,7 @@ read_cmdline(size_t *lenp)
 	if (buf == NULL || fd < 0) {
 		if (fd >= 0)
 			close(fd);
-		__libc_free(buf);
+		dhat__own_free(buf);
 		return NULL;
 	}
 	for (;;) {
@@ -755,7 +755,7 @@ emit(struct sink *k, const struct build *b, const struct dhat__config *cfg)
 		cmdlen = 3;
 	puts_(k, ",\"cmd\":");
 	putjs(k, cmd, cmdlen);
-	__libc_free(cmdbuf);
+	dhat__own_free(cmdbuf);
 	puts_(k, "\n,");
 	putkv(k, "pid", (uint64_t)getpid());
 	puts_(k, "\n,");
@@ -928,7 +928,7 @@ chosen_before(char **file)
 	dhat__unlock();
 	if (copy == NULL)
 		return false;
-	__libc_free(*file);
+	dhat__own_free(*file);
 	*file = copy;
 	return true;
 }
@@ -944,15 +944,15 @@ remember_choice(const char *asked, char *chosen)
 	a = dhat__malloc(strlen(asked) + 1);
 	c = dhat__malloc(strlen(chosen) + 1);
 	if (a == NULL || c == NULL) {
-		__libc_free(a);
-		__libc_free(c);
+		dhat__own_free(a);
+		dhat__own_free(c);
 		return chosen;
 	}
 	strcpy(a, asked);
 	strcpy(c, chosen);
 	dhat__lock();
-	__libc_free(choice.asked);
-	__libc_free(choice.chosen);
+	dhat__own_free(choice.asked);
+	dhat__own_free(choice.chosen);
 	choice.pid = getpid();
 	choice.asked = a;
 	choice.chosen = c;
@@ -978,7 +978,7 @@ own_name(char *file, const struct dhat__config *cfg)
 	if (cfg->run_start == 0 || !written_since(file, cfg->run_start))
 		return remember_choice(file, file);
 	for (unsigned i = 2; i < 10000; i++) {
-		__libc_free(alt);
+		dhat__own_free(alt);
 		snprintf(insert, sizeof insert, ".%u", i);
 		alt = dhat__name_insert(file, insert);
 		if (alt == NULL || !written_since(alt, cfg->run_start))
@@ -991,7 +991,7 @@ own_name(char *file, const struct dhat__config *cfg)
 		dhat__eprint(line);
 	}
 	alt = remember_choice(file, alt);
-	__libc_free(file);
+	dhat__own_free(file);
 	return alt;
 }
 
@@ -1119,7 +1119,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 	}
 	if (k->fd < 0) {
 		err = errno;
-		__libc_free(tmp);
+		dhat__own_free(tmp);
 		free(real);
 		return err;
 	}
@@ -1142,7 +1142,7 @@ save(const char *file, const struct build *b, const struct dhat__config *cfg,
 		unlink(tmp);
 	else
 		warn_unreadable(file, &st);
-	__libc_free(tmp);
+	dhat__own_free(tmp);
 	free(real);
 	return err;
 }
@@ -1317,7 +1317,7 @@ write_profile(const struct dhat__config *cfg, const struct dhat__closed *c,
 	}
 	if (cfg->rewrite && !rewritable(file)) {
 		/* Not a failure: rewrites go to regular files only. */
-		__libc_free(file);
+		dhat__own_free(file);
 		return true;
 	}
 	if (getpid() != owner_pid && !dhat__name_has_pid(name)) {
@@ -1327,7 +1327,7 @@ write_profile(const struct dhat__config *cfg, const struct dhat__closed *c,
 		    "(use %%p in the file name)\n", (long)getpid(), file,
 		    (long)owner_pid);
 		dhat__eprint(line);
-		__libc_free(file);
+		dhat__own_free(file);
 		return false;
 	}
 	file = own_name(file, cfg);
@@ -1343,7 +1343,7 @@ write_profile(const struct dhat__config *cfg, const struct dhat__closed *c,
 	DHAT__FAULT_PAUSE();
 	b.sym = dhat__symbolizer_new_with(gone, ngone);
 	DHAT__FAULT_RESUME();
-	__libc_free(gone);
+	dhat__own_free(gone);
 	if (k == NULL || build_pps(&b) < 0 || number_frames(&b) < 0)
 		err = ENOMEM;
 	else
@@ -1369,7 +1369,7 @@ write_profile(const struct dhat__config *cfg, const struct dhat__closed *c,
 		}
 	}
 	build_free(&b);
-	__libc_free(k);
-	__libc_free(file);
+	dhat__own_free(k);
+	dhat__own_free(file);
 	return err == 0;
 }

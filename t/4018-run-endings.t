@@ -83,6 +83,15 @@ ends double-free 134 "signal SIGABRT 6" "660 5 650 4 600 3" -- \
 	"$RUN" --quiet -o p.json "$E" double-free
 grep -q 'double free' double-free/err
 ok $? "double-free: glibc's message"
+# The same after a thread has run: glibc then holds its heap's lock when
+# it aborts, and the profile is written without glibc's allocator, at
+# once (not after the watchdog's minute).
+ends thread-double-free 134 "signal SIGABRT 6" - -- \
+	timeout 30 "$RUN" --quiet -o p.json "$E" thread-double-free
+is "$(figures thread-double-free/p.json blocks)" "650 4 600 3 600 3" \
+	"thread-double-free: the program's figures"
+grep -q 'double free' thread-double-free/err
+ok $? "thread-double-free: glibc's message"
 
 # ---- the program's handlers ------------------------------------------------
 ends handler 143 "signal SIGTERM 15" -- \
@@ -122,24 +131,55 @@ is "$(figures "${child:-none}")" "1000 1 1000 1 1000 1" \
 	"fork-kill: the child's profile from the fork on, ended by SIGTERM"
 
 # ---- the parent sees the same death ----------------------------------------
-# waitpid's view, with the library preloaded directly (no dhat-run) and
-# without it: killed by the same signal.
+# waitpid's view, with the library preloaded directly, through dhat-run
+# (which dies of its program's signal) and without either: killed by the
+# same signal.
 for m in segv abort kill; do
-	for how in plain dhat; do
-		"$PYTHON3" - "$how" "$E" "$m" 15 "$LIB" >"wait-$m-$how" <<'EOF'
+	for how in plain dhat run; do
+		"$PYTHON3" - "$how" "$E" "$m" 15 "$LIB" "$RUN" \
+		    >"wait-$m-$how" <<'EOF'
 import os, subprocess, sys
-how, prog, mode, arg, lib = sys.argv[1:6]
+how, prog, mode, arg, lib, run = sys.argv[1:7]
 env = dict(os.environ)
+cmd = [prog, mode, arg]
 if how == "dhat":
     env.update(DHAT_RUN="1", LD_PRELOAD=lib, DHAT_QUIET="1",
                DHAT_OUTPUT="w.json")
-r = subprocess.run([prog, mode, arg], env=env, stderr=subprocess.DEVNULL)
+elif how == "run":
+    cmd = [run, "--quiet", "-o", "w.json"] + cmd
+r = subprocess.run(cmd, env=env, stderr=subprocess.DEVNULL)
 print(r.returncode)
 EOF
 	done
-	is "$(cat "wait-$m-dhat")" "$(cat "wait-$m-plain")" \
+	is "$(cat "wait-$m-dhat") $(cat "wait-$m-run")" \
+		"$(cat "wait-$m-plain") $(cat "wait-$m-plain")" \
 		"$m: the parent's view unchanged ($(cat "wait-$m-plain"))"
 done
+
+# ---- out of memory -----------------------------------------------------------
+# A program that allocates until its address space (RLIMIT_AS) is full
+# still gets its profile, exact and with every frame named: libdhat sets
+# address space aside for writing it.  Also with no cache of debugging
+# files or frames (a first run), and without one (--no-debug-cache).
+# oom NAME [OPTION]: end-run exhaust 16 under dhat-run with OPTION.
+oom() {
+	mkdir "$1" "$1/cache" || exit 99
+	(cd "$1" && XDG_CACHE_HOME=$PWD/cache exec "$RUN" --quiet ${2:+"$2"} \
+		-o p.json "$E" exhaust 16 >out 2>err)
+	is "$?" 0 "$1: exit status 0"
+	is "$(field "$1/p.json" end)" "exit 0" "$1: the profile is written"
+	set -- "$1" $(sed -n 's/^exhaust: //p' "$1/out")
+	is "$(figures "$1/p.json" exhaust | cut -d' ' -f5-6)" "$2 $3" \
+		"$1: exactly the $3 blocks that malloc gave"
+	is "$(grep -c '???' "$1/p.json")" 0 "$1: every frame named"
+}
+oom oom
+oom oom-nocache --no-debug-cache
+mkdir l-oom
+(cd l-oom && exec "$L" exhaust 16 >out 2>err)
+is "$?" 0 "l-oom: a linked program: exit status 0"
+is "$(figures l-oom/dhat-heap.json exhaust | cut -d' ' -f5-6)" \
+	"$(sed -n 's/^exhaust: //p' l-oom/out)" "l-oom: exact"
 
 # ---- Debian's sh ends by _exit ---------------------------------------------
 mkdir sh

@@ -12,6 +12,9 @@
  *   kill SIG        kill(getpid(), SIG), then wait for it
  *   raise SIG       raise(SIG)
  *   segv | bus | fpe | ill | trap | abort | assert | double-free | pipe
+ *   thread-double-free  a thread has run (glibc then locks its heap), and
+ *                   a block of 2,000 bytes is freed twice: glibc aborts
+ *                   while it holds its lock
  *   handler SIG     a handler of the program's runs first, prints
  *                   "handled", restores SIG_DFL and raises SIG again
  *   handler-exit SIG   a handler that calls _exit(7)
@@ -23,6 +26,11 @@
  *                   (mostly inside malloc or free): counts are not fixed
  *   fork-kill SIG   a forked child makes one block of 1,000 bytes and
  *                   dies of SIG; the parent returns its status
+ *   exhaust MIB     limits its address space (RLIMIT_AS) to what it uses
+ *                   plus MIB MiB, allocates blocks of 1 MiB, 64 KiB,
+ *                   1 KiB and 64 bytes in exhaust() until malloc fails
+ *                   for each size, prints "exhaust: BYTES BLOCKS" and
+ *                   returns 0
  *
  * handler SIG installs the handler before the profiler starts in
  * end-linked, after it (main runs after libdhat's start) in end-run.
@@ -35,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #ifdef LINKED
@@ -83,6 +92,12 @@ thread_blocks(void *arg)
 	for (int i = 0; i < 1000; i++)
 		free(v[i]);
 	return NULL;
+}
+
+static void *
+nothing(void *arg)
+{
+	return arg;
 }
 
 static void *
@@ -137,6 +152,45 @@ forked(int sig)
 	if (pid < 0 || waitpid(pid, &status, 0) != pid)
 		return 97;
 	return WIFSIGNALED(status) && WTERMSIG(status) == sig ? 0 : 96;
+}
+
+/* The address space in use now (VmSize), in bytes. */
+static size_t
+vm_size(void)
+{
+	char line[256];
+	size_t kb = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "VmSize: %zu kB", &kb) == 1)
+			break;
+	if (f != NULL)
+		fclose(f);
+	return kb * 1024;
+}
+
+static int
+exhaust(size_t mib)
+{
+	static const size_t sizes[] = { 1 << 20, 64 << 10, 1 << 10, 64 };
+	struct rlimit r;
+	size_t bytes = 0, blocks = 0;
+	void **list = NULL, *p;
+
+	r.rlim_cur = r.rlim_max = vm_size() + (mib << 20);
+	if (setrlimit(RLIMIT_AS, &r) != 0)
+		return 97;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		while ((p = malloc(sizes[i])) != NULL) {
+			/* A chain, so that nothing else allocates. */
+			*(void **)p = list;
+			list = p;
+			bytes += sizes[i];
+			blocks++;
+		}
+	printf("exhaust: %zu %zu\n", bytes, blocks);
+	return 0;
 }
 
 static int
@@ -219,6 +273,14 @@ faults(const char *mode)
 		p = malloc(10);
 		free(p);
 		free(p);
+	} else if (strcmp(mode, "thread-double-free") == 0) {
+		pthread_t t;
+
+		pthread_create(&t, NULL, nothing, NULL);
+		pthread_join(t, NULL);
+		p = malloc(2000);
+		free(p);
+		free(p);
 	} else if (strcmp(mode, "pipe") == 0)
 		broken_pipe();
 	else
@@ -251,6 +313,8 @@ main(int argc, char **argv)
 		_Exit(n);
 	if (strcmp(mode, "quick_exit") == 0)
 		quick_exit(n);
+	if (strcmp(mode, "exhaust") == 0)
+		return exhaust((size_t)n);
 	if (strcmp(mode, "drop") == 0) {
 #ifdef LINKED
 		dhat_profiler_drop(prof);
