@@ -7,7 +7,7 @@
 #
 #     sh SRCDIR/bench/run.sh [--quick] [--runs N] [--only W1,W2,...]
 #                            [--tools T1,T2,...] [--build DIR] [--work DIR]
-#                            [--base DIR]
+#                            [--base DIR] [--interval SECONDS]
 #
 # It builds the workloads with gcc -O2 -g -fno-omit-frame-pointer into WORK
 # (default ./bench-work), runs every workload under every tool N times
@@ -31,6 +31,9 @@
 # Tools (--tools): plain, dhat (dhat-run from the build directory, or,
 # before dhat-run is built, libdhat preloaded with bench/dhat-start.c),
 # heaptrack, valgrind (--tool=dhat).  Missing peers are skipped.
+# The tool dhat-interval (not run unless named) is dhat-run with
+# --interval=SECONDS (--interval, default 1): what rewriting the profile
+# while the program runs costs.
 # --base DIR adds the tool dhat-base: the libdhat of another build
 # directory (say, of the commit before an optimisation), preloaded with
 # bench/dhat-start.c, measured in the same interleaved rounds.
@@ -49,6 +52,7 @@ work=
 base=
 runs=
 quick=no
+interval=1
 only=allocbench,python,threads-1,threads-2,manystacks
 tools=plain,dhat,heaptrack,valgrind
 
@@ -70,6 +74,8 @@ while [ $# -gt 0 ]; do
 	--build=*) build=${1#*=} ;;
 	--base) base=${2:?}; shift ;;
 	--base=*) base=${1#*=} ;;
+	--interval) interval=${2:?}; shift ;;
+	--interval=*) interval=${1#*=} ;;
 	--work) work=${2:?}; shift ;;
 	--work=*) work=${1#*=} ;;
 	-h|--help) usage ;;
@@ -124,9 +130,9 @@ fi
 
 if [ -x "$build/dhat-run" ]; then
 	dhat_how="dhat-run ($build/dhat-run)"
-	dhat_cmd() {
+	dhat_cmd() {	# workload [option]
 		echo env DHAT_PRELOAD="$lib" "$build/dhat-run" --quiet \
-		    -o "$out/$1.dhat.%p.json" --
+		    ${2:-} -o "$out/$1.dhat.%p.json" --
 	}
 else
 	start_so "$build" "$work/dhat-start.so"
@@ -140,6 +146,7 @@ fi
 have_tool() {
 	case $1 in
 	plain|dhat|dhat-base) return 0 ;;
+	dhat-interval) [ -x "$build/dhat-run" ] ;;
 	heaptrack) command -v heaptrack >/dev/null 2>&1 ;;
 	valgrind) command -v valgrind >/dev/null 2>&1 ;;
 	*) return 1 ;;
@@ -169,6 +176,8 @@ command_for() {
 	case $2 in
 	plain) echo "$pre $p" ;;
 	dhat) echo "$pre $(dhat_cmd "$1") $p" ;;
+	dhat-interval)
+		echo "$pre $(dhat_cmd "$1" --interval="$interval") $p" ;;
 	dhat-base)
 		lp=$base/.libs/libdhat.so:$work/dhat-start-base.so
 		echo "$pre env LD_PRELOAD=$lp" \

@@ -359,8 +359,9 @@ sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	bool dfl;
 	int r;
 
-	dfl = act != NULL && (act->sa_flags & SA_SIGINFO) == 0 &&
-	    act->sa_handler == SIG_DFL;
+	/* sa_handler and sa_sigaction share their storage: a null
+	 * sa_sigaction is SIG_DFL too. */
+	dfl = act != NULL && act->sa_handler == SIG_DFL;
 	if (!__atomic_load_n(&fatal.installed, __ATOMIC_ACQUIRE) ||
 	    sig < 1 || sig > 64 || !is_fatal(sig) ||
 	    (act != NULL && !dfl) ||

@@ -130,6 +130,24 @@ done
 is "$(figures "${child:-none}")" "1000 1 1000 1 1000 1" \
 	"fork-kill: the child's profile from the fork on, ended by SIGTERM"
 
+mkdir fork-exit
+(cd fork-exit && "$RUN" --quiet -o 'p.%p.json' "$E" fork-_exit 9 >out 2>err)
+is "$?" 9 "fork-_exit: the child's status"
+child=
+for f in fork-exit/p.*.json; do
+	[ "$(field "$f" end)" = "_exit 9" ] && child=$f
+done
+is "$(figures "${child:-none}")" "1000 1 1000 1 1000 1" \
+	"fork-_exit: the child's own profile, ended by _exit"
+is "$(ls fork-exit | grep -c '^p\.[0-9]*\.json$')" 2 "fork-_exit: two profiles"
+mkdir vfork
+(cd vfork && "$RUN" --quiet -o 'p.%p.json' "$E" vfork 4 >out 2>err)
+is "$?" 4 "vfork: the child's status"
+is "$(ls vfork | grep -c '^p\.[0-9]*\.json$')" 1 \
+	"vfork: a child of vfork() writes nothing"
+is "$(figures vfork/p.*.json)" "$BLOCKS" "vfork: the parent's figures intact"
+is "$(field vfork/p.*.json end)" "exit 4" "vfork: ... and its end"
+
 # ---- the parent sees the same death ----------------------------------------
 # waitpid's view, with the library preloaded directly, through dhat-run
 # (which dies of its program's signal) and without either: killed by the

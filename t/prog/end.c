@@ -26,6 +26,10 @@
  *                   (mostly inside malloc or free): counts are not fixed
  *   fork-kill SIG   a forked child makes one block of 1,000 bytes and
  *                   dies of SIG; the parent returns its status
+ *   fork-_exit N    a forked child makes one block of 1,000 bytes and
+ *                   calls _exit(N); the parent returns its status
+ *   vfork N         a child of vfork() calls _exit(N) at once; the
+ *                   parent returns its status
  *   exhaust MIB     limits its address space (RLIMIT_AS) to what it uses
  *                   plus MIB MiB, allocates blocks of 1 MiB, 64 KiB,
  *                   1 KiB and 64 bytes in exhaust() until malloc fails
@@ -193,6 +197,24 @@ exhaust(size_t mib)
 	return 0;
 }
 
+/* The exit status of a child that _exit(N)s, made by vfork() (VF) or
+ * after one block of 1,000 bytes by fork(). */
+static int
+child_exits(int n, int vf)
+{
+	int status;
+	pid_t pid = vf ? vfork() : fork();
+
+	if (pid == 0) {
+		if (!vf)
+			keep[3] = malloc(1000);
+		_exit(n);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 97;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 96;
+}
+
 static int
 signals(const char *mode, int n)
 {
@@ -315,6 +337,8 @@ main(int argc, char **argv)
 		quick_exit(n);
 	if (strcmp(mode, "exhaust") == 0)
 		return exhaust((size_t)n);
+	if (strcmp(mode, "fork-_exit") == 0 || strcmp(mode, "vfork") == 0)
+		return child_exits(n, mode[0] == 'v');
 	if (strcmp(mode, "drop") == 0) {
 #ifdef LINKED
 		dhat_profiler_drop(prof);
