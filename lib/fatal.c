@@ -392,10 +392,10 @@ __sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 	return sigaction(sig, act, old);
 }
 
-/* signal() as glibc defines it (BSD semantics): the handler stays, the
- * signal is blocked while it runs, interrupted calls restart. */
-EXPORT sighandler_t
-signal(int sig, sighandler_t handler)
+/* signal() and its kin, through sigaction: HANDLER with FLAGS, SIG
+ * itself blocked while it runs unless FLAGS has SA_NODEFER. */
+static sighandler_t
+set_handler(int sig, sighandler_t handler, int flags)
 {
 	struct sigaction sa, old;
 
@@ -406,11 +406,20 @@ signal(int sig, sighandler_t handler)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = handler;
 	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, sig);
-	sa.sa_flags = SA_RESTART;
+	if ((flags & SA_NODEFER) == 0)
+		sigaddset(&sa.sa_mask, sig);
+	sa.sa_flags = flags;
 	if (sigaction(sig, &sa, &old) != 0)
 		return SIG_ERR;
 	return old.sa_handler;
+}
+
+/* signal() as glibc defines it (BSD semantics): the handler stays, the
+ * signal is blocked while it runs, interrupted calls restart. */
+EXPORT sighandler_t
+signal(int sig, sighandler_t handler)
+{
+	return set_handler(sig, handler, SA_RESTART);
 }
 
 EXPORT sighandler_t
@@ -430,19 +439,7 @@ ssignal(int sig, sighandler_t handler)
 EXPORT sighandler_t
 sysv_signal(int sig, sighandler_t handler)
 {
-	struct sigaction sa, old;
-
-	if (handler == SIG_ERR || sig < 1 || sig >= NSIG) {
-		errno = EINVAL;
-		return SIG_ERR;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = handler;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-	if (sigaction(sig, &sa, &old) != 0)
-		return SIG_ERR;
-	return old.sa_handler;
+	return set_handler(sig, handler, SA_RESETHAND | SA_NODEFER);
 }
 
 EXPORT sighandler_t
