@@ -270,10 +270,11 @@ static int
 faults(const char *mode)
 {
 	volatile int zero = 0, one = 1;
+	int *volatile nowhere = (int *)16;
 	char *volatile p;
 
 	if (strcmp(mode, "segv") == 0)
-		*(volatile int *)16 = 1;
+		*nowhere = 1;
 	else if (strcmp(mode, "bus") == 0)
 		sigbus();
 	else if (strcmp(mode, "fpe") == 0)
