@@ -46,6 +46,8 @@ struct merge {
 	const char *first;
 	char *mode, *tu, *Mtu;
 	char *incomplete;	/* the first input's, if any is incomplete */
+	bool partial;		/* an input was written while its process ran */
+	size_t ninputs;
 	bool bklt, bkacc;
 	uint64_t te, tg;
 	/* Distinct commands, in order of first appearance. */
@@ -359,8 +361,15 @@ finish(struct merge *m)
 	h.bkacc = m->bkacc;
 	h.te = m->te;
 	h.cmd = cmd;
-	/* One incomplete input makes the merge incomplete. */
+	/* One incomplete input makes the merge incomplete, one partial
+	 * input partial; the processes of several ended each in its own
+	 * way, one keeps how it ended. */
 	h.incomplete = m->incomplete;
+	h.partial = m->partial;
+	if (m->ninputs > 1) {
+		memset(&h.end, 0, sizeof(h.end));
+		h.have &= ~(DTOOL_H_STATUS | DTOOL_H_SIGNAL);
+	}
 	if (h.bklt) {
 		h.tg = m->tg;
 	} else {
@@ -483,6 +492,8 @@ main(int argc, char **argv)
 		in = dtool_profile_read(argv[i], err, sizeof(err));
 		if (in == NULL)
 			dtool_diex(1, "%s: %s", argv[i], err);
+		m.partial |= dtool_profile_header(in)->partial;
+		m.ninputs++;
 		if (dtool_profile_header(in)->incomplete != NULL &&
 		    m.incomplete == NULL)
 			m.incomplete = dtool_xstrdup(

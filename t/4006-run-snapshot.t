@@ -6,7 +6,7 @@
 
 have_python || skip_all "python3 is needed to read the profiles"
 
-plan 40
+plan 41
 
 # start_wait [OPTIONS]: run-wait under dhat-run in the background, with
 # its pid in $prog_pid and dhat-run's in $run_pid; 1 if it never starts.
@@ -130,6 +130,9 @@ is "$(figures unseen.snapshot-2.json keep)" "4000 1 4000 1 4000 1" \
 ok $([ -s unseen.snapshot-3.json ]; echo $?) \
 	"  snapshot 3 after a cancelled thread"
 is "$(field unseen.json end)" "exit 0" "  the final profile"
+"$abs_top_builddir/dhat-summarize" unseen.snapshot-1.json >summary 2>&1
+grep -q '^Partial: *written while the process was running$' summary
+ok $? "  dhat-summarize says a snapshot is partial"
 rm -f ./*.json
 
 # --interval: the profile is rewritten while the program runs, so that

@@ -93,6 +93,14 @@ is "$(figures thread-double-free/p.json blocks)" "650 4 600 3 600 3" \
 grep -q 'double free' thread-double-free/err
 ok $? "thread-double-free: glibc's message"
 
+# dhat-summarize says how the process ended.
+"$abs_top_builddir/dhat-summarize" segv/p.json >segv/summary 2>&1
+grep -q '^Ended: *killed by SIGSEGV (signal 11)$' segv/summary
+ok $? "segv: dhat-summarize says the process was killed by SIGSEGV"
+"$abs_top_builddir/dhat-summarize" exit/p.json >exit/summary 2>&1
+grep -q '^Ended: *exit status 3$' exit/summary
+ok $? "exit: dhat-summarize gives the exit status"
+
 # ---- the program's handlers ------------------------------------------------
 ends handler 143 "signal SIGTERM 15" -- \
 	"$RUN" --quiet -o p.json "$E" handler 15

@@ -45,6 +45,20 @@ dtool_json_str(FILE *f, const char *k, const char *v)
 }
 
 void
+dtool_json_end(FILE *f, const struct dtool_header *h)
+{
+	fputs("{\"by\":", f);
+	dtool_json_string(f, h->end.by);
+	if (h->have & DTOOL_H_STATUS)
+		dtool_json_u64(f, "status", h->end.status);
+	if (h->have & DTOOL_H_SIGNAL)
+		dtool_json_u64(f, "signal", h->end.signal);
+	if (h->end.signal_name != NULL)
+		dtool_json_str(f, "signalName", h->end.signal_name);
+	fputc('}', f);
+}
+
+void
 dtool_json_profile_head(FILE *f, const char *name,
     const struct dtool_header *h)
 {
@@ -54,6 +68,12 @@ dtool_json_profile_head(FILE *f, const char *name,
 	dtool_json_str(f, "verb", h->verb);
 	dtool_json_str(f, "cmd", h->cmd);
 	dtool_json_u64(f, "pid", h->pid);
+	if (h->partial)
+		dtool_json_bool(f, "partial", true);
+	if (h->end.by != NULL) {
+		dtool_json_key(f, "end");
+		dtool_json_end(f, h);
+	}
 	dtool_json_bool(f, "bklt", h->bklt);
 	dtool_json_bool(f, "bkacc", h->bkacc);
 	dtool_json_str(f, "tu", h->tu);

@@ -19,6 +19,9 @@ void dtool_json_string(FILE *f, const char *s);
 
 /* Members after the first: ,"K": for the caller's value, or the whole
  * ,"K":V for a number, a boolean or a string. */
+/* How the process ended, H's "end" (H->end.by not NULL), as a JSON
+ * object. */
+void dtool_json_end(FILE *f, const struct dtool_header *h);
 void dtool_json_key(FILE *f, const char *k);
 void dtool_json_u64(FILE *f, const char *k, uint64_t v);
 void dtool_json_bool(FILE *f, const char *k, bool v);

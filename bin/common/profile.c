@@ -190,6 +190,8 @@ dtool_profile_new(const struct dtool_header *h)
 	p->h.Mtu = copy_str(p, h->Mtu);
 	p->h.cmd = copy_str(p, h->cmd);
 	p->h.incomplete = copy_str(p, h->incomplete);
+	p->h.end.by = copy_str(p, h->end.by);
+	p->h.end.signal_name = copy_str(p, h->end.signal_name);
 	dtool__profile_push_frame(p, "[root]", 6);
 	return p;
 }

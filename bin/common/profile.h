@@ -26,6 +26,8 @@ struct dtool_profile;	/* opaque */
 /* Bits of dtool_header.have: optional top-level fields that were present. */
 #define DTOOL_H_TUTH	0x01u
 #define DTOOL_H_TG	0x02u
+#define DTOOL_H_STATUS	0x04u	/* end.status */
+#define DTOOL_H_SIGNAL	0x08u	/* end.signal */
 
 struct dtool_header {
 	uint64_t version;	/* dhatFileVersion: always 2 */
@@ -47,6 +49,15 @@ struct dtool_header {
 	const char *incomplete;	/* why the profile is incomplete (the
 				 * "incomplete" and "incompleteReason"
 				 * fields of libdhat); NULL: complete */
+	/* How the process ended (libdhat's "end"): by is NULL when the
+	 * profile does not say. */
+	struct dtool_end {
+		const char *by;		/* "exit", "signal", "drop", ... */
+		uint64_t status;	/* when have & DTOOL_H_STATUS */
+		uint64_t signal;	/* when have & DTOOL_H_SIGNAL */
+		const char *signal_name; /* or NULL */
+	} end;
+	bool partial;		/* written while the process went on */
 };
 
 /* Bits of dtool_pp.have: optional per-PP fields that were present.

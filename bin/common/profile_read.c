@@ -789,12 +789,12 @@ done:
 enum {
 	F_VERSION, F_MODE, F_VERB, F_BKLT, F_BKACC, F_BU, F_BSU, F_BKSU,
 	F_TU, F_MTU, F_TUTH, F_CMD, F_PID, F_TE, F_TG, F_PPS, F_FTBL,
-	F_INCOMPLETE, F_INCOMPLETE_WHY, F_N
+	F_INCOMPLETE, F_INCOMPLETE_WHY, F_END, F_PARTIAL, F_N
 };
 static const char *const top_names[F_N] = {
 	"dhatFileVersion", "mode", "verb", "bklt", "bkacc", "bu", "bsu",
 	"bksu", "tu", "Mtu", "tuth", "cmd", "pid", "te", "tg", "pps", "ftbl",
-	"incomplete", "incompleteReason",
+	"incomplete", "incompleteReason", "end", "partial",
 };
 /* In the viewer's order of checking. */
 static const int required[] = {
@@ -816,6 +816,46 @@ top_string(struct rd *r, const char *field)
 	}
 	read_string(r);
 	return dtool_arena_strndup(&r->p->arena, r->s, r->slen);
+}
+
+/* libdhat's "end": {"by":S, "status":N, "signal":N, "signalName":S};
+ * other members are skipped. */
+static void
+read_end(struct rd *r)
+{
+	struct dtool_header *h = &r->p->h;
+	int c = skipws(r);
+
+	if (c != '{') {
+		if (c == '"' || c == '[' || c == 't' || c == 'f' ||
+		    c == 'n' || c == '-' || (c >= '0' && c <= '9'))
+			fail(r, "field 'end' at byte %llu is not an object",
+			    (unsigned long long)offset(r));
+		unexpected(r, c, "'{'");
+	}
+	r->pos++;
+	if (skipws(r) == '}') {
+		r->pos++;
+		return;
+	}
+	do {
+		read_string(r);
+		expect(r, ':', "':'");
+		if (strcmp(r->s, "by") == 0) {
+			h->end.by = top_string(r, "end.by");
+		} else if (strcmp(r->s, "status") == 0) {
+			h->end.status = read_u64(r, "end.status");
+			h->have |= DTOOL_H_STATUS;
+		} else if (strcmp(r->s, "signal") == 0) {
+			h->end.signal = read_u64(r, "end.signal");
+			h->have |= DTOOL_H_SIGNAL;
+		} else if (strcmp(r->s, "signalName") == 0) {
+			h->end.signal_name = top_string(r, "end.signalName");
+		} else {
+			skip_value(r);
+		}
+	} while (skipws(r) == ',' && (r->pos++, true));
+	expect(r, '}', "',' or '}'");
 }
 
 static void
@@ -894,6 +934,12 @@ read_top(struct rd *r)
 			break;
 		case F_INCOMPLETE_WHY:
 			why = top_string(r, top_names[f]);
+			break;
+		case F_END:
+			read_end(r);
+			break;
+		case F_PARTIAL:
+			h->partial = read_bool(r, top_names[f]);
 			break;
 		case F_PPS:
 			if (!array_begin(r, "pps", false))

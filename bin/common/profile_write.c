@@ -26,6 +26,20 @@ put_field_str(FILE *f, const char *name, const char *v)
 	dtool_json_str(f, name, v != NULL ? v : "");
 }
 
+/* libdhat's "end" and "partial" (dhat-json(5)), when the profile has
+ * them. */
+static void
+put_end(FILE *f, const struct dtool_header *h)
+{
+	if (h->partial)
+		fputs(",\"partial\":true\n", f);
+	if (h->end.by == NULL)
+		return;
+	fputs(",\"end\":", f);
+	dtool_json_end(f, h);
+	fputc('\n', f);
+}
+
 static void
 emit(const struct dtool_profile *p, FILE *f)
 {
@@ -59,6 +73,7 @@ emit(const struct dtool_profile *p, FILE *f)
 		put_field_str(f, "incompleteReason", h->incomplete);
 		putc('\n', f);
 	}
+	put_end(f, h);
 	fprintf(f, ",\"pps\":\n [");
 	for (size_t i = 0; i < p->npps; i++) {
 		const struct dtool_pp *pp = dtool_profile_pp(p, i);

@@ -91,6 +91,43 @@ amount_line(FILE *f, const char *title, uint64_t bytes, uint64_t blocks,
 	fputc('\n', f);
 }
 
+/* How the process ended, or that it had not (libdhat's "end" and
+ * "partial"): nothing when the profile does not say. */
+static void
+print_end(const struct dtool_header *h, FILE *f)
+{
+	const struct dtool_end *e = &h->end;
+	char n[DTOOL_NUMBUF];
+
+	if (h->partial)
+		fputs("Partial:   written while the process was running\n\n",
+		    f);
+	if (e->by == NULL)
+		return;
+	fputs("Ended:     ", f);
+	if (strcmp(e->by, "signal") == 0) {
+		fputs("killed by ", f);
+		dtool_fputs_text(e->signal_name != NULL ? e->signal_name :
+		    "a signal", f);
+		if (h->have & DTOOL_H_SIGNAL)
+			fprintf(f, " (signal %s)", dtool_fmt_u64(n,
+			    e->signal));
+	} else if (strcmp(e->by, "exit") == 0) {
+		fputs("exit status ", f);
+		fputs(h->have & DTOOL_H_STATUS ? dtool_fmt_u64(n, e->status) :
+		    "unknown", f);
+	} else if (strcmp(e->by, "drop") == 0) {
+		fputs("the profiler was dropped", f);
+	} else if (strcmp(e->by, "assert") == 0) {
+		fputs("a heap usage assertion failed", f);
+	} else {
+		dtool_fputs_text(e->by, f);
+		if (h->have & DTOOL_H_STATUS)
+			fprintf(f, "(%s)", dtool_fmt_u64(n, e->status));
+	}
+	fputs("\n\n", f);
+}
+
 static void
 print_totals(const struct dtool_header *h, const struct dtool_pp *tot,
     FILE *f)
@@ -185,6 +222,7 @@ print_text(const struct dtool_profile *p, struct dtool_tree *t,
 		return;
 	}
 	dtool_print_invocation(h, o->out);
+	print_end(h, o->out);
 	dtool_tree_totals(t, &tot);
 	print_totals(h, &tot, o->out);
 	fputc('\n', o->out);
