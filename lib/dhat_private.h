@@ -411,6 +411,7 @@ struct dhat__prof {
 	pid_t owner_pid;     /* process that started it (fork) */
 	pid_t writer_tid;    /* the thread writing it (FINISHING) */
 	int readers;         /* snapshots being written from its stacks */
+	pid_t reader_tid;    /* the thread writing one */
 };
 extern struct dhat__prof dhat__prof;
 

@@ -49,7 +49,15 @@ at_exit(int status, void *arg)
 	struct dhat__ending how = { DHAT__END_EXIT, status & 0xff };
 
 	(void)arg;
+	/* exit() from a signal handler that interrupted the allocator:
+	 * what the write waits for may never come. */
+	bool watched = dhat__guard != 0;
+
+	if (watched)
+		dhat__watchdog_arm(&how);
 	dhat__profiler_end(&how, true);
+	if (watched)
+		alarm(0);
 	/* A fatal signal that came while the profile was being written. */
 	dhat__fatal_serve();
 }

@@ -47,6 +47,8 @@ void dhat__fatal_install(void);
  * without the lock, for the endings that must touch nothing otherwise
  * (a child of vfork() shares its parent's memory). */
 bool dhat__profiler_mine(void);
+/* The same, or its profile is being written (by another thread). */
+bool dhat__profiler_ours(void);
 
 /* Bound the rest of the process's life: if it has not ended in a while
  * (a lock that will never be released, an output that blocks), print

@@ -67,6 +67,12 @@ static struct {
 	/* What the program set along with SIG_DFL, reported back. */
 	int flags[NSIG];
 	sigset_t mask[NSIG];
+	/* The program's handlers installed with SA_RESETHAND, which run
+	 * through on_reset, and their flags. */
+	void (*reset_fn[NSIG])(void);
+	int reset_flags[NSIG];
+	sigset_t reset_mask[NSIG];
+	uint64_t intr;                /* bit SIG-1: siginterrupt(SIG, 1) */
 	int quiet;                    /* dhat__panic: no profile */
 	struct dhat__ending watch;    /* the watchdog's way out */
 } fatal;
@@ -212,12 +218,17 @@ end_as(const struct dhat__ending *how)
 		(void)syscall(SYS_exit_group, how->code);
 }
 
+/* The alarm went off (the kernel's SIGALRM: a timer of the program's,
+ * or a kill, is not the watchdog's). */
 static void
-on_watchdog(int sig)
+on_watchdog(int sig, siginfo_t *si, void *uctx)
 {
 	char line[128];
 
 	(void)sig;
+	(void)uctx;
+	if (si == NULL || si->si_code != SI_KERNEL)
+		return;
 	snprintf(line, sizeof(line), "dhat: error: the profile was not "
 	    "written within %d seconds: giving up\n", DHAT__WATCHDOG);
 	dhat__eprint(line);
@@ -232,7 +243,8 @@ dhat__watchdog_arm(const struct dhat__ending *how)
 
 	fatal.watch = *how;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_watchdog;
+	sa.sa_sigaction = on_watchdog;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	__atomic_and_fetch(&fatal.ours, ~bit(SIGALRM), __ATOMIC_RELEASE);
 	if (next_sigaction()(SIGALRM, &sa, NULL) != 0)
@@ -243,18 +255,18 @@ dhat__watchdog_arm(const struct dhat__ending *how)
 	alarm(DHAT__WATCHDOG);
 }
 
-/* Write the profile and die of SIG.  INSIDE: the thread crashed inside
- * the allocator or libdhat, whose locks it may hold and whose memory may
- * be broken: it writes with memory of its own (spare.c). */
+/* Write the profile and die of SIG.  A thread that was inside the
+ * allocator or libdhat writes with a bounded wait for the lock and with
+ * memory of its own (dhat__profiler_end). */
 static void
-die_of(int sig, const siginfo_t *si, bool inside)
+die_of(int sig, const siginfo_t *si)
 {
 	struct dhat__ending how = { DHAT__END_SIGNAL, sig };
 
-	if (!fatal.quiet && dhat__profiler_mine()) {
+	/* Also when another thread is writing the profile: the process
+	 * must not end before it is whole. */
+	if (!fatal.quiet && dhat__profiler_ours()) {
 		dhat__watchdog_arm(&how);
-		if (inside)
-			dhat__spare_begin();
 		dhat__profiler_end(&how, false);
 		alarm(0);
 	}
@@ -268,13 +280,19 @@ on_fatal(int sig, siginfo_t *si, void *uctx)
 
 	(void)uctx;
 	if (dhat__guard && !synchronous(sig, si)) {
-		/* Inside libdhat or the allocator: when it leaves. */
-		(void)__atomic_compare_exchange_n(&dhat__fatal_pending, &z,
-		    sig, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+		/* Inside libdhat or the allocator: when it leaves.  A
+		 * thread that never leaves (a deadlock of the program's)
+		 * must not make the signal harmless: the watchdog ends the
+		 * process as SIG of its own accord. */
+		if (__atomic_compare_exchange_n(&dhat__fatal_pending, &z,
+		    sig, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+			struct dhat__ending how = { DHAT__END_SIGNAL, sig };
+			dhat__watchdog_arm(&how);
+		}
 		errno = e;
 		return;
 	}
-	die_of(sig, si, dhat__guard != 0);
+	die_of(sig, si);
 	errno = e;
 }
 
@@ -287,7 +305,7 @@ dhat__fatal_serve(void)
 		return;
 	sig = __atomic_exchange_n(&dhat__fatal_pending, 0, __ATOMIC_RELAXED);
 	if (sig != 0)
-		die_of(sig, NULL, false);
+		die_of(sig, NULL);
 }
 
 void
@@ -324,7 +342,6 @@ install_all(void)
 	for (int sig = 1; sig <= 64 && sig < NSIG; sig++) {
 		if (!is_fatal(sig) ||
 		    next_sigaction()(sig, NULL, &old) != 0 ||
-		    (old.sa_flags & SA_SIGINFO) != 0 ||
 		    old.sa_handler != SIG_DFL)
 			continue;
 		stand_in(sig, old.sa_flags, &old.sa_mask);
@@ -340,15 +357,67 @@ dhat__fatal_install(void)
 	(void)pthread_once(&once, install_all);
 }
 
+/*
+ * A handler of the program's installed with SA_RESETHAND: the kernel
+ * would put SIG_DFL back as it runs, without libdhat's stand-in.  So it
+ * is installed without the flag, and called from here, once the
+ * stand-in is back in place.
+ */
+static void
+on_reset(int sig, siginfo_t *si, void *uctx)
+{
+	void (*fn)(void) = fatal.reset_fn[sig];
+	int flags = fatal.reset_flags[sig];
+
+	stand_in(sig, flags, &fatal.reset_mask[sig]);
+	if ((flags & SA_SIGINFO) != 0)
+		((void (*)(int, siginfo_t *, void *))fn)(sig, si, uctx);
+	else
+		((void (*)(int))fn)(sig);
+}
+
+/* Install the program's ACT, a handler with SA_RESETHAND, for SIG
+ * through on_reset. */
+static int
+install_resetting(sigaction_fn next, int sig, const struct sigaction *act,
+    struct sigaction *old)
+{
+	struct sigaction w = *act;
+
+	fatal.reset_fn[sig] = (void (*)(void))act->sa_handler;
+	fatal.reset_flags[sig] = act->sa_flags;
+	fatal.reset_mask[sig] = act->sa_mask;
+	w.sa_sigaction = on_reset;
+	w.sa_flags = (act->sa_flags & ~SA_RESETHAND) | SA_SIGINFO;
+	return next(sig, &w, old);
+}
+
 /* What the kernel holds for SIG, as the program should see it. */
 static void
 as_seen(int sig, struct sigaction *k)
 {
-	if ((k->sa_flags & SA_SIGINFO) != 0 && k->sa_sigaction == on_fatal) {
+	if ((k->sa_flags & SA_SIGINFO) == 0)
+		return;
+	if (k->sa_sigaction == on_fatal) {
 		k->sa_handler = SIG_DFL;
 		k->sa_flags = fatal.flags[sig];
 		k->sa_mask = fatal.mask[sig];
+	} else if (k->sa_sigaction == on_reset) {
+		k->sa_handler = (sighandler_t)fatal.reset_fn[sig];
+		k->sa_flags = fatal.reset_flags[sig];
+		k->sa_mask = fatal.reset_mask[sig];
 	}
+}
+
+/* ACT is a handler of the program's for a signal that libdhat watches,
+ * installed with SA_RESETHAND (see on_reset). */
+static bool
+resetting(int sig, const struct sigaction *act)
+{
+	return act != NULL && (act->sa_flags & SA_RESETHAND) != 0 &&
+	    act->sa_handler != SIG_DFL && act->sa_handler != SIG_IGN &&
+	    __atomic_load_n(&fatal.installed, __ATOMIC_ACQUIRE) &&
+	    sig >= 1 && sig <= 64 && is_fatal(sig);
 }
 
 EXPORT int
@@ -371,7 +440,10 @@ sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 		if (act != NULL)
 			__atomic_and_fetch(&fatal.ours, ~bit(sig),
 			    __ATOMIC_RELEASE);
-		r = next(sig, act, old);
+		if (resetting(sig, act))
+			r = install_resetting(next, sig, act, old);
+		else
+			r = next(sig, act, old);
 		if (r == 0 && old != NULL)
 			as_seen(sig, old);
 		return r;
@@ -415,12 +487,47 @@ set_handler(int sig, sighandler_t handler, int flags)
 }
 
 /* signal() as glibc defines it (BSD semantics): the handler stays, the
- * signal is blocked while it runs, interrupted calls restart. */
+ * signal is blocked while it runs, interrupted calls restart unless
+ * siginterrupt() said otherwise. */
 EXPORT sighandler_t
 signal(int sig, sighandler_t handler)
 {
-	return set_handler(sig, handler, SA_RESTART);
+	bool intr = sig >= 1 && sig <= 64 &&
+	    (__atomic_load_n(&fatal.intr, __ATOMIC_RELAXED) & bit(sig)) != 0;
+
+	return set_handler(sig, handler, intr ? 0 : SA_RESTART);
 }
+
+/* Kept for signal() above; glibc's own changes the disposition.  (An
+ * obsolete function, still in use.) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+EXPORT int
+siginterrupt(int sig, int flag)
+{
+	static int (*next)(int, int);
+	int g;
+
+	if (sig >= 1 && sig <= 64) {
+		if (flag)
+			__atomic_or_fetch(&fatal.intr, bit(sig),
+			    __ATOMIC_RELAXED);
+		else
+			__atomic_and_fetch(&fatal.intr, ~bit(sig),
+			    __ATOMIC_RELAXED);
+	}
+	if (next == NULL) {
+		g = dhat__enter();
+		next = (int (*)(int, int))dlsym(RTLD_NEXT, "siginterrupt");
+		dhat__guard = g;
+		if (next == NULL || next == siginterrupt) {
+			errno = ENOSYS;
+			return -1;
+		}
+	}
+	return next(sig, flag);
+}
+#pragma GCC diagnostic pop
 
 EXPORT sighandler_t
 bsd_signal(int sig, sighandler_t handler)

@@ -230,8 +230,11 @@ fork_parent(void)
 static void
 fork_child(void)
 {
-	/* The threads writing snapshots are not in the child. */
+	/* The threads writing snapshots are not in the child, and a fatal
+	 * signal waiting for one of the parent's threads is not the
+	 * child's. */
 	dhat__prof.readers = 0;
+	dhat__fatal_pending = 0;
 	dhat__oplog_fork_child();
 	dhat__lock_word = 0;
 	dhat__unwind_fork_child();
@@ -351,6 +354,16 @@ dhat__profile_close(bool write)
 	dhat__reserve_release();
 	dhat__prof.state = DHAT__FINISHING;
 	dhat__prof.writer_tid = (pid_t)syscall(SYS_gettid);
+	/* A snapshot that another thread is writing would land after this
+	 * profile, over it when it is a rewrite: it goes first.  (FINISHING
+	 * starts no other.) */
+	while (dhat__prof.readers > 0 &&
+	    dhat__prof.reader_tid != dhat__prof.writer_tid) {
+		struct timespec ms = { 0, 1000000 };
+		dhat__unlock();
+		nanosleep(&ms, NULL);
+		dhat__lock();
+	}
 	/* In place: cannot fail. */
 	(void)dhat__heap_close(&c, dhat__heap_now(), false);
 	cfg = dhat__prof.cfg;
@@ -424,6 +437,17 @@ dhat__profiler_mine(void)
 	    getpid();
 }
 
+bool
+dhat__profiler_ours(void)
+{
+	enum dhat__state st = __atomic_load_n(&dhat__prof.state,
+	    __ATOMIC_RELAXED);
+
+	return (st == DHAT__RUNNING || st == DHAT__FINISHING) &&
+	    __atomic_load_n(&dhat__prof.owner_pid, __ATOMIC_RELAXED) ==
+	    getpid();
+}
+
 /* Take the lock; a thread that was inside libdhat when its process began
  * to die may hold it itself: then give up after about two seconds. */
 static bool
@@ -454,6 +478,11 @@ dhat__profiler_end(const struct dhat__ending *how, bool full)
 
 	/* The waits below are cancellation points. */
 	(void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
+	/* Called from inside the allocator (a crash there, or a signal
+	 * handler that exits): glibc's lock may be held and its heap
+	 * broken. */
+	if (g != 0)
+		dhat__spare_begin();
 	if (!lock_dying(g != 0)) {
 		(void)pthread_setcancelstate(cancel, NULL);
 		dhat__guard = g;

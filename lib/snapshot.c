@@ -41,6 +41,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -274,8 +275,10 @@ take(unsigned n)
 	cfg = dhat__prof.cfg;
 	cfg.file_name = NULL;
 	owner = dhat__prof.owner_pid;
-	if (r == 0)
+	if (r == 0) {
 		dhat__prof.readers++;
+		dhat__prof.reader_tid = (pid_t)syscall(SYS_gettid);
+	}
 	else
 		dhat__eprint("dhat: error: snapshot: out of memory\n");
 	/* The name is copied under the lock: a forked child changes it. */

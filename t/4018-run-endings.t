@@ -118,11 +118,45 @@ mkdir nohup
 is "$(field nohup/p.json end)" "signal SIGTERM 15" \
 	"nohup: SIGHUP stayed ignored, SIGTERM ended it"
 
+# A SA_RESETHAND handler: the kernel would put back SIG_DFL itself.
+ends reset 143 "signal SIGTERM 15" -- "$RUN" --quiet -o p.json "$E" reset 15
+is "$(cat reset/out)" handled "reset: the program's SA_RESETHAND handler ran"
+ends sysv 143 "signal SIGTERM 15" -- "$RUN" --quiet -o p.json "$E" sysv 15
+is "$(cat sysv/out)" handled "sysv: ... and sysv_signal's"
+# siginterrupt() keeps working for signal().
+mkdir siginterrupt
+(cd siginterrupt && timeout 20 "$RUN" --quiet -o p.json "$E" siginterrupt \
+	>out 2>err)
+is "$?" 0 "siginterrupt: exit status 0"
+is "$(cat siginterrupt/out)" EINTR "siginterrupt: the read was interrupted"
+# A timer of the program's that raises SIGALRM all the while.
+ends timer 143 "signal SIGTERM 15" - -- "$RUN" --quiet -o p.json "$E" timer 15
+is "$(figures timer/p.json blocks)" "$BLOCKS" "timer: the program's figures"
+grep -q 'not written' timer/err
+ok $((! $?)) "timer: no give-up message"
+
 # ---- threads and forks -----------------------------------------------------
 ends thread 143 "signal SIGTERM 15" - -- \
 	"$RUN" --quiet -o p.json "$E" thread 15
 is "$(figures thread/p.json thread_blocks)" "8000 1000 8000 1000 0 0" \
 	"thread: the thread's blocks"
+# A second signal while the profile is being written (on another thread:
+# the first is blocked in the writing one) waits for it.
+ends twice 143 "signal SIGTERM 15" - -- \
+	"$RUN" --quiet --no-debug-cache -o p.json "$E" twice 15
+is "$(figures twice/p.json level | cut -d' ' -f1-2)" "4096 512" \
+	"twice: the 512 stacks"
+is "$(ls twice | grep -c tmp)" 0 "twice: no temporary file left"
+# The final profile, not a rewrite still being written, is what stays.
+n=0
+for i in 1 2 3 4 5; do
+	mkdir busy-exit$i
+	(cd busy-exit$i && "$RUN" --quiet --no-debug-cache --interval=0.05 \
+		-o p.json "$E" \
+		busy-exit 300 >out 2>err)
+	[ "$(field busy-exit$i/p.json end)" = "exit 0" ] && n=$((n + 1))
+done
+is "$n" 5 "busy-exit: the final profile stays, not a rewrite"
 ends busy 143 "signal SIGTERM 15" - -- "$RUN" --quiet -o p.json "$E" busy 15
 is "$(field busy/p.json mode)" heap "busy: the profile reads"
 ls busy | grep -q tmp

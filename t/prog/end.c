@@ -30,6 +30,19 @@
  *                   calls _exit(N); the parent returns its status
  *   vfork N         a child of vfork() calls _exit(N) at once; the
  *                   parent returns its status
+ *   twice SIG       512 program points more (stacks(), so that writing
+ *                   the profile takes a while), then a thread sends SIG
+ *                   to the process twice, 2 ms apart
+ *   timer SIG       a POSIX timer of the program's raises SIGALRM every
+ *                   200 us (its handler counts them), then SIG is raised
+ *   reset SIG       a handler installed with SA_RESETHAND prints
+ *                   "handled" and raises SIG again
+ *   sysv SIG        the same through sysv_signal()
+ *   siginterrupt    siginterrupt(SIGALRM, 1) and signal(SIGALRM, h): a
+ *                   read interrupted by alarm(1) fails with EINTR, and
+ *                   "EINTR" is printed; returns 0
+ *   busy-exit MS    a thread runs stacks() in a loop; the main thread
+ *                   calls exit(0) after MS milliseconds
  *   exhaust MIB     limits its address space (RLIMIT_AS) to what it uses
  *                   plus MIB MiB, allocates blocks of 1 MiB, 64 KiB,
  *                   1 KiB and 64 bytes in exhaust() until malloc fails
@@ -39,7 +52,11 @@
  * handler SIG installs the handler before the profiler starts in
  * end-linked, after it (main runs after libdhat's start) in end-run.
  */
+#define _GNU_SOURCE 1   /* sysv_signal */
 #include <assert.h>
+#include <errno.h>
+#include <stdint.h>
+#include <time.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -75,6 +92,111 @@ handled(int sig)
 
 	(void)write(1, msg, sizeof(msg) - 1);
 	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* A stack of 9 calls through one of two call sites each, as I's bits
+ * say, ending in an allocation: 512 distinct stacks for I < 512. */
+static void *volatile deep;
+
+__attribute__((noinline)) static void
+level(unsigned i, int n)
+{
+	if (n == 0) {
+		deep = malloc(8);
+		free(deep);
+	} else if (i & 1) {
+		level(i >> 1, n - 1);
+		__asm__ __volatile__("" ::: "memory");
+	} else {
+		level(i >> 1, n - 1);
+		__asm__ __volatile__("" ::: "memory");
+	}
+}
+
+static void
+stacks(void)
+{
+	for (unsigned i = 0; i < 512; i++)
+		level(i, 9);
+}
+
+static void *
+twice(void *arg)
+{
+	const struct timespec gap = { 0, 2000000 };
+	int sig = (int)(intptr_t)arg;
+
+	kill(getpid(), sig);
+	nanosleep(&gap, NULL);
+	kill(getpid(), sig);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void *
+busy_stacks(void *arg)
+{
+	(void)arg;
+	for (;;)
+		stacks();
+	return NULL;
+}
+
+static volatile sig_atomic_t ticks;
+
+static void
+tick(int sig)
+{
+	(void)sig;
+	ticks++;
+}
+
+static void
+timer_then(int sig)
+{
+	struct itimerspec its = { { 0, 200000 }, { 0, 200000 } };
+	struct sigevent ev;
+	timer_t t;
+
+	signal(SIGALRM, tick);
+	memset(&ev, 0, sizeof(ev));
+	ev.sigev_notify = SIGEV_SIGNAL;
+	ev.sigev_signo = SIGALRM;
+	if (timer_create(CLOCK_MONOTONIC, &ev, &t) != 0 ||
+	    timer_settime(t, 0, &its, NULL) != 0)
+		exit(97);
+	while (ticks < 5)
+		pause();
+	raise(sig);
+}
+
+static void
+interrupted(void)
+{
+	char c;
+	int fd[2];
+
+	if (pipe(fd) != 0)
+		exit(97);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+	siginterrupt(SIGALRM, 1);   /* obsolete, still in use */
+#pragma GCC diagnostic pop
+	signal(SIGALRM, tick);
+	alarm(1);
+	if (read(fd[0], &c, 1) < 0 && errno == EINTR)
+		puts("EINTR");
+}
+
+/* Its disposition is SIG_DFL again as it runs. */
+static void
+handled_reset(int sig)
+{
+	static const char msg[] = "handled\n";
+
+	(void)write(1, msg, sizeof(msg) - 1);
 	raise(sig);
 }
 
@@ -263,6 +385,38 @@ signals(const char *mode, int n)
 	}
 	if (strcmp(mode, "fork-kill") == 0)
 		return forked(n);
+	if (strcmp(mode, "twice") == 0) {
+		stacks();
+		pthread_create(&t, NULL, twice, (void *)(intptr_t)n);
+		for (;;)
+			pause();
+	}
+	if (strcmp(mode, "timer") == 0)
+		timer_then(n);
+	if (strcmp(mode, "reset") == 0 || strcmp(mode, "sysv") == 0) {
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = handled_reset;
+		sa.sa_flags = SA_RESETHAND;
+		if (mode[0] == 'r')
+			sigaction(n, &sa, NULL);
+		else
+			sysv_signal(n, handled_reset);
+		raise(n);
+	}
+	if (strcmp(mode, "siginterrupt") == 0) {
+		interrupted();
+		return 0;
+	}
+	if (strcmp(mode, "busy-exit") == 0) {
+		const struct timespec ms = { 0, 1000000 };
+
+		pthread_create(&t, NULL, busy_stacks, NULL);
+		for (int i = 0; i < n; i++)
+			nanosleep(&ms, NULL);
+		exit(0);
+	}
 	return 98;
 }
 
