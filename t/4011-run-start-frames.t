@@ -28,7 +28,7 @@ PY
 
 # start_frames FILE: the frame table's lines that name start code, or
 # that are libc addresses with no name.
-START_ERE='__libc_start|: _start |start_thread|clone|\?\?\? \(in [^)]*/libc\.so'
+START_ERE='__libc_start|: _start |start_thread|: clone3? |\?\?\? \(in [^)]*/libc\.so'
 start_frames() {
 	"$PYTHON3" -c 'import json, sys
 for f in json.load(open(sys.argv[1]))["ftbl"]: print(f)' "$1" |
