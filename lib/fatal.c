@@ -185,13 +185,24 @@ synchronous(int sig, const siginfo_t *si)
 	    sig == SIGSYS);
 }
 
+/* Let SIG reach this thread (a handler's own signal is blocked while it
+ * runs). */
+static void
+unblock(int sig)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	(void)pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+}
+
 /* Do what SIG_DFL does with SIG: die of it.  Returns only for a fault
  * that the kernel will raise again. */
 static void
 act_as_default(int sig, const siginfo_t *si)
 {
 	struct sigaction sa;
-	sigset_t set;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = SIG_DFL;
@@ -201,9 +212,7 @@ act_as_default(int sig, const siginfo_t *si)
 	if (refaults(sig, si))
 		return;
 	(void)syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
-	sigemptyset(&set);
-	sigaddset(&set, sig);
-	(void)pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	unblock(sig);
 	/* Still alive: the signal was not fatal after all. */
 	(void)syscall(SYS_exit_group, 128 + sig);
 }
@@ -239,7 +248,6 @@ void
 dhat__watchdog_arm(const struct dhat__ending *how)
 {
 	struct sigaction sa;
-	sigset_t set;
 
 	fatal.watch = *how;
 	memset(&sa, 0, sizeof(sa));
@@ -249,9 +257,7 @@ dhat__watchdog_arm(const struct dhat__ending *how)
 	__atomic_and_fetch(&fatal.ours, ~bit(SIGALRM), __ATOMIC_RELEASE);
 	if (next_sigaction()(SIGALRM, &sa, NULL) != 0)
 		return;
-	sigemptyset(&set);
-	sigaddset(&set, SIGALRM);
-	(void)pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	unblock(SIGALRM);
 	alarm(DHAT__WATCHDOG);
 }
 

@@ -330,6 +330,18 @@ dhat_profiler_new_ad_hoc(void)
 	return dhat_builder_build(dhat_builder_ad_hoc(dhat_builder_new()));
 }
 
+/* A millisecond without the lock, for another thread to finish what the
+ * caller waits for (a write, a snapshot). */
+static void
+pause_unlocked(void)
+{
+	struct timespec ms = { 0, 1000000 };
+
+	dhat__unlock();
+	nanosleep(&ms, NULL);
+	dhat__lock();
+}
+
 /*
  * Close the books of the running profiler and write its profile (unless
  * WRITE is false): the one way every profile ends, by a drop, a failed
@@ -358,12 +370,8 @@ dhat__profile_close(bool write)
 	 * profile, over it when it is a rewrite: it goes first.  (FINISHING
 	 * starts no other.) */
 	while (dhat__prof.readers > 0 &&
-	    dhat__prof.reader_tid != dhat__prof.writer_tid) {
-		struct timespec ms = { 0, 1000000 };
-		dhat__unlock();
-		nanosleep(&ms, NULL);
-		dhat__lock();
-	}
+	    dhat__prof.reader_tid != dhat__prof.writer_tid)
+		pause_unlocked();
 	/* In place: cannot fail. */
 	(void)dhat__heap_close(&c, dhat__heap_now(), false);
 	cfg = dhat__prof.cfg;
@@ -386,13 +394,8 @@ dhat__profile_close(bool write)
 static void
 profile_forget(void)
 {
-	struct timespec ms = { 0, 1000000 };
-
-	while (dhat__prof.readers > 0) {
-		dhat__unlock();
-		nanosleep(&ms, NULL);
-		dhat__lock();
-	}
+	while (dhat__prof.readers > 0)
+		pause_unlocked();
 	dhat__heap_reset();
 	dhat__own_free(dhat__prof.cfg.file_name);
 	memset(&dhat__prof.cfg, 0, sizeof dhat__prof.cfg);
@@ -472,7 +475,6 @@ lock_dying(bool inside)
 void
 dhat__profiler_end(const struct dhat__ending *how, bool full)
 {
-	struct timespec ms = { 0, 1000000 };
 	pid_t me = (pid_t)syscall(SYS_gettid);
 	int g = dhat__enter(), cancel;
 
@@ -491,11 +493,8 @@ dhat__profiler_end(const struct dhat__ending *how, bool full)
 	/* Another thread is writing the profile: it is this process's,
 	 * and must be whole before the process ends. */
 	while (dhat__prof.state == DHAT__FINISHING &&
-	    dhat__prof.writer_tid != me) {
-		dhat__unlock();
-		nanosleep(&ms, NULL);
-		dhat__lock();
-	}
+	    dhat__prof.writer_tid != me)
+		pause_unlocked();
 	if (dhat__prof.state == DHAT__RUNNING &&
 	    dhat__prof.owner_pid == getpid()) {
 		dhat__prof.cfg.ending = *how;
