@@ -26,6 +26,7 @@
 
 #include "dhat.h"
 #include "ending.h"
+#include "next.h"
 
 #define DHAT__LIKELY(x) __builtin_expect(!!(x), 1)
 #define DHAT__UNLIKELY(x) __builtin_expect(!!(x), 0)
@@ -37,7 +38,27 @@
  */
 #define DHAT__NO_TAILCALL() __asm__ __volatile__("" ::: "memory")
 
-/* glibc's allocator proper, which the interposed entry points wrap. */
+/*
+ * The counting half of an allocating entry point, once the guard was
+ * found clear: CALL (the next allocator's) with the guard set, the block
+ * it returns counted at N bytes, and the block returned from the entry
+ * point, whose frame stays on the stack.
+ */
+#define DHAT__COUNT_ALLOC(call, n)                                            \
+	do {                                                                   \
+		void *block_;                                                  \
+                                                                               \
+		dhat__guard = 1;                                               \
+		block_ = (call);                                               \
+		if (block_ != NULL)                                            \
+			dhat__heap_alloc(block_, (n));                         \
+		dhat__leave(0);                                                \
+		DHAT__NO_TAILCALL();                                           \
+		return block_;                                                 \
+	} while (0)
+
+/* glibc's allocator proper: what next.c falls back to when a definition
+ * cannot be looked up. */
 void *__libc_malloc(size_t n);
 void *__libc_calloc(size_t m, size_t n);
 void *__libc_realloc(void *p, size_t n);
@@ -64,14 +85,15 @@ void *dhat__spare_realloc(void *p, size_t n);
 void dhat__reserve_want(size_t npps);
 void dhat__reserve_release(void);
 
-/* glibc's allocator, or the spare pages in a thread that has turned them
- * on: what libdhat and the entry points with the guard set use. */
+/* The program's allocator (next.h), or the spare pages in a thread that
+ * has turned them on: what libdhat and the entry points with the guard
+ * set use. */
 static inline void *
 dhat__own_malloc(size_t n)
 {
 	if (__builtin_expect(dhat__spare_on, 0))
 		return dhat__spare_alloc(n, 16);
-	return __libc_malloc(n);
+	return dhat__next.malloc(n);
 }
 
 static inline void *
@@ -82,7 +104,7 @@ dhat__own_calloc(size_t m, size_t n)
 	if (__builtin_expect(dhat__spare_on, 0))
 		return __builtin_mul_overflow(m, n, &size) ? NULL :
 		    dhat__spare_alloc(size, 16);    /* fresh pages: zeroes */
-	return __libc_calloc(m, n);
+	return dhat__next.calloc(m, n);
 }
 
 static inline void *
@@ -90,7 +112,7 @@ dhat__own_realloc(void *p, size_t n)
 {
 	if (__builtin_expect(dhat__spare_on, 0))
 		return dhat__spare_realloc(p, n);
-	return __libc_realloc(p, n);
+	return dhat__next_realloc(p, n);
 }
 
 static inline void *
@@ -98,14 +120,14 @@ dhat__own_memalign(size_t alignment, size_t n)
 {
 	if (__builtin_expect(dhat__spare_on, 0))
 		return dhat__spare_alloc(n, alignment);
-	return __libc_memalign(alignment, n);
+	return dhat__next.memalign(alignment, n);
 }
 
 static inline void
 dhat__own_free(void *p)
 {
 	if (__builtin_expect(!dhat__spare_on, 1))
-		__libc_free(p);
+		dhat__next_free(p);
 }
 
 /* ---- libdhat's own allocations (fault.c) ------------------------------- */
@@ -879,7 +901,7 @@ struct dhat__closed {
 	uint64_t lost_allocs, lost_stacks;  /* see dhat__heap_lost */
 	bool tsc;                    /* ticks are TSC counts ... */
 	uint64_t ticks, ns;          /* ... ticks of them took ns */
-	struct dhat__pp *copy;       /* PPS when copied, to __libc_free */
+	struct dhat__pp *copy;       /* PPS when copied, to dhat__own_free */
 };
 
 /* Close the books at time TE into *C: lifetimes of the live blocks, and
@@ -918,7 +940,7 @@ uint64_t dhat__heap_snapshots(void);
 
 struct dhat__gone_module;
 /* The modules dlclose() unloaded whose addresses are still free, in a new
- * array (*OUT, to __libc_free; NULL when none or out of memory). */
+ * array (*OUT, to dhat__own_free; NULL when none or out of memory). */
 size_t dhat__gone_modules(struct dhat__gone_module **out);
 
 /* ---- writer (writer.c) ------------------------------------------------- */

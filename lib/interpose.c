@@ -1,21 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * interpose.c - libdhat's malloc, calloc, realloc, ... : the program's
- * allocator calls land here (ELF interposition) and go on to glibc's own
- * allocator through its __libc_* names, so alignment, usable size and
- * failure behaviour stay exactly glibc's.
+ * allocator calls land here (ELF interposition) and go on to the
+ * allocator the program would have called without libdhat (next.h:
+ * glibc's, jemalloc's, ...), so alignment, usable size and failure
+ * behaviour stay exactly that allocator's.
  *
  * With no profiler running an entry point costs one well predicted branch
  * on a global flag and a tail call.  Otherwise the thread-local guard is
  * checked next: libdhat's own allocations (and anything the unwinder or
  * the symbolizer allocate) are forwarded without being counted.  Counting
- * happens after glibc's call succeeded, in heap.c, and never changes errno.
+ * happens after the allocator's call succeeded, in heap.c, and never changes errno.
  * Each counting path ends with DHAT__NO_TAILCALL() so that the entry point
  * stays on the stack as the stack's allocator frame.
  */
 #include "config.h"
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
@@ -43,18 +43,10 @@
 EXPORT void *
 malloc(size_t n)
 {
-	void *p;
-
 	FAIL_OWN(NULL);
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
 		return dhat__own_malloc(n);
-	dhat__guard = 1;
-	p = __libc_malloc(n);
-	if (p != NULL)
-		dhat__heap_alloc(p, n);
-	dhat__leave(0);
-	DHAT__NO_TAILCALL();
-	return p;
+	DHAT__COUNT_ALLOC(dhat__next.malloc(n), n);
 }
 
 EXPORT void
@@ -67,15 +59,15 @@ free(void *p)
 	dhat__guard = 1;
 	if (dhat__single_threaded()) {
 		/* No other thread can be handed the address meanwhile:
-		 * glibc's work hides the wait for the block's live slot. */
+		 * the allocator's work hides the wait for the block's live slot. */
 		dhat__live_prefetch((uintptr_t)p);
-		__libc_free(p);
+		dhat__next_free(p);
 		dhat__heap_free(p);
 	} else {
-		/* Forget the block before glibc may hand its address to
+		/* Forget the block before the allocator may hand its address to
 		 * another thread (logged: no slot is read now). */
 		dhat__heap_free(p);
-		__libc_free(p);
+		dhat__next_free(p);
 	}
 	dhat__leave(0);
 }
@@ -83,19 +75,11 @@ free(void *p)
 EXPORT void *
 calloc(size_t m, size_t n)
 {
-	void *p;
-
 	FAIL_OWN(NULL);
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
 		return dhat__own_calloc(m, n);
-	dhat__guard = 1;
-	p = __libc_calloc(m, n);
 	/* Success means m * n did not overflow. */
-	if (p != NULL)
-		dhat__heap_alloc(p, m * n);
-	dhat__leave(0);
-	DHAT__NO_TAILCALL();
-	return p;
+	DHAT__COUNT_ALLOC(dhat__next.calloc(m, n), m * n);
 }
 
 /* realloc's bookkeeping, inlined into realloc and reallocarray so that
@@ -108,16 +92,18 @@ realloc_counted(void *old, size_t n)
 	void *p;
 
 	if (old == NULL) {
-		p = __libc_realloc(NULL, n);
+		p = dhat__next.realloc(NULL, n);
 		if (p != NULL)
 			dhat__heap_alloc(p, n);
 		return p;
 	}
 	tracked = dhat__heap_detach(old, &b);
-	p = __libc_realloc(old, n);
+	p = dhat__next_realloc(old, n);
 	if (p == NULL) {
 		/* glibc frees OLD for a zero size and returns NULL;
-		 * otherwise NULL is a failure and OLD is untouched. */
+		 * otherwise NULL is a failure and OLD is untouched.  (An
+		 * allocator that returns a block for a zero size gets the
+		 * case below.) */
 		if (!tracked)
 			return NULL;
 		if (n == 0)
@@ -167,65 +153,48 @@ reallocarray(void *old, size_t m, size_t n)
 	return p;
 }
 
-/* glibc 2.36: aligned_alloc is an alias of memalign (any alignment is
- * rounded up to a power of two; EINVAL only when that is impossible). */
 EXPORT void *
 memalign(size_t alignment, size_t n)
 {
-	void *p;
-
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
 		return dhat__own_memalign(alignment, n);
-	dhat__guard = 1;
-	p = __libc_memalign(alignment, n);
-	if (p != NULL)
-		dhat__heap_alloc(p, n);
-	dhat__leave(0);
-	DHAT__NO_TAILCALL();
-	return p;
+	DHAT__COUNT_ALLOC(dhat__next.memalign(alignment, n), n);
 }
 
+/* The allocator's own rules for the alignment (glibc rounds any up to a
+ * power of two; others may fail with EINVAL). */
 EXPORT void *
 aligned_alloc(size_t alignment, size_t n)
 {
-	void *p;
-
-	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
-		return dhat__own_memalign(alignment, n);
-	dhat__guard = 1;
-	p = __libc_memalign(alignment, n);
-	if (p != NULL)
-		dhat__heap_alloc(p, n);
-	dhat__leave(0);
-	DHAT__NO_TAILCALL();
-	return p;
+	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard) {
+		if (__builtin_expect(dhat__spare_on, 0))
+			return dhat__own_memalign(alignment, n);
+		return dhat__next.aligned_alloc(alignment, n);
+	}
+	DHAT__COUNT_ALLOC(dhat__next.aligned_alloc(alignment, n), n);
 }
 
-/* glibc's checks: a power of two multiple of sizeof(void *), else EINVAL
- * with errno and *PP untouched; ENOMEM when memalign fails. */
+/* The allocator checks the alignment; errno is never changed (glibc's
+ * returns its error instead). */
 EXPORT int
 posix_memalign(void **pp, size_t alignment, size_t n)
 {
-	void *p;
-	int on;
+	int r;
 
-	if (alignment % sizeof(void *) != 0 ||
-	    (alignment & (alignment - 1)) != 0 || alignment == 0)
-		return EINVAL;
-	on = dhat__heap_on() && !dhat__guard;
-	if (on)
-		dhat__guard = 1;
-	p = on ? __libc_memalign(alignment, n) :
-	    dhat__own_memalign(alignment, n);
-	if (p != NULL && on)
-		dhat__heap_alloc(p, n);
-	if (on)
-		dhat__leave(0);
+	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard) {
+		if (__builtin_expect(dhat__spare_on, 0)) {
+			*pp = dhat__own_memalign(alignment, n);
+			return *pp == NULL ? ENOMEM : 0;
+		}
+		return dhat__next.posix_memalign(pp, alignment, n);
+	}
+	dhat__guard = 1;
+	r = dhat__next.posix_memalign(pp, alignment, n);
+	if (r == 0)
+		dhat__heap_alloc(*pp, n);
+	dhat__leave(0);
 	DHAT__NO_TAILCALL();
-	if (p == NULL)
-		return ENOMEM;
-	*pp = p;
-	return 0;
+	return r;
 }
 
 /* valloc and pvalloc with the guard set (dhat__own_malloc). */
@@ -235,7 +204,7 @@ own_valloc(size_t n, bool round)
 	size_t page = (size_t)getpagesize();
 
 	if (__builtin_expect(!dhat__spare_on, 1))
-		return round ? __libc_pvalloc(n) : __libc_valloc(n);
+		return round ? dhat__next.pvalloc(n) : dhat__next.valloc(n);
 	if (round)
 		n = n > SIZE_MAX - page ? SIZE_MAX : (n + page - 1) & ~(page - 1);
 	return dhat__spare_alloc(n, page);
@@ -244,55 +213,21 @@ own_valloc(size_t n, bool round)
 EXPORT void *
 valloc(size_t n)
 {
-	void *p;
-
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
 		return own_valloc(n, false);
-	dhat__guard = 1;
-	p = __libc_valloc(n);
-	if (p != NULL)
-		dhat__heap_alloc(p, n);
-	dhat__leave(0);
-	DHAT__NO_TAILCALL();
-	return p;
+	DHAT__COUNT_ALLOC(dhat__next.valloc(n), n);
 }
 
 EXPORT void *
 pvalloc(size_t n)
 {
-	void *p;
-
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
 		return own_valloc(n, true);
-	dhat__guard = 1;
-	p = __libc_pvalloc(n);
-	if (p != NULL)
-		dhat__heap_alloc(p, n);
-	dhat__leave(0);
-	DHAT__NO_TAILCALL();
-	return p;
+	DHAT__COUNT_ALLOC(dhat__next.pvalloc(n), n);
 }
 
-/*
- * glibc exports no __libc_ name for it: look the next definition up once.
- * dlsym may allocate; that goes through the entry points above with the
- * guard set and is never counted.
- */
 EXPORT size_t
 malloc_usable_size(void *p)
 {
-	static size_t (*next)(void *);
-	size_t (*fn)(void *);
-	int g;
-
-	fn = __atomic_load_n(&next, __ATOMIC_ACQUIRE);
-	if (DHAT__UNLIKELY(fn == NULL)) {
-		g = dhat__enter();
-		fn = (size_t (*)(void *))dlsym(RTLD_NEXT, "malloc_usable_size");
-		dhat__leave(g);
-		if (fn == NULL || fn == malloc_usable_size)
-			return 0;
-		__atomic_store_n(&next, fn, __ATOMIC_RELEASE);
-	}
-	return fn(p);
+	return dhat__next_usable(p);
 }

@@ -5,8 +5,8 @@
  * A PP is identified by its exact sequence of instruction pointers.  The
  * records live in one array (indices are stable, pointers are not), found
  * through an open-addressing index of 32-bit slots; the stacks themselves
- * are copied into an append-only arena.  All memory comes from glibc's
- * allocator proper (__libc_*), never from the interposed entry points.
+ * are copied into an append-only arena.  All memory comes from the program's
+ * allocator through dhat__own_*, never from the interposed entry points.
  * Callers hold the lock.
  */
 #include "config.h"

@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,25 @@ dhat__atfork_init(void)
 
 /* ---- start and end ----------------------------------------------------- */
 
+/* Once per process: the program's malloc is another library's that the
+ * loader finds before libdhat, so a heap profile would count nothing of
+ * it.  (Linking libdhat before the allocator puts libdhat first.) */
+static void
+warn_shadowed(void)
+{
+	static int warned;
+	const char *file;
+	char line[PATH_MAX + 160];
+
+	if (__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED) ||
+	    (file = dhat__next_shadowed()) == NULL)
+		return;
+	snprintf(line, sizeof(line), "dhat: warning: malloc is %s's, which "
+	    "comes before libdhat: the allocations it serves are not counted "
+	    "(link libdhat before it)\n", file);
+	dhat__eprint(line);
+}
+
 struct dhat_profiler *
 dhat_builder_build(struct dhat_builder *b)
 {
@@ -287,6 +307,8 @@ dhat_builder_build(struct dhat_builder *b)
 	dhat__oplog_init();
 	dhat__atfork_init();
 	dhat__ending_install();
+	if (b->cfg.mode == DHAT__MODE_HEAP)
+		warn_shadowed();
 
 	dhat__lock();
 	if (dhat__prof.state != DHAT__IDLE) {

@@ -93,8 +93,8 @@ is "$(pp errno.json --top | sed 's/ tb=.*//')" \
 
 "$builddir_t/prog/heap-cxx" cxx.json >cxx.out 2>cxx.err
 ok $? "c++: new[] and delete[] are counted"
-like "$(pp cxx.json --frames cxx_site)" '^malloc operator new(\[\])?(\(unsigned long\))? .*cxx_site(\(\))? main$' \
-	"c++: malloc, operator new, the caller"
+is "$(pp cxx.json --frames cxx_site)" 'operator new[](unsigned long) cxx_site main' \
+	"c++: operator new[] is the allocation function, then the caller"
 like "$(pp cxx.json cxx_site)" '^tb=100 tbk=1 ' "c++: 25 ints"
 
 done_testing

@@ -82,6 +82,6 @@ is "$(field b.json te) $(field b.json tg)" "1250 1250" \
 is "$(field f4.json maxfs)" 4 "--frames=4 keeps 4 frames"
 is "$(field f10.json maxfs)" 10 "the default keeps 10"
 f=$(field fall.json maxfs)
-is "$f" 20 "--frames=all keeps them all: malloc, new, nest x 17, main"
+is "$f" 19 "--frames=all keeps them all: operator new, nest x 17, main"
 
 done_testing

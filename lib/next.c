@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * next.c - find the allocator the program would use without libdhat, for
+ * the entry points to forward to (next.h).
+ *
+ * The program's allocator is the first definition of malloc (and of each
+ * other entry point) in the loader's lookup order that is not libdhat's:
+ * glibc's, or that of jemalloc, tcmalloc or mimalloc when the program
+ * links or preloads one after libdhat (dhat-run puts libdhat first).
+ * Everything goes there, libdhat's own tables too: a block must always be
+ * freed by the allocator that made it, and the loader or the C library
+ * may free through the entry points what libdhat allocated, and the
+ * other way round.  Each entry point is looked up on its own, so one that
+ * an allocator does not define (jemalloc has no pvalloc) goes where the
+ * program's call would go, to glibc.
+ *
+ * When an allocator comes before libdhat (linked first), the program
+ * calls it directly and libdhat sees none of its allocations; libdhat
+ * still uses it, and dhat__next_shadowed says so for a warning.
+ *
+ * Looking up needs dlsym, which may allocate, and the first allocation of
+ * the process may come before libdhat's constructors ran (a constructor
+ * of a library initialised earlier, the loader itself).  So every pointer
+ * starts at a stand-in that looks all of them up, then calls through;
+ * while a thread looks them up, its own allocations come from a small
+ * static arena, never given back.
+ */
+#include "config.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <malloc.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dhat_private.h"
+#include "next.h"
+
+/* An arena block: its size in the 16 bytes before it. */
+#define HEAD 16
+
+static __thread int resolving __attribute__((tls_model("initial-exec")));
+
+char dhat__boot_arena[DHAT__BOOT_SIZE] __attribute__((aligned(64)));
+static size_t boot_used;
+
+static void *
+boot_alloc(size_t n, size_t align)
+{
+	size_t at, start, old;
+
+	if (align < HEAD)
+		align = HEAD;
+	if (n > DHAT__BOOT_SIZE || (align & (align - 1)) != 0)
+		goto full;
+	old = __atomic_load_n(&boot_used, __ATOMIC_RELAXED);
+	do {
+		start = (old + HEAD + align - 1) & ~(align - 1);
+		at = start + n;
+		if (at > DHAT__BOOT_SIZE)
+			goto full;
+	} while (!__atomic_compare_exchange_n(&boot_used, &old,
+	    (at + HEAD - 1) & ~(size_t)(HEAD - 1), true, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED));
+	memcpy(dhat__boot_arena + start - sizeof(size_t), &n, sizeof(n));
+	return dhat__boot_arena + start;
+full:
+	errno = ENOMEM;
+	return NULL;
+}
+
+size_t
+dhat__boot_usable(const void *p)
+{
+	size_t n;
+
+	memcpy(&n, (const char *)p - sizeof(size_t), sizeof(n));
+	return n;
+}
+
+void *
+dhat__boot_realloc(void *p, size_t n)
+{
+	size_t have = dhat__boot_usable(p);
+	void *q = resolving ? boot_alloc(n, 16) : dhat__next.malloc(n);
+
+	if (q != NULL)
+		memcpy(q, p, have < n ? have : n);
+	return q;
+}
+
+/* ---- the stand-ins ------------------------------------------------------ */
+
+static void *
+boot_malloc(size_t n)
+{
+	if (resolving)
+		return boot_alloc(n, 16);
+	dhat__next_resolve();
+	return dhat__next.malloc(n);
+}
+
+static void *
+boot_calloc(size_t m, size_t n)
+{
+	size_t size;
+
+	if (resolving)   /* the arena is zeroes, never reused */
+		return __builtin_mul_overflow(m, n, &size) ? NULL :
+		    boot_alloc(size, 16);
+	dhat__next_resolve();
+	return dhat__next.calloc(m, n);
+}
+
+static void *
+boot_realloc(void *p, size_t n)
+{
+	if (resolving)
+		return p == NULL ? boot_alloc(n, 16) : dhat__boot_realloc(p, n);
+	dhat__next_resolve();
+	return dhat__next.realloc(p, n);
+}
+
+static void
+boot_free(void *p)
+{
+	if (resolving || dhat__boot_owns(p))
+		return;
+	dhat__next_resolve();
+	dhat__next.free(p);
+}
+
+static void *
+boot_memalign(size_t align, size_t n)
+{
+	if (resolving)
+		return boot_alloc(n, align);
+	dhat__next_resolve();
+	return dhat__next.memalign(align, n);
+}
+
+static void *
+boot_aligned_alloc(size_t align, size_t n)
+{
+	if (resolving)
+		return boot_alloc(n, align);
+	dhat__next_resolve();
+	return dhat__next.aligned_alloc(align, n);
+}
+
+static int
+boot_posix_memalign(void **pp, size_t align, size_t n)
+{
+	void *p;
+
+	if (!resolving) {
+		dhat__next_resolve();
+		return dhat__next.posix_memalign(pp, align, n);
+	}
+	if ((p = boot_alloc(n, align)) == NULL)
+		return ENOMEM;
+	*pp = p;
+	return 0;
+}
+
+static void *
+boot_valloc(size_t n)
+{
+	if (resolving)
+		return boot_alloc(n, (size_t)getpagesize());
+	dhat__next_resolve();
+	return dhat__next.valloc(n);
+}
+
+static void *
+boot_pvalloc(size_t n)
+{
+	if (resolving)
+		return boot_alloc(n, (size_t)getpagesize());
+	dhat__next_resolve();
+	return dhat__next.pvalloc(n);
+}
+
+static size_t
+boot_usable(void *p)
+{
+	if (!resolving) {
+		dhat__next_resolve();
+		return dhat__next.malloc_usable_size(p);
+	}
+	return p == NULL ? 0 : dhat__boot_usable(p);
+}
+
+struct dhat__next dhat__next = {
+	.malloc = boot_malloc,
+	.calloc = boot_calloc,
+	.realloc = boot_realloc,
+	.free = boot_free,
+	.memalign = boot_memalign,
+	.aligned_alloc = boot_aligned_alloc,
+	.posix_memalign = boot_posix_memalign,
+	.valloc = boot_valloc,
+	.pvalloc = boot_pvalloc,
+	.malloc_usable_size = boot_usable,
+};
+
+/* ---- looking up --------------------------------------------------------- */
+
+/* For a C library without them (glibc has both). */
+static int
+fallback_posix_memalign(void **pp, size_t align, size_t n)
+{
+	void *p = __libc_memalign(align, n);
+
+	if (p == NULL)
+		return ENOMEM;
+	*pp = p;
+	return 0;
+}
+
+static size_t
+fallback_usable(void *p)
+{
+	(void)p;
+	return 0;
+}
+
+/* The start of libdhat's own image. */
+static void *
+self_base(void)
+{
+	Dl_info info;
+
+	return dladdr((void *)self_base, &info) ? info.dli_fbase : NULL;
+}
+
+static bool
+is_ours(void *fn, void *self)
+{
+	Dl_info info;
+
+	return fn != NULL && dladdr(fn, &info) && info.dli_fbase == self;
+}
+
+/* The first definition of NAME that is not libdhat's, or FALLBACK. */
+static void *
+lookup(const char *name, void *fallback, void *self)
+{
+	void *fn = dlsym(RTLD_DEFAULT, name);
+
+	if (fn == NULL || is_ours(fn, self))
+		fn = dlsym(RTLD_NEXT, name);
+	return fn != NULL && !is_ours(fn, self) ? fn : fallback;
+}
+
+#define LOOKUP(field, fallback)                                                \
+	__atomic_store_n(&dhat__next.field,                                    \
+	    (__typeof__(dhat__next.field))lookup(#field, (void *)(fallback),   \
+	    self), __ATOMIC_RELEASE)
+
+/*
+ * Every definition, in one go; any thread may do it, and doing it twice
+ * stores the same pointers.  malloc comes last: the stand-ins of the
+ * others are what a caller that raced ahead would see until then, and
+ * each of them calls this again.
+ */
+void
+dhat__next_resolve(void)
+{
+	void *self;
+	int g;
+
+	if (resolving)
+		return;
+	resolving = 1;
+	g = dhat__guard;
+	dhat__guard = 1;
+	self = self_base();
+	LOOKUP(calloc, __libc_calloc);
+	LOOKUP(realloc, __libc_realloc);
+	LOOKUP(free, __libc_free);
+	LOOKUP(memalign, __libc_memalign);
+	LOOKUP(aligned_alloc, __libc_memalign);
+	LOOKUP(posix_memalign, fallback_posix_memalign);
+	LOOKUP(valloc, __libc_valloc);
+	LOOKUP(pvalloc, __libc_pvalloc);
+	LOOKUP(malloc_usable_size, fallback_usable);
+	LOOKUP(malloc, __libc_malloc);
+	dhat__guard = g;
+	resolving = 0;
+}
+
+void *
+dhat__next_lookup(const char *name)
+{
+	int g = dhat__guard;
+	void *fn;
+
+	dhat__guard = 1;
+	fn = lookup(name, NULL, self_base());
+	dhat__guard = g;
+	return fn;
+}
+
+const char *
+dhat__next_shadowed(void)
+{
+	Dl_info info;
+	void *self = self_base();
+	void *fn = dlsym(RTLD_DEFAULT, "malloc");
+
+	if (fn == NULL || is_ours(fn, self) || !dladdr(fn, &info))
+		return NULL;
+	return info.dli_fname;
+}
+
+__attribute__((constructor(101))) static void
+next_init(void)
+{
+	if (dhat__next.malloc == boot_malloc)
+		dhat__next_resolve();
+}

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: MIT */
+/* guard_stub.c - the re-entrancy guard for unit tests that link the
+ * allocator forwarding (lib/next.c) without the profiler. */
+#include "config.h"
+
+#include "dhat_private.h"
+
+__thread int dhat__guard __attribute__((tls_model("initial-exec")));
