@@ -186,8 +186,14 @@ dhat__realloc(void *p, size_t n)
  * requires it of malloc replacements, dynamic TLS could allocate. */
 extern __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 
-/* Non-zero while a heap profiler counts; read relaxed on every entry. */
+/* Non-zero while a heap profiler counts; read relaxed on every entry.
+ * It starts as DHAT__HEAP_UNDECIDED, so that the process's first counted
+ * allocation asks dhat__preload_decide whether dhat-run's profiler
+ * starts there: counting begins at the first allocation, not at
+ * libdhat's constructor, after which libraries initialised earlier have
+ * allocated already. */
 extern int dhat__heap_running;
+#define DHAT__HEAP_UNDECIDED 2
 
 static inline int
 dhat__heap_on(void)
@@ -970,6 +976,11 @@ void dhat__stderr_remember(void);
 bool dhat__stderr_ok(void);
 
 /* ---- dhat-run (preload.c) ---------------------------------------------- */
+
+/* Start dhat-run's profiler if this process is to have one, once: at its
+ * first allocation or at libdhat's constructor, whichever comes first.
+ * Leaves dhat__heap_running decided. */
+void dhat__preload_decide(void);
 
 /* No summary on stderr: errors only. */
 struct dhat_builder *dhat__builder_quiet(struct dhat_builder *b);

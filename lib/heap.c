@@ -374,6 +374,9 @@ dhat__heap_alloc(void *p, size_t n)
 	int e;
 	bool taken;
 
+	if (DHAT__UNLIKELY(__atomic_load_n(&dhat__heap_running,
+	    __ATOMIC_RELAXED) == DHAT__HEAP_UNDECIDED))
+		dhat__preload_decide();
 	/* The prefetches would pull lines that the merge writes into this
 	 * core: only when counting here and now. */
 	if (!logging)

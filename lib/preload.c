@@ -351,8 +351,8 @@ activation(const char *v, long *root, uint64_t *start)
 	return 0;
 }
 
-__attribute__((constructor)) static void
-dhat__preload_start(void)
+static void
+preload_start(void)
 {
 	const char *v, *self;
 	struct dhat_builder *b;
@@ -474,4 +474,23 @@ dhat__preload_start(void)
 	if (sig > 0)
 		(void)dhat__snapshot_install(sig);
 	dhat__leave(g);
+}
+
+void
+dhat__preload_decide(void)
+{
+	static int started;
+	int undecided = DHAT__HEAP_UNDECIDED;
+
+	if (!__atomic_exchange_n(&started, 1, __ATOMIC_ACQ_REL))
+		preload_start();
+	(void)__atomic_compare_exchange_n(&dhat__heap_running, &undecided, 0,
+	    false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+/* When no allocation came first. */
+__attribute__((constructor)) static void
+preload_constructor(void)
+{
+	dhat__preload_decide();
 }

@@ -26,7 +26,7 @@
 #include "settings.h"
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
-int dhat__heap_running;
+int dhat__heap_running = DHAT__HEAP_UNDECIDED;
 struct dhat__prof dhat__prof;
 
 struct dhat_builder {

@@ -19,15 +19,15 @@
  * end at main or the start routine: naming them when the profile is
  * written would read libc's separate debugging information (tens of
  * milliseconds of decompression, for frames nobody wants), and without
- * it __libc_start_call_main, a local symbol, would print as "???".  The
- * rule: an outermost frame that returns into _start (the function at the
- * executable's entry point) goes; then so do the outermost frames in
- * libc's text, up to the first that is not (main, a thread's start
- * routine, a function libc called at exit).  libc frames between program
- * frames (qsort calling back into the program) stay.  Only a stack that
- * unw_backtrace returned whole is trimmed: the outermost frames of a cut
- * one are not the start code.  What this misses (a cut stack, another C
- * library) the symbolizer still recognises by name.
+ * it __libc_start_call_main, a local symbol, would print as "???".
+ * glibc's start code is a known number of frames of known functions
+ * (program_end), dropped by position and address; every other frame
+ * stays, libc's too (exit below an exit handler, strdup as a thread's
+ * start routine, qsort calling back into the program), so that stacks
+ * are the ones Valgrind shows without its start frames.  Only a stack
+ * that unw_backtrace returned whole is trimmed: the outermost frames of a
+ * cut one are not the start code.  What this misses (a cut stack, another
+ * C library) the symbolizer still recognises by name.
  *
  * Unwinding costs about 10 ns a frame, the whole budget of an allocation,
  * so each thread keeps a cache of the stacks it captured, keyed by the
@@ -54,6 +54,7 @@
 #include "config.h"
 
 #define UNW_LOCAL_ONLY
+#include <dlfcn.h>
 #include <link.h>
 #include <libunwind.h>
 #include <pthread.h>
@@ -75,6 +76,8 @@
 static uintptr_t text_lo, text_hi;      /* libdhat's code */
 static uintptr_t start_lo, start_hi;    /* _start; 0: unknown */
 static uintptr_t libc_lo, libc_hi;      /* libc's code; 0: unknown */
+static uintptr_t lsm_lo, lsm_hi;        /* __libc_start_main; 0: unknown */
+
 
 struct find_ctx {
 	uintptr_t addr;         /* the address to find */
@@ -195,6 +198,26 @@ dhat__unwind_fork_child(void)
 		(void)pthread_rwlock_rdlock(&unwind_lock);
 }
 
+/* The extent of the function at IP from the unwind tables, into *LO and
+ * *HI; false when they do not cover IP. */
+static bool
+function_range(uintptr_t ip, uintptr_t *lo, uintptr_t *hi)
+{
+	unw_proc_info_t pi;
+	bool found;
+
+	memset(&pi, 0, sizeof pi);
+	dhat__unwind_begin();
+	found = unw_get_proc_info_by_ip(unw_local_addr_space, ip, &pi,
+	    NULL) == 0;
+	dhat__unwind_end();
+	if (!found || pi.start_ip > ip || ip >= pi.end_ip)
+		return false;
+	*lo = pi.start_ip;
+	*hi = pi.end_ip;
+	return true;
+}
+
 /*
  * The start code's ranges.  _start's extent comes from the unwind tables
  * (its FDE is also what makes the unwinder stop there), else a window
@@ -206,29 +229,23 @@ dhat__unwind_fork_child(void)
 static void
 find_start_code(void)
 {
-	uintptr_t entry = (uintptr_t)getauxval(AT_ENTRY);
-	unw_proc_info_t pi;
+	uintptr_t entry = (uintptr_t)getauxval(AT_ENTRY), lsm;
 	struct find_ctx c;
-	bool found;
 
-	if (entry != 0) {
-		memset(&pi, 0, sizeof pi);
-		dhat__unwind_begin();
-		found = unw_get_proc_info_by_ip(unw_local_addr_space, entry,
-		    &pi, NULL) == 0;
-		dhat__unwind_end();
-		if (found && pi.start_ip <= entry && entry < pi.end_ip) {
-			start_lo = pi.start_ip;
-			start_hi = pi.end_ip;
-		} else {
-			start_lo = entry;
-			start_hi = entry + ENTRY_WINDOW;
-		}
+	if (entry != 0 && !function_range(entry, &start_lo, &start_hi)) {
+		start_lo = entry;
+		start_hi = entry + ENTRY_WINDOW;
 	}
 	if (text_of((uintptr_t)&__libc_free, &c) && !c.in_main &&
 	    !(c.lo < text_hi && text_lo < c.hi)) {
 		libc_lo = c.lo;
 		libc_hi = c.hi;
+		/* glibc's start-up function, which calls main and the
+		 * constructors. */
+		lsm = (uintptr_t)dlsym(RTLD_DEFAULT, "__libc_start_main");
+		if (!function_range(lsm, &lsm_lo, &lsm_hi) ||
+		    lsm_lo < libc_lo || lsm_hi > libc_hi)
+			lsm_lo = lsm_hi = 0;
 	}
 }
 
@@ -290,22 +307,53 @@ libc_trampoline(uintptr_t ip)
 #endif
 }
 
+/* The return address IP lies in [LO, HI) (looked up at IP - 1, in its
+ * call). */
+static inline bool
+returns_into(uintptr_t ip, uintptr_t lo, uintptr_t hi)
+{
+	return ip - 1 - lo < hi - lo;
+}
+
+/* The return address IP is into libc, and not its signal trampoline. */
+static bool
+libc_frame(uintptr_t ip)
+{
+	return returns_into(ip, libc_lo, libc_hi) && !libc_trampoline(ip);
+}
+
 /*
  * The end of the program's part of the whole stack IPS[K..N): without
- * the return address into _start and the libc frames inside it.  A
- * return address is looked up at IP - 1, in its call.  The entry point
- * IPS[K] always stays.  So does a signal trampoline and what it
+ * the start code, which glibc makes of exactly these frames.  Below the
+ * main thread's functions (the stack returns into _start):
+ * __libc_start_main, which calls the constructors itself and main
+ * through __libc_start_call_main; that one also calls exit when main
+ * returns, whose frames (exit, the exit handlers' caller) stay, as they
+ * do in Valgrind.  Below a thread's start routine: start_thread and
+ * clone3.  Only libc frames go, so a libc function that is a thread's
+ * start routine stays (strdup, say).  A stack of which nothing but the
+ * entry point would be left (a start routine or constructor that
+ * tail-calls malloc) keeps its start code: it is the only context the
+ * allocation has.  A signal trampoline always stays, and what it
  * interrupted: the stack cache must see it to leave such a stack alone.
  */
 static size_t
 program_end(const uintptr_t *ips, size_t k, size_t n)
 {
-	if (n > k + 1 && ips[n - 1] - 1 - start_lo < start_hi - start_lo)
-		n--;
-	while (n > k + 1 && ips[n - 1] - 1 - libc_lo < libc_hi - libc_lo &&
-	    !libc_trampoline(ips[n - 1]))
-		n--;
-	return n;
+	size_t end = n;
+	int drop;
+
+	if (end > k + 1 && returns_into(ips[end - 1], start_lo, start_hi)) {
+		end--;
+		if (end > k + 1 && returns_into(ips[end - 1], lsm_lo, lsm_hi))
+			end--;
+		drop = 1;       /* __libc_start_call_main */
+	} else {
+		drop = 2;       /* start_thread, clone3 */
+	}
+	while (drop-- > 0 && end > k + 1 && libc_frame(ips[end - 1]))
+		end--;
+	return end > k + 1 ? end : n;
 }
 
 void

@@ -1035,8 +1035,6 @@ emit_all(const char *frames, unsigned nframes, int kind, dhat__frame_fn emit,
 {
 	unsigned i;
 
-	if (kind == DHAT__FRAME_OUTER)
-		return kind;
 	for (i = 0; i < nframes; i++) {
 		if (emit(ctx, frames) != 0)
 			return -1;

@@ -18,9 +18,11 @@ struct dhat__symbolizer;
 enum dhat__frame_kind {
 	DHAT__FRAME_NORMAL = 0,
 	/* Below main or a thread's start routine (__libc_start_*, _start,
-	 * start_thread, clone*): the stack ends before this frame.  The
-	 * capture drops these frames by address already (stack.c); the
-	 * names catch those of a cut stack or of another C library. */
+	 * start_thread, clone*): the stack ends before this frame, unless
+	 * nothing but the allocator frame comes before it (its strings are
+	 * emitted for that case).  The capture drops these frames by address
+	 * already (stack.c); the names catch those of a cut stack or of
+	 * another C library. */
 	DHAT__FRAME_OUTER = 1,
 };
 

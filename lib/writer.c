@@ -6,7 +6,8 @@
  * Every distinct instruction pointer is symbolized once; its frame strings
  * are interned in a table whose indices, in order of first use, become
  * "ftbl" ("[root]" is 0).  A stack ends before its first frame below main
- * or a thread's start routine.  Program points whose frame strings
+ * or a thread's start routine, unless that would leave the allocator
+ * frame alone.  Program points whose frame strings
  * coincide are merged, because the viewer refuses two with the same "fs".
  * The JSON is streamed through a buffer with write(2): into a temporary
  * file in the target's directory which is then renamed over the target,
@@ -418,6 +419,7 @@ static int
 build_pps(struct build *b)
 {
 	size_t i, k, n = b->c->n, start;
+	bool bare;
 
 	if (str_intern(b, "[root]", 6) != 0)
 		return -1;
@@ -425,12 +427,17 @@ build_pps(struct build *b)
 		const struct dhat__pp *pp = &b->c->pps[i];
 
 		start = b->fsids.n;
+		bare = false;
 		for (k = 0; k < pp->n_ips; k++) {
 			const struct ipent *e = ip_lookup(b, pp->ips[k]);
 
 			if (e == NULL)
 				return -1;
-			if (e->kind == DHAT__FRAME_OUTER)
+			/* The start code ends a stack, unless nothing but
+			 * the allocator frame would be left (stack.c). */
+			if (e->kind == DHAT__FRAME_OUTER && k == 1)
+				bare = true;
+			if (e->kind == DHAT__FRAME_OUTER && !bare)
 				break;
 			if (VEC_RESERVE(b->fsids, e->n) < 0)
 				return -1;

@@ -22,9 +22,8 @@ is "$(figures ours.json)" "$(figures vg.json)" "dhat-run's are the same"
 ok $? "every program point agrees"
 sed 's/^/# /' cmp.out | head -n 20
 
-# C++: what Widget::make allocates with new.  Valgrind also counts the
-# exception-handling pool libstdc++ allocates before libdhat's profiler
-# starts, so only Widget::make's program points are compared.
+# C++: what Widget::make allocates with new, and Widget::fill's figures
+# (t/4020 compares every stack of the program).
 "$RUN" --quiet -o ours-cc.json "$PROG/run-widget"
 "$VALGRIND" --tool=dhat --dhat-out-file=vg-cc.json "$PROG/run-widget" \
 	>/dev/null 2>&1

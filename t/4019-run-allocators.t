@@ -27,10 +27,15 @@ build() {
 	"$@" -o "$name" "$srcdir_t/prog/$src" $libs 2>"$name.cc.err"
 }
 
-# totals FILE [FUNCTION]: "BYTES BLOCKS" of FILE's program points (those
-# whose frames name FUNCTION).
+# totals FILE [FUNCTION]: "BYTES BLOCKS" of FILE's program points whose
+# frames name FUNCTION, or else lie in the program's source: libraries'
+# constructors allocate too (libstdc++, tcmalloc), and are counted.
 totals() {
-	figures "$@" | cut -d' ' -f1-2
+	case $1 in
+	*cxx*) src=alloc-every-cxx.cc: ;;
+	*) src=alloc-every.c: ;;
+	esac
+	figures "$1" "${2:-$src}" | cut -d' ' -f1-2
 }
 
 # The baseline, glibc: jemalloc's API is carried out on glibc's allocator.

@@ -8,7 +8,8 @@
 # KEY=VALUE lines:
 # tl (summed like the first line), the file's mode, pid, cmd, tu, te, tg,
 # partial,
-# npps (all program points), maxfs (frames of the longest stack) and end
+# npps (all program points), maxfs (frames of the longest of the
+# program points summed) and end
 # (how the process ended: "exit 3", "signal SIGSEGV 11", "drop", ...).
 # Exit 1 with a message when FILE is not a readable DHAT profile.
 import json
@@ -33,11 +34,12 @@ def main():
     elif func is not None:
         want = re.compile(r": %s[ (]" % re.escape(func))
     sums = [0] * 6
-    tl = 0
+    tl = maxfs = 0
     for pp in d["pps"]:
         if want is not None and not any(
                 want.search(d["ftbl"][i]) for i in pp["fs"]):
             continue
+        maxfs = max(maxfs, len(pp["fs"]))
         for k, key in enumerate(("tb", "tbk", "gb", "gbk", "eb", "ebk")):
             sums[k] += pp.get(key, 0)
         tl += pp.get("tl", 0)
@@ -46,7 +48,7 @@ def main():
     for key in ("mode", "pid", "cmd", "tu", "te", "tg", "partial"):
         print("%s=%s" % (key, d.get(key, "")))
     print("npps=%d" % len(d["pps"]))
-    print("maxfs=%d" % max([len(pp["fs"]) for pp in d["pps"]] or [0]))
+    print("maxfs=%d" % maxfs)
     end = d.get("end", {})
     print("end=%s" % " ".join(
         str(end[k]) for k in ("by", "status", "signalName", "signal")

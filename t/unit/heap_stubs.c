@@ -15,6 +15,12 @@ dhat__fatal_serve(void)
 {
 }
 
+/* No dhat-run here. */
+void
+dhat__preload_decide(void)
+{
+}
+
 uintptr_t stub_site;
 size_t stub_depth = 1;
 
