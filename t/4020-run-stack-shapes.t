@@ -13,9 +13,7 @@
 . "$abs_top_srcdir/t/run-lib.sh"
 
 have_python || skip_all "python3 is needed to read the profiles"
-[ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ] || skip_all "no valgrind"
-"$VALGRIND" --tool=dhat --dhat-out-file=probe.json true >/dev/null 2>&1 ||
-	skip_all "valgrind --tool=dhat does not run here"
+need_valgrind_dhat
 
 plan 11
 

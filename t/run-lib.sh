@@ -11,6 +11,16 @@ have_python() {
 	[ -n "${PYTHON3:-}" ] && "$PYTHON3" -c 'import json' 2>/dev/null
 }
 
+# need_valgrind_dhat: the script compares with Valgrind's DHAT, so it is
+# skipped whole where that does not run.
+need_valgrind_dhat() {
+	[ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ] || skip_all "no valgrind"
+	"$VALGRIND" --tool=dhat --dhat-out-file=probe.json true \
+		>/dev/null 2>&1 ||
+		skip_all "valgrind --tool=dhat does not run here"
+	rm -f probe.json
+}
+
 # stats FILE [FUNCTION]: "TB TBK GB GBK EB EBK" of FILE's program points
 # (those whose frames name FUNCTION); more KEY=VALUE lines follow, see
 # profile-stats.py.  Prints "unreadable" when FILE is missing or broken.
