@@ -59,7 +59,7 @@ sym(struct dhat__symbolizer *s, uintptr_t ip, bool return_address,
 {
 	f->n = 0;
 	f->stop_after = 0;
-	return dhat__symbolize(s, ip, return_address, collect, f);
+	return dhat__symbolize(s, ip, 0, return_address, collect, f);
 }
 
 static bool
@@ -145,7 +145,7 @@ test_inline(struct dhat__symbolizer *s)
 	/* An emit failure ends the chain at once and is reported. */
 	f.n = 0;
 	f.stop_after = 1;
-	kind = dhat__symbolize(s, symbolize_probe_ip, true, collect, &f);
+	kind = dhat__symbolize(s, symbolize_probe_ip, 0, true, collect, &f);
 	ok(kind == -1 && f.n == 1, "emit failure: -1 after one call");
 }
 
