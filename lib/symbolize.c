@@ -427,12 +427,17 @@ dhat__symbolize_era(const struct dhat__symbolizer *s, uintptr_t ip,
 
 /* ERA's libdwfl session; for a gone module, made on first use by reading
  * its file at its old address.  NULL when it cannot be read (a relative
- * name, a file since removed): its addresses are then in no module. */
+ * name, a file since removed or replaced by another build): its
+ * addresses are then in no module. */
 static Dwfl *
 era_dwfl(struct dhat__symbolizer *s, unsigned era)
 {
+	const unsigned char *id;
+	Dwfl_Module *mod;
+	GElf_Addr vaddr;
 	struct era *e;
 	const char *base;
+	size_t len;
 
 	if (era == 0)
 		return s->dwfl;
@@ -443,9 +448,12 @@ era_dwfl(struct dhat__symbolizer *s, unsigned era)
 	if (e->m.path[0] != '/' || (e->dwfl = dwfl_begin(&s->callbacks)) == NULL)
 		return NULL;
 	base = strrchr(e->m.path, '/') + 1;
+	len = e->m.build_id_len;
 	dwfl_report_begin(e->dwfl);
-	if (dwfl_report_elf(e->dwfl, base, e->m.path, -1, e->m.bias,
-	    false) == NULL || dwfl_report_end(e->dwfl, NULL, NULL) != 0) {
+	mod = dwfl_report_elf(e->dwfl, base, e->m.path, -1, e->m.bias, false);
+	if (mod == NULL || dwfl_report_end(e->dwfl, NULL, NULL) != 0 ||
+	    (len > 0 && (dwfl_module_build_id(mod, &id, &vaddr) != (int)len ||
+	    memcmp(id, e->m.build_id, len) != 0))) {
 		dwfl_end(e->dwfl);
 		e->dwfl = NULL;
 	}

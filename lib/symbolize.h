@@ -43,11 +43,15 @@ void dhat__symbolize_copies(const char *dir);
 struct dhat__symbolizer *dhat__symbolizer_new(void);
 
 /* A module that was mapped at BIAS (its l_addr), over [LO, HI), up to
- * module generation GEN (dhat__module_gen), and has been unloaded. */
+ * module generation GEN (dhat__module_gen), and has been unloaded.  Its
+ * file is read only if it still has the build ID the module had (when
+ * it had one). */
 struct dhat__gone_module {
 	const char *path;
 	uintptr_t bias, lo, hi;
 	uint64_t gen;
+	const unsigned char *build_id;
+	size_t build_id_len;
 };
 
 /* The same, plus the N modules of GONE (oldest first), each read from its

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "build_id.h"
 #include "dhat_private.h"
 #include "symbolize.h"
 
@@ -45,6 +46,8 @@ struct gone {
 	char *path;
 	uintptr_t bias, lo, hi;
 	uint64_t gen;          /* the last generation it was mapped in */
+	unsigned char id[DHAT__BUILD_ID_MAX];
+	size_t idlen;          /* 0: no build ID */
 };
 
 static struct gone gones[MAX_GONE];
@@ -54,9 +57,12 @@ struct find {
 	const char *path;
 	uintptr_t bias, lo, hi;
 	bool found;
+	unsigned char id[DHAT__BUILD_ID_MAX];
+	size_t idlen;
 };
 
-/* The extent of the module PATH loaded at BIAS, if it is loaded. */
+/* The extent and build ID of the module PATH loaded at BIAS, if it is
+ * loaded. */
 static int
 find_module(struct dl_phdr_info *info, size_t size, void *arg)
 {
@@ -82,26 +88,31 @@ find_module(struct dl_phdr_info *info, size_t size, void *arg)
 	f->lo = lo;
 	f->hi = hi;
 	f->found = true;
+	f->idlen = dhat__phdr_build_id(info, f->id);
 	return 1;
 }
 
-/* The record of the module PATH at BIAS, if it is the last one to have
- * held any of [lo, hi); else NULL. */
+/* The record of module F, if it is the last one to have held any of its
+ * addresses; else NULL. */
 static struct gone *
-last_here(const char *path, uintptr_t bias, uintptr_t lo, uintptr_t hi)
+last_here(const struct find *f)
 {
 	size_t i = ngones;
 
 	while (i-- > 0) {
-		if (gones[i].lo < hi && lo < gones[i].hi)
-			return gones[i].bias == bias &&
-			    strcmp(gones[i].path, path) == 0 ? &gones[i] : NULL;
+		const struct gone *g = &gones[i];
+
+		if (g->lo < f->hi && f->lo < g->hi)
+			return g->bias == f->bias && g->idlen == f->idlen &&
+			    memcmp(g->id, f->id, f->idlen) == 0 &&
+			    strcmp(g->path, f->path) == 0 ? &gones[i] : NULL;
 	}
 	return NULL;
 }
 
+/* Module F, named PATH, is gone. */
 static void
-remember(const char *path, uintptr_t bias, uintptr_t lo, uintptr_t hi)
+remember(const char *path, const struct find *f)
 {
 	size_t n = strlen(path) + 1;
 	uint64_t gen;
@@ -113,7 +124,7 @@ remember(const char *path, uintptr_t bias, uintptr_t lo, uintptr_t hi)
 	dhat__atfork_init();
 	dhat__lock();
 	gen = dhat__module_gen;
-	g = last_here(path, bias, lo, hi);
+	g = last_here(f);
 	if (g != NULL) {
 		g->gen = gen;
 	} else if (ngones < MAX_GONE && (copy = dhat__malloc(n)) != NULL) {
@@ -122,14 +133,16 @@ remember(const char *path, uintptr_t bias, uintptr_t lo, uintptr_t hi)
 		 * symbolizer: its addresses are then "???", not another
 		 * module's. */
 		memcpy(copy, path, n);
-		gones[ngones].path = copy;
-		gones[ngones].bias = bias;
-		gones[ngones].lo = lo;
-		gones[ngones].hi = hi;
-		gones[ngones].gen = gen;
-		ngones++;
+		g = &gones[ngones++];
+		g->path = copy;
+		g->bias = f->bias;
+		g->lo = f->lo;
+		g->hi = f->hi;
+		g->gen = gen;
+		memcpy(g->id, f->id, f->idlen);
+		g->idlen = f->idlen;
 	}
-	dhat__pp_retire(lo, hi);
+	dhat__pp_retire(f->lo, f->hi);
 	__atomic_store_n(&dhat__module_gen, gen + 1, __ATOMIC_RELAXED);
 	dhat__unlock();
 }
@@ -175,12 +188,12 @@ dlclose(void *handle)
 	 * code, and their allocations count like any other. */
 	r = fn(handle);
 	if (r == 0 && f.found) {
-		struct find still = { path, f.bias, 0, 0, false };
+		struct find still = { .path = path, .bias = f.bias };
 
 		g = dhat__enter();
 		(void)dl_iterate_phdr(find_module, &still);
 		if (!still.found) {
-			remember(name, f.bias, f.lo, f.hi);
+			remember(name, &f);
 			dhat__unwind_forget();
 		}
 		dhat__leave(g);
@@ -204,6 +217,8 @@ dhat__gone_modules(struct dhat__gone_module **out)
 		v[i].lo = gones[i].lo;
 		v[i].hi = gones[i].hi;
 		v[i].gen = gones[i].gen;
+		v[i].build_id = gones[i].id;
+		v[i].build_id_len = gones[i].idlen;
 	}
 	dhat__unlock();
 	*out = v;

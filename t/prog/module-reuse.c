@@ -8,7 +8,8 @@
  *
  * Built twice: plain, for dhat-run, with the modules as argv[1] and
  * argv[2]; with WITH_LIBDHAT, profiling itself to argv[1], the modules
- * then being argv[2] and argv[3].
+ * then being argv[2] and argv[3].  There, an argv[4] is renamed over A's
+ * file before the profile is written: A's file is then another build.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -59,7 +60,7 @@ main(int argc, char **argv)
 #ifdef WITH_LIBDHAT
 	struct dhat_profiler *p;
 
-	if (argc != 4)
+	if (argc != 4 && argc != 5)
 		return 2;
 	p = dhat_builder_build(dhat_builder_file_name(dhat_builder_new(),
 	    argv[arg++]));
@@ -76,6 +77,8 @@ main(int argc, char **argv)
 			return 3;
 	}
 #ifdef WITH_LIBDHAT
+	if (argc == 5 && rename(argv[4], argv[2]) != 0)
+		return 4;
 	dhat_profiler_drop(p);
 #endif
 	printf("a=%#lx b=%#lx\n", (unsigned long)base[0],
