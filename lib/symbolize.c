@@ -998,7 +998,7 @@ mix_file(uint64_t h, const char *path)
 
 /*
  * The frame file of MOD, named after everything its frames depend on:
- * this format and version of libdhat, the module's build ID, its file
+ * this build of libdhat (its build ID), the module's build ID, its file
  * (path, device, inode, size, modification time), and the same of each
  * file where find_debuginfo would look for its debugging information,
  * present or not.  A frame named with another libdhat, from another
@@ -1010,7 +1010,7 @@ mix_file(uint64_t h, const char *path)
 static struct dhat__frame_file *
 open_kept(Dwfl_Module *mod)
 {
-	const unsigned char *id;
+	const unsigned char *id, *self;
 	const char *main_file = NULL, *link;
 	GElf_Addr vaddr;
 	Dwarf_Addr bias;
@@ -1019,6 +1019,7 @@ open_kept(Dwfl_Module *mod)
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
 	size_t n;
 	Elf *elf;
+	size_t self_len;
 	int len, i;
 
 	elf = dwfl_module_getelf(mod, &bias);
@@ -1028,8 +1029,9 @@ open_kept(Dwfl_Module *mod)
 	if (elf == NULL || len <= 0 || len > 64 || main_file == NULL ||
 	    main_file[0] != '/')
 		return NULL;
-	h = mix(h, "dhat frames 1 " PACKAGE_VERSION,
-	    sizeof("dhat frames 1 " PACKAGE_VERSION));
+	self_len = dhat__frame_cache_build(&self);
+	h = mix(h, "dhat frames", sizeof("dhat frames"));
+	h = mix(h, self, self_len);
 	h = mix(h, id, (size_t)len);
 	h = mix_file(h, main_file);
 	n = build_id_hex(name, id, len);
