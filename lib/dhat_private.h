@@ -526,12 +526,18 @@ struct dhat__pp {
 	uint64_t hash;
 	const uintptr_t *ips;
 	size_t n_ips;
+	uint64_t modgen;         /* dhat__module_gen when it was made */
+	bool retired;            /* a module of its stack was unloaded */
 } __attribute__((aligned(64)));
 
 /* The PP of stack IPS[0..N), created zeroed if new; DHAT__PP_NONE when out
  * of memory.  Under the lock. */
 uint32_t dhat__pp_intern(const uintptr_t *ips, size_t n);
 void dhat__pp_reset(void);
+/* The code at [LO, HI) was unloaded: the PPs whose stacks have an address
+ * there keep their figures but are no longer found by their stacks, which
+ * from now on mean another module's code.  Under the lock. */
+void dhat__pp_retire(uintptr_t lo, uintptr_t hi);
 
 /* The table's array and length, owned by pp_table.c; here for the hot
  * path's inline accessors. */
@@ -945,9 +951,12 @@ uint64_t dhat__heap_snapshots(void);
 /* ---- unloaded modules (unload.c) --------------------------------------- */
 
 struct dhat__gone_module;
-/* The modules dlclose() unloaded whose addresses are still free, in a new
- * array (*OUT, to dhat__own_free; NULL when none or out of memory). */
+/* The modules dlclose() unloaded, oldest first, in a new array (*OUT, to
+ * dhat__own_free; NULL when none or out of memory). */
 size_t dhat__gone_modules(struct dhat__gone_module **out);
+/* How many times code was unloaded: a stack's addresses mean the modules
+ * mapped at its generation (written under the lock, read relaxed). */
+extern uint64_t dhat__module_gen;
 
 /* ---- writer (writer.c) ------------------------------------------------- */
 

@@ -31,6 +31,7 @@
 
 #include <sys/stat.h>
 
+#include "build_id.h"
 #include "frame_cache.h"
 
 #define MAGIC "DHATFRM\001"
@@ -61,6 +62,8 @@ struct dhat__frame_file {
 };
 
 static char cache_dir[PATH_MAX];
+static unsigned char self_id[DHAT__BUILD_ID_MAX];
+static size_t self_len;
 
 void
 dhat__absolute_dir(char *out, size_t size, const char *dir)
@@ -76,6 +79,23 @@ void
 dhat__frame_cache_dir(const char *dir)
 {
 	dhat__absolute_dir(cache_dir, sizeof cache_dir, dir);
+	/* What a file holds is what this build of libdhat made of a
+	 * module: the files are named after its build ID, and without one
+	 * nothing is kept, since a rebuilt libdhat could not tell its own
+	 * files from another build's. */
+	if (cache_dir[0] != '\0') {
+		self_len = dhat__build_id_at((const void *)dhat__frame_cache_dir,
+		    self_id);
+		if (self_len == 0)
+			cache_dir[0] = '\0';
+	}
+}
+
+size_t
+dhat__frame_cache_build(const unsigned char **id)
+{
+	*id = self_id;
+	return self_len;
 }
 
 bool

@@ -9,10 +9,10 @@
  * page faults of the 27 ms that writing its profile takes, the same at
  * every run of the same programs.  symbolize.c asks here first.  The
  * caller names the file after everything the strings depend on (the
- * build ID, the module's file, its debugging files: see symbolize.c), so
- * a file is never consulted for another build or another state of its
- * debugging information; this file only reads, checks and writes the
- * records.  Everything fails silently: without the file, the frames are
+ * build of libdhat, the module's build ID, its file, its debugging files:
+ * see symbolize.c), so a file is never consulted for another build or
+ * another state of its debugging information; this file only reads,
+ * checks and writes the records.  Everything fails silently: without the file, the frames are
  * named from the module, as they would have been anyway.
  */
 #ifndef DHAT_FRAME_CACHE_H
@@ -25,8 +25,12 @@
 struct dhat__frame_file;
 
 /* The directory, as read at start-up (lib/preload.c); NULL, empty or a
- * relative path: none, and dhat__frame_file_open always fails. */
+ * relative path: none, and dhat__frame_file_open always fails.  None as
+ * well when libdhat itself has no build ID. */
 void dhat__frame_cache_dir(const char *dir);
+/* libdhat's own build ID (*ID, the length returned), which the names of
+ * the files include: one build never reads another's frames. */
+size_t dhat__frame_cache_build(const unsigned char **id);
 /* DIR into OUT (SIZE bytes) when it is absolute and fits, else "". */
 void dhat__absolute_dir(char *out, size_t size, const char *dir);
 bool dhat__frame_cache_on(void);

@@ -354,6 +354,15 @@ record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
 		count_free(&old, b.time);
 }
 
+/* What the stack cache's entries are valid for: a reset of the tables
+ * voids their PPs, and so does an unload, after which the same return
+ * addresses may be another module's code (never 0: the epoch is not). */
+static inline uint64_t
+cache_gen(uint64_t epoch, uint64_t mg)
+{
+	return epoch ^ (mg << 32);
+}
+
 /*
  * Not inlined anywhere (another file calls it), so its return address is
  * the allocator entry point's own frame, the stack's first, and its frame
@@ -367,6 +376,7 @@ dhat__heap_alloc(void *p, size_t n)
 	uintptr_t cfa = (uintptr_t)__builtin_frame_address(0) +
 	    2 * sizeof(void *);
 	uint64_t epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_RELAXED);
+	uint64_t mg = __atomic_load_n(&dhat__module_gen, __ATOMIC_RELAXED);
 	bool logging = dhat__oplog_wanted();
 	struct dhat__stack s;
 	uint64_t t;
@@ -382,7 +392,7 @@ dhat__heap_alloc(void *p, size_t n)
 	if (!logging)
 		dhat__live_prefetch((uintptr_t)p);
 	dhat__snapshot_check();
-	i = dhat__stack_cached(ip0, cfa, epoch);
+	i = dhat__stack_cached(ip0, cfa, cache_gen(epoch, mg));
 	if (i != DHAT__PP_NONE) {
 		if (logging && dhat__oplog_push((uintptr_t)p, n, i, epoch))
 			return;
@@ -390,9 +400,10 @@ dhat__heap_alloc(void *p, size_t n)
 		if (!logging)
 			dhat__pp_prefetch(i);
 		taken = lock_hot_applied();
-		/* The tables may have been reset since the epoch was read. */
+		/* The tables may have been reset since the epoch was read,
+		 * or the PP retired by an unload. */
 		if (counting() && dhat__pp_epoch == epoch &&
-		    i < dhat__pp_count()) {
+		    dhat__module_gen == mg && i < dhat__pp_count()) {
 			record_alloc(p, n, i, t);
 			dhat__unlock_hot(taken);
 			return;
@@ -423,6 +434,7 @@ dhat__heap_alloc(void *p, size_t n)
 			record_alloc(p, n, i, t);
 		}
 		epoch = dhat__pp_epoch;
+		mg = dhat__module_gen;
 	}
 	dhat__unlock_hot(taken);
 	/* Without the cache (dhat_builder_no_stack_cache), it stays empty
@@ -430,7 +442,7 @@ dhat__heap_alloc(void *p, size_t n)
 	 * limit, is written only while no profiler counts. */
 	if (i != DHAT__PP_NONE &&
 	    !__atomic_load_n(&dhat__prof.cfg.no_stack_cache, __ATOMIC_RELAXED))
-		dhat__stack_remember(ip0, cfa, epoch, &s, i);
+		dhat__stack_remember(ip0, cfa, cache_gen(epoch, mg), &s, i);
 	dhat__stack_release(&s);
 	errno = e;
 }

@@ -38,6 +38,9 @@ static struct chunk *chunks;
  * are valid only within one epoch. */
 uint64_t dhat__pp_epoch = 1;
 
+/* Bumped by every unload of code (unload.c); never reset. */
+uint64_t dhat__module_gen;
+
 static uint64_t
 hash_ips(const uintptr_t *ips, size_t n)
 {
@@ -87,6 +90,8 @@ grow_index(void)
 	for (i = 0; i < npps; i++) {
 		size_t j = pps[i].hash & (n - 1);
 
+		if (pps[i].retired)
+			continue;
 		while (s[j] != 0)
 			j = (j + 1) & (n - 1);
 		s[j] = (uint32_t)i + 1;
@@ -137,6 +142,7 @@ dhat__pp_intern(const uintptr_t *ips, size_t n)
 	memset(pp, 0, sizeof *pp);
 	pp->hash = h;
 	pp->n_ips = n;
+	pp->modgen = dhat__module_gen;
 	pp->ips = arena_copy(ips, n);
 	if (pp->ips == NULL)
 		return DHAT__PP_NONE;
@@ -144,6 +150,43 @@ dhat__pp_intern(const uintptr_t *ips, size_t n)
 		;
 	slots[j] = (uint32_t)npps + 1;
 	return (uint32_t)npps++;
+}
+
+/* Whether any of PP's addresses is in [lo, hi). */
+static bool
+touches(const struct dhat__pp *pp, uintptr_t lo, uintptr_t hi)
+{
+	size_t k;
+
+	for (k = 0; k < pp->n_ips; k++)
+		if (pp->ips[k] >= lo && pp->ips[k] < hi)
+			return true;
+	return false;
+}
+
+void
+dhat__pp_retire(uintptr_t lo, uintptr_t hi)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < npps; i++)
+		if (!pps[i].retired && touches(&pps[i], lo, hi)) {
+			pps[i].retired = true;
+			n++;
+		}
+	if (n == 0)
+		return;
+	/* Linear probing has no deletion: the index is made again from the
+	 * PPs still found, at its size (a dlclose is rare). */
+	memset(slots, 0, nslots * sizeof *slots);
+	for (i = 0; i < npps; i++) {
+		if (pps[i].retired)
+			continue;
+		for (j = pps[i].hash & (nslots - 1); slots[j] != 0;
+		    j = (j + 1) & (nslots - 1))
+			;
+		slots[j] = (uint32_t)i + 1;
+	}
 }
 
 void

@@ -5,9 +5,13 @@
  * libdwfl is told about every module mapped in this process when the
  * symbolizer is made; each address is then resolved to its module, its
  * ELF symbol, its line-table row and its chain of inlined calls, giving one
- * frame string per inline level, innermost first.  Results are cached by
- * address, because the writer meets the same frames (main, the allocator
- * wrappers) in many stacks.  Nothing here may crash on a strange address:
+ * frame string per inline level, innermost first.  A module unloaded
+ * since (unload.c) is read from its file at its old address into a libdwfl
+ * session of its own, when an address captured while it was mapped needs
+ * it: another module may hold the same addresses now, so an address is
+ * named in its era (the modules mapped when it was captured).  Results
+ * are cached by address and era, because the writer meets the same frames
+ * (main, the allocator wrappers) in many stacks.  Nothing here may crash on a strange address:
  * whatever cannot be found prints as "???".
  *
  * Frame strings (SPEC §4, the dhat-rs shape):
@@ -48,6 +52,7 @@
 /* One resolved address, kept for the next time it is asked for. */
 struct cache_entry {
 	uintptr_t ip;			/* 0: the slot is empty */
+	unsigned era;
 	bool return_address;
 	int kind;
 	unsigned nframes;
@@ -63,8 +68,17 @@ struct kept {
 	struct dhat__frame_file *file;	/* NULL: none for this module */
 };
 
-struct dhat__symbolizer {
+/* A gone module, and its session once read (see era_dwfl). */
+struct era {
+	struct dhat__gone_module m;
 	Dwfl *dwfl;
+	bool tried;
+};
+
+struct dhat__symbolizer {
+	Dwfl *dwfl;			/* the modules mapped now: era 0 */
+	struct era *eras;		/* era k is eras[k - 1] */
+	size_t neras;
 	char *debuginfo_path;		/* libdwfl keeps a pointer to it */
 	Dwfl_Callbacks callbacks;
 	demangle_fn demangle;
@@ -342,16 +356,16 @@ dhat__symbolizer_new_with(const struct dhat__gone_module *gone, size_t n)
 	dwfl_report_begin(s->dwfl);
 	if (dwfl_linux_proc_report(s->dwfl, getpid()) != 0)
 		goto fail;
-	/* A module that cannot be read again is left out: its frames stay
-	 * "???" as they would have been anyway. */
-	for (i = 0; i < n; i++) {
-		const char *base = strrchr(gone[i].path, '/');
-
-		(void)dwfl_report_elf(s->dwfl, base ? base + 1 : gone[i].path,
-		    gone[i].path, -1, gone[i].bias, false);
-	}
 	if (dwfl_report_end(s->dwfl, NULL, NULL) != 0)
 		goto fail;
+	if (n > 0) {
+		s->eras = calloc(n, sizeof(*s->eras));
+		if (s->eras == NULL)
+			goto fail;
+		for (i = 0; i < n; i++)
+			s->eras[i].m = gone[i];
+		s->neras = n;
+	}
 	/* A debuginfod server could provide debugging information that
 	 * the files on this machine do not show: nothing is kept then. */
 	urls = secure_getenv("DEBUGINFOD_URLS");
@@ -375,6 +389,10 @@ dhat__symbolizer_free(struct dhat__symbolizer *s)
 	free(s->kept);
 	if (s->dwfl != NULL)
 		dwfl_end(s->dwfl);
+	for (i = 0; i < s->neras; i++)
+		if (s->eras[i].dwfl != NULL)
+			dwfl_end(s->eras[i].dwfl);
+	free(s->eras);
 	for (i = 0; i < s->cache_size; i++)
 		free(s->cache[i].frames);
 	free(s->cache);
@@ -384,6 +402,62 @@ dhat__symbolizer_free(struct dhat__symbolizer *s)
 	/* A libstdc++ found for the demangler stays loaded: unloading the
 	 * C++ runtime under a running program is never safe. */
 	free(s);
+}
+
+unsigned
+dhat__symbolize_era(const struct dhat__symbolizer *s, uintptr_t ip,
+    uint64_t gen)
+{
+	unsigned era = 0;
+	size_t i;
+
+	/* Of the gone modules that held IP while or after the stack was
+	 * captured, the first to go: the loader maps nothing over a module
+	 * before it is gone, so that one was there at the capture.  None:
+	 * IP is in a module mapped now (or in none). */
+	for (i = 0; i < s->neras; i++) {
+		const struct dhat__gone_module *m = &s->eras[i].m;
+
+		if (ip >= m->lo && ip < m->hi && m->gen >= gen &&
+		    (era == 0 || m->gen < s->eras[era - 1].m.gen))
+			era = (unsigned)i + 1;
+	}
+	return era;
+}
+
+/* ERA's libdwfl session; for a gone module, made on first use by reading
+ * its file at its old address.  NULL when it cannot be read (a relative
+ * name, a file since removed or replaced by another build): its
+ * addresses are then in no module. */
+static Dwfl *
+era_dwfl(struct dhat__symbolizer *s, unsigned era)
+{
+	const unsigned char *id;
+	Dwfl_Module *mod;
+	GElf_Addr vaddr;
+	struct era *e;
+	const char *base;
+	size_t len;
+
+	if (era == 0)
+		return s->dwfl;
+	e = &s->eras[era - 1];
+	if (e->tried)
+		return e->dwfl;
+	e->tried = true;
+	if (e->m.path[0] != '/' || (e->dwfl = dwfl_begin(&s->callbacks)) == NULL)
+		return NULL;
+	base = strrchr(e->m.path, '/') + 1;
+	len = e->m.build_id_len;
+	dwfl_report_begin(e->dwfl);
+	mod = dwfl_report_elf(e->dwfl, base, e->m.path, -1, e->m.bias, false);
+	if (mod == NULL || dwfl_report_end(e->dwfl, NULL, NULL) != 0 ||
+	    (len > 0 && (dwfl_module_build_id(mod, &id, &vaddr) != (int)len ||
+	    memcmp(id, e->m.build_id, len) != 0))) {
+		dwfl_end(e->dwfl);
+		e->dwfl = NULL;
+	}
+	return e->dwfl;
 }
 
 /*
@@ -779,8 +853,8 @@ symtab_name(struct dhat__symbolizer *s, Dwfl_Module *mod, Dwarf_Addr addr,
  * their number and kind.  IP is what the strings show.
  */
 static unsigned
-describe(struct dhat__symbolizer *s, uintptr_t ip, Dwarf_Addr addr,
-    struct text *t, int *kindp)
+describe(struct dhat__symbolizer *s, Dwfl *dwfl, uintptr_t ip,
+    Dwarf_Addr addr, struct text *t, int *kindp)
 {
 	Dwfl_Module *mod;
 	Dwarf_Addr start, end;
@@ -792,7 +866,7 @@ describe(struct dhat__symbolizer *s, uintptr_t ip, Dwarf_Addr addr,
 
 	*kindp = DHAT__FRAME_NORMAL;
 	/* libdwfl answers for addresses past the last module too. */
-	mod = dwfl_addrmodule(s->dwfl, addr);
+	mod = dwfl != NULL ? dwfl_addrmodule(dwfl, addr) : NULL;
 	if (mod != NULL && (dwfl_module_info(mod, NULL, &start, &end, NULL,
 	    NULL, NULL, NULL) == NULL || addr < start || addr >= end))
 		mod = NULL;
@@ -846,16 +920,17 @@ describe(struct dhat__symbolizer *s, uintptr_t ip, Dwarf_Addr addr,
 }
 
 static size_t
-cache_slot(const struct dhat__symbolizer *s, uintptr_t ip,
+cache_slot(const struct dhat__symbolizer *s, uintptr_t ip, unsigned era,
     bool return_address)
 {
 	/* Fibonacci hashing spreads code addresses, which share their
 	 * high bits and are often aligned. */
-	uint64_t h = ((uint64_t)ip * 2 + return_address) *
-	    UINT64_C(0x9e3779b97f4a7c15);
+	uint64_t h = (((uint64_t)ip ^ ((uint64_t)era << 48)) * 2 +
+	    return_address) * UINT64_C(0x9e3779b97f4a7c15);
 	size_t i = (size_t)(h >> 32) & (s->cache_size - 1);
 
 	while (s->cache[i].ip != 0 && (s->cache[i].ip != ip ||
+	    s->cache[i].era != era ||
 	    s->cache[i].return_address != return_address))
 		i = (i + 1) & (s->cache_size - 1);
 	return i;
@@ -880,7 +955,8 @@ cache_grow(struct dhat__symbolizer *s)
 	for (i = 0; i < old_size; i++) {
 		if (old[i].ip == 0)
 			continue;
-		e = &s->cache[cache_slot(s, old[i].ip, old[i].return_address)];
+		e = &s->cache[cache_slot(s, old[i].ip, old[i].era,
+		    old[i].return_address)];
 		*e = old[i];
 	}
 	free(old);
@@ -922,7 +998,7 @@ mix_file(uint64_t h, const char *path)
 
 /*
  * The frame file of MOD, named after everything its frames depend on:
- * this format and version of libdhat, the module's build ID, its file
+ * this build of libdhat (its build ID), the module's build ID, its file
  * (path, device, inode, size, modification time), and the same of each
  * file where find_debuginfo would look for its debugging information,
  * present or not.  A frame named with another libdhat, from another
@@ -934,7 +1010,7 @@ mix_file(uint64_t h, const char *path)
 static struct dhat__frame_file *
 open_kept(Dwfl_Module *mod)
 {
-	const unsigned char *id;
+	const unsigned char *id, *self;
 	const char *main_file = NULL, *link;
 	GElf_Addr vaddr;
 	Dwarf_Addr bias;
@@ -943,6 +1019,7 @@ open_kept(Dwfl_Module *mod)
 	uint64_t h = UINT64_C(0xcbf29ce484222325);
 	size_t n;
 	Elf *elf;
+	size_t self_len;
 	int len, i;
 
 	elf = dwfl_module_getelf(mod, &bias);
@@ -952,8 +1029,9 @@ open_kept(Dwfl_Module *mod)
 	if (elf == NULL || len <= 0 || len > 64 || main_file == NULL ||
 	    main_file[0] != '/')
 		return NULL;
-	h = mix(h, "dhat frames 1 " PACKAGE_VERSION,
-	    sizeof("dhat frames 1 " PACKAGE_VERSION));
+	self_len = dhat__frame_cache_build(&self);
+	h = mix(h, "dhat frames", sizeof("dhat frames"));
+	h = mix(h, self, self_len);
 	h = mix(h, id, (size_t)len);
 	h = mix_file(h, main_file);
 	n = build_id_hex(name, id, len);
@@ -971,16 +1049,17 @@ open_kept(Dwfl_Module *mod)
 /* The frame file of the module holding ADDR, and its start; NULL when
  * there is none. */
 static struct dhat__frame_file *
-kept_for(struct dhat__symbolizer *s, Dwarf_Addr addr, Dwarf_Addr *start)
+kept_for(struct dhat__symbolizer *s, Dwfl *dwfl, Dwarf_Addr addr,
+    Dwarf_Addr *start)
 {
 	Dwfl_Module *mod;
 	Dwarf_Addr lo, hi;
 	struct kept *k;
 	size_t i;
 
-	if (!s->keeping)
+	if (!s->keeping || dwfl == NULL)
 		return NULL;
-	mod = dwfl_addrmodule(s->dwfl, addr);
+	mod = dwfl_addrmodule(dwfl, addr);
 	if (mod == NULL || dwfl_module_info(mod, NULL, &lo, &hi, NULL, NULL,
 	    NULL, NULL) == NULL || addr < lo || addr >= hi)
 		return NULL;
@@ -1044,7 +1123,7 @@ emit_all(const char *frames, unsigned nframes, int kind, dhat__frame_fn emit,
 }
 
 int
-dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip,
+dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip, unsigned era,
     bool return_address, dhat__frame_fn emit, void *ctx)
 {
 	struct text t = { NULL, 0, 0, false, false };
@@ -1055,16 +1134,20 @@ dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip,
 	unsigned nframes, i;
 	int kind, ret;
 	char fallback[64];
+	Dwfl *dwfl;
 
 	/* Address 0 marks an empty cache slot; it is in no module anyway. */
+	if (era > s->neras)
+		era = 0;
 	if (ip != 0 && s->cache_size > 0) {
-		e = &s->cache[cache_slot(s, ip, return_address)];
+		e = &s->cache[cache_slot(s, ip, era, return_address)];
 		if (e->ip != 0)
 			return emit_all(e->frames, e->nframes, e->kind, emit,
 			    ctx);
 	}
+	dwfl = era_dwfl(s, era);
 	if (ip != 0)
-		kf = kept_for(s, addr, &start);
+		kf = kept_for(s, dwfl, addr, &start);
 	if (kf != NULL && dhat__frame_file_get(kf, ip - start, return_address,
 	    &kind, &nframes, &kept)) {
 		for (i = 0; i < nframes; i++) {
@@ -1073,7 +1156,7 @@ dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip,
 			kept += strlen(kept) + 1;
 		}
 	} else {
-		nframes = describe(s, ip, addr, &t, &kind);
+		nframes = describe(s, dwfl, ip, addr, &t, &kind);
 		if (kf != NULL && !t.failed && !t.mangled)
 			keep(kf, ip - start, return_address, kind, nframes,
 			    t.buf);
@@ -1088,8 +1171,9 @@ dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip,
 	}
 	ret = emit_all(t.buf, nframes, kind, emit, ctx);
 	if (ip != 0 && cache_grow(s)) {
-		e = &s->cache[cache_slot(s, ip, return_address)];
+		e = &s->cache[cache_slot(s, ip, era, return_address)];
 		e->ip = ip;
+		e->era = era;
 		e->return_address = return_address;
 		e->kind = kind;
 		e->nframes = nframes;

@@ -44,27 +44,42 @@ void dhat__symbolize_copies(const char *dir);
  * or when elfutils cannot read /proc/self/maps. */
 struct dhat__symbolizer *dhat__symbolizer_new(void);
 
-/* A module that was mapped at BIAS (its l_addr) and has been unloaded. */
+/* A module that was mapped at BIAS (its l_addr), over [LO, HI), up to
+ * module generation GEN (dhat__module_gen), and has been unloaded.  Its
+ * file is read only if it still has the build ID the module had (when
+ * it had one). */
 struct dhat__gone_module {
 	const char *path;
-	uintptr_t bias;
+	uintptr_t bias, lo, hi;
+	uint64_t gen;
+	const unsigned char *build_id;
+	size_t build_id_len;
 };
 
-/* The same, plus the N modules of GONE read from their files at their old
- * addresses, so that stacks captured while they were loaded still name
- * their functions.  The caller makes sure none overlaps a mapped one. */
+/* The same, plus the N modules of GONE (oldest first), each read from its
+ * file at its old address when a stack needs it, so that stacks captured
+ * while they were loaded still name their functions, even where another
+ * module has been mapped since. */
 struct dhat__symbolizer *dhat__symbolizer_new_with(
     const struct dhat__gone_module *gone, size_t n);
 void dhat__symbolizer_free(struct dhat__symbolizer *s);
 
 /*
- * Describe IP.  RETURN_ADDRESS is true for every frame but the innermost:
- * the source position is then looked up at IP - 1, inside the call, while
- * the string still shows IP itself.  EMIT is not called for an OUTER frame.
- * Returns the frame's kind, or -1 when EMIT returned non-zero (its value is
- * lost; the caller keeps its own error state).
+ * Which module's code IP was when captured at module generation GEN (a
+ * program point's modgen): 0 for the modules mapped now, else one of the
+ * gone modules.  Frames are the same for the same IP and era.
  */
-int dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip,
+unsigned dhat__symbolize_era(const struct dhat__symbolizer *s, uintptr_t ip,
+    uint64_t gen);
+
+/*
+ * Describe IP, in ERA.  RETURN_ADDRESS is true for every frame but the
+ * innermost: the source position is then looked up at IP - 1, inside the
+ * call, while the string still shows IP itself.  EMIT is not called for an
+ * OUTER frame.  Returns the frame's kind, or -1 when EMIT returned
+ * non-zero (its value is lost; the caller keeps its own error state).
+ */
+int dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip, unsigned era,
     bool return_address, dhat__frame_fn emit, void *ctx);
 
 #endif

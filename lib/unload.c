@@ -7,11 +7,21 @@
  *
  * libdhat's dlclose() notes the module's path and load bias, calls the
  * next dlclose(), and records the module if its code is really gone (a
- * dlclose() may only drop a reference).  The writer hands the list to the
- * symbolizer, which reads each module from its file at its old address,
- * unless another module has been mapped over it since.  The list is
- * small, deduplicated and capped: a program that loads and unloads in a
- * loop costs a bounded amount of memory.  It is kept under libdhat's one
+ * dlclose() may only drop a reference).  Then the loader may map another
+ * module at the same addresses, and a stack's raw addresses mean
+ * different code before and after: so each unload also bumps
+ * dhat__module_gen, which every program point records when it is made,
+ * and retires the program points whose stacks have an address in the
+ * module (pp_table.c), so that the same addresses captured later make
+ * program points of their own.  The record says up to which generation
+ * the module was mapped; the writer hands the list to the symbolizer,
+ * which names an address of a program point of generation G from the
+ * first module recorded at or after G that held it, read from its file
+ * at its old address, and from the modules mapped now when none did.
+ * The list is small and capped: a module unloaded again at the same
+ * place with nothing else there in between extends its record, so a
+ * program that loads and unloads in a loop costs a bounded amount of
+ * memory.  It is kept under libdhat's one
  * lock, which fork() never leaves taken in the child (profiler.c): a
  * lock of its own would stay taken forever in a child forked while
  * another thread held it, and the child's next dlclose() or profile
@@ -22,8 +32,10 @@
 #include <dlfcn.h>
 #include <link.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "build_id.h"
 #include "dhat_private.h"
 #include "symbolize.h"
 
@@ -33,19 +45,24 @@
 struct gone {
 	char *path;
 	uintptr_t bias, lo, hi;
+	uint64_t gen;          /* the last generation it was mapped in */
+	unsigned char id[DHAT__BUILD_ID_MAX];
+	size_t idlen;          /* 0: no build ID */
 };
 
 static struct gone gones[MAX_GONE];
 static size_t ngones;
 
 struct find {
-	const char *path;      /* NULL: any module */
+	const char *path;
 	uintptr_t bias, lo, hi;
 	bool found;
+	unsigned char id[DHAT__BUILD_ID_MAX];
+	size_t idlen;
 };
 
-/* With PATH: the extent of the module PATH loaded at BIAS.  Without: is
- * any byte of [lo, hi) mapped by some module? */
+/* The extent and build ID of the module PATH loaded at BIAS, if it is
+ * loaded. */
 static int
 find_module(struct dl_phdr_info *info, size_t size, void *arg)
 {
@@ -54,8 +71,7 @@ find_module(struct dl_phdr_info *info, size_t size, void *arg)
 	int i;
 
 	(void)size;
-	if (f->path != NULL && (info->dlpi_addr != f->bias ||
-	    strcmp(info->dlpi_name, f->path) != 0))
+	if (info->dlpi_addr != f->bias || strcmp(info->dlpi_name, f->path) != 0)
 		return 0;
 	for (i = 0; i < info->dlpi_phnum; i++) {
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
@@ -69,41 +85,65 @@ find_module(struct dl_phdr_info *info, size_t size, void *arg)
 		if (a + ph->p_memsz > hi)
 			hi = a + ph->p_memsz;
 	}
-	if (f->path != NULL) {
-		f->lo = lo;
-		f->hi = hi;
-		f->found = true;
-		return 1;
-	}
-	if (lo < f->hi && f->lo < hi) {
-		f->found = true;
-		return 1;
-	}
-	return 0;
+	f->lo = lo;
+	f->hi = hi;
+	f->found = true;
+	f->idlen = dhat__phdr_build_id(info, f->id);
+	return 1;
 }
 
-static void
-remember(const char *path, uintptr_t bias, uintptr_t lo, uintptr_t hi)
+/* The record of module F, if it is the last one to have held any of its
+ * addresses; else NULL. */
+static struct gone *
+last_here(const struct find *f)
 {
-	size_t i, n = strlen(path) + 1;
+	size_t i = ngones;
+
+	while (i-- > 0) {
+		const struct gone *g = &gones[i];
+
+		if (g->lo < f->hi && f->lo < g->hi)
+			return g->bias == f->bias && g->idlen == f->idlen &&
+			    memcmp(g->id, f->id, f->idlen) == 0 &&
+			    strcmp(g->path, f->path) == 0 ? &gones[i] : NULL;
+	}
+	return NULL;
+}
+
+/* Module F, named PATH, is gone. */
+static void
+remember(const char *path, const struct find *f)
+{
+	size_t n = strlen(path) + 1;
+	uint64_t gen;
+	struct gone *g;
 	char *copy;
 
 	/* The fork handlers must be there before the lock is first taken,
 	 * even when no profiler has been made yet. */
 	dhat__atfork_init();
 	dhat__lock();
-	for (i = 0; i < ngones; i++)
-		if (gones[i].bias == bias && strcmp(gones[i].path, path) == 0)
-			goto out;
-	if (ngones == MAX_GONE || (copy = dhat__malloc(n)) == NULL)
-		goto out;
-	memcpy(copy, path, n);
-	gones[ngones].path = copy;
-	gones[ngones].bias = bias;
-	gones[ngones].lo = lo;
-	gones[ngones].hi = hi;
-	ngones++;
-out:
+	gen = dhat__module_gen;
+	g = last_here(f);
+	if (g != NULL) {
+		g->gen = gen;
+	} else if (ngones < MAX_GONE && (copy = dhat__malloc(n)) != NULL) {
+		/* Past the cap, its stacks name what is there later.  One
+		 * with a relative name is recorded too, unread by the
+		 * symbolizer: its addresses are then "???", not another
+		 * module's. */
+		memcpy(copy, path, n);
+		g = &gones[ngones++];
+		g->path = copy;
+		g->bias = f->bias;
+		g->lo = f->lo;
+		g->hi = f->hi;
+		g->gen = gen;
+		memcpy(g->id, f->id, f->idlen);
+		g->idlen = f->idlen;
+	}
+	dhat__pp_retire(f->lo, f->hi);
+	__atomic_store_n(&dhat__module_gen, gen + 1, __ATOMIC_RELAXED);
 	dhat__unlock();
 }
 
@@ -113,7 +153,7 @@ dlclose(void *handle)
 	static int (*next)(void *);
 	int (*fn)(void *);
 	struct link_map *lm = NULL;
-	char path[PATH_MAX];
+	char path[PATH_MAX], abs[PATH_MAX], *name = path;
 	struct find f;
 	void *h;
 	int g, r;
@@ -130,13 +170,17 @@ dlclose(void *handle)
 	h = handle;
 	__asm__("" : "+r"(h));
 	if (h != NULL && dlinfo(h, RTLD_DI_LINKMAP, &lm) == 0 &&
-	    lm != NULL && lm->l_name != NULL && lm->l_name[0] == '/' &&
+	    lm != NULL && lm->l_name != NULL && lm->l_name[0] != '\0' &&
 	    strlen(lm->l_name) < sizeof path) {
 		strcpy(path, lm->l_name);
 		f.path = path;
 		f.bias = lm->l_addr;
 		(void)dl_iterate_phdr(find_module, &f);
 	}
+	/* The loader keeps a relative name as the program gave it: made
+	 * absolute now, while it still names the file, for the writer. */
+	if (f.found && path[0] != '/' && realpath(lm->l_name, abs) != NULL)
+		name = abs;
 	dhat__leave(g);
 	if (fn == NULL)
 		return -1;
@@ -144,12 +188,12 @@ dlclose(void *handle)
 	 * code, and their allocations count like any other. */
 	r = fn(handle);
 	if (r == 0 && f.found) {
-		struct find still = { path, f.bias, 0, 0, false };
+		struct find still = { .path = path, .bias = f.bias };
 
 		g = dhat__enter();
 		(void)dl_iterate_phdr(find_module, &still);
 		if (!still.found) {
-			remember(path, f.bias, f.lo, f.hi);
+			remember(name, &f);
 			dhat__unwind_forget();
 		}
 		dhat__leave(g);
@@ -161,28 +205,22 @@ size_t
 dhat__gone_modules(struct dhat__gone_module **out)
 {
 	struct dhat__gone_module *v;
-	struct gone copy[MAX_GONE];
-	size_t i, k, n = 0;
+	size_t i, n;
 
 	*out = NULL;
-	/* Copied out first: the loader's lock is never taken under ours. */
 	dhat__lock();
-	k = ngones;
-	memcpy(copy, gones, k * sizeof *copy);
-	dhat__unlock();
-	v = k ? dhat__calloc(k, sizeof *v) : NULL;
-	for (i = 0; v != NULL && i < k; i++) {
-		struct find any = { NULL, 0, copy[i].lo, copy[i].hi, false };
-
-		/* Something mapped over it since: its old addresses are
-		 * that module's now. */
-		(void)dl_iterate_phdr(find_module, &any);
-		if (any.found)
-			continue;
-		v[n].path = copy[i].path;    /* never freed */
-		v[n].bias = copy[i].bias;
-		n++;
+	n = ngones;
+	v = n ? dhat__calloc(n, sizeof *v) : NULL;
+	for (i = 0; v != NULL && i < n; i++) {
+		v[i].path = gones[i].path;    /* never freed */
+		v[i].bias = gones[i].bias;
+		v[i].lo = gones[i].lo;
+		v[i].hi = gones[i].hi;
+		v[i].gen = gones[i].gen;
+		v[i].build_id = gones[i].id;
+		v[i].build_id_len = gones[i].idlen;
 	}
+	dhat__unlock();
 	*out = v;
-	return n;
+	return v != NULL ? n : 0;
 }

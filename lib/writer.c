@@ -3,7 +3,9 @@
  * writer.c - the DHAT JSON file and the summary lines, at the end of a
  * profile.
  *
- * Every distinct instruction pointer is symbolized once; its frame strings
+ * Every distinct instruction pointer is symbolized once (once per module
+ * generation whose stacks hold it, for an address where a module was
+ * unloaded since: see unload.c); its frame strings
  * are interned in a table whose indices, in order of first use, become
  * "ftbl" ("[root]" is 0).  A stack ends before its first frame below main
  * or a thread's start routine, unless that would leave the allocator
@@ -177,6 +179,7 @@ struct str {
 
 struct ipent {
 	uintptr_t ip;          /* 0: empty slot */
+	uint64_t gen;          /* the PP's module generation */
 	uint32_t first, n;     /* string ids in ipstrs[first .. first+n) */
 	int kind;
 };
@@ -279,6 +282,12 @@ collect_frame(void *ctx, const char *frame)
 	return r;
 }
 
+static size_t
+ip_home(uintptr_t ip, uint64_t gen, size_t n)
+{
+	return ((ip ^ (gen << 40)) * 0x9e3779b97f4a7c15ULL >> 16) & (n - 1);
+}
+
 static int
 ip_rehash(struct build *b, size_t n)
 {
@@ -290,8 +299,8 @@ ip_rehash(struct build *b, size_t n)
 	for (i = 0; i < b->nipslots; i++) {
 		if (b->ips[i].ip == 0)
 			continue;
-		for (j = (b->ips[i].ip * 0x9e3779b97f4a7c15ULL >> 16) & (n - 1);
-		    t[j].ip != 0; j = (j + 1) & (n - 1))
+		for (j = ip_home(b->ips[i].ip, b->ips[i].gen, n); t[j].ip != 0;
+		    j = (j + 1) & (n - 1))
 			;
 		t[j] = b->ips[i];
 	}
@@ -301,9 +310,10 @@ ip_rehash(struct build *b, size_t n)
 	return 0;
 }
 
-/* The frame strings of IP, symbolized on first sight; NULL on OOM. */
+/* The frame strings of IP in a stack of module generation GEN,
+ * symbolized on first sight; NULL on OOM. */
 static const struct ipent *
-ip_lookup(struct build *b, uintptr_t ip)
+ip_lookup(struct build *b, uintptr_t ip, uint64_t gen)
 {
 	struct ipent *e;
 	char fallback[64];
@@ -313,9 +323,9 @@ ip_lookup(struct build *b, uintptr_t ip)
 	if ((b->nips + 1) * 2 > b->nipslots &&
 	    ip_rehash(b, b->nipslots ? b->nipslots * 2 : 1024) < 0)
 		return NULL;
-	for (j = (ip * 0x9e3779b97f4a7c15ULL >> 16) & (b->nipslots - 1);
-	    b->ips[j].ip != 0; j = (j + 1) & (b->nipslots - 1))
-		if (b->ips[j].ip == ip)
+	for (j = ip_home(ip, gen, b->nipslots); b->ips[j].ip != 0;
+	    j = (j + 1) & (b->nipslots - 1))
+		if (b->ips[j].ip == ip && b->ips[j].gen == gen)
 			return &b->ips[j];
 	b->cur.n = 0;
 	kind = DHAT__FRAME_NORMAL;
@@ -323,7 +333,9 @@ ip_lookup(struct build *b, uintptr_t ip)
 	 * frame's included (it is where malloc called into libdhat). */
 	if (b->sym != NULL) {
 		DHAT__FAULT_PAUSE();
-		kind = dhat__symbolize(b->sym, ip, true, collect_frame, b);
+		kind = dhat__symbolize(b->sym, ip,
+		    dhat__symbolize_era(b->sym, ip, gen), true, collect_frame,
+		    b);
 		DHAT__FAULT_RESUME();
 	}
 	if (b->oom || kind < 0)
@@ -338,6 +350,7 @@ ip_lookup(struct build *b, uintptr_t ip)
 		return NULL;
 	e = &b->ips[j];
 	e->ip = ip;
+	e->gen = gen;
 	e->kind = kind;
 	e->first = (uint32_t)b->ipstrs.n;
 	e->n = (uint32_t)b->cur.n;
@@ -429,7 +442,8 @@ build_pps(struct build *b)
 		start = b->fsids.n;
 		bare = false;
 		for (k = 0; k < pp->n_ips; k++) {
-			const struct ipent *e = ip_lookup(b, pp->ips[k]);
+			const struct ipent *e = ip_lookup(b, pp->ips[k],
+			    pp->modgen);
 
 			if (e == NULL)
 				return -1;

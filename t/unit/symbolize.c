@@ -59,7 +59,7 @@ sym(struct dhat__symbolizer *s, uintptr_t ip, bool return_address,
 {
 	f->n = 0;
 	f->stop_after = 0;
-	return dhat__symbolize(s, ip, return_address, collect, f);
+	return dhat__symbolize(s, ip, 0, return_address, collect, f);
 }
 
 static bool
@@ -145,7 +145,7 @@ test_inline(struct dhat__symbolizer *s)
 	/* An emit failure ends the chain at once and is reported. */
 	f.n = 0;
 	f.stop_after = 1;
-	kind = dhat__symbolize(s, symbolize_probe_ip, true, collect, &f);
+	kind = dhat__symbolize(s, symbolize_probe_ip, 0, true, collect, &f);
 	ok(kind == -1 && f.n == 1, "emit failure: -1 after one call");
 }
 
@@ -413,6 +413,45 @@ test_kept(void)
 	(void)system(cmd);
 }
 
+/*
+ * Which module an address is named from (dhat__symbolize_era): at 0x1000,
+ * A was unloaded in generation 2, B (mapped where A was) in 5; C, at
+ * 0x9000, in 3.  The files do not exist: eras are chosen without them.
+ */
+static void
+test_era(void)
+{
+	static const struct dhat__gone_module gone[] = {
+		{ "/nonexistent/a.so", 0x1000, 0x1000, 0x3000, 2, NULL, 0 },
+		{ "/nonexistent/c.so", 0x9000, 0x9000, 0xa000, 3, NULL, 0 },
+		{ "/nonexistent/b.so", 0x1000, 0x1000, 0x2000, 5, NULL, 0 },
+	};
+	struct dhat__symbolizer *s = dhat__symbolizer_new_with(gone, 3);
+	struct frames f;
+
+	if (s == NULL)
+		bail("dhat__symbolizer_new_with failed");
+	is_int((int)dhat__symbolize_era(s, 0x1800, 0), 1,
+	    "era: captured before A went, A");
+	is_int((int)dhat__symbolize_era(s, 0x1800, 2), 1,
+	    "era: in A's last generation, A");
+	is_int((int)dhat__symbolize_era(s, 0x1800, 3), 3,
+	    "era: after A went, B, which took its place");
+	is_int((int)dhat__symbolize_era(s, 0x2800, 3), 0,
+	    "era: where only A was, after it went: the modules mapped now");
+	is_int((int)dhat__symbolize_era(s, 0x1800, 6), 0,
+	    "era: after B went too: the modules mapped now");
+	is_int((int)dhat__symbolize_era(s, 0x9800, 0), 2,
+	    "era: C, elsewhere");
+	f.n = 0;
+	f.stop_after = 0;
+	is_int(dhat__symbolize(s, 0x1800, 1, true, collect, &f),
+	    DHAT__FRAME_NORMAL, "era: a module that cannot be read again");
+	ok(f.n == 1 && strcmp(f.s[0], "0x1800: ??" "? (in ??" "?)") == 0,
+	    "  its addresses are in no module: %s", f.n ? f.s[0] : "");
+	dhat__symbolizer_free(s);
+}
+
 int
 main(void)
 {
@@ -422,7 +461,7 @@ main(void)
 	char want[256];
 	void *libm, *fn;
 
-	plan(34);
+	plan(42);
 	/* Loaded before the symbolizer is made, so it must be known. */
 	libm = dlopen("libm.so.6", RTLD_NOW);
 	s = dhat__symbolizer_new();
@@ -462,6 +501,7 @@ main(void)
 
 	test_thousand();
 	test_kept();
+	test_era();
 	return done_testing();
 }
 

@@ -87,7 +87,7 @@ main()
 	ns::Widget::make(3);
 	ip = ns::probe_ip;
 	f.n = 0;
-	dhat__symbolize(s, ip, true, collect, &f);
+	dhat__symbolize(s, ip, 0, true, collect, &f);
 	std::snprintf(want, sizeof(want), "0x%" PRIxPTR
 	    ": ns::Widget::make(int) (t/unit/symbolize_cxx.cc:%d:7)", ip,
 	    ns::make_line);
@@ -95,7 +95,7 @@ main()
 
 	ip = reinterpret_cast<std::uintptr_t>(&ns::twice<long>);
 	f.n = 0;
-	dhat__symbolize(s, ip, false, collect, &f);
+	dhat__symbolize(s, ip, 0, false, collect, &f);
 	std::snprintf(want, sizeof(want), "0x%" PRIxPTR
 	    ": long ns::twice<long>(long) (t/unit/symbolize_cxx.cc:", ip);
 	ok(f.n == 1 && std::strncmp(f.s[0], want, std::strlen(want)) == 0,
@@ -105,7 +105,7 @@ main()
 	// demangled too.
 	ip = reinterpret_cast<std::uintptr_t>(&std::terminate);
 	f.n = 0;
-	dhat__symbolize(s, ip, false, collect, &f);
+	dhat__symbolize(s, ip, 0, false, collect, &f);
 	std::snprintf(want, sizeof(want), "0x%" PRIxPTR
 	    ": std::terminate() (", ip);
 	ok(f.n >= 1 && std::strncmp(f.s[f.n - 1], want,
@@ -114,7 +114,7 @@ main()
 	// extern "C" main keeps its plain name.
 	ip = reinterpret_cast<std::uintptr_t>(&main);
 	f.n = 0;
-	dhat__symbolize(s, ip, false, collect, &f);
+	dhat__symbolize(s, ip, 0, false, collect, &f);
 	std::snprintf(want, sizeof(want), "0x%" PRIxPTR ": main (", ip);
 	ok(f.n == 1 && std::strncmp(f.s[0], want, std::strlen(want)) == 0,
 	    "main: %s", f.s[0]);
