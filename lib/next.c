@@ -29,6 +29,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <link.h>
 #include <malloc.h>
 #include <string.h>
 #include <unistd.h>
@@ -225,38 +226,97 @@ fallback_usable(void *p)
 	return 0;
 }
 
-/* The start of libdhat's own image. */
-static void *
-self_base(void)
+/* ADDR lies in a loadable segment of the object INFO describes. */
+static bool
+in_object(const struct dl_phdr_info *info, uintptr_t addr)
 {
-	Dl_info info;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		uintptr_t lo = info->dlpi_addr + ph->p_vaddr;
 
-	return dladdr((void *)self_base, &info) ? info.dli_fbase : NULL;
+		if (ph->p_type == PT_LOAD && addr - lo < ph->p_memsz)
+			return true;
+	}
+	return false;
 }
 
+/* FN is the executable's own definition of NAME, not the stub through
+ * which an executable that takes a function's address calls it (the
+ * dynamic symbol is then undefined, with the stub's address as value:
+ * cc1 has one for free). */
 static bool
-is_ours(void *fn, void *self)
+exe_defines(void *fn, const char *name)
 {
+	const ElfW(Sym) *sym = NULL;
 	Dl_info info;
 
-	return fn != NULL && dladdr(fn, &info) && info.dli_fbase == self;
+	return dladdr1(fn, &info, (void **)&sym, RTLD_DL_SYMENT) &&
+	    sym != NULL && sym->st_shndx != SHN_UNDEF &&
+	    info.dli_sname != NULL && strcmp(info.dli_sname, name) == 0;
+}
+
+struct walk {
+	const char *name;
+	void *self;          /* an address in libdhat */
+	void *found;
+	bool first;          /* the next object is the executable */
+};
+
+/* One object before libdhat in the loader's order: its own definition
+ * of the name, if it has one.  The objects loaded at start-up are never
+ * unloaded, so the reference taken here changes nothing. */
+static int
+walk_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct walk *w = arg;
+	bool exe = w->first;
+	void *h, *fn;
+
+	(void)size;
+	w->first = false;
+	if (in_object(info, (uintptr_t)w->self))
+		return 1;                       /* libdhat: none before it */
+	if (exe) {
+		fn = dlsym(RTLD_DEFAULT, w->name);
+		if (fn != NULL && in_object(info, (uintptr_t)fn) &&
+		    exe_defines(fn, w->name))
+			w->found = fn;
+		return w->found != NULL;
+	}
+	h = dlopen(info->dlpi_name, RTLD_LAZY | RTLD_NOLOAD);
+	fn = h != NULL ? dlsym(h, w->name) : NULL;
+	if (fn != NULL && in_object(info, (uintptr_t)fn))
+		w->found = fn;
+	return w->found != NULL;
+}
+
+/* The definition of NAME in an object that comes before libdhat in the
+ * lookup order (the executable, or a library linked before libdhat), or
+ * NULL: then libdhat's is the one the program calls. */
+static void *
+before_self(const char *name)
+{
+	struct walk w = { name, (void *)dhat__next_resolve, NULL, true };
+
+	(void)dl_iterate_phdr(walk_one, &w);
+	return w.found;
 }
 
 /* The first definition of NAME that is not libdhat's, or FALLBACK. */
 static void *
-lookup(const char *name, void *fallback, void *self)
+lookup(const char *name, void *fallback)
 {
-	void *fn = dlsym(RTLD_DEFAULT, name);
+	void *fn = before_self(name);
 
-	if (fn == NULL || is_ours(fn, self))
+	if (fn == NULL)
 		fn = dlsym(RTLD_NEXT, name);
-	return fn != NULL && !is_ours(fn, self) ? fn : fallback;
+	return fn != NULL ? fn : fallback;
 }
 
 #define LOOKUP(field, fallback)                                                \
 	__atomic_store_n(&dhat__next.field,                                    \
-	    (__typeof__(dhat__next.field))lookup(#field, (void *)(fallback),   \
-	    self), __ATOMIC_RELEASE)
+	    (__typeof__(dhat__next.field))lookup(#field, (void *)(fallback)),  \
+	    __ATOMIC_RELEASE)
 
 /*
  * Every definition, in one go; any thread may do it, and doing it twice
@@ -267,7 +327,6 @@ lookup(const char *name, void *fallback, void *self)
 void
 dhat__next_resolve(void)
 {
-	void *self;
 	int g;
 
 	if (resolving)
@@ -275,7 +334,6 @@ dhat__next_resolve(void)
 	resolving = 1;
 	g = dhat__guard;
 	dhat__guard = 1;
-	self = self_base();
 	LOOKUP(calloc, __libc_calloc);
 	LOOKUP(realloc, __libc_realloc);
 	LOOKUP(free, __libc_free);
@@ -297,7 +355,7 @@ dhat__next_lookup(const char *name)
 	void *fn;
 
 	dhat__guard = 1;
-	fn = lookup(name, NULL, self_base());
+	fn = lookup(name, NULL);
 	dhat__guard = g;
 	return fn;
 }
@@ -306,12 +364,13 @@ const char *
 dhat__next_shadowed(void)
 {
 	Dl_info info;
-	void *self = self_base();
-	void *fn = dlsym(RTLD_DEFAULT, "malloc");
+	int g = dhat__guard;
+	void *fn;
 
-	if (fn == NULL || is_ours(fn, self) || !dladdr(fn, &info))
-		return NULL;
-	return info.dli_fname;
+	dhat__guard = 1;
+	fn = before_self("malloc");
+	dhat__guard = g;
+	return fn != NULL && dladdr(fn, &info) ? info.dli_fname : NULL;
 }
 
 __attribute__((constructor(101))) static void

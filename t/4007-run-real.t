@@ -1,13 +1,13 @@
 #!/bin/sh
-# Real programs under dhat-run: Python, coreutils ls and sort, and a C++
-# program.  Each profile loads in the viewer, has plausible non-zero
+# Real programs under dhat-run: Python, coreutils ls and sort, gcc's
+# compiler proper, sqlite3, and a C++ program.  Each profile loads in the viewer, has plausible non-zero
 # figures, and names the program's own code in its frames.
 . "$abs_top_srcdir/t/test-lib.sh"
 . "$abs_top_srcdir/t/run-lib.sh"
 
 have_python || skip_all "python3 is needed to read the profiles"
 
-plan 20
+plan 30
 
 # check_profile FILE WHAT FRAME_ERE: viewer-valid, non-zero, FRAME_ERE in
 # some frame.
@@ -65,6 +65,33 @@ check_profile cc.json C++ \
 is "$(figures cc.json Widget::make)" "640 10 640 10 320 5" \
 	"  Widget::make: 10 objects of 64 bytes, 5 deleted"
 grep -q ': operator new(unsigned long) ' frames
-ok $? "  operator new is the frame below malloc"
+ok $? "  operator new is the allocation function"
+
+# gcc: the driver runs cc1 (an executable built without -fpie, with its
+# own stub for free) and as; each process writes its own profile.
+if command -v gcc >/dev/null; then
+	printf 'int f(int x) { return x * 3; }\n' >unit.c
+	expect_exit 0 "gcc -O2 -c" -- \
+		timeout 300 "$RUN" --quiet -o 'gcc.%p.json' gcc -O2 -c unit.c
+	test -s unit.o
+	ok $? "  the object file is written"
+	cc1=$(for f in gcc.*.json; do
+		case $(field "$f" cmd) in */cc1\ *) echo "$f" ;; esac
+	done | sed -n 1p)
+	check_profile "${cc1:-none}" cc1 '(\(in [^)]*/cc1\)|: xmalloc |: main )'
+else
+	for i in 1 2 3 4 5; do skip "gcc -O2 -c" "no gcc"; done
+fi
+
+# sqlite3's shell and library.
+if command -v sqlite3 >/dev/null; then
+	expect_exit 0 "sqlite3: a table of 2,000 rows, sorted" -- \
+		"$RUN" --quiet -o sql.json sqlite3 :memory: \
+		'create table t(x); with recursive c(i) as (select 1 union all select i + 1 from c where i < 2000) insert into t select (i * 7919) % 2000 from c; select count(*), sum(x) from (select x from t order by x);'
+	is "$(cat out)" "2000|1999000" "  its answer"
+	check_profile sql.json sqlite3 '(sqlite3|\(in [^)]*libsqlite3)'
+else
+	for i in 1 2 3 4 5; do skip "sqlite3" "no sqlite3"; done
+fi
 
 done_testing

@@ -57,6 +57,21 @@ like "$(pp cxx.json --frames site_aligned_array)" \
 	"  operator new[] is the allocation function"
 rm -f ./*.json
 
+# An executable's stub for free, which a lookup finds first, is not the
+# allocator: forwarding to it would call libdhat's free again, forever.
+libs=
+if build plt alloc-plt.c -fno-pie -no-pie &&
+	LC_ALL=C readelf -Ws --dyn-syms plt 2>/dev/null |
+	grep -Eq ' 0*[1-9a-f][0-9a-f]* +0 FUNC +GLOBAL +DEFAULT +UND free@'; then
+	expect_exit 0 "a program with a stub for free, under dhat-run" -- \
+		timeout 60 "$RUN" -o plt.json ./plt
+	is "$(figures plt.json | cut -d' ' -f1-2)" "10 1" "  its one block"
+else
+	skip "a program with a stub for free, under dhat-run" \
+		"the linker made no stub"
+	skip "  its one block" "the linker made no stub"
+fi
+
 # check ALLOC LIBRARY C-OPTIONS C-TOTALS C++-OPTIONS SHADOWED-TOTALS
 # SHADOWED-TOTALS: what libdhat linked after ALLOC counts, the calls to
 # the entry points ALLOC does not define (reallocarray for some).
