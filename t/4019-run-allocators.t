@@ -90,6 +90,12 @@ check() {
 	expect_exit 0 "$alloc preloaded: C" -- \
 		env LD_PRELOAD="$path" "$RUN" -o c.json ./every $copts
 	is "$(totals c.json)" "$ctotals" "  $ctotals"
+	if [ "$alloc" != jemalloc ]; then
+		expect_exit 0 "$alloc preloaded: its own malloc and free mixed in" -- \
+			env LD_PRELOAD="$path" "$RUN" -o x.json ./every extras
+		is "$(totals x.json site_extras)" "60 1" \
+			"  only malloc's block counted"
+	fi
 	expect_exit 0 "$alloc preloaded: C++" -- \
 		env LD_PRELOAD="$path" "$RUN" -o cxx.json ./every-cxx $cxxopts
 	is "$(totals cxx.json)" "1126 19" "  1126 19"
