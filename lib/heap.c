@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * heap.c - heap accounting (SPEC section 3): totals, live, the global peak
- * (t-gmax), per program point figures and block lifetimes.
+ * heap.c - heap accounting, as Valgrind's DHAT does it: totals, live,
+ * the global peak (t-gmax), per program point figures and block
+ * lifetimes.
  *
  * The per-PP picture at t-gmax costs O(1) per operation.  Every operation
  * that changes a PP takes the next sequence number; peak_seq is the number

@@ -3,7 +3,7 @@
  * oplog.c - the per-thread logs of allocations and frees, and their
  * merge into the one order that heap.c counts in.
  *
- * Why.  The exact figures (the global peak above all, SPEC section 3)
+ * Why.  The exact figures (the global peak above all)
  * need every operation of every thread in one order.  Taking the lock
  * for each one did that, but two threads allocating at once then pass
  * the lock, the counters, the program point and the live slot between

@@ -14,7 +14,7 @@
  * (main, the allocator wrappers) in many stacks.  Nothing here may crash on a strange address:
  * whatever cannot be found prints as "???".
  *
- * Frame strings (SPEC §4, the dhat-rs shape):
+ * Frame strings (the shape of the Rust dhat crate's):
  *   0x<ip>: <function> (<file>:<line>:<col>)   debug information found
  *   0x<ip>: <symbol> (in <object>)             no line for the address
  *   0x<ip>: ??? (in <object>)                  not even an ELF symbol
