@@ -260,8 +260,9 @@ test_nowhere(struct dhat__symbolizer *s)
 	    strcmp(f.s[0], want) == 0, "vDSO header: %s", f.s[0]);
 }
 
-/* Paths are cut to their last three components (as Valgrind and the Rust crate cut them);
- * #line gives these functions the paths to check, so they stay last. */
+/* Paths are cut to their last three components (as Valgrind and the Rust
+ * crate cut them); #line gives these functions the paths to check, so
+ * they stay last. */
 int path_four(void);
 int path_two(void);
 
