@@ -7,7 +7,7 @@
 #
 #     sh SRCDIR/bench/run.sh [--quick] [--runs N] [--only W1,W2,...]
 #                            [--tools T1,T2,...] [--build DIR] [--work DIR]
-#                            [--base DIR] [--interval SECONDS]
+#                            [--base DIR] [--interval SECONDS] [--report]
 #
 # It builds the workloads with gcc -O2 -g -fno-omit-frame-pointer into WORK
 # (default ./bench-work), runs every workload under every tool N times
