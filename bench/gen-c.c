@@ -12,7 +12,7 @@
  * for the same FUNCTIONS on every machine (a fixed xorshift seed, no
  * time, no locale), so that runs on different days compile the same
  * code.  Each function has its own struct and enum, a table of strings,
- * a switch of 8 to 23 cases, loops over arrays and calls to earlier
+ * a switch of 4 to 11 cases, loops over arrays and calls to earlier
  * functions (which gives the inliner and the call graph work), and
  * needs no header: cc1 -O2 spends its time in the middle end and the
  * back end, not in parsing system headers.  Build: gcc -O2.
