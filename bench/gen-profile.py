@@ -5,7 +5,7 @@
 Usage: gen-profile.py [-n PPS] [-f FRAMES] [-s SEED] OUT
 
 The default (400,000 program points, 60,000 frames) gives an 80 MB file in
-Valgrind's compact layout, the size SPEC section 7 times dhat-summarize on.
+Valgrind's compact layout, the size bench/RESULTS.md times dhat-summarize on.
 Stacks are paths through a random call graph with one allocator frame
 innermost, so the viewer's tree has realistic fan-out; every stack is
 unique, as the viewer requires.

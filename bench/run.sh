@@ -7,7 +7,7 @@
 #
 #     sh SRCDIR/bench/run.sh [--quick] [--runs N] [--only W1,W2,...]
 #                            [--tools T1,T2,...] [--build DIR] [--work DIR]
-#                            [--base DIR] [--interval SECONDS]
+#                            [--base DIR] [--interval SECONDS] [--report]
 #
 # It builds the workloads with gcc -O2 -g -fno-omit-frame-pointer into WORK
 # (default ./bench-work), runs every workload under every tool N times
@@ -24,25 +24,41 @@
 # medians can compare runs made in different states, a round's ratio
 # does not.
 #
-# Workloads (--only): allocbench (2M malloc/free pairs over 8 call paths,
-# SPEC section 7), python (PYTHONMALLOC=malloc dict+sort script; $PYTHON,
-# default /usr/bin/python3), threads-1 and threads-2 (the same 2M pairs in
-# one thread and in two at once), manystacks (100,000 distinct stacks).
+# Workloads (--only): allocbench (2M malloc/free pairs over 8 call paths),
+# python (PYTHONMALLOC=malloc dict+sort script; $PYTHON, default
+# /usr/bin/python3), gcc (`gcc -O2 -c` of a C file that bench/gen-c.c
+# writes; $GCC, default gcc: the driver runs cc1 and as, and every tool
+# must see cc1, where the allocations are), threads-1, threads-2,
+# threads-4 and threads-8 (the same 2M pairs in one thread and split
+# between 2, 4 and 8 at once), manystacks (100,000 distinct stacks).
 # Tools (--tools): plain, dhat (dhat-run from the build directory, or,
 # before dhat-run is built, libdhat preloaded with bench/dhat-start.c),
 # heaptrack, valgrind (--tool=dhat).  Missing peers are skipped.
+# dhat-run and Valgrind (--trace-children=yes) profile gcc's driver, cc1
+# and as; heaptrack takes itself out of the environment of what its
+# program executes, so it runs cc1 and as through gcc's -wrapper and
+# misses the driver, which allocates little.
 # The tool dhat-interval (not run unless named) is dhat-run with
 # --interval=SECONDS (--interval, default 1): what rewriting the profile
 # while the program runs costs.
 # --base DIR adds the tool dhat-base: the libdhat of another build
 # directory (say, of the commit before an optimisation), preloaded with
 # bench/dhat-start.c, measured in the same interleaved rounds.
-# --quick: 3 runs, and no Valgrind on python (about a minute a run).
+# --report: run nothing; print the tables again from the raw.txt and the
+# profiles that an earlier run left in WORK (with the same --only and
+# --tools).
+# --quick: 3 runs, and Valgrind on python and gcc, and heaptrack on gcc,
+# in the first round only (they take minutes).
 #
 # Last, the profiler's memory per live block: bench/livemem.c holds
 # 1,000,000 blocks live and prints its RSS, plain and under dhat.
 #
-# Raw figures go to WORK/raw.txt (workload tool seconds cpu_seconds
+# Last of all comes one Markdown table, ready for bench/RESULTS.md: per
+# workload the median wall time of each tool with its paired ratio to
+# plain, dhat's paired ratio with its range, and the target; then two
+# threads against one, 4 and 8 threads, and the bytes per live block.
+#
+# Raw figures go to WORK/raw.txt (workload tool round seconds cpu_seconds
 # rss_kb status).
 set -eu
 
@@ -52,18 +68,20 @@ work=
 base=
 runs=
 quick=no
+report_only=no
 interval=1
-only=allocbench,python,threads-1,threads-2,manystacks
+only=allocbench,python,gcc,threads-1,threads-2,threads-4,threads-8,manystacks
 tools=plain,dhat,heaptrack,valgrind
 
-usage() {
-	sed -n '4,34p' "$0" | sed 's/^# \{0,1\}//' >&2
+usage() {	# the comment at the top of this file
+	awk 'NR > 2 && !/^#/ { exit } NR > 3' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=yes ;;
+	--report) report_only=yes ;;
 	--runs) runs=${2:?}; shift ;;
 	--runs=*) runs=${1#*=} ;;
 	--only) only=${2:?}; shift ;;
@@ -100,8 +118,9 @@ mkdir -p "$work/out"
 work=$(cd "$work" && pwd)
 out=$work/out
 # The profiles of an earlier run would be counted below as this one's.
-rm -f "$out"/* 2>/dev/null || true
+[ $report_only = yes ] || rm -f "$out"/* 2>/dev/null || true
 PY=${PYTHON:-/usr/bin/python3}
+GCC=${GCC:-gcc}
 
 has() { case ",$2," in *",$1,"*) return 0 ;; esac; return 1; }
 
@@ -113,6 +132,10 @@ $cc $cflags -o "$work/allocbench" "$here/allocbench.c"
 $cc $cflags -pthread -o "$work/threads" "$here/threads.c"
 $cc $cflags -o "$work/manystacks" "$here/manystacks.c"
 $cc $cflags -o "$work/livemem" "$here/livemem.c"
+$cc -O2 -o "$work/gen-c" "$here/gen-c.c"
+# 200 functions: cc1 -O2 takes 2 to 4 s on the 2-core machine of
+# bench/RESULTS.md.
+"$work/gen-c" 200 >"$work/big.c"
 printf '%s\n' \
     'd = {str(i): [i] * 3 for i in range(300000)}' \
     's = sorted(d, key=len)' \
@@ -132,7 +155,7 @@ if [ -x "$build/dhat-run" ]; then
 	dhat_how="dhat-run ($build/dhat-run)"
 	dhat_cmd() {	# workload [option]
 		echo env DHAT_PRELOAD="$lib" "$build/dhat-run" --quiet \
-		    ${2:-} -o "$out/$1.dhat.%p.json" --
+		    ${2:-} -o "$out/$1.dhat.%n.%p.json" --
 	}
 else
 	start_so "$build" "$work/dhat-start.so"
@@ -158,10 +181,20 @@ program() {
 	case $1 in
 	allocbench) echo "$work/allocbench" ;;
 	python) echo env PYTHONMALLOC=malloc "$PY" "$work/dictsort.py" ;;
-	threads-1) echo "$work/threads 1 2000000" ;;
-	threads-2) echo "$work/threads 2 2000000" ;;
+	gcc) echo "$GCC -O2 -c $work/big.c -o $work/big.o" ;;
+	threads-[1-9]*) echo "$work/threads ${1#threads-} 2000000" ;;
 	manystacks) echo "$work/manystacks" ;;
 	esac
+}
+
+# Whether workload $1 under tool $2 is one of the pairs that --quick runs
+# in the first round only, without a warm-up: they take minutes.
+slow_pair() {
+	[ $quick = yes ] && [ "$round" != 1 ] || return 1
+	case $2,$1 in
+	valgrind,python|valgrind,gcc|heaptrack,gcc) return 0 ;;
+	esac
+	return 1
 }
 
 # The command line of workload $1 under tool $2 ("" to skip the pair).
@@ -182,12 +215,19 @@ command_for() {
 		lp=$base/.libs/libdhat.so:$work/dhat-start-base.so
 		echo "$pre env LD_PRELOAD=$lp" \
 		    "DHAT_BENCH_OUT=$out/$1.dhat-base.json $p" ;;
-	heaptrack) echo "$pre heaptrack -o $out/$1.heaptrack $p" ;;
+	heaptrack)
+		if slow_pair "$1" "$2"; then
+			echo ""
+		elif [ "$1" = gcc ]; then
+			echo "$p -wrapper heaptrack,-o,$out/$1.heaptrack.%p"
+		else
+			echo "$pre heaptrack -o $out/$1.heaptrack $p"
+		fi ;;
 	valgrind)
-		if [ "$1" = python ] && [ $quick = yes ]; then
+		if slow_pair "$1" "$2"; then
 			echo ""
 		else
-			echo "$pre valgrind --tool=dhat" \
+			echo "$pre valgrind --tool=dhat --trace-children=yes" \
 			    "--dhat-out-file=$out/$1.valgrind.%p.out $p"
 		fi ;;
 	esac
@@ -196,7 +236,10 @@ command_for() {
 workloads=
 for w in $(echo "$only" | tr , ' '); do
 	case $w in
-	allocbench|threads-1|threads-2|manystacks) ;;
+	allocbench|manystacks) ;;
+	threads-[1-9]|threads-[1-9][0-9]) ;;
+	gcc) command -v "$GCC" >/dev/null 2>&1 ||
+		{ echo "run.sh: no $GCC: gcc skipped" >&2; continue; } ;;
 	python) [ -x "$PY" ] || { echo "run.sh: no $PY: python skipped" >&2
 		continue; } ;;
 	*) echo "run.sh: unknown workload $w" >&2; exit 2 ;;
@@ -224,7 +267,7 @@ one() {	# workload tool -> appends a line to raw.txt
 		echo "run.sh: $2 on $1 exited with $st:" >&2
 		tail -5 "$work/last.err" >&2
 	fi
-	echo "$1 $2 $s $cpu $rss $st" >>"$work/raw.txt"
+	echo "$1 $2 $round $s $cpu $rss $st" >>"$work/raw.txt"
 }
 
 echo "# bench/run.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $runs runs," \
@@ -234,8 +277,11 @@ echo "# machine: $(nproc) cpus, $(sed -n 's/^model name[^:]*: //p' \
     "load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# dhat: $dhat_how"
 
-: >"$work/raw.txt"
+[ $report_only = yes ] || : >"$work/raw.txt"
+round=0
+[ $report_only = no ] || runs=0
 for w in $workloads; do
+	[ $report_only = no ] || break
 	for t in $tool_list; do
 		[ "$t" = valgrind ] && continue
 		c=$(command_for "$w" "$t")
@@ -243,60 +289,80 @@ for w in $workloads; do
 		[ -n "$c" ] && $c >/dev/null 2>&1 || true
 	done
 done
-i=0
-while [ $i -lt "$runs" ]; do
-	i=$((i + 1))
+while [ $round -lt "$runs" ]; do
+	round=$((round + 1))
 	for w in $workloads; do
 		for t in $tool_list; do
 			one "$w" "$t"
 		done
 	done
-	echo "# round $i of $runs done" >&2
+	echo "# round $round of $runs done" >&2
 done
+if [ $report_only = yes ]; then
+	runs=$(awk '$3 > n { n = $3 } END { print n + 0 }' "$work/raw.txt")
+fi
 
 # ---- report -----------------------------------------------------------------
+# raw.txt: workload tool round seconds cpu_seconds rss_kb status.
 times_of() {	# workload tool [column] -> its times, one a line
-	awk -v w="$1" -v t="$2" -v c="${3:-3}" \
+	awk -v w="$1" -v t="$2" -v c="${3:-4}" \
 	    '$1 == w && $2 == t { print $c }' "$work/raw.txt"
 }
 median() {
-	sort -n | awk '{ a[NR] = $1 }
+	sort -g | awk '{ a[NR] = $1 }
 	    END { if (NR % 2) print a[(NR + 1) / 2]
 		else if (NR) print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 # Workload $1 under tool $2 against workload $3 under tool $4, round by
-# round (raw.txt has each pair's runs in round order): "MEDIAN MIN MAX"
-# of the ratios of wall times, nothing without a pair.
-paired() {
+# round: "ROUND RATIO" of their wall times, for the rounds that ran both.
+per_round() {
 	awk -v w="$1" -v t="$2" -v w0="$3" -v t0="$4" '
-	    $1 == w && $2 == t { a[++n] = $3 }
-	    $1 == w0 && $2 == t0 { b[++n0] = $3 }
+	    $1 == w && $2 == t { a[$3] = $4 }
+	    $1 == w0 && $2 == t0 { b[$3] = $4 }
 	    END {
-		for (i = 1; i <= n && i <= n0; i++)
-			if (b[i] > 0)
-				print a[i] / b[i]
-	    }' "$work/raw.txt" | sort -g | awk '{ r[NR] = $1 }
+		for (r in a)
+			if ((r in b) && b[r] > 0)
+				print r, a[r] / b[r]
+	    }' "$work/raw.txt"
+}
+# Ratios, one a line, to "MEDIAN MIN MAX"; nothing without any.
+stats() {
+	sort -g | awk '{ r[NR] = $1 }
 	    END {
 		if (NR == 0) exit
 		m = NR % 2 ? r[(NR + 1) / 2] : (r[NR / 2] + r[NR / 2 + 1]) / 2
 		printf "%.2f %.2f %.2f\n", m, r[1], r[NR]
 	    }'
 }
+paired() {	# as per_round: "MEDIAN MIN MAX" of the rounds' ratios
+	per_round "$@" | awk '{ print $2 }' | stats
+}
+# threads-$1 against threads-1 under dhat, over the same under plain,
+# round by round: how much more (or less) the profiler slows N threads
+# than one, with the machine's own scaling taken out.
+relative() {
+	per_round "threads-$1" plain threads-1 plain >"$work/rel.plain"
+	per_round "threads-$1" dhat threads-1 dhat |
+	    awk 'NR == FNR { p[$1] = $2; next }
+		($1 in p) && p[$1] > 0 { print $2 / p[$1] }' \
+	    "$work/rel.plain" - | stats
+}
+
 echo
 echo "| workload | tool | median s | x plain | paired x plain" \
     "| median CPU s | x plain | peak RSS MB | runs |"
 echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 for w in $workloads; do
 	base=$(times_of "$w" plain | median)
-	cbase=$(times_of "$w" plain 4 | median)
+	cbase=$(times_of "$w" plain 5 | median)
 	for t in $tool_list; do
 		m=$(times_of "$w" "$t" | median)
-		c=$(times_of "$w" "$t" 4 | median)
+		c=$(times_of "$w" "$t" 5 | median)
 		p=$(paired "$w" "$t" "$w" plain)
 		awk -v w="$w" -v t="$t" '$1 == w && $2 == t' "$work/raw.txt" |
 		    awk -v w="$w" -v t="$t" -v m="$m" -v base="$base" \
 		    -v c="$c" -v cbase="$cbase" -v p="$p" '
-		{ if ($5 > rss) rss = $5; if ($6 != 0) bad++ }
+		{ if ($6 > rss) rss = $6; if ($7 != 0) bad++ }
 		END {
 			if (NR == 0) exit
 			r = base > 0 ? sprintf("%.2f", m / base) : "-"
@@ -312,43 +378,126 @@ for w in $workloads; do
 	done
 done
 
-# SPEC section 7: two threads at once no slower than one doing the work.
-if has threads-1 "$only" && has threads-2 "$only"; then
+# N threads at once against one thread doing the same work, each tool.
+for n in 2 4 8; do
+	has threads-1 "$only" && has "threads-$n" "$only" || continue
 	for t in $tool_list; do
-		m1=$(times_of threads-1 "$t" | median)
-		m2=$(times_of threads-2 "$t" | median)
-		p=$(paired threads-2 "$t" threads-1 "$t")
-		[ -n "$m1" ] && [ -n "$m2" ] && awk -v t="$t" -v a="$m1" \
-		    -v b="$m2" -v p="$p" 'BEGIN { split(p, q, " ")
-		    printf "# %s: threads-2 / threads-1 = %.2f, paired %s " \
-		    "(%s-%s)\n", t, b / a, q[1], q[2], q[3] }' || true
+		p=$(paired "threads-$n" "$t" threads-1 "$t")
+		[ -n "$p" ] && echo "# $t: threads-$n / threads-1, paired:" \
+		    "$p (median min max)"
 	done
-fi
+done
 
 # The counts must agree with Valgrind's (allocbench: 2,250,672 blocks,
-# t-gmax 654,405 bytes).
-if has allocbench "$only" && command -v python3 >/dev/null 2>&1; then
-	for f in "$out"/allocbench.dhat*.json \
-	    "$out"/allocbench.valgrind.*.out; do
-		[ -e "$f" ] || continue
-		python3 - "$f" <<'EOF' || true
+# t-gmax 654,405 bytes); for gcc, cc1's profile must be there.
+count() {	# profile label
+	python3 - "$1" "$2" <<'PYEOF' || true
 import json, sys
 d = json.load(open(sys.argv[1]))
-print("# allocbench counts, %s: %d blocks, t-gmax %d bytes" % (
-    sys.argv[1].split("/")[-1].split(".")[1],
+print("# %s: %d blocks, t-gmax %d bytes" % (sys.argv[2],
     sum(p["tbk"] for p in d["pps"]), sum(p["gb"] for p in d["pps"])))
-EOF
-	done
+PYEOF
+}
+if command -v python3 >/dev/null 2>&1; then
+	if has allocbench "$only"; then
+		for f in "$out"/allocbench.dhat*.json \
+		    "$out"/allocbench.valgrind.*.out; do
+			[ -e "$f" ] || continue
+			g=${f#"$out"/allocbench.}
+			count "$f" "allocbench counts, ${g%%.*}"
+		done
+	fi
+	if has gcc "$only"; then
+		for f in "$out"/gcc.dhat*.cc1.*.json; do
+			[ -e "$f" ] && count "$f" "gcc: cc1's own profile"
+		done
+	fi
 fi
 
-# SPEC section 7: at most 32 bytes per live block besides the PP table.
-# shellcheck disable=SC2046
+# The profiler's memory per live block, besides the program point table.
 plain_kb=$("$work/livemem" 1000000 2>/dev/null) || plain_kb=
 # shellcheck disable=SC2046
 dhat_kb=$($(dhat_cmd livemem) "$work/livemem" 1000000 2>/dev/null) ||
     dhat_kb=
+per_block=
 if [ -n "$plain_kb" ] && [ -n "$dhat_kb" ]; then
-	awk -v a="$plain_kb" -v b="$dhat_kb" 'BEGIN { printf "# memory: " \
-	    "1,000,000 live blocks: RSS %d kB plain, %d kB under dhat: " \
-	    "%.1f bytes per live block\n", a, b, (b - a) * 1024 / 1e6 }'
+	per_block=$(awk -v a="$plain_kb" -v b="$dhat_kb" \
+	    'BEGIN { printf "%.1f", (b - a) * 1024 / 1e6 }')
+	echo "# memory: 1,000,000 live blocks: RSS $plain_kb kB plain," \
+	    "$dhat_kb kB under dhat: $per_block bytes per live block"
+fi
+
+# ---- the summary table ------------------------------------------------------
+# The targets, as paired ratios to plain ("-": measured, no target).
+target() {
+	case $1 in
+	allocbench) echo 1.5 ;;
+	manystacks) echo 3 ;;
+	python) echo 1.25 ;;
+	gcc) echo 1.3 ;;
+	*) echo - ;;
+	esac
+}
+cell() {	# workload tool -> "MEDIAN s, PAIRED x", "failed" or "-"
+	st=$(awk -v w="$1" -v t="$2" '$1 == w && $2 == t && $7 != 0 {
+	    s = $7 } END { print s }' "$work/raw.txt")
+	[ -z "$st" ] || { echo "failed (exit $st)"; return; }
+	m=$(times_of "$1" "$2" | median)
+	p=$(paired "$1" "$2" "$1" plain)
+	[ -n "$m" ] && [ -n "$p" ] || { echo -; return; }
+	echo "$m ${p%% *}" | awk '{ printf "%.3f s, %.2fx", $1, $2 }'
+}
+verdict() {	# VALUE TARGET -> yes, no or -
+	[ "$2" != - ] && [ -n "$1" ] || { echo -; return; }
+	awk -v v="$1" -v t="$2" 'BEGIN { print v <= t ? "yes" : "no" }'
+}
+range() {	# "MEDIAN MIN MAX" -> "MEDIAN (MIN-MAX)"
+	[ -n "$1" ] || { echo -; return; }
+	echo "$1" | awk '{ printf "%s (%s-%s)", $1, $2, $3 }'
+}
+has_tool() { case " $tool_list " in *" $1 "*) return 0 ;; esac; return 1; }
+
+echo
+echo "Summary of the run that ended $(date -u -r "$work/raw.txt" \
+    "+%Y-%m-%d %H:%M UTC"), $runs rounds" \
+    "(paired ratios: median of the rounds' ratios, with their range):"
+echo
+echo "| workload | plain (s) | dhat | heaptrack | Valgrind DHAT" \
+    "| dhat ratio (paired) | target | met? |"
+echo "|---|---:|---:|---:|---:|---:|---:|---|"
+for w in $workloads; do
+	pm=$(times_of "$w" plain | median)
+	p=$(paired "$w" dhat "$w" plain)
+	tg=$(target "$w")
+	cols=
+	for t in dhat heaptrack valgrind; do
+		if has_tool "$t"; then c=$(cell "$w" "$t"); else c=-; fi
+		cols="$cols | $c"
+	done
+	printf '| %s | %s%s | %s | %s | %s |\n' "$w" \
+	    "$(awk -v m="$pm" 'BEGIN { printf "%.3f", m }')" "$cols" \
+	    "$(range "$p")" "$( [ "$tg" = - ] && echo - || echo "<= $tg")" \
+	    "$(verdict "${p%% *}" "$tg")"
+done
+# Thread rows: each tool's own N threads / 1 thread; dhat's ratio is
+# dhat's over plain's.
+for n in 2 4 8; do
+	has threads-1 "$only" && has "threads-$n" "$only" || continue
+	cols=
+	for t in plain dhat heaptrack valgrind; do
+		p=
+		has_tool "$t" && p=$(paired "threads-$n" "$t" threads-1 "$t")
+		cols="$cols | ${p%% *}"
+		[ -n "$p" ] || cols="$cols-"
+	done
+	r=$(relative "$n")
+	tg=-
+	[ "$n" = 2 ] && tg=1.3
+	printf '| threads-%s / threads-1%s | %s | %s | %s |\n' "$n" "$cols" \
+	    "$(range "$r")" "$( [ "$tg" = - ] && echo - || echo "<= $tg")" \
+	    "$(verdict "${r%% *}" "$tg")"
+done
+if [ -n "$per_block" ]; then
+	printf '| bytes per live block (RSS kB) | %s | %s | - | - | %s B | <= 32 B | %s |\n' \
+	    "$plain_kb" "$dhat_kb" "$per_block" "$(verdict "$per_block" 32)"
 fi

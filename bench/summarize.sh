@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # summarize.sh - time dhat-summarize on a large profile against Python's
-# json.load of the same file, in the same run (SPEC section 7: <= 1.5 s
-# and <= 400 MB peak RSS for 80 MB, 400,000 PPs, 60,000 frames).
+# json.load of the same file, in the same run (target: <= 1.5 s and
+# <= 400 MB peak RSS for 80 MB, 400,000 PPs, 60,000 frames).
 #
 # Usage: bench/summarize.sh [DHAT_SUMMARIZE [PROFILE]]
 #   DHAT_SUMMARIZE defaults to ./dhat-summarize (run from the build dir);

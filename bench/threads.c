@@ -6,15 +6,15 @@
  *
  * PAIRS malloc/free pairs in all, split evenly between THREADS threads
  * that run at the same time, so "threads 1 N" and "threads 2 N" do the
- * same total work: SPEC section 7 asks that two threads under the
- * profiler are not slower than one thread doing the same work.  Each
+ * same total work: the profiler should slow two threads down, against
+ * one thread doing the same work, no more than it slows one.  Each
  * thread allocates through 4 call paths, keeps a small ring of live
  * blocks (so the live table and the peak move) and frees the rest at
  * once.  Each thread keeps what it computes in a variable of its own
- * and adds it to the shared total once, at its end: a variable that both
- * threads wrote at every allocation (as here until 2026-12) made them
- * exchange its cache line all along, so that the workload measured that
- * exchange as much as the allocator and the profiler.  Build: gcc -O2
+ * and adds it to the shared total once, at its end: a variable that all
+ * threads wrote at every allocation would make them exchange its cache
+ * line all along, so that the workload would measure that exchange as
+ * much as the allocator and the profiler.  Build: gcc -O2
  * -g -fno-omit-frame-pointer -pthread.
  */
 #include <pthread.h>
