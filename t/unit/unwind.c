@@ -52,7 +52,7 @@ walk(int slow, struct walk *w, int cap)
 		n = unw_backtrace((void **)w->ips[1], cap);
 	} else {
 		dhat__unwind_begin();
-		n = dhat__unwind_fast(w->ips[0], cap);
+		n = dhat__unwind_fast(w->ips[0], cap, NULL);
 		dhat__unwind_end();
 	}
 	w->n[slow] = n;
