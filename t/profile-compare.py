@@ -69,6 +69,17 @@ def main():
             bad = 1
     if not bad:
         print("same")
+    elif read is load_exact:
+        keys = set(a) | set(b)
+        moved = sum(abs(a.get(k, {}).get("tbk", 0) -
+                        b.get(k, {}).get("tbk", 0)) for k in keys)
+        counts = [k for k in keys
+                  if (a.get(k) or {}).get("tb") != (b.get(k) or {}).get("tb")
+                  or (a.get(k) or {}).get("tbk") != (b.get(k) or {}).get("tbk")]
+        print("differ: %d of %d program points, %d in their blocks or "
+              "bytes, %d blocks moved" %
+              (sum(1 for k in keys if a.get(k) != b.get(k)), len(keys),
+               len(counts), moved // 2))
     return bad
 
 
