@@ -419,8 +419,8 @@ dhat__heap_alloc(void *p, size_t n)
 	 * the cached path above makes no call that could change it (the
 	 * lock and the live table keep it themselves when they must). */
 	e = errno;
-	dhat__stack_capture(&s,
-	    __atomic_load_n(&dhat__prof.cfg.max_frames, __ATOMIC_RELAXED), cfa);
+	dhat__stack_capture(&s, __atomic_load_n(&dhat__prof.cfg.max_frames,
+	    __ATOMIC_RELAXED), cfa);
 	i = DHAT__PP_NONE;
 	t = stamp();
 	taken = lock_hot_applied();

@@ -67,7 +67,8 @@ for p in run-stale run-stale-fp; do
 		ok $? "... address for address, without ASLR"
 		sed 's/^/# /' cmp.out | head -n 20
 	else
-		skip "... address for address, without ASLR" "no setarch -R here"
+		skip "... address for address, without ASLR" \
+			"no setarch -R here"
 	fi
 done
 done_testing

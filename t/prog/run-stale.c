@@ -133,12 +133,14 @@ static const size_t pads[] = { 0, 0, 0, 384, 128, 128, 384, 128, 128 };
 __attribute__((noinline)) static void
 run(int first)
 {
+	size_t size;
 	int i, k;
 
-	for (k = first; k < first + 3; k++)
+	for (k = first; k < first + 3; k++) {
+		size = (size_t)(100 * (k - first + 1) + 1000 * (first / 3));
 		for (i = 0; i < BLOCKS; i++)
-			keep[nkeep++] = steps[k](pads[k],
-			    (size_t)(100 * (k - first + 1) + 1000 * (first / 3)));
+			keep[nkeep++] = steps[k](pads[k], size);
+	}
 }
 
 int
