@@ -44,7 +44,7 @@ dhat_ad_hoc_event(uint64_t weight)
 	if (on) {
 		/* Unwind without the lock, then count only if the same
 		 * profiler still runs. */
-		dhat__stack_capture(&s, max);
+		dhat__stack_capture(&s, max, 0);
 		dhat__lock();
 		if (counting() && dhat__prof.gen == gen) {
 			/* DHAT__PP_NONE (out of memory): counted as

@@ -459,11 +459,36 @@ DHAT_NORETURN void dhat__panic(const char *msg);
 #define DHAT__STACK_BUF 64
 #define DHAT__PP_NONE UINT32_MAX
 
+/*
+ * What the stack walk (unwind.c) read to find each frame's caller, from
+ * the frame running at stack address FROM outwards: the stack cache
+ * checks these words.  Frame I (FIRST + I in the walk) found its return
+ * address at RA_AT[I] (0: none, the outermost frame); a frame whose CFA
+ * the tables put at rbp plus an offset took rbp's value BP[I] from the
+ * word at BP_AT[I] (0: the register as the walk began); BP_AT[I] is 1
+ * for a frame whose CFA is sp-based.  LEN counts the frames walked from
+ * FIRST on, N those of them recorded; WHOLE says the walk ended by itself,
+ * at a frame without a caller or a return address of 0, which frame
+ * LEN - 1 then read at RA_AT[LEN - 1] (when recorded and not 0).
+ */
+#define DHAT__WALK_FRAMES 30
+
+struct dhat__walk {
+	uintptr_t from;
+	int first;           /* -1: no frame at FROM, nothing recorded */
+	int len, n;
+	bool whole;
+	uintptr_t ra_at[DHAT__WALK_FRAMES];
+	uintptr_t bp_at[DHAT__WALK_FRAMES];
+	uintptr_t bp[DHAT__WALK_FRAMES];
+};
+
 struct dhat__stack {
 	uintptr_t *ips;      /* ips[0] is the allocator entry point */
 	size_t n;
 	uintptr_t *heap;     /* grown buffer (unlimited depth), or NULL */
 	uintptr_t buf[DHAT__STACK_BUF];
+	struct dhat__walk walk;     /* for the stack cache */
 };
 
 /* Find libdhat's own code; called when a profiler starts.  0 or -1. */
@@ -471,8 +496,10 @@ int dhat__stack_init(void);
 /* Capture the caller's stack: libdhat's frames dropped except the
  * outermost (the entry point the program called), and the C library's
  * start code below main or a thread's start routine; at most MAX frames
- * of what remains. */
-void dhat__stack_capture(struct dhat__stack *s, size_t max);
+ * of what remains.  What the walk read from the frame running at stack
+ * address FROM on is kept in S->walk for dhat__stack_remember (FROM 0:
+ * nothing is). */
+void dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from);
 /* Around every call into libunwind: a fork waits for the unwinds in
  * flight (stack.c).  The fork handlers' halves of it. */
 void dhat__unwind_begin(void);
@@ -496,18 +523,21 @@ void dhat__stack_cache_init(void);
 /* The PP of the current stack when the cache vouches for it, else
  * DHAT__PP_NONE.  Lock-free, reads only this thread's stack. */
 uint32_t dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen);
-/* Record that S, just captured at (IP0, CFA), is PP. */
+/* Record that S, just captured at (IP0, CFA) with FROM = CFA, is PP. */
 void dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
     const struct dhat__stack *s, uint32_t pp);
+/* Code was unmapped: every thread's cached stacks are void. */
+void dhat__stack_cache_flush(void);
 
 /* ---- the stack walk (unwind.c) ----------------------------------------- */
 
 /* Up to CAP return addresses of the calling thread's stack, innermost
  * first, starting inside this call: unw_backtrace's result without its
  * locks, from unwind tables read here.  -1 when some frame needs
- * libunwind (and then nothing in BUF is meant).  Call it between
- * dhat__unwind_begin and dhat__unwind_end. */
-int dhat__unwind_fast(uintptr_t *buf, int cap);
+ * libunwind (and then nothing in BUF or W is meant).  What it read is
+ * recorded in W, unless W is NULL (see struct dhat__walk).  Call it
+ * between dhat__unwind_begin and dhat__unwind_end. */
+int dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w);
 /* Code was unmapped: what the walk knows of code addresses is void. */
 void dhat__unwind_forget(void);
 

@@ -367,8 +367,10 @@ cache_gen(uint64_t epoch, uint64_t mg)
 /*
  * Not inlined anywhere (another file calls it), so its return address is
  * the allocator entry point's own frame, the stack's first, and its frame
- * address is where the stack cache's key and return slots are measured
- * from.
+ * address is where the stack cache's key and checked words are measured
+ * from.  Taking the frame address gives this function a frame pointer:
+ * its caller's rbp stays at CFA - 16 throughout, where the stack cache
+ * checks it (stack.c).
  */
 void
 dhat__heap_alloc(void *p, size_t n)
@@ -417,8 +419,8 @@ dhat__heap_alloc(void *p, size_t n)
 	 * the cached path above makes no call that could change it (the
 	 * lock and the live table keep it themselves when they must). */
 	e = errno;
-	dhat__stack_capture(&s,
-	    __atomic_load_n(&dhat__prof.cfg.max_frames, __ATOMIC_RELAXED));
+	dhat__stack_capture(&s, __atomic_load_n(&dhat__prof.cfg.max_frames,
+	    __ATOMIC_RELAXED), cfa);
 	i = DHAT__PP_NONE;
 	t = stamp();
 	taken = lock_hot_applied();

@@ -31,25 +31,36 @@
  *
  * Unwinding costs about 10 ns a frame, the whole budget of an allocation,
  * so each thread keeps a cache of the stacks it captured, keyed by the
- * entry point's call into the heap code and that call's stack address,
- * and valid only while every saved return address it recorded still
- * reads back the same from the stack.  On x86-64 a frame's return address
- * lives just below its caller's stack pointer at the call, so the miss
- * path finds each one by scanning up the stack from the previous one (the
- * first word equal to the next captured return address), and a hit reads
- * exactly those words again (the kept frames' only: the start code
- * below them is no part of the stack).  A different caller anywhere in
- * the kept frames, a recursion one level deeper, a longjmp out of
- * frames: each puts another return address in one of the words, or
- * moves the first one, and misses.  Not cached, always unwound: stacks
- * through a signal frame (the interrupted frame's address sits in the
- * signal context, not in a return slot; trimming stops at one, so that it
- * stays visible), stacks outside the thread's own stack (sigaltstack,
- * coroutines) and stacks deeper than a cache entry holds.  The known hole:
- * a function whose frame size changes between calls (alloca, variable
- * length arrays) can move its caller's return slot while the old slot
- * still holds a stale copy of the old return address; only a caller with
- * the same frames below it at the same addresses would then be mistaken.
+ * entry point's call into the heap code and that call's stack address
+ * (heap_alloc's CFA), and valid only while every word that the walk read
+ * to find the stack still holds what it held.  A hit is exact: it names
+ * the stack that unwinding at that moment would give.  The walk
+ * (unwind.c) is a function of the registers it starts from, of the
+ * unwind tables and of the words it reads.  Frame by frame, the tables
+ * at the frame's code address say where its CFA is (the stack pointer or
+ * rbp, plus a constant), where below the CFA its caller's return address
+ * lies, and whether rbp was saved there.  The entry point's frame runs at
+ * the key's stack address, at the key's call.  Then, frame by frame from
+ * there: a frame whose CFA is sp-based has its return slot fixed by its
+ * stack pointer and code address, both already the same as when the
+ * entry was made, and the word checked there gives the caller's code
+ * address, and the CFA the caller's stack pointer; a frame whose CFA is
+ * rbp-based (alloca, variable-length arrays, frame-pointer builds) also
+ * has rbp's value checked, in the word where the nearest frame inside it
+ * that saved rbp put it, at a place fixed by the frames already checked,
+ * or in heap_alloc's frame when no kept frame saved it.  The checks go on past
+ * the kept frames up to one that the start code's trimming stops at, or
+ * to the walk's end: what lies beyond cannot change the stack.  No other
+ * word counts, so a stale copy of a return address anywhere in a frame
+ * is never taken for a return slot, and a different caller anywhere in
+ * the stack, a recursion one level deeper, a longjmp out of frames, a
+ * frame resized by alloca: each changes a checked word, or the key.  Not
+ * cached, always unwound: stacks that the walk leaves to libunwind
+ * (through a signal frame, code without unwind tables, a stack outside
+ * the thread's own: sigaltstack, coroutines), stacks that need more
+ * checks than an entry holds, and an rbp-based frame whose rbp no
+ * checked word holds.  When code is unmapped every entry goes: its return
+ * addresses may name other code since.
  */
 #include "config.h"
 
@@ -335,7 +346,7 @@ libc_frame(uintptr_t ip)
  * entry point would be left (a start routine or constructor that
  * tail-calls malloc) keeps its start code: it is the only context the
  * allocation has.  A signal trampoline always stays, and what it
- * interrupted: the stack cache must see it to leave such a stack alone.
+ * interrupted: the profile shows where the handler ran from.
  */
 static size_t
 program_end(const uintptr_t *ips, size_t k, size_t n)
@@ -357,13 +368,16 @@ program_end(const uintptr_t *ips, size_t k, size_t n)
 }
 
 void
-dhat__stack_capture(struct dhat__stack *s, size_t max)
+dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from)
 {
+	struct dhat__walk *w = from != 0 ? &s->walk : NULL;
 	size_t cap, n, k, room;
 	uintptr_t *buf;
 	int got;
 
 	s->heap = NULL;
+	s->walk.from = from;
+	s->walk.first = -1;
 	cap = max > DHAT__STACK_BUF - SLACK ? 256 : max + SLACK;
 	buf = cap <= DHAT__STACK_BUF ? s->buf : NULL;
 	for (;;) {
@@ -377,9 +391,11 @@ dhat__stack_capture(struct dhat__stack *s, size_t max)
 			s->heap = buf;
 		}
 		dhat__unwind_begin();
-		got = dhat__unwind_fast(buf, (int)cap);
-		if (got < 0)
+		got = dhat__unwind_fast(buf, (int)cap, w);
+		if (got < 0) {
+			s->walk.first = -1;
 			got = unw_backtrace((void **)buf, (int)cap);
+		}
 		dhat__unwind_end();
 		n = got > 0 ? (size_t)got : 0;
 		/* A full buffer may have cut the stack: retry bigger when
@@ -413,7 +429,7 @@ dhat__stack_release(struct dhat__stack *s)
 /* ---- the per-thread stack cache ---------------------------------------- */
 
 #if defined(__x86_64__)
-/* Per thread, a power of two.  256 entries of 280 bytes stay below
+/* Per thread, a power of two.  256 entries of 392 bytes stay below
  * glibc's mmap threshold (128 KiB); 512 of them, mapped by glibc on
  * their own, made allocbench 23% slower for a reason not found (the
  * lookups, checks and all, cost the same either way).  Python misses
@@ -421,38 +437,17 @@ dhat__stack_release(struct dhat__stack *s)
  * time. */
 #define CACHE_ENTRIES 256
 #define CACHE_WAYS 4            /* entries per set: callers sharing a key */
-#define CACHE_FRAMES 16         /* program frames checked per entry */
-#define SCAN_LIMIT (256 * 1024) /* bytes between two return slots */
+#define CACHE_WORDS 30          /* stack words checked per entry */
 
-/*
- * A frame whose size changes between calls (alloca, variable-length
- * arrays) moves the return slots of the frames it calls, and can leave
- * copies of the old return addresses where the cache looks: the slots
- * alone would take a different stack for the remembered one.  Such a
- * frame keeps its frame pointer (both GCC and Clang need it to address
- * what lies above the variable part): rbp is the frame's CFA - 16, that
- * is, its return slot - 8.  rbp is callee-saved, so its value is in memory
- * below the slot, pushed by whoever changed rbp first after the frame set
- * it (heap_alloc's own prologue at the latest, at CFA - 16).  That push is
- * made anew at every call, at a place fixed relative to the frames inside
- * the moving one, which the slots check.  So every word between CFA - 16
- * and a slot S that holds S - 8 is remembered, and a hit needs each to
- * hold the new S - 8: where a frame moved, the push of its frame pointer
- * no longer matches.  (The first such word alone could be a stale copy
- * too.)  Frames without a frame pointer have a fixed size at a given
- * return address and need no check; a word that happens to equal S - 8
- * only adds a check that can fail, never one that passes wrongly.
- */
+/* A stack, valid while each word at CFA + OFF[I] holds VAL[I]: the words
+ * the walk read to find it (see the top of this file). */
 struct centry {
 	uintptr_t ip0, cfa;     /* key: the entry point's call, its CFA */
-	uint64_t gen;           /* dhat__pp_epoch of PP; 0: empty */
+	uint64_t gen;           /* key_gen() of PP's epoch; 0: empty */
 	uint32_t pp;
-	uint32_t n;             /* return slots to check */
-	uint32_t off[CACHE_FRAMES];  /* slot - cfa */
-	uintptr_t val[CACHE_FRAMES]; /* the return address in the slot */
-	uint8_t nfp;            /* frame pointers to check */
-	uint8_t fp_slot[CACHE_FRAMES]; /* whose: an index of off */
-	int16_t fp_at[CACHE_FRAMES];   /* where, - cfa */
+	uint32_t n;
+	int32_t off[CACHE_WORDS];
+	uintptr_t val[CACHE_WORDS];
 };
 
 /* Per thread: the cache (NULL: none yet, DEAD: the thread is exiting),
@@ -470,6 +465,9 @@ static __thread unsigned skip __attribute__((tls_model("initial-exec")));
 static __thread unsigned skipped __attribute__((tls_model("initial-exec")));
 static pthread_key_t cache_key;
 static int cache_key_ok;
+/* How many times code was unmapped: a return address in an entry may
+ * name other code since, with other unwind tables. */
+static unsigned code_gen;
 
 static void
 cache_free(void *p)
@@ -484,6 +482,21 @@ dhat__stack_cache_init(void)
 {
 	if (!cache_key_ok && pthread_key_create(&cache_key, cache_free) == 0)
 		cache_key_ok = 1;
+}
+
+void
+dhat__stack_cache_flush(void)
+{
+	__atomic_add_fetch(&code_gen, 1, __ATOMIC_RELEASE);
+}
+
+/* The generation an entry is stamped with: the PP table's epoch (never
+ * 0, nor above 2^48) and the code's. */
+static inline uint64_t
+key_gen(uint64_t gen)
+{
+	return gen ^ (uint64_t)__atomic_load_n(&code_gen, __ATOMIC_ACQUIRE) <<
+	    48;
 }
 
 /* The first entry of the key's set.  One key has as many stacks as the
@@ -506,12 +519,8 @@ valid(const struct centry *e, uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 	if (e->ip0 != ip0 || e->cfa != cfa || e->gen != gen)
 		return false;
 	for (i = 0; i < e->n; i++)
-		if (*(const volatile uintptr_t *)(cfa + e->off[i]) !=
-		    e->val[i])
-			return false;
-	for (i = 0; i < e->nfp; i++)
-		if (*(const volatile uintptr_t *)(cfa + (intptr_t)e->fp_at[i]) !=
-		    cfa + e->off[e->fp_slot[i]] - sizeof(uintptr_t))
+		if (*(const volatile uintptr_t *)(cfa +
+		    (uintptr_t)(intptr_t)e->off[i]) != e->val[i])
 			return false;
 	return true;
 }
@@ -526,12 +535,13 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 		return DHAT__PP_NONE;
 	/* Every 1024 lookups: with fewer than 1 in 8 hits the thread has
 	 * more stacks than the cache holds, and remembering each miss
-	 * (scanning the stack, copying an entry) costs more than it gives
+	 * (planning its checks, copying an entry) costs more than it gives
 	 * back; then only 1 miss in 16 is remembered. */
 	if (DHAT__UNLIKELY(++looks == 1024)) {
 		skip = hits < looks / 8 ? 15 : 0;
 		looks = hits = 0;
 	}
+	gen = key_gen(gen);
 	e = cache_set(ip0, cfa);
 	for (w = 0; w < CACHE_WAYS; w++)
 		if (valid(&e[w], ip0, cfa, gen)) {
@@ -539,18 +549,6 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 			return e[w].pp;
 		}
 	return DHAT__PP_NONE;
-}
-
-/* The signal return trampoline at IP?  Code ending within its length
- * of a page might end the mapping too: not read, taken for a trampoline
- * (the stack is then not cached). */
-static bool
-sigreturn_at(uintptr_t ip)
-{
-	if ((ip & 4095) > 4096 - sizeof sigreturn_code)
-		return true;
-	return memcmp((const void *)ip, sigreturn_code,
-	    sizeof sigreturn_code) == 0;
 }
 
 /* This thread's stack, once: [stack_lo, stack_hi). */
@@ -584,63 +582,83 @@ dhat__stack_bounds(uintptr_t *lo, uintptr_t *hi)
 	return true;
 }
 
+/* A frame past the kept ones that program_end's trimming cannot pass:
+ * in neither _start nor libc (where __libc_start_main is too). */
+static inline bool
+stops_trim(uintptr_t ip)
+{
+	return !returns_into(ip, start_lo, start_hi) &&
+	    !returns_into(ip, libc_lo, libc_hi);
+}
+
+/* Check that the word at AT holds VAL: false when E has no room. */
+static inline bool
+add_check(struct centry *e, uintptr_t cfa, uintptr_t at, uintptr_t val)
+{
+	intptr_t off = (intptr_t)(at - cfa);
+
+	if (e->n == CACHE_WORDS || off < INT32_MIN || off > INT32_MAX)
+		return false;
+	e->off[e->n] = (int32_t)off;
+	e->val[e->n++] = val;
+	return true;
+}
+
+/*
+ * The words that decide the stack S captured at CFA (see the top of this
+ * file), as E's checks; false when they cannot all be checked.  They run
+ * up to the first frame past the kept ones that the start code's trimming
+ * stops at (it and what lies beyond cannot change the stack), else up to
+ * the walk's own end.  rbp is checked in the word it was read from, once
+ * per word; rbp that no kept frame saved is the entry point's, which
+ * heap_alloc keeps at CFA - 16 (its frame pointer's save slot: the walk
+ * found it there by heap_alloc's tables, and the hit path runs in the
+ * same frame).
+ */
+static bool
+plan(struct centry *e, uintptr_t cfa, const struct dhat__stack *s)
+{
+	const struct dhat__walk *w = &s->walk;
+	uintptr_t home = 1;     /* no word's address: none checked yet */
+	size_t end, i, len = (size_t)w->len;
+
+	for (end = s->n; end < len && !stops_trim(s->ips[end]); end++)
+		;
+	if ((end == len && !w->whole) || end > (size_t)w->n)
+		return false;
+	e->n = 0;
+	for (i = 0; i < end; i++) {
+		uintptr_t at = w->bp_at[i];
+
+		if (at != 1 && at != home) {
+			if (at < cfa && at != cfa - 2 * sizeof(uintptr_t))
+				return false;
+			if (!add_check(e, cfa, at, w->bp[i]))
+				return false;
+			home = at;
+		}
+		if (w->ra_at[i] != 0 && !add_check(e, cfa, w->ra_at[i],
+		    i + 1 < len ? s->ips[i + 1] : 0))
+			return false;
+	}
+	return true;
+}
+
 void
 dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
     const struct dhat__stack *s, uint32_t pp)
 {
+	const uintptr_t *base = s->heap != NULL ? s->heap : s->buf;
 	struct centry *e, ne;
-	uintptr_t at;
-	size_t k;
 	int w;
 
 	if (skip != 0 && skipped++ % (skip + 1) != 0)
 		return;
+	/* The walk's frame at CFA must be the stack's first. */
 	if (cache == DEAD || !cache_key_ok || s->n == 0 || s->ips[0] != ip0 ||
-	    s->n - 1 > CACHE_FRAMES || !find_stack() || cfa < stack_lo ||
-	    cfa >= stack_hi || cfa - stack_lo < sizeof(uintptr_t) ||
-	    *(const uintptr_t *)(cfa - sizeof(uintptr_t)) != ip0)
+	    s->walk.from != cfa || s->walk.first < 0 ||
+	    s->ips != base + s->walk.first || !plan(&ne, cfa, s))
 		return;
-	/* Each return address is above the previous one's slot. */
-	at = cfa;
-	for (k = 1; k < s->n; k++) {
-		uintptr_t want = s->ips[k], lim;
-
-		if (sigreturn_at(s->ips[k - 1]))
-			return;
-		lim = stack_hi - at < SCAN_LIMIT ? stack_hi : at + SCAN_LIMIT;
-		while (at + sizeof(uintptr_t) <= lim &&
-		    *(const uintptr_t *)at != want)
-			at += sizeof(uintptr_t);
-		if (at + sizeof(uintptr_t) > lim)
-			return;
-		ne.off[k - 1] = (uint32_t)(at - cfa);
-		ne.val[k - 1] = want;
-		at += sizeof(uintptr_t);
-	}
-	if (sigreturn_at(s->ips[s->n - 1]))
-		return;
-	/* The frame pointers of the frames above the slots (see struct
-	 * centry), found by one pass from heap_alloc's saved rbp up to the
-	 * last slot. */
-	ne.n = (uint32_t)(s->n - 1);
-	ne.nfp = 0;
-	for (at = cfa - 2 * sizeof(uintptr_t);
-	    ne.n > 0 && at < cfa + ne.off[ne.n - 1]; at += sizeof(uintptr_t)) {
-		uintptr_t v = *(const uintptr_t *)at, slot = v + sizeof(uintptr_t);
-
-		if (v <= at || slot < cfa + ne.off[0] ||
-		    slot > cfa + ne.off[ne.n - 1])
-			continue;
-		for (k = 0; k < ne.n && cfa + ne.off[k] != slot; k++)
-			;
-		if (k == ne.n)
-			continue;
-		if (ne.nfp == CACHE_FRAMES || at - cfa + 16 > INT16_MAX)
-			return;         /* more than can be checked */
-		ne.fp_at[ne.nfp] = (int16_t)(intptr_t)(at - cfa);
-		ne.fp_slot[ne.nfp] = (uint8_t)k;
-		ne.nfp++;
-	}
 	if (cache == NULL) {
 		cache = dhat__own_calloc(CACHE_ENTRIES, sizeof *cache);
 		if (cache == NULL)
@@ -653,12 +671,12 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	}
 	ne.ip0 = ip0;
 	ne.cfa = cfa;
-	ne.gen = gen;
+	ne.gen = key_gen(gen);
 	ne.pp = pp;
 	/* An empty or stale way, else the ways in turn. */
 	e = cache_set(ip0, cfa);
 	for (w = 0; w < CACHE_WAYS; w++)
-		if (e[w].gen != gen)
+		if (e[w].gen != ne.gen)
 			break;
 	if (w == CACHE_WAYS)
 		w = (int)(victim++ % CACHE_WAYS);
@@ -666,13 +684,15 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	memcpy(e, &ne, offsetof(struct centry, off) +
 	    ne.n * sizeof ne.off[0]);
 	memcpy(e->val, ne.val, ne.n * sizeof ne.val[0]);
-	e->nfp = ne.nfp;
-	memcpy(e->fp_slot, ne.fp_slot, ne.nfp * sizeof ne.fp_slot[0]);
-	memcpy(e->fp_at, ne.fp_at, ne.nfp * sizeof ne.fp_at[0]);
 }
 #else
 void
 dhat__stack_cache_init(void)
+{
+}
+
+void
+dhat__stack_cache_flush(void)
 {
 }
 

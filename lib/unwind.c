@@ -185,6 +185,7 @@ dhat__unwind_forget(void)
 	bool alone = dhat__unwind_lock_all();
 
 	t = __atomic_exchange_n(&table, NULL, __ATOMIC_ACQ_REL);
+	dhat__stack_cache_flush();
 	if (alone) {
 		for (; t != NULL; t = older) {
 			older = t->older;
@@ -652,14 +653,44 @@ rule_at(uintptr_t addr, struct rule *r)
 
 /* ---- the walk ----------------------------------------------------------- */
 
-/* Not inlined: the walk starts from this function's own frame, whose
- * registers the asm reads at a point its unwind tables describe. */
-__attribute__((noinline)) int
-dhat__unwind_fast(uintptr_t *buf, int cap)
+/* Frame N of the walk, at stack pointer SP, is about to be walked with
+ * rule R: what it reads goes into W from the frame at W->from on. */
+static inline void
+note(struct dhat__walk *w, int n, uintptr_t sp, const struct rule *r,
+    uintptr_t ra_at, uintptr_t bp, uintptr_t bp_home)
 {
-	uintptr_t ip, sp, bp, lo, hi, look;
+	int i;
+
+	if (w->first < 0) {
+		if (sp != w->from)
+			return;
+		w->first = n;
+	}
+	i = n - w->first;
+	w->len = i + 1;
+	if (i >= DHAT__WALK_FRAMES)
+		return;
+	w->n = i + 1;
+	w->ra_at[i] = ra_at;
+	w->bp_at[i] = r->kind == R_BP ? bp_home : 1;
+	w->bp[i] = bp;
+}
+
+/* Not inlined: the walk starts from this function's own frame, whose
+ * registers the asm reads at a point its unwind tables describe.  Where
+ * rbp's value came from is followed (BP_HOME: the word it was read from,
+ * 0 while it is the register's own) for the stack cache's sake. */
+__attribute__((noinline)) int
+dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
+{
+	uintptr_t ip, sp, bp, lo, hi, look, bp_home = 0;
 	int n = 0;
 
+	if (w != NULL) {
+		w->first = -1;
+		w->len = w->n = 0;
+		w->whole = false;
+	}
 	/* Under Valgrind the time does not matter, and helgrind would take
 	 * the table's atomics for races. */
 	if (DHAT__UNDER_VALGRIND() || !dhat__stack_bounds(&lo, &hi))
@@ -676,8 +707,13 @@ dhat__unwind_fast(uintptr_t *buf, int cap)
 
 		buf[n++] = ip;
 		rule_at(look, &r);
-		if (r.kind == R_END)
+		if (r.kind == R_END) {
+			if (w != NULL) {
+				note(w, n - 1, sp, &r, 0, bp, bp_home);
+				w->whole = true;
+			}
 			break;
+		}
 		if (r.kind == R_NONE)
 			return -1;
 		cfa = (r.kind == R_SP ? sp : bp) + (uintptr_t)(intptr_t)r.cfa_off;
@@ -686,12 +722,19 @@ dhat__unwind_fast(uintptr_t *buf, int cap)
 		if (cfa <= sp || ra_at < sp || ra_at > hi - sizeof ip ||
 		    (r.bp_at != 0 && (bp_at < sp || bp_at > hi - sizeof bp)))
 			return -1;
-		if (r.bp_at != 0)
+		if (w != NULL)
+			note(w, n - 1, sp, &r, ra_at, bp, bp_home);
+		if (r.bp_at != 0) {
 			bp = *(const uintptr_t *)bp_at;
+			bp_home = bp_at;
+		}
 		ip = *(const uintptr_t *)ra_at;
 		sp = cfa;
-		if (ip == 0)
+		if (ip == 0) {
+			if (w != NULL)
+				w->whole = true;
 			break;
+		}
 		look = ip - 1;   /* in the call, not after it */
 	}
 	return n;
@@ -700,16 +743,19 @@ dhat__unwind_fast(uintptr_t *buf, int cap)
 #else
 
 int
-dhat__unwind_fast(uintptr_t *buf, int cap)
+dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
 {
 	(void)buf;
 	(void)cap;
+	if (w != NULL)
+		w->first = -1;
 	return -1;
 }
 
 void
 dhat__unwind_forget(void)
 {
+	dhat__stack_cache_flush();
 }
 
 #endif

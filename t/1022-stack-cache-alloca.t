@@ -1,9 +1,10 @@
 #!/bin/sh
 # 1022-stack-cache-alloca: a frame resized by alloca leaves a copy of an
-# old return address where the stack cache looks (t/prog/run-alloca.c);
-# the cache's frame-pointer checks tell the two stacks apart, and so does
-# the setting that turns the cache off: dhat_builder_no_stack_cache(),
-# dhat-run --no-stack-cache, DHAT_STACK_CACHE=0.
+# old return address (t/prog/run-alloca.c); the stack cache checks only
+# the words the walk read, f's rbp among them, and tells the two stacks
+# apart, and so does the setting that turns the cache off:
+# dhat_builder_no_stack_cache(), dhat-run --no-stack-cache,
+# DHAT_STACK_CACHE=0.
 . "$abs_top_srcdir/t/test-lib.sh"
 . "$abs_top_srcdir/t/run-lib.sh"
 
@@ -39,8 +40,9 @@ expect_exit 0 "DHAT_STACK_CACHE=maybe: the program still runs" -- \
 like "$(cat err)" "DHAT_STACK_CACHE" "... with a warning that names the variable"
 
 # With the cache, as by default: the remembered stack of path A still
-# has path A's return address where path B's frame has its buffer, but f's
-# frame pointer, pushed anew below, gives the move away (lib/stack.c).
+# has path A's return address where path B's frame has its buffer, but
+# that word is not one the walk read; f's rbp, which it did read, gives
+# the move away (lib/stack.c).
 "$builddir_t/prog/heap-alloca" cached.json >prog.out 2>prog.err
 prog_ok $? "heap-alloca with the stack cache runs"
 is "$(sites cached.json)" "$exact" "... each site has its own blocks"

@@ -25,10 +25,12 @@ uintptr_t stub_site;
 size_t stub_depth = 1;
 
 void
-dhat__stack_capture(struct dhat__stack *s, size_t max)
+dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from)
 {
 	(void)max;
 	s->heap = NULL;
+	s->walk.from = from;
+	s->walk.first = -1;
 	s->buf[0] = stub_site;
 	s->buf[1] = 0x42;
 	s->ips = s->buf;

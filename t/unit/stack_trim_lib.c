@@ -26,7 +26,7 @@ trim_capture(uintptr_t *out, size_t room, size_t max)
 	struct dhat__stack s;
 	size_t n;
 
-	dhat__stack_capture(&s, max);
+	dhat__stack_capture(&s, max, 0);
 	n = s.n < room ? s.n : room;
 	memcpy(out, s.ips, n * sizeof *out);
 	dhat__stack_release(&s);

@@ -7,7 +7,8 @@
  * program (frame pointers, a variable-length array, recursion, more call
  * sites than the first table holds) and from libc (qsort's callback, a
  * thread's start, the start code below main), from several threads at
- * once, and after dhat__unwind_forget.
+ * once, and after dhat__unwind_forget.  What the fast walk records for
+ * the stack cache (struct dhat__walk) must name the words it read.
  */
 #include "config.h"
 
@@ -39,6 +40,36 @@ struct walk {
 };
 
 static int diags;
+static unsigned long rec_words, rec_bad;
+
+/* Every word R names, from the frame that runs at R->from on, holds what
+ * the walk took from it: the caller's return address (0 at the end of a
+ * whole walk), rbp's value. */
+static void
+check_record(const struct dhat__walk *r, const uintptr_t *ips, int n,
+    int at)
+{
+	int i, k;
+
+	if (r->first != at)
+		__atomic_add_fetch(&rec_bad, 1, __ATOMIC_RELAXED);
+	for (i = 0; r->first >= 0 && i < r->n; i++) {
+		k = r->first + i + 1;
+		if (r->ra_at[i] != 0 && (k < n || r->whole)) {
+			__atomic_add_fetch(&rec_words, 1, __ATOMIC_RELAXED);
+			if (*(const uintptr_t *)r->ra_at[i] !=
+			    (k < n ? ips[k] : 0))
+				__atomic_add_fetch(&rec_bad, 1,
+				    __ATOMIC_RELAXED);
+		}
+		if (r->bp_at[i] > 1) {
+			__atomic_add_fetch(&rec_words, 1, __ATOMIC_RELAXED);
+			if (*(const uintptr_t *)r->bp_at[i] != r->bp[i])
+				__atomic_add_fetch(&rec_bad, 1,
+				    __ATOMIC_RELAXED);
+		}
+	}
+}
 
 /* One walk from this frame, so that both record a return address into compare and
  * the same ones below it. */
@@ -46,13 +77,16 @@ static __attribute__((noinline)) void
 walk(int slow, struct walk *w, int cap)
 {
 	uintptr_t ra = (uintptr_t)__builtin_return_address(0);
+	struct dhat__walk rec;
 	int i, n;
 
+	/* The caller's stack pointer at the call: this frame's CFA. */
+	rec.from = (uintptr_t)__builtin_frame_address(0) + 2 * sizeof(void *);
 	if (slow) {
 		n = unw_backtrace((void **)w->ips[1], cap);
 	} else {
 		dhat__unwind_begin();
-		n = dhat__unwind_fast(w->ips[0], cap);
+		n = dhat__unwind_fast(w->ips[0], cap, &rec);
 		dhat__unwind_end();
 	}
 	w->n[slow] = n;
@@ -62,6 +96,8 @@ walk(int slow, struct walk *w, int cap)
 			w->at[slow] = i;
 			break;
 		}
+	if (!slow && n > 0)
+		check_record(&rec, w->ips[0], n, w->at[0]);
 	DHAT__NO_TAILCALL();
 }
 
@@ -208,7 +244,7 @@ main(void)
 	stack_t ss;
 	struct sigaction sa;
 
-	plan(13);
+	plan(14);
 
 	r = compare(ROOM, &f);
 	ok(r == 1 && f >= 2, "main: the same frames, down to the start code "
@@ -271,5 +307,8 @@ main(void)
 	signal_result = 2;
 	raise(SIGUSR1);
 	ok(signal_result == -1, "an alternate signal stack: left to libunwind");
+
+	ok(rec_bad == 0 && rec_words > 0, "the walks' records name the words "
+	    "they read (%lu words, %lu wrong)", rec_words, rec_bad);
 	return done_testing();
 }
