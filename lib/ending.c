@@ -74,6 +74,10 @@ at_quick_exit_(void)
 static void
 register_handlers(void)
 {
+	/* A profiler started at the first allocation may come before
+	 * libdhat's constructors. */
+	if (ending.next_exit == NULL)
+		resolve_next();
 	(void)on_exit(at_exit, NULL);
 	(void)at_quick_exit(at_quick_exit_);
 }
