@@ -533,6 +533,13 @@ struct dhat__pp {
 /* The PP of stack IPS[0..N), created zeroed if new; DHAT__PP_NONE when out
  * of memory.  Under the lock. */
 uint32_t dhat__pp_intern(const uintptr_t *ips, size_t n);
+/* The same for a stack whose dhat__pp_hash is H. */
+uint32_t dhat__pp_intern_hashed(const uintptr_t *ips, size_t n, uint64_t h);
+uint64_t dhat__pp_hash(const uintptr_t *ips, size_t n);
+/* Start loading the index slot where the lookup of a stack of hash H
+ * begins, before the lock is taken: with many program points it is
+ * seldom in the cache.  Without the lock: a prefetch never faults. */
+void dhat__pp_prefetch_slot(uint64_t h);
 void dhat__pp_reset(void);
 /* The code at [LO, HI) was unloaded: the PPs whose stacks have an address
  * there keep their figures but are no longer found by their stacks, which

@@ -55,8 +55,8 @@ uint64_t dhat__pp_epoch = 1;
 /* Bumped by every unload of code (unload.c); never reset. */
 uint64_t dhat__module_gen;
 
-static uint64_t
-hash_ips(const uintptr_t *ips, size_t n)
+uint64_t
+dhat__pp_hash(const uintptr_t *ips, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
 	size_t i;
@@ -142,8 +142,9 @@ grow_index(void)
 		if (!pps[i].retired)
 			place(s, n, (uint32_t)i);
 	dhat__own_free(slots);
-	slots = s;
-	nslots = n;
+	/* Read without the lock by dhat__pp_prefetch_slot. */
+	__atomic_store_n(&slots, s, __ATOMIC_RELAXED);
+	__atomic_store_n(&nslots, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -208,10 +209,29 @@ add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 	return (uint32_t)npps++;
 }
 
+void
+dhat__pp_prefetch_slot(uint64_t h)
+{
+	const struct slot *s;
+	size_t n;
+
+	if (DHAT__UNDER_VALGRIND())
+		return;
+	s = __atomic_load_n(&slots, __ATOMIC_RELAXED);
+	n = __atomic_load_n(&nslots, __ATOMIC_RELAXED);
+	if (n != 0)
+		__builtin_prefetch(&s[h & (n - 1)]);
+}
+
 uint32_t
 dhat__pp_intern(const uintptr_t *ips, size_t n)
 {
-	uint64_t h = hash_ips(ips, n);
+	return dhat__pp_intern_hashed(ips, n, dhat__pp_hash(ips, n));
+}
+
+uint32_t
+dhat__pp_intern_hashed(const uintptr_t *ips, size_t n, uint64_t h)
+{
 	uint32_t tag = tag_of(h), i;
 	const struct slot *s;
 	size_t j = 0;
@@ -277,6 +297,7 @@ dhat__pp_reset(void)
 	dhat__own_free(pps);
 	dhat__own_free(slots);
 	__atomic_store_n(&pps, NULL, __ATOMIC_RELAXED);
-	slots = NULL;
-	npps = cappps = nslots = 0;
+	__atomic_store_n(&slots, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&nslots, 0, __ATOMIC_RELAXED);
+	npps = cappps = 0;
 }
