@@ -95,18 +95,39 @@ arena_copy(const uintptr_t *ips, size_t n)
 	return p;
 }
 
-/* Ask for huge pages under the whole 2 MiB pages of [P, P + BYTES): a
- * lookup reads the index and the caller the records at random, and with
- * 4 KiB pages a table of 100,000 program points also misses the TLB. */
-static void
-advise_huge(void *p, size_t bytes)
-{
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t hi = ((uintptr_t)p + bytes) & ~(huge - 1);
+/*
+ * The index and the records, from 2 MiB on, are mapped here with huge
+ * pages asked for: both are read at random, and with 4 KiB pages 100,000
+ * program points also missed the TLB at most lookups.  (Advising the
+ * allocator's memory instead would leave the flag on a range of the
+ * program's heap.)
+ */
+#define HUGE_SIZE ((size_t)2 << 20)
 
-	if (hi > lo)
-		(void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+static void *
+table_new(size_t bytes, size_t align)
+{
+	void *p;
+
+	if (DHAT__FAULT())
+		return NULL;
+	if (bytes < HUGE_SIZE)
+		return dhat__own_memalign(align, bytes);
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+static void
+table_free(void *p, size_t bytes)
+{
+	if (bytes < HUGE_SIZE)
+		dhat__own_free(p);
+	else if (p != NULL)
+		munmap(p, bytes);
 }
 
 static inline uint32_t
@@ -133,15 +154,15 @@ static int
 grow_index(void)
 {
 	size_t n = nslots ? nslots * 2 : 1024, i;
-	struct slot *s = dhat__calloc(n, sizeof *s);
+	struct slot *s = table_new(n * sizeof *s, _Alignof(struct slot));
 
 	if (s == NULL)
 		return -1;
-	advise_huge(s, n * sizeof *s);
+	memset(s, 0, n * sizeof *s);
 	for (i = 0; i < npps; i++)
 		if (!pps[i].retired)
 			place(s, n, (uint32_t)i);
-	dhat__own_free(slots);
+	table_free(slots, nslots * sizeof *slots);
 	/* Read without the lock by dhat__pp_prefetch_slot. */
 	__atomic_store_n(&slots, s, __ATOMIC_RELAXED);
 	__atomic_store_n(&nslots, n, __ATOMIC_RELAXED);
@@ -181,15 +202,14 @@ add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 	}
 	if (npps == cappps) {
 		size_t cap = cappps ? cappps * 2 : 256;
-		struct dhat__pp *a = DHAT__FAULT() ? NULL :
-		    dhat__own_memalign(_Alignof(struct dhat__pp), cap * sizeof *a);
+		struct dhat__pp *a = table_new(cap * sizeof *a,
+		    _Alignof(struct dhat__pp));
 
 		if (a == NULL)
 			return DHAT__PP_NONE;
-		advise_huge(a, cap * sizeof *a);
 		if (npps > 0)
 			memcpy(a, pps, npps * sizeof *a);
-		dhat__own_free(pps);
+		table_free(pps, cappps * sizeof *pps);
 		__atomic_store_n(&pps, a, __ATOMIC_RELAXED);
 		cappps = cap;
 		/* Room to write this many program points at the end. */
@@ -294,8 +314,8 @@ dhat__pp_reset(void)
 		chunks = c->next;
 		dhat__own_free(c);
 	}
-	dhat__own_free(pps);
-	dhat__own_free(slots);
+	table_free(pps, cappps * sizeof *pps);
+	table_free(slots, nslots * sizeof *slots);
 	__atomic_store_n(&pps, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&slots, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&nslots, 0, __ATOMIC_RELAXED);
