@@ -5,16 +5,17 @@
  * A PP is identified by its exact sequence of instruction pointers.  The
  * records live in one array (indices are stable, pointers are not), found
  * through an open-addressing index; the stacks themselves are copied into
- * an append-only arena, each after its length.  All memory comes from the
- * program's allocator through dhat__own_*, never from the interposed entry
- * points.  Callers hold the lock.
+ * an append-only arena, each after its length.  Memory comes from the
+ * program's allocator through dhat__own_* (tables of 2 MiB and more from
+ * mmap), never from the interposed entry points.  Callers hold the lock,
+ * except for dhat__pp_hash and dhat__pp_prefetch_slot.
  *
  * A slot of the index holds half of the stack's hash and where its stack
  * is, besides the PP's index, so that a lookup reads no record: with a
  * hundred thousand program points, the slot, the record and the stack
- * were three cache misses one after the other.  Now the slot's tag
- * rules out the other stacks of the probe, and the stack is compared
- * while the record, which the caller is about to change, is fetched.
+ * would be three cache misses one after the other.  The slot's tag rules
+ * out the other stacks of the probe, and the stack is compared while the
+ * record, which the caller is about to change, is fetched.
  */
 #include "config.h"
 
