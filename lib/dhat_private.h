@@ -563,6 +563,13 @@ struct dhat__pp {
 /* The PP of stack IPS[0..N), created zeroed if new; DHAT__PP_NONE when out
  * of memory.  Under the lock. */
 uint32_t dhat__pp_intern(const uintptr_t *ips, size_t n);
+/* The same for a stack whose dhat__pp_hash is H. */
+uint32_t dhat__pp_intern_hashed(const uintptr_t *ips, size_t n, uint64_t h);
+uint64_t dhat__pp_hash(const uintptr_t *ips, size_t n);
+/* Start loading the index slot where the lookup of a stack of hash H
+ * begins, before the lock is taken: with many program points it is
+ * seldom in the cache.  Without the lock: a prefetch never faults. */
+void dhat__pp_prefetch_slot(uint64_t h);
 void dhat__pp_reset(void);
 /* The code at [LO, HI) was unloaded: the PPs whose stacks have an address
  * there keep their figures but are no longer found by their stacks, which
@@ -634,16 +641,25 @@ void dhat__live_reset(void);
 extern void *dhat__live_slots;
 extern size_t dhat__live_nslots;
 
+/* Tables of fewer slots than this (1 MiB) hash the whole pointer. */
+#define DHAT__LIVE_SPREAD ((size_t)1 << 16)
+
 /*
  * The home slot of P in a table of N slots (N > 255): the 4 KiB page's
  * hashed window of 256 slots, at the pointer's 16-byte unit within the
- * page (see live_table.c).
+ * page (see live_table.c), or in a table that the caches hold, a hash
+ * of the whole pointer.
  */
 static inline size_t
 dhat__live_home(uintptr_t p, size_t n)
 {
-	uint64_t h = (uint64_t)(p >> 12) * 0x9e3779b97f4a7c15ULL;
+	uint64_t h;
 
+	if (n < DHAT__LIVE_SPREAD) {
+		h = (uint64_t)(p >> 4) * 0x9e3779b97f4a7c15ULL;
+		return (size_t)(((unsigned __int128)h * n) >> 64);
+	}
+	h = (uint64_t)(p >> 12) * 0x9e3779b97f4a7c15ULL;
 	return (size_t)(((unsigned __int128)h * (n - 255)) >> 64) +
 	    (size_t)((p >> 4) & 255);
 }

@@ -382,7 +382,7 @@ dhat__heap_alloc(void *p, size_t n)
 	uint64_t mg = __atomic_load_n(&dhat__module_gen, __ATOMIC_RELAXED);
 	bool logging = dhat__oplog_wanted();
 	struct dhat__stack s;
-	uint64_t t;
+	uint64_t t, hash;
 	uint32_t i;
 	int e;
 	bool taken;
@@ -421,6 +421,8 @@ dhat__heap_alloc(void *p, size_t n)
 	e = errno;
 	dhat__stack_capture(&s, __atomic_load_n(&dhat__prof.cfg.max_frames,
 	    __ATOMIC_RELAXED), cfa);
+	hash = dhat__pp_hash(s.ips, s.n);
+	dhat__pp_prefetch_slot(hash);
 	i = DHAT__PP_NONE;
 	t = stamp();
 	taken = lock_hot_applied();
@@ -428,7 +430,8 @@ dhat__heap_alloc(void *p, size_t n)
 		/* Room for the block first, so that running out of memory
 		 * never leaves an empty program point behind. */
 		if (dhat__live_reserve(n) < 0 ||
-		    (i = dhat__pp_intern(s.ips, s.n)) == DHAT__PP_NONE) {
+		    (i = dhat__pp_intern_hashed(s.ips, s.n, hash)) ==
+		    DHAT__PP_NONE) {
 			i = DHAT__PP_NONE;
 			h.lost_allocs++;
 		} else {

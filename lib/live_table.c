@@ -64,6 +64,14 @@ static size_t nbigs, capbigs;
  * a cache miss per call once the table outgrows the cache (1M live
  * blocks: 2.5x the time in Python).  glibc's chunks are at least 32
  * bytes, so a page fills at most every other slot of its window.
+ *
+ * The windows of a few dozen pages overlap in a small table, though, and
+ * where several dense pages meet the clusters grow long: with 4,096
+ * blocks live among many that come and go (bench/manystacks.c) a lookup
+ * probed 19 slots on average.  A table smaller than DHAT__LIVE_SPREAD
+ * slots stays in the cache anyway, and hashes the whole pointer (4 slots
+ * there).  The growth that crosses the size changes every home, which
+ * the rehash allows for.
  */
 static inline size_t
 next(size_t j, size_t n)

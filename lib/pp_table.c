@@ -4,14 +4,23 @@
  *
  * A PP is identified by its exact sequence of instruction pointers.  The
  * records live in one array (indices are stable, pointers are not), found
- * through an open-addressing index of 32-bit slots; the stacks themselves
- * are copied into an append-only arena.  All memory comes from the program's
- * allocator through dhat__own_*, never from the interposed entry points.
- * Callers hold the lock.
+ * through an open-addressing index; the stacks themselves are copied into
+ * an append-only arena, each after its length.  Memory comes from the
+ * program's allocator through dhat__own_* (tables of 2 MiB and more from
+ * mmap), never from the interposed entry points.  Callers hold the lock,
+ * except for dhat__pp_hash and dhat__pp_prefetch_slot.
+ *
+ * A slot of the index holds half of the stack's hash and where its stack
+ * is, besides the PP's index, so that a lookup reads no record: with a
+ * hundred thousand program points, the slot, the record and the stack
+ * would be three cache misses one after the other.  The slot's tag rules
+ * out the other stacks of the probe, and the stack is compared while the
+ * record, which the caller is about to change, is fetched.
  */
 #include "config.h"
 
 #include <string.h>
+#include <sys/mman.h>
 
 #include "dhat_private.h"
 
@@ -30,7 +39,13 @@ size_t dhat__pp_n;
 static size_t cappps;
 #define pps dhat__pp_v
 #define npps dhat__pp_n
-static uint32_t *slots;          /* PP index + 1; 0 = empty */
+struct slot {
+	uint32_t pp;                 /* PP index + 1; 0 = empty */
+	uint32_t tag;                /* the hash's high half */
+	const uintptr_t *ips;        /* the PP's stack, after its length */
+};
+
+static struct slot *slots;
 static size_t nslots;            /* power of two */
 static struct chunk *chunks;
 
@@ -41,8 +56,8 @@ uint64_t dhat__pp_epoch = 1;
 /* Bumped by every unload of code (unload.c); never reset. */
 uint64_t dhat__module_gen;
 
-static uint64_t
-hash_ips(const uintptr_t *ips, size_t n)
+uint64_t
+dhat__pp_hash(const uintptr_t *ips, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
 	size_t i;
@@ -55,14 +70,15 @@ hash_ips(const uintptr_t *ips, size_t n)
 	return h;
 }
 
+/* Room for a stack of N addresses after its length. */
 static uintptr_t *
 arena_copy(const uintptr_t *ips, size_t n)
 {
 	struct chunk *c = chunks;
 	uintptr_t *p;
 
-	if (c == NULL || c->cap - c->used < n) {
-		size_t cap = n > ARENA_CHUNK ? n : ARENA_CHUNK;
+	if (c == NULL || c->cap - c->used < n + 1) {
+		size_t cap = n + 1 > ARENA_CHUNK ? n + 1 : ARENA_CHUNK;
 
 		c = dhat__malloc(sizeof *c + cap * sizeof(uintptr_t));
 		if (c == NULL)
@@ -73,66 +89,128 @@ arena_copy(const uintptr_t *ips, size_t n)
 		chunks = c;
 	}
 	p = c->data + c->used;
-	c->used += n;
+	c->used += n + 1;
+	*p++ = n;
 	if (n > 0)
 		memcpy(p, ips, n * sizeof *ips);
 	return p;
+}
+
+/*
+ * The index and the records, from 2 MiB on, are mapped here with huge
+ * pages asked for: both are read at random, and with 4 KiB pages 100,000
+ * program points also missed the TLB at most lookups.  (Advising the
+ * allocator's memory instead would leave the flag on a range of the
+ * program's heap.)
+ */
+#define HUGE_SIZE ((size_t)2 << 20)
+
+static void *
+table_new(size_t bytes, size_t align)
+{
+	void *p;
+
+	if (DHAT__FAULT())
+		return NULL;
+	if (bytes < HUGE_SIZE)
+		return dhat__own_memalign(align, bytes);
+	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	(void)madvise(p, bytes, MADV_HUGEPAGE);
+	return p;
+}
+
+static void
+table_free(void *p, size_t bytes)
+{
+	if (bytes < HUGE_SIZE)
+		dhat__own_free(p);
+	else if (p != NULL)
+		munmap(p, bytes);
+}
+
+static inline uint32_t
+tag_of(uint64_t h)
+{
+	return (uint32_t)(h >> 32);
+}
+
+/* PP I's slot in the index S of N slots, which has room. */
+static void
+place(struct slot *s, size_t n, uint32_t i)
+{
+	const struct dhat__pp *pp = &pps[i];
+	size_t j;
+
+	for (j = pp->hash & (n - 1); s[j].pp != 0; j = (j + 1) & (n - 1))
+		;
+	s[j].pp = i + 1;
+	s[j].tag = tag_of(pp->hash);
+	s[j].ips = pp->ips;
 }
 
 static int
 grow_index(void)
 {
 	size_t n = nslots ? nslots * 2 : 1024, i;
-	uint32_t *s = dhat__calloc(n, sizeof *s);
+	struct slot *s = table_new(n * sizeof *s, _Alignof(struct slot));
 
 	if (s == NULL)
 		return -1;
-	for (i = 0; i < npps; i++) {
-		size_t j = pps[i].hash & (n - 1);
-
-		if (pps[i].retired)
-			continue;
-		while (s[j] != 0)
-			j = (j + 1) & (n - 1);
-		s[j] = (uint32_t)i + 1;
-	}
-	dhat__own_free(slots);
-	slots = s;
-	nslots = n;
+	memset(s, 0, n * sizeof *s);
+	for (i = 0; i < npps; i++)
+		if (!pps[i].retired)
+			place(s, n, (uint32_t)i);
+	table_free(slots, nslots * sizeof *slots);
+	/* Read without the lock by dhat__pp_prefetch_slot. */
+	__atomic_store_n(&slots, s, __ATOMIC_RELAXED);
+	__atomic_store_n(&nslots, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
-uint32_t
-dhat__pp_intern(const uintptr_t *ips, size_t n)
+/* Whether the stack at A (after its length) is B[0..N). */
+static inline bool
+same_stack(const uintptr_t *a, const uintptr_t *b, size_t n)
 {
-	uint64_t h = hash_ips(ips, n);
-	struct dhat__pp *pp;
-	size_t j;
+	size_t k;
 
-	if (nslots != 0) {
-		for (j = h & (nslots - 1); slots[j] != 0;
-		    j = (j + 1) & (nslots - 1)) {
-			pp = &pps[slots[j] - 1];
-			if (pp->hash == h && pp->n_ips == n &&
-			    memcmp(pp->ips, ips, n * sizeof *ips) == 0)
-				return slots[j] - 1;
-		}
-	}
+	if (a[-1] != n)
+		return false;
+	for (k = 0; k < n; k++)
+		if (a[k] != b[k])
+			return false;
+	return true;
+}
+
+/* A new PP for the stack IPS[0..N) of hash H, into slot J when the index
+ * does not grow. */
+static uint32_t
+add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
+{
+	struct dhat__pp *pp;
+
 	if (npps >= UINT32_MAX - 1)
 		return DHAT__PP_NONE;
 	/* Load factor at most 1/2. */
-	if ((npps + 1) * 2 > nslots && grow_index() < 0)
-		return DHAT__PP_NONE;
+	if ((npps + 1) * 2 > nslots) {
+		if (grow_index() < 0)
+			return DHAT__PP_NONE;
+		for (j = h & (nslots - 1); slots[j].pp != 0;
+		    j = (j + 1) & (nslots - 1))
+			;
+	}
 	if (npps == cappps) {
 		size_t cap = cappps ? cappps * 2 : 256;
-		struct dhat__pp *a = DHAT__FAULT() ? NULL :
-		    dhat__own_memalign(_Alignof(struct dhat__pp), cap * sizeof *a);
+		struct dhat__pp *a = table_new(cap * sizeof *a,
+		    _Alignof(struct dhat__pp));
 
 		if (a == NULL)
 			return DHAT__PP_NONE;
 		if (npps > 0)
 			memcpy(a, pps, npps * sizeof *a);
-		dhat__own_free(pps);
+		table_free(pps, cappps * sizeof *pps);
 		__atomic_store_n(&pps, a, __ATOMIC_RELAXED);
 		cappps = cap;
 		/* Room to write this many program points at the end. */
@@ -146,10 +224,52 @@ dhat__pp_intern(const uintptr_t *ips, size_t n)
 	pp->ips = arena_copy(ips, n);
 	if (pp->ips == NULL)
 		return DHAT__PP_NONE;
-	for (j = h & (nslots - 1); slots[j] != 0; j = (j + 1) & (nslots - 1))
-		;
-	slots[j] = (uint32_t)npps + 1;
+	slots[j].pp = (uint32_t)npps + 1;
+	slots[j].tag = tag_of(h);
+	slots[j].ips = pp->ips;
 	return (uint32_t)npps++;
+}
+
+void
+dhat__pp_prefetch_slot(uint64_t h)
+{
+	const struct slot *s;
+	size_t n;
+
+	if (DHAT__UNDER_VALGRIND())
+		return;
+	s = __atomic_load_n(&slots, __ATOMIC_RELAXED);
+	n = __atomic_load_n(&nslots, __ATOMIC_RELAXED);
+	if (n != 0)
+		__builtin_prefetch(&s[h & (n - 1)]);
+}
+
+uint32_t
+dhat__pp_intern(const uintptr_t *ips, size_t n)
+{
+	return dhat__pp_intern_hashed(ips, n, dhat__pp_hash(ips, n));
+}
+
+uint32_t
+dhat__pp_intern_hashed(const uintptr_t *ips, size_t n, uint64_t h)
+{
+	uint32_t tag = tag_of(h), i;
+	const struct slot *s;
+	size_t j = 0;
+
+	if (nslots != 0) {
+		for (j = h & (nslots - 1); (s = &slots[j])->pp != 0;
+		    j = (j + 1) & (nslots - 1)) {
+			if (s->tag != tag)
+				continue;
+			i = s->pp - 1;
+			/* The caller counts into the record next. */
+			dhat__pp_prefetch(i);
+			if (same_stack(s->ips, ips, n))
+				return i;
+		}
+	}
+	return add(ips, n, h, j);
 }
 
 /* Whether any of PP's addresses is in [lo, hi). */
@@ -167,7 +287,7 @@ touches(const struct dhat__pp *pp, uintptr_t lo, uintptr_t hi)
 void
 dhat__pp_retire(uintptr_t lo, uintptr_t hi)
 {
-	size_t i, j, n = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < npps; i++)
 		if (!pps[i].retired && touches(&pps[i], lo, hi)) {
@@ -179,14 +299,9 @@ dhat__pp_retire(uintptr_t lo, uintptr_t hi)
 	/* Linear probing has no deletion: the index is made again from the
 	 * PPs still found, at its size (a dlclose is rare). */
 	memset(slots, 0, nslots * sizeof *slots);
-	for (i = 0; i < npps; i++) {
-		if (pps[i].retired)
-			continue;
-		for (j = pps[i].hash & (nslots - 1); slots[j] != 0;
-		    j = (j + 1) & (nslots - 1))
-			;
-		slots[j] = (uint32_t)i + 1;
-	}
+	for (i = 0; i < npps; i++)
+		if (!pps[i].retired)
+			place(slots, nslots, (uint32_t)i);
 }
 
 void
@@ -200,9 +315,10 @@ dhat__pp_reset(void)
 		chunks = c->next;
 		dhat__own_free(c);
 	}
-	dhat__own_free(pps);
-	dhat__own_free(slots);
+	table_free(pps, cappps * sizeof *pps);
+	table_free(slots, nslots * sizeof *slots);
 	__atomic_store_n(&pps, NULL, __ATOMIC_RELAXED);
-	slots = NULL;
-	npps = cappps = nslots = 0;
+	__atomic_store_n(&slots, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&nslots, 0, __ATOMIC_RELAXED);
+	npps = cappps = 0;
 }
