@@ -44,7 +44,9 @@ else
 		"no gcc cc1"
 fi
 
-py=$(command -v python3 || :)
+# The interpreter itself, not a wrapper script (pyenv's, say) that runs
+# a shell first.
+py=$("$PYTHON3" -c 'import sys; print(sys.executable)' 2>/dev/null || :)
 cat >work.py <<'PY'
 import json, re
 class Node:
