@@ -27,11 +27,13 @@
 
 /* With --enable-fault-injection, what libdhat (or the unwinder and the
  * symbolizer on its behalf) allocates with the guard set is numbered and
- * may be made to fail; the program's own allocations never are. */
+ * may be made to fail; the program's own allocations never are, nor those
+ * of the lookup of the next allocator (DHAT__GUARD_NEXT, next.c), which
+ * are the C library's business. */
 #ifdef DHAT_FAULT_INJECTION
 #define FAIL_OWN(ret)                                                          \
 	do {                                                                   \
-		if (dhat__guard && dhat__fault()) {                            \
+		if (dhat__guard == 1 && dhat__fault()) {                       \
 			errno = ENOMEM;                                        \
 			return ret;                                            \
 		}                                                              \

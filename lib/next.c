@@ -333,7 +333,7 @@ dhat__next_resolve(void)
 		return;
 	resolving = 1;
 	g = dhat__guard;
-	dhat__guard = 1;
+	dhat__guard = DHAT__GUARD_NEXT;
 	LOOKUP(calloc, __libc_calloc);
 	LOOKUP(realloc, __libc_realloc);
 	LOOKUP(free, __libc_free);
@@ -354,7 +354,7 @@ dhat__next_lookup(const char *name)
 	int g = dhat__guard;
 	void *fn;
 
-	dhat__guard = 1;
+	dhat__guard = DHAT__GUARD_NEXT;
 	fn = lookup(name, NULL);
 	dhat__guard = g;
 	return fn;
@@ -367,7 +367,7 @@ dhat__next_shadowed(void)
 	int g = dhat__guard;
 	void *fn;
 
-	dhat__guard = 1;
+	dhat__guard = DHAT__GUARD_NEXT;
 	fn = before_self("malloc");
 	dhat__guard = g;
 	return fn != NULL && dladdr(fn, &info) ? info.dli_fname : NULL;

@@ -76,6 +76,11 @@ dhat__next_usable(void *p)
 	return dhat__boot_usable(p);
 }
 
+/* The guard's value while the next definitions are looked up: like 1, it
+ * keeps what dlsym allocates uncounted, and it also keeps fault
+ * injection off it (interpose.c). */
+#define DHAT__GUARD_NEXT 2
+
 /* Look every definition up now (the constructor calls it, so that the
  * first allocation does not have to). */
 void dhat__next_resolve(void);
