@@ -213,8 +213,7 @@ typedef void del_nt_fn(void *, const void *);
 typedef void del_sz_al_fn(void *, size_t, size_t);
 typedef void del_al_nt_fn(void *, size_t, const void *);
 
-/* The body of an operator delete: the block forgotten before FN gets it
- * back (another thread may be handed its address at once). */
+/* The body of an operator delete, FN called with ARGS. */
 #define DELETE_BODY(op, type, args, p)                                        \
 	do {                                                                   \
 		type *fn = (type *)next_op(op);                                \
@@ -224,10 +223,7 @@ typedef void del_al_nt_fn(void *, size_t, const void *);
 			fn args;                                               \
 			return;                                                \
 		}                                                              \
-		dhat__guard = 1;                                               \
-		dhat__heap_free(p);                                            \
-		fn args;                                                       \
-		dhat__leave(0);                                                \
+		DHAT__COUNT_FREE(p, fn args);                                  \
 	} while (0)
 
 EXPORT void

@@ -57,6 +57,17 @@
 		return block_;                                                 \
 	} while (0)
 
+/* The counting half of a freeing entry point, once the guard was found
+ * clear and P is not NULL: P forgotten before CALL (the next allocator's)
+ * gets it back, since another thread may be handed its address at once. */
+#define DHAT__COUNT_FREE(p, call)                                             \
+	do {                                                                   \
+		dhat__guard = 1;                                               \
+		dhat__heap_free(p);                                            \
+		call;                                                          \
+		dhat__leave(0);                                                \
+	} while (0)
+
 /* glibc's allocator proper: what next.c falls back to when a definition
  * cannot be looked up. */
 void *__libc_malloc(size_t n);

@@ -10,7 +10,8 @@
  * on a global flag and a tail call.  Otherwise the thread-local guard is
  * checked next: libdhat's own allocations (and anything the unwinder or
  * the symbolizer allocate) are forwarded without being counted.  Counting
- * happens after the allocator's call succeeded, in heap.c, and never changes errno.
+ * happens after the allocator's call succeeded, in heap.c, and never
+ * changes errno.
  * Each counting path ends with DHAT__NO_TAILCALL() so that the entry point
  * stays on the stack as the stack's allocator frame.
  */
@@ -163,16 +164,32 @@ memalign(size_t alignment, size_t n)
 	DHAT__COUNT_ALLOC(dhat__next.memalign(alignment, n), n);
 }
 
+/* aligned_alloc and posix_memalign with the guard set (dhat__own_malloc):
+ * the spare pages have no rules of their own for the alignment. */
+static void *
+own_aligned_alloc(size_t alignment, size_t n)
+{
+	if (__builtin_expect(dhat__spare_on, 0))
+		return dhat__own_memalign(alignment, n);
+	return dhat__next.aligned_alloc(alignment, n);
+}
+
+static int
+own_posix_memalign(void **pp, size_t alignment, size_t n)
+{
+	if (__builtin_expect(!dhat__spare_on, 1))
+		return dhat__next.posix_memalign(pp, alignment, n);
+	*pp = dhat__own_memalign(alignment, n);
+	return *pp == NULL ? ENOMEM : 0;
+}
+
 /* The allocator's own rules for the alignment (glibc rounds any up to a
  * power of two; others may fail with EINVAL). */
 EXPORT void *
 aligned_alloc(size_t alignment, size_t n)
 {
-	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard) {
-		if (__builtin_expect(dhat__spare_on, 0))
-			return dhat__own_memalign(alignment, n);
-		return dhat__next.aligned_alloc(alignment, n);
-	}
+	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
+		return own_aligned_alloc(alignment, n);
 	DHAT__COUNT_ALLOC(dhat__next.aligned_alloc(alignment, n), n);
 }
 
@@ -183,13 +200,8 @@ posix_memalign(void **pp, size_t alignment, size_t n)
 {
 	int r;
 
-	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard) {
-		if (__builtin_expect(dhat__spare_on, 0)) {
-			*pp = dhat__own_memalign(alignment, n);
-			return *pp == NULL ? ENOMEM : 0;
-		}
-		return dhat__next.posix_memalign(pp, alignment, n);
-	}
+	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
+		return own_posix_memalign(pp, alignment, n);
 	dhat__guard = 1;
 	r = dhat__next.posix_memalign(pp, alignment, n);
 	if (r == 0)

@@ -243,10 +243,7 @@ dallocx(void *p, int flags)
 		je.dallocx(p, flags);
 		return;
 	}
-	dhat__guard = 1;
-	dhat__heap_free(p);
-	je.dallocx(p, flags);
-	dhat__leave(0);
+	DHAT__COUNT_FREE(p, je.dallocx(p, flags));
 }
 
 EXPORT void
@@ -257,10 +254,7 @@ sdallocx(void *p, size_t n, int flags)
 		je.sdallocx(p, n, flags);
 		return;
 	}
-	dhat__guard = 1;
-	dhat__heap_free(p);
-	je.sdallocx(p, n, flags);
-	dhat__leave(0);
+	DHAT__COUNT_FREE(p, je.sdallocx(p, n, flags));
 }
 
 EXPORT size_t
