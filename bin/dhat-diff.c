@@ -16,10 +16,10 @@
 
 #include "common/err.h"
 #include "common/format.h"
-#include "common/frame.h"
+#include "profile/frame.h"
 #include "common/opts.h"
-#include "common/profile.h"
-#include "common/tree.h"
+#include "profile/profile.h"
+#include "profile/tree.h"
 #include "diff/diff.h"
 
 /* Exit statuses: 1 is kept for "a budget was exceeded". */

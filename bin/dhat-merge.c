@@ -17,9 +17,9 @@
 #include <unistd.h>
 
 #include "common/err.h"
-#include "common/frame.h"
+#include "profile/frame.h"
 #include "common/opts.h"
-#include "common/profile.h"
+#include "profile/profile.h"
 
 /* Whose profiles may be merged: the same kind of events.  Valgrind's,
  * libdhat's and the Rust crate's heap profiles are one kind, their ad hoc

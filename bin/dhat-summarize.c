@@ -17,9 +17,9 @@
 #include "common/err.h"
 #include "common/format.h"
 #include "common/opts.h"
-#include "common/profile.h"
+#include "profile/profile.h"
 #include "summarize/summary.h"
-#include "common/tree.h"
+#include "profile/tree.h"
 
 static void
 usage(FILE *f, int status)

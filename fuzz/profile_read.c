@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/profile.h"
+#include "profile/profile.h"
 
 /* Deeper than the reader's own nesting limit, so depth is never the
  * difference. */

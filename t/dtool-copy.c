@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "common/profile.h"
+#include "profile/profile.h"
 
 static struct dtool_profile *
 rebuild(const struct dtool_profile *in)

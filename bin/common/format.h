@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 /* Buffers of this size hold any formatted number. */
 #define DTOOL_NUMBUF	64

@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "profile.h"
+#include "profile/profile.h"
 
 /* "S" by the rule of format.h (DTOOL_S_JSON): valid UTF-8 whatever S
  * holds, '"', '\\' and every control character escaped. */

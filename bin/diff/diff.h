@@ -12,9 +12,9 @@
 #include <stdio.h>
 
 #include "common/format.h"
-#include "common/frame.h"
-#include "common/profile.h"
-#include "common/tree.h"
+#include "profile/frame.h"
+#include "profile/profile.h"
+#include "profile/tree.h"
 
 enum { DTOOL_DFMT_TEXT, DTOOL_DFMT_JSON, DTOOL_DFMT_TAP };
 enum { DTOOL_OLD, DTOOL_NEW };

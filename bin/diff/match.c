@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * match.c - dhat-diff's matching: every PP of both profiles gets the id
- * of its stack of frame keys (common/frame.c), PPs of one file with the
+ * of its stack of frame keys (profile/frame.c), PPs of one file with the
  * same id are summed, and the ids are sorted into changed, new and gone.
  */
 #include "config.h"
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "common/err.h"
-#include "common/top.h"
+#include "profile/top.h"
 #include "diff.h"
 
 static void

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "common/profile.h"
-#include "common/tree.h"
+#include "profile/profile.h"
+#include "profile/tree.h"
 
 enum { DTOOL_FMT_TEXT, DTOOL_FMT_JSON, DTOOL_FMT_FOLDED, DTOOL_FMT_SVG };
 

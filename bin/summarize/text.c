@@ -11,7 +11,7 @@
 
 #include "common/err.h"
 #include "common/format.h"
-#include "common/top.h"
+#include "profile/top.h"
 #include "summary.h"
 
 const char *

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/frame.h"
-#include "common/profile.h"
+#include "profile/frame.h"
+#include "profile/profile.h"
 #include "tap.h"
 
 static void

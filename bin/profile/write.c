@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * profile_write.c - writes a profile model as DHAT JSON (Valgrind's
+ * write.c - writes a profile model as DHAT JSON (Valgrind's
  * compact comma-first layout) so that a crash or a full disk never
  * leaves half a profile where a whole one was expected.
  */
@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "err.h"
-#include "json_out.h"
+#include "common/err.h"
+#include "common/json_out.h"
 #include "profile_int.h"
 
 static void

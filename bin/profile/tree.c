@@ -10,8 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
-#include "format.h"
+#include "common/err.h"
+#include "common/format.h"
+#include "common/index.h"
 #include "tree.h"
 
 #define ACC_INF	UINT64_MAX	/* 65535 = "at least 65535": infinity */
@@ -30,6 +31,7 @@ struct dtool_node {
 	struct sums s;
 	const uint32_t *frames;
 	uint32_t nframes;
+	uint32_t parent;	/* the node's, once it has one */
 	uint32_t *kids;
 	uint32_t nkids, capkids;
 	int accst;
@@ -48,16 +50,8 @@ struct dtool_tree {
 	/* (parent node, first frame) -> kid, so that nodes with thousands
 	 * of kids (malloc's callers) are searched in O(1), not as the
 	 * viewer does it. */
-	struct kidslot *map;
-	size_t mapcap, mapused;
+	struct dtool_index kids;
 };
-
-struct kidslot {
-	uint64_t key;		/* parent << 32 | frame; 0 empty */
-	uint32_t kid;
-};
-
-#define MAP_DEAD	UINT64_MAX
 
 /* ------------------------------------------------------------------ */
 /* Metrics */
@@ -319,63 +313,36 @@ new_node(struct dtool_tree *t, int kind, const uint32_t *frames,
 }
 
 static uint64_t
-map_key(uint32_t parent, uint32_t frame)
+kid_hash(uint32_t parent, uint32_t frame)
 {
-	/* +1 keeps the key of (0, 0) away from the empty slot. */
-	return ((uint64_t)parent << 32 | frame) + 1;
+	uint32_t key[2] = { parent, frame };
+
+	return dtool_hash(key, sizeof(key));
 }
 
-static size_t
-map_slot(uint64_t key, size_t cap)
+struct kid_key {
+	const struct dtool_tree *t;
+	uint32_t parent, frame;
+};
+
+static bool
+same_kid(const void *ctx, uint32_t kid)
 {
-	key ^= key >> 33;
-	key *= 0xff51afd7ed558ccdull;
-	key ^= key >> 33;
-	return (size_t)key & (cap - 1);
+	const struct kid_key *k = ctx;
+	const struct dtool_node *n = &k->t->nodes[kid];
+
+	return n->parent == k->parent && n->frames[0] == k->frame;
 }
 
-static void map_put(struct dtool_tree *t, uint64_t key, uint32_t kid);
-
-static void
-map_grow(struct dtool_tree *t)
+/* PARENT's kid whose first frame is FRAME; UINT32_MAX when none. */
+static uint32_t
+kid_find(const struct dtool_tree *t, uint32_t parent, uint32_t frame)
 {
-	struct kidslot *old = t->map;
-	size_t oldcap = t->mapcap;
+	struct kid_key k = { t, parent, frame };
+	uint32_t kid = dtool_index_find(&t->kids, kid_hash(parent, frame),
+	    same_kid, &k);
 
-	t->mapcap = oldcap ? 2 * oldcap : 1024;
-	t->map = dtool_xcalloc(t->mapcap, sizeof(*t->map));
-	t->mapused = 0;
-	for (size_t i = 0; i < oldcap; i++)
-		if (old[i].key != 0 && old[i].key != MAP_DEAD)
-			map_put(t, old[i].key, old[i].kid);
-	free(old);
-}
-
-static void
-map_put(struct dtool_tree *t, uint64_t key, uint32_t kid)
-{
-	size_t i;
-
-	if (2 * (t->mapused + 1) > t->mapcap)
-		map_grow(t);
-	for (i = map_slot(key, t->mapcap); t->map[i].key != 0;
-	    i = (i + 1) & (t->mapcap - 1))
-		;
-	t->map[i].key = key;
-	t->map[i].kid = kid;
-	t->mapused++;
-}
-
-static struct kidslot *
-map_find(struct dtool_tree *t, uint64_t key)
-{
-	if (t->mapcap == 0)
-		return NULL;
-	for (size_t i = map_slot(key, t->mapcap); t->map[i].key != 0;
-	    i = (i + 1) & (t->mapcap - 1))
-		if (t->map[i].key == key)
-			return &t->map[i];
-	return NULL;
+	return kid != DTOOL_INDEX_NONE ? kid : UINT32_MAX;
 }
 
 static void
@@ -393,8 +360,10 @@ static void
 push_kid(struct dtool_tree *t, uint32_t parent, uint32_t kid)
 {
 	push_kid_raw(&t->nodes[parent], kid);
+	t->nodes[kid].parent = parent;
 	if (t->nodes[kid].nframes > 0)
-		map_put(t, map_key(parent, t->nodes[kid].frames[0]), kid);
+		dtool_index_add(&t->kids, kid_hash(parent,
+		    t->nodes[kid].frames[0]), kid);
 }
 
 /* The viewer's TreeNode._add(), sums and access-array rules included. */
@@ -477,16 +446,14 @@ split(struct dtool_tree *t, uint32_t ni, uint32_t ti, const struct ppv *v,
 	/* The kids moved: file them under their new parent. */
 	for (uint32_t k = 0; k < t->nodes[k1].nkids; k++) {
 		uint32_t kid = t->nodes[k1].kids[k];
-		struct kidslot *e;
+		uint32_t f;
 
+		t->nodes[kid].parent = k1;
 		if (t->nodes[kid].nframes == 0)
 			continue;
-		e = map_find(t, map_key(ni, t->nodes[kid].frames[0]));
-		if (e != NULL) {
-			e->key = MAP_DEAD;
-			map_put(t, map_key(k1, t->nodes[kid].frames[0]),
-			    kid);
-		}
+		f = t->nodes[kid].frames[0];
+		dtool_index_remove(&t->kids, kid_hash(ni, f), kid);
+		dtool_index_add(&t->kids, kid_hash(k1, f), kid);
 	}
 	add_node(t, k1, ni);
 	k2 = new_node(t, K_LEAF, nf, nnf);
@@ -556,12 +523,7 @@ insert(struct dtool_tree *t, const struct ppv *v)
 			return;
 		}
 		add_pp(t, ni, v);
-		{
-			struct kidslot *e = map_find(t, map_key(ni, fs[j]));
-
-			if (e != NULL)
-				kid = e->kid;
-		}
+		kid = kid_find(t, ni, fs[j]);
 		if (kid != UINT32_MAX) {
 			ni = kid;
 			ti = 0;
@@ -644,7 +606,7 @@ dtool_tree_free(struct dtool_tree *t)
 	}
 	free(t->nodes);
 	free(t->rootframes);
-	free(t->map);
+	dtool_index_free(&t->kids);
 	free(t);
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * profile_read.c - a streaming reader for DHAT JSON.
+ * read.c - a streaming reader for DHAT JSON.
  *
  * The input is read in 256 KiB blocks and parsed by a small pull parser
  * that knows the DHAT schema, so each program point goes straight into
@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "err.h"
+#include "common/err.h"
 #include "profile_int.h"
 
 #define RD_BUF		(256 * 1024)

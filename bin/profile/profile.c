@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "common/err.h"
 #include "profile_int.h"
 
 #define ARENA_CHUNK	(1u << 20)
@@ -75,8 +75,8 @@ dtool_profile_free(struct dtool_profile *p)
 		free(p->pages[i]);
 	free(p->pages);
 	free(p->frames);
-	free(p->fhash);
-	free(p->phash);
+	dtool_index_free(&p->frame_index);
+	dtool_index_free(&p->stack_index);
 	dtool_arena_free(&p->arena);
 	free(p);
 }
@@ -142,30 +142,10 @@ dtool_profile_frame(const struct dtool_profile *p, uint32_t i)
 	return p->frames[i];
 }
 
-/* FNV-1a: short keys, no adversary that matters here. */
-static uint64_t
-hash_bytes(const void *s, size_t n, uint64_t h)
-{
-	const unsigned char *c = s;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ c[i]) * 0x100000001b3ull;
-	return h;
-}
-
-#define HASH_SEED	0xcbf29ce484222325ull
-
-/* A word at a time: stacks are hashed once per PP while reading. */
 static uint64_t
 hash_stack(const uint32_t *fs, uint32_t nfs)
 {
-	uint64_t h = HASH_SEED ^ nfs;
-
-	for (uint32_t i = 0; i < nfs; i++) {
-		h = (h ^ fs[i]) * 0x9e3779b97f4a7c15ull;
-		h ^= h >> 29;
-	}
-	return h;
+	return dtool_hash(fs, nfs * sizeof(*fs));
 }
 
 static const char *
@@ -196,51 +176,42 @@ dtool_profile_new(const struct dtool_header *h)
 	return p;
 }
 
-static void
-fhash_insert(struct dtool_profile *p, uint32_t idx)
-{
-	const char *s = p->frames[idx];
-	size_t mask = p->fhash_cap - 1;
-	size_t i = hash_bytes(s, strlen(s), HASH_SEED) & mask;
+struct frame_key {
+	const struct dtool_profile *p;
+	const char *s;
+};
 
-	while (p->fhash[i] != 0)
-		i = (i + 1) & mask;
-	p->fhash[i] = idx + 1;
-	p->fhash_n++;
+static bool
+same_frame(const void *ctx, uint32_t pos)
+{
+	const struct frame_key *k = ctx;
+
+	return strcmp(k->p->frames[pos], k->s) == 0;
 }
 
-static void
-fhash_grow(struct dtool_profile *p)
+static uint64_t
+hash_frame(const char *s)
 {
-	free(p->fhash);
-	p->fhash_cap = p->fhash_cap ? 2 * p->fhash_cap : 1024;
-	while (p->fhash_cap < 2 * p->nframes)
-		p->fhash_cap *= 2;
-	p->fhash = dtool_xcalloc(p->fhash_cap, sizeof(*p->fhash));
-	p->fhash_n = 0;
-	for (size_t k = 0; k < p->nframes; k++)
-		fhash_insert(p, (uint32_t)k);
+	return dtool_hash(s, strlen(s));
 }
 
 uint32_t
 dtool_profile_intern_frame(struct dtool_profile *p, const char *s)
 {
-	size_t len = strlen(s), mask, i;
+	struct frame_key k = { p, s };
+	uint32_t pos;
 
-	/* The table covers every frame: rebuild it when frames were added
-	 * behind its back (by the reader) or when it gets full. */
-	if (p->fhash == NULL || p->fhash_n != p->nframes ||
-	    2 * (p->nframes + 1) > p->fhash_cap)
-		fhash_grow(p);
-	mask = p->fhash_cap - 1;
-	for (i = hash_bytes(s, len, HASH_SEED) & mask; p->fhash[i] != 0;
-	    i = (i + 1) & mask)
-		if (strcmp(p->frames[p->fhash[i] - 1], s) == 0)
-			return p->fhash[i] - 1;
-	dtool__profile_push_frame(p, s, len);
-	p->fhash[i] = (uint32_t)p->nframes;
-	p->fhash_n++;
-	return (uint32_t)(p->nframes - 1);
+	/* The index covers every frame, also those that the reader added
+	 * without it. */
+	while (p->frame_index.n < p->nframes)
+		dtool_index_add(&p->frame_index,
+		    hash_frame(p->frames[p->frame_index.n]),
+		    (uint32_t)p->frame_index.n);
+	pos = dtool_index_intern(&p->frame_index, hash_frame(s), same_frame,
+	    &k, (uint32_t)p->nframes);
+	if (pos == p->nframes)
+		dtool__profile_push_frame(p, s, strlen(s));
+	return pos;
 }
 
 static struct dtool_pp *
@@ -256,50 +227,37 @@ same_stack(const struct dtool_pp *a, const uint32_t *fs, uint32_t nfs)
 	    (nfs == 0 || memcmp(a->fs, fs, nfs * sizeof(*fs)) == 0);
 }
 
-/* Inserts PP index I; returns the index of an earlier PP with the same
- * stack instead when there is one. */
-static size_t
-phash_insert(struct dtool_profile *p, size_t idx)
+struct stack_key {
+	struct dtool_profile *p;
+	const uint32_t *fs;
+	uint32_t nfs;
+};
+
+static bool
+same_pp_stack(const void *ctx, uint32_t pos)
 {
-	const struct dtool_pp *pp = pp_at(p, idx);
-	size_t mask = p->phash_cap - 1;
-	size_t i = hash_stack(pp->fs, pp->nfs) & mask;
+	const struct stack_key *k = ctx;
 
-	for (; p->phash[i] != 0; i = (i + 1) & mask) {
-		size_t o = p->phash[i] - 1;
-
-		if (same_stack(pp_at(p, o), pp->fs, pp->nfs))
-			return o;
-	}
-	p->phash[i] = (uint32_t)idx + 1;
-	p->phash_n++;
-	return idx;
+	return same_stack(pp_at(k->p, pos), k->fs, k->nfs);
 }
 
-/* Makes the stack table cover every PP; SIZE_MAX, or the indices of the
- * first two PPs found sharing a stack in *DUP_A / *DUP_B. */
+/* Makes the stack index cover every PP; -1, with the positions of the
+ * first two PPs found sharing a stack in *DUP_A and *DUP_B, when some
+ * do (the index is then left empty: the profile is invalid). */
 static int
-phash_sync(struct dtool_profile *p, size_t *dup_a, size_t *dup_b)
+stack_index_sync(struct dtool_profile *p, size_t *dup_a, size_t *dup_b)
 {
-	if (p->phash == NULL || 2 * (p->npps + 1) > p->phash_cap) {
-		free(p->phash);
-		p->phash_cap = p->phash_cap ? p->phash_cap : 1024;
-		while (p->phash_cap < 2 * (p->npps + 1))
-			p->phash_cap *= 2;
-		p->phash = dtool_xcalloc(p->phash_cap, sizeof(*p->phash));
-		p->phash_n = 0;
-	}
-	while (p->phash_n < p->npps) {
-		size_t idx = p->phash_n;
-		size_t o = phash_insert(p, idx);
+	while (p->stack_index.n < p->npps) {
+		uint32_t idx = (uint32_t)p->stack_index.n;
+		struct dtool_pp *pp = pp_at(p, idx);
+		struct stack_key k = { p, pp->fs, pp->nfs };
+		uint32_t o = dtool_index_intern(&p->stack_index,
+		    hash_stack(pp->fs, pp->nfs), same_pp_stack, &k, idx);
 
 		if (o != idx) {
 			*dup_a = o;
 			*dup_b = idx;
-			/* Leave the table unbuilt: the profile is invalid. */
-			free(p->phash);
-			p->phash = NULL;
-			p->phash_cap = p->phash_n = 0;
+			dtool_index_free(&p->stack_index);
 			return -1;
 		}
 	}
@@ -310,19 +268,15 @@ struct dtool_pp *
 dtool_profile_find_pp(struct dtool_profile *p, const uint32_t *fs,
     uint32_t nfs)
 {
-	size_t a, b, mask, i;
+	struct stack_key k = { p, fs, nfs };
+	size_t a, b;
+	uint32_t pos;
 
-	if (phash_sync(p, &a, &b) < 0)
+	if (stack_index_sync(p, &a, &b) < 0)
 		return NULL;
-	mask = p->phash_cap - 1;
-	for (i = hash_stack(fs, nfs) & mask; p->phash[i] != 0;
-	    i = (i + 1) & mask) {
-		struct dtool_pp *pp = pp_at(p, p->phash[i] - 1);
-
-		if (same_stack(pp, fs, nfs))
-			return pp;
-	}
-	return NULL;
+	pos = dtool_index_find(&p->stack_index, hash_stack(fs, nfs),
+	    same_pp_stack, &k);
+	return pos != DTOOL_INDEX_NONE ? pp_at(p, pos) : NULL;
 }
 
 struct dtool_pp *
@@ -430,7 +384,7 @@ dtool_profile_check(struct dtool_profile *p, char *err, size_t errlen)
 			}
 		}
 	}
-	if (phash_sync(p, &a, &b) < 0) {
+	if (stack_index_sync(p, &a, &b) < 0) {
 		seterr(err, errlen, "program points %zu and %zu have the same "
 		    "stack (a repeated location)", a + 1, b + 1);
 		return -1;

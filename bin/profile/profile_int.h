@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * profile_int.h - the inside of struct dtool_profile, shared by the model
- * (profile.c), the reader (profile_read.c) and the writer (profile_write.c).
+ * (profile.c), the reader (read.c) and the writer (write.c).
  */
 #ifndef DTOOL_PROFILE_INT_H
 #define DTOOL_PROFILE_INT_H
 
+#include "common/index.h"
 #include "profile.h"
 
 /* A bump allocator whose chunks never move, so pointers into it stay
@@ -31,12 +32,11 @@ struct dtool_profile {
 	const char **frames;
 	size_t nframes, frames_cap;
 	struct dtool_arena arena;
-	/* Lazily built hash tables: frame string -> index + 1 and
-	 * stack -> PP index + 1 (0 = empty slot). */
-	uint32_t *fhash;
-	size_t fhash_cap, fhash_n;
-	uint32_t *phash;
-	size_t phash_cap, phash_n;
+	/* Built when first needed, and brought up to date with what the
+	 * reader added before each use: frame string -> frame, stack ->
+	 * PP. */
+	struct dtool_index frame_index;
+	struct dtool_index stack_index;
 };
 
 struct dtool_profile *dtool__profile_alloc(void);

@@ -11,8 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "common/err.h"
 #include "frame.h"
+#include "common/index.h"
 
 static const char *const match_names[] = { "function", "line", "address" };
 
@@ -127,34 +128,18 @@ dtool_frame_key(const char *frame, int match)
 
 struct dtool_stacks {
 	int match;
-	/* Interned keys; khash holds key id + 1, 0 = empty. */
+	/* Interned frame keys. */
 	char **keys;
 	size_t nkeys, capkeys;
-	uint32_t *khash;
-	size_t khcap;
-	/* Stacks as runs of key ids in POOL; shash holds id + 1. */
+	struct dtool_index key_index;
+	/* Stacks as runs of key ids in POOL. */
 	uint32_t *pool;
 	size_t npool, cappool;
 	size_t *off;
 	uint32_t *len;
-	uint64_t *hash;
 	size_t nstacks, capstacks;
-	uint32_t *shash;
-	size_t shcap;
+	struct dtool_index stack_index;
 };
-
-static uint64_t
-hash_bytes(uint64_t h, const void *data, size_t n)
-{
-	const unsigned char *p = data;
-
-	/* FNV-1a: short keys, no adversary to fear. */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
-}
-
-#define HASH_SEED	0xcbf29ce484222325ULL
 
 struct dtool_stacks *
 dtool_stacks_new(int match)
@@ -162,10 +147,6 @@ dtool_stacks_new(int match)
 	struct dtool_stacks *s = dtool_xcalloc(1, sizeof(*s));
 
 	s->match = match;
-	s->khcap = 1024;
-	s->khash = dtool_xcalloc(s->khcap, sizeof(*s->khash));
-	s->shcap = 1024;
-	s->shash = dtool_xcalloc(s->shcap, sizeof(*s->shash));
 	return s;
 }
 
@@ -177,104 +158,74 @@ dtool_stacks_free(struct dtool_stacks *s)
 	for (size_t i = 0; i < s->nkeys; i++)
 		free(s->keys[i]);
 	free(s->keys);
-	free(s->khash);
+	dtool_index_free(&s->key_index);
 	free(s->pool);
 	free(s->off);
 	free(s->len);
-	free(s->hash);
-	free(s->shash);
+	dtool_index_free(&s->stack_index);
 	free(s);
 }
 
-static void
-key_rehash(struct dtool_stacks *s)
+struct key_ref {
+	const struct dtool_stacks *s;
+	const char *key;
+};
+
+static bool
+same_key(const void *ctx, uint32_t id)
 {
-	size_t cap = s->khcap * 2;
-	uint32_t *t = dtool_xcalloc(cap, sizeof(*t));
+	const struct key_ref *r = ctx;
 
-	for (size_t i = 0; i < s->nkeys; i++) {
-		const char *k = s->keys[i];
-		size_t j = hash_bytes(HASH_SEED, k, strlen(k)) & (cap - 1);
-
-		while (t[j] != 0)
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)i + 1;
-	}
-	free(s->khash);
-	s->khash = t;
-	s->khcap = cap;
+	return strcmp(r->s->keys[id], r->key) == 0;
 }
 
 /* The id of KEY, which is taken over (or freed when known). */
 static uint32_t
 key_intern(struct dtool_stacks *s, char *key)
 {
-	size_t j;
+	struct key_ref r = { s, key };
+	uint32_t id;
 
-	if ((s->nkeys + 1) * 2 > s->khcap)
-		key_rehash(s);
-	j = hash_bytes(HASH_SEED, key, strlen(key)) & (s->khcap - 1);
-	for (; s->khash[j] != 0; j = (j + 1) & (s->khcap - 1)) {
-		uint32_t id = s->khash[j] - 1;
-
-		if (strcmp(s->keys[id], key) == 0) {
-			free(key);
-			return id;
-		}
+	id = dtool_index_intern(&s->key_index, dtool_hash(key, strlen(key)),
+	    same_key, &r, (uint32_t)s->nkeys);
+	if (id != s->nkeys) {
+		free(key);
+		return id;
 	}
 	if (s->nkeys == s->capkeys) {
 		s->capkeys = s->capkeys ? 2 * s->capkeys : 256;
 		s->keys = dtool_xreallocarray(s->keys, s->capkeys,
 		    sizeof(*s->keys));
 	}
-	s->keys[s->nkeys] = key;
-	s->khash[j] = (uint32_t)++s->nkeys;
-	return (uint32_t)(s->nkeys - 1);
+	s->keys[s->nkeys++] = key;
+	return id;
+}
+
+struct stack_ref {
+	const struct dtool_stacks *s;
+	const uint32_t *keys;
+	uint32_t n;
+};
+
+static bool
+same_stack(const void *ctx, uint32_t id)
+{
+	const struct stack_ref *r = ctx;
+
+	return r->s->len[id] == r->n && (r->n == 0 ||
+	    memcmp(r->s->pool + r->s->off[id], r->keys,
+	    r->n * sizeof(*r->keys)) == 0);
 }
 
 static void
-stack_rehash(struct dtool_stacks *s)
+stack_push(struct dtool_stacks *s, const uint32_t *keys, uint32_t n)
 {
-	size_t cap = s->shcap * 2;
-	uint32_t *t = dtool_xcalloc(cap, sizeof(*t));
-
-	for (size_t i = 0; i < s->nstacks; i++) {
-		size_t j = s->hash[i] & (cap - 1);
-
-		while (t[j] != 0)
-			j = (j + 1) & (cap - 1);
-		t[j] = (uint32_t)i + 1;
-	}
-	free(s->shash);
-	s->shash = t;
-	s->shcap = cap;
-}
-
-static uint32_t
-stack_intern(struct dtool_stacks *s, const uint32_t *keys, uint32_t n)
-{
-	uint64_t h = hash_bytes(HASH_SEED, keys, n * sizeof(*keys));
-	size_t j;
-
-	if ((s->nstacks + 1) * 2 > s->shcap)
-		stack_rehash(s);
-	for (j = h & (s->shcap - 1); s->shash[j] != 0;
-	    j = (j + 1) & (s->shcap - 1)) {
-		uint32_t id = s->shash[j] - 1;
-
-		if (s->hash[id] == h && s->len[id] == n &&
-		    memcmp(s->pool + s->off[id], keys,
-		    n * sizeof(*keys)) == 0)
-			return id;
-	}
 	if (s->nstacks == s->capstacks) {
 		s->capstacks = s->capstacks ? 2 * s->capstacks : 256;
 		s->off = dtool_xreallocarray(s->off, s->capstacks,
 		    sizeof(*s->off));
 		s->len = dtool_xreallocarray(s->len, s->capstacks,
 		    sizeof(*s->len));
-		s->hash = dtool_xreallocarray(s->hash, s->capstacks,
-		    sizeof(*s->hash));
 	}
 	while (s->npool + n > s->cappool) {
 		s->cappool = s->cappool ? 2 * s->cappool : 4096;
@@ -285,10 +236,22 @@ stack_intern(struct dtool_stacks *s, const uint32_t *keys, uint32_t n)
 		memcpy(s->pool + s->npool, keys, n * sizeof(*keys));
 	s->off[s->nstacks] = s->npool;
 	s->len[s->nstacks] = n;
-	s->hash[s->nstacks] = h;
 	s->npool += n;
-	s->shash[j] = (uint32_t)++s->nstacks;
-	return (uint32_t)(s->nstacks - 1);
+	s->nstacks++;
+}
+
+static uint32_t
+stack_intern(struct dtool_stacks *s, const uint32_t *keys, uint32_t n)
+{
+	struct stack_ref r = { s, keys, n };
+	uint32_t id;
+
+	id = dtool_index_intern(&s->stack_index,
+	    dtool_hash(keys, n * sizeof(*keys)), same_stack, &r,
+	    (uint32_t)s->nstacks);
+	if (id == s->nstacks)
+		stack_push(s, keys, n);
+	return id;
 }
 
 uint32_t *

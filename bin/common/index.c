@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * index.c - open addressing with linear probing, kept at most half full,
+ * and deletion by moving later entries of the probe run back (no
+ * tombstones, so a table that sees many removals stays as fast as one
+ * that saw none).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "index.h"
+
+/* A word at a time, each mixed by a multiply and a shift; the last
+ * steps spread every input bit over the low half, which the index uses. */
+uint64_t
+dtool_hash(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+
+	for (; n >= 8; p += 8, n -= 8) {
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (n > 0) {
+		w = 0;
+		memcpy(&w, p, n);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	h ^= h >> 33;
+	return h;
+}
+
+static size_t
+home(const struct dtool_index *ix, uint32_t hash)
+{
+	return hash & (ix->cap - 1);
+}
+
+static void
+put(struct dtool_index *ix, uint32_t hash, uint32_t pos1)
+{
+	size_t i = home(ix, hash);
+
+	while (ix->slots[i].pos1 != 0)
+		i = (i + 1) & (ix->cap - 1);
+	ix->slots[i].hash = hash;
+	ix->slots[i].pos1 = pos1;
+}
+
+static void
+grow(struct dtool_index *ix)
+{
+	struct dtool_index_slot *old = ix->slots;
+	size_t oldcap = ix->cap;
+
+	ix->cap = oldcap != 0 ? 2 * oldcap : 64;
+	ix->slots = dtool_xcalloc(ix->cap, sizeof(*ix->slots));
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].pos1 != 0)
+			put(ix, old[i].hash, old[i].pos1);
+	free(old);
+}
+
+uint32_t
+dtool_index_find(const struct dtool_index *ix, uint64_t hash,
+    dtool_index_same *same, const void *ctx)
+{
+	uint32_t h = (uint32_t)hash;
+
+	if (ix->cap == 0)
+		return DTOOL_INDEX_NONE;
+	for (size_t i = home(ix, h); ix->slots[i].pos1 != 0;
+	    i = (i + 1) & (ix->cap - 1))
+		if (ix->slots[i].hash == h &&
+		    same(ctx, ix->slots[i].pos1 - 1))
+			return ix->slots[i].pos1 - 1;
+	return DTOOL_INDEX_NONE;
+}
+
+void
+dtool_index_add(struct dtool_index *ix, uint64_t hash, uint32_t pos)
+{
+	if (2 * (ix->n + 1) > ix->cap)
+		grow(ix);
+	put(ix, (uint32_t)hash, pos + 1);
+	ix->n++;
+}
+
+uint32_t
+dtool_index_intern(struct dtool_index *ix, uint64_t hash,
+    dtool_index_same *same, const void *ctx, uint32_t pos)
+{
+	uint32_t found = dtool_index_find(ix, hash, same, ctx);
+
+	if (found != DTOOL_INDEX_NONE)
+		return found;
+	dtool_index_add(ix, hash, pos);
+	return pos;
+}
+
+/* Whether slot J's entry, whose home is H, may move back to the hole at
+ * I: only if H does not lie cyclically in (I, J]. */
+static bool
+may_fill(size_t i, size_t j, size_t h)
+{
+	return i <= j ? (h <= i || h > j) : (h <= i && h > j);
+}
+
+void
+dtool_index_remove(struct dtool_index *ix, uint64_t hash, uint32_t pos)
+{
+	size_t mask = ix->cap - 1, i, j;
+	uint32_t h = (uint32_t)hash;
+
+	if (ix->cap == 0)
+		return;
+	for (i = home(ix, h); ix->slots[i].pos1 != pos + 1; i = (i + 1) & mask)
+		if (ix->slots[i].pos1 == 0)
+			return;
+	for (j = (i + 1) & mask; ix->slots[j].pos1 != 0; j = (j + 1) & mask)
+		if (may_fill(i, j, home(ix, ix->slots[j].hash))) {
+			ix->slots[i] = ix->slots[j];
+			i = j;
+		}
+	ix->slots[i].pos1 = 0;
+	ix->n--;
+}
+
+void
+dtool_index_free(struct dtool_index *ix)
+{
+	free(ix->slots);
+	memset(ix, 0, sizeof(*ix));
+}
