@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tree.h - the DHAT viewer's sort metrics and its radix tree of program
- * points, and the viewer's text rendering of nodes.
+ * tree.h - the DHAT viewer's radix tree of program points.
  *
  * The tree is built exactly as dh_view.js builds it (same splits, same
  * child order), so that sorting, which is stable, gives the viewer's
@@ -14,30 +13,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "metric.h"
 #include "profile.h"
-
-/* The viewer's 14 sort metrics, in its menu order (= its sort index). */
-enum dtool_metric {
-	DTOOL_M_TOTAL_BYTES, DTOOL_M_TOTAL_BLOCKS, DTOOL_M_TINY,
-	DTOOL_M_SHORT_LIVED, DTOOL_M_ZERO_RW_BYTES, DTOOL_M_ZERO_RW_BLOCKS,
-	DTOOL_M_LOW_ACCESS_BYTES, DTOOL_M_LOW_ACCESS_BLOCKS,
-	DTOOL_M_AT_TGMAX, DTOOL_M_AT_TEND, DTOOL_M_READS,
-	DTOOL_M_READS_HIGH, DTOOL_M_WRITES, DTOOL_M_WRITES_HIGH,
-	DTOOL_M_COUNT
-};
-
-/* Metric by command-line name ("total-bytes", ...) or index "0".."13";
- * -1 when unknown. */
-int dtool_metric_parse(const char *s);
-const char *dtool_metric_name(int m);
-/* The viewer's menu label, with the file's units. */
-void dtool_metric_label(int m, const struct dtool_header *h, char *buf,
-    size_t len);
-/* NULL when the file allows the metric, else why not ("needs bklt"). */
-const char *dtool_metric_refusal(int m, const struct dtool_header *h);
-/* The value sorted on ("tb", "tbk", "gb", "eb", "rb", "wb"). */
-const char *dtool_metric_field(int m);
-uint64_t dtool_metric_value(int m, const struct dtool_pp *pp);
 
 struct dtool_node;	/* opaque */
 struct dtool_tree;	/* opaque */
@@ -60,22 +37,5 @@ bool dtool_sig_pp(const struct dtool_tree *t, int metric, double threshold,
  * ignoring the size threshold; true for the plain metrics. */
 bool dtool_cond_pp(const struct dtool_tree *t, int metric,
     const struct dtool_pp *pp);
-
-struct dtool_render {
-	int metric;
-	double threshold;	/* -1: the viewer's */
-	int max_frames;		/* -1: all */
-	FILE *out;
-};
-
-/* Prints what the viewer prints for the tree: header, tree and the
- * significance threshold line. */
-void dtool_tree_print(struct dtool_tree *t, const struct dtool_render *r);
-/* Prints one PP as a leaf node of the viewer ("PP ID {...}"), figures
- * relative to the tree's root. */
-void dtool_tree_print_pp(struct dtool_tree *t, const struct dtool_render *r,
-    const struct dtool_pp *pp, const char *id);
-/* The viewer's "Invocation" and "Times" blocks. */
-void dtool_print_invocation(const struct dtool_header *h, FILE *out);
 
 #endif

@@ -13,6 +13,7 @@
 #include "common/format.h"
 #include "profile/top.h"
 #include "summary.h"
+#include "viewer.h"
 
 const char *
 dtool_frame_name(const char *frame)
