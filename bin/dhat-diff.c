@@ -83,14 +83,6 @@ load(const char *path)
 	return p;
 }
 
-/* Heap and ad hoc profiles count different things; the Rust crate's
- * "rust-heap" is a heap profile all the same. */
-static const char *
-mode_kind(const char *mode)
-{
-	return strncmp(mode, "rust-", 5) == 0 ? mode + 5 : mode;
-}
-
 static void
 check_pair(const struct dtool_profile *old, const char *oldname,
     const struct dtool_profile *new, const char *newname)
@@ -99,7 +91,7 @@ check_pair(const struct dtool_profile *old, const char *oldname,
 	const struct dtool_header *hn = dtool_profile_header(new);
 	char a[128], b[128];
 
-	if (strcmp(mode_kind(ho->mode), mode_kind(hn->mode)) != 0)
+	if (strcmp(dtool_mode_kind(ho->mode), dtool_mode_kind(hn->mode)) != 0)
 		dtool_diex(EXIT_TROUBLE, "%s: mode '%s' cannot be compared "
 		    "with mode '%s' of %s", newname,
 		    dtool_text(a, sizeof(a), hn->mode),

@@ -21,19 +21,6 @@
 #include "common/opts.h"
 #include "profile/profile.h"
 
-/* Whose profiles may be merged: the same kind of events.  Valgrind's,
- * libdhat's and the Rust crate's heap profiles are one kind, their ad hoc
- * profiles another; a mode we do not know only merges with itself. */
-static const char *
-mode_kind(const char *mode)
-{
-	if (strcmp(mode, "heap") == 0 || strcmp(mode, "rust-heap") == 0)
-		return "heap";
-	if (strcmp(mode, "ad-hoc") == 0 || strcmp(mode, "rust-ad-hoc") == 0)
-		return "ad-hoc";
-	return mode;
-}
-
 struct merge {
 	/* PPs are combined here under the first input's header; the header
 	 * fields that depend on all inputs are settled in finish(). */
@@ -263,7 +250,7 @@ join_header(struct merge *m, const char *name, const struct dtool_header *h,
 		add_cmd(m, h->cmd);
 		return 0;
 	}
-	if (strcmp(mode_kind(h->mode), mode_kind(m->mode)) != 0) {
+	if (strcmp(dtool_mode_kind(h->mode), dtool_mode_kind(m->mode)) != 0) {
 		snprintf(err, errlen, "mode '%s' cannot be merged with mode "
 		    "'%s' of %s", h->mode, m->mode, m->first);
 		return -1;

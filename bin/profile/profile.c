@@ -110,6 +110,12 @@ dtool__profile_push_frame(struct dtool_profile *p, const char *s, size_t len)
 	p->frames[p->nframes++] = dtool_arena_strndup(&p->arena, s, len);
 }
 
+const char *
+dtool_mode_kind(const char *mode)
+{
+	return strncmp(mode, "rust-", 5) == 0 ? mode + 5 : mode;
+}
+
 const struct dtool_header *
 dtool_profile_header(const struct dtool_profile *p)
 {

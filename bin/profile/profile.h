@@ -94,6 +94,11 @@ struct dtool_pp {
 				 * are 0..65535 */
 };
 
+/* The kind of profile MODE names, for telling which profiles can be
+ * compared or merged: the Rust crate's "rust-heap" and "rust-ad-hoc" are
+ * "heap" and "ad-hoc" profiles like libdhat's and Valgrind's. */
+const char *dtool_mode_kind(const char *mode);
+
 /*
  * Reading.  PATH "-" is standard input.  On failure these return NULL
  * and put one line (no file name, no newline) into ERR, for instance

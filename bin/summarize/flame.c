@@ -13,6 +13,7 @@
 
 #include "common/err.h"
 #include "common/format.h"
+#include "profile/frame.h"
 #include "summary.h"
 
 #define WIDTH		1200.0
@@ -167,7 +168,7 @@ dtool_print_svg(const struct dtool_profile *p, const char *name,
 			stop = k - (uint32_t)o->max_frames;
 		root->w += w;
 		while (k-- > stop) {
-			n = kid(n, dtool_frame_name(dtool_profile_frame(p,
+			n = kid(n, dtool_frame_strip_address(dtool_profile_frame(p,
 			    pp->fs[k])));
 			n->w += w;
 		}

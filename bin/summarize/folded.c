@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "common/format.h"
+#include "profile/frame.h"
 #include "summary.h"
 
 void
@@ -31,7 +32,7 @@ dtool_print_folded(const struct dtool_profile *p,
 			fputs("[root]", o->out);
 		while (k-- > stop) {
 			/* A ';' inside a frame would split it. */
-			dtool_fputs_style(dtool_frame_name(
+			dtool_fputs_style(dtool_frame_strip_address(
 			    dtool_profile_frame(p, pp->fs[k])), o->out,
 			    DTOOL_S_FOLDED, SIZE_MAX);
 			if (k > stop)

@@ -41,9 +41,6 @@ size_t dtool_rank_pps(const struct dtool_profile *p,
     const struct dtool_tree *t, int metric, bool leaks, size_t limit,
     size_t **out);
 
-/* A frame without its "0x...: " address, as flame graphs want it. */
-const char *dtool_frame_name(const char *frame);
-
 void dtool_print_json(const struct dtool_profile *p, struct dtool_tree *t,
     const char *name, const struct dtool_summary_opts *o);
 void dtool_print_folded(const struct dtool_profile *p,

@@ -15,22 +15,6 @@
 #include "summary.h"
 #include "viewer.h"
 
-const char *
-dtool_frame_name(const char *frame)
-{
-	const char *s = frame;
-
-	if (s[0] == '0' && s[1] == 'x') {
-		s += 2;
-		while ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f') ||
-		    (*s >= 'A' && *s <= 'F'))
-			s++;
-		if (s[0] == ':' && s[1] == ' ')
-			return s + 2;
-	}
-	return frame;
-}
-
 struct rank {
 	size_t idx;
 	uint64_t key, key2, tb;
