@@ -8,7 +8,6 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,29 +25,111 @@
 #define EXIT_BUDGET	1
 #define EXIT_TROUBLE	2
 
+/* What the command line asks.  Static in main: the budgets it points to
+ * stay reachable when --version or a usage error exits. */
+struct args {
+	struct dtool_diff_out o;
+	int colour, match, metric;
+	bool unchanged;
+};
+
 static void
-usage(FILE *f, int status)
+take_match(void *ctx, const char *arg)
 {
-	fprintf(f,
-"Usage: %s [OPTION]... OLD NEW\n"
-"Compare two DHAT profiles (\"-\" reads standard input) and check budgets.\n"
-"\n"
-"  -m, --match=RULE       how frames are matched: function (default;\n"
-"                         function and file), line (and line), address\n"
-"                         (the whole frame string)\n"
-"  -s, --sort=METRIC      rank changes by METRIC (default total-bytes)\n"
-"  -n, --top=N            list at most N changed, new and gone program\n"
-"                         points each (default 10)\n"
-"  -f, --frames=N|all     show at most N frames per stack (default all)\n"
-"  -u, --unchanged        also list matched program points whose METRIC\n"
-"                         did not change\n"
-"      --fail-if=BUDGET   exit 1 when BUDGET is exceeded (repeatable);\n"
-"                         BUDGET is TOTAL>LIMIT or TOTAL>=LIMIT\n"
-"  -F, --format=FORMAT    text (default), json or tap\n"
-"      --color=WHEN       auto (default), always or never\n"
-"  -h, --help             display this help and exit\n"
-"  -V, --version          output version information and exit\n"
-"\n"
+	struct args *a = ctx;
+
+	a->match = dtool_match_parse(arg);
+	if (a->match < 0)
+		dtool_usage_error("unknown --match rule '%s' (function, line "
+		    "or address)", arg);
+}
+
+static void
+take_sort(void *ctx, const char *arg)
+{
+	struct args *a = ctx;
+
+	a->metric = dtool_metric_parse(arg);
+	if (a->metric < 0)
+		dtool_usage_error("unknown sort metric '%s' (see --help)", arg);
+}
+
+static void
+take_top(void *ctx, const char *arg)
+{
+	((struct args *)ctx)->o.top = dtool_parse_count(arg, "--top", false);
+}
+
+static void
+take_frames(void *ctx, const char *arg)
+{
+	((struct args *)ctx)->o.max_frames = dtool_parse_count(arg,
+	    "--frames", true);
+}
+
+static void
+take_unchanged(void *ctx, const char *arg)
+{
+	(void)arg;
+	((struct args *)ctx)->unchanged = true;
+}
+
+static void
+take_budget(void *ctx, const char *arg)
+{
+	struct dtool_diff_out *o = &((struct args *)ctx)->o;
+	char err[512];
+
+	o->budgets = dtool_xreallocarray(o->budgets, o->nbudgets + 1,
+	    sizeof(*o->budgets));
+	if (dtool_budget_parse(arg, &o->budgets[o->nbudgets], err,
+	    sizeof(err)) < 0)
+		dtool_usage_error("%s", err);
+	o->nbudgets++;
+}
+
+static void
+take_format(void *ctx, const char *arg)
+{
+	struct args *a = ctx;
+
+	a->o.format = dtool_diff_format_find(arg);
+	if (a->o.format == NULL)
+		dtool_usage_error("unknown format '%s' (text, json or tap)",
+		    arg);
+}
+
+static void
+take_colour(void *ctx, const char *arg)
+{
+	((struct args *)ctx)->colour = dtool_parse_colour(arg);
+}
+
+static const struct dtool_option options[] = {
+	{ "match", 'm', "RULE", "how frames are matched: function (default;\n"
+	  "function and file), line (and line), address\n"
+	  "(the whole frame string)", take_match },
+	{ "sort", 's', "METRIC", "rank changes by METRIC (default total-bytes)",
+	  take_sort },
+	{ "top", 'n', "N", "list at most N changed, new and gone program\n"
+	  "points each (default 10)", take_top },
+	{ "frames", 'f', "N|all",
+	  "show at most N frames per stack (default all)", take_frames },
+	{ "unchanged", 'u', NULL, "also list matched program points whose "
+	  "METRIC\ndid not change", take_unchanged },
+	{ "fail-if", 0, "BUDGET", "exit 1 when BUDGET is exceeded (repeatable);"
+	  "\nBUDGET is TOTAL>LIMIT or TOTAL>=LIMIT", take_budget },
+	{ "format", 'F', "FORMAT", "text (default), json or tap", take_format },
+	{ "color", 0, "WHEN", "auto (default), always or never", take_colour },
+	{ "colour", 0, "WHEN", NULL, take_colour },
+	{ NULL, 0, NULL, NULL, NULL },
+};
+
+static const struct dtool_command command = {
+	.synopsis = "[OPTION]... OLD NEW",
+	.purpose = "Compare two DHAT profiles (\"-\" reads standard input) "
+	    "and check budgets.",
+	.epilogue =
 "Metrics for --sort (the viewer's sort metrics, by name or index 0-13):\n"
 "  total-bytes, total-blocks, tiny, short-lived, zero-rw-bytes,\n"
 "  zero-rw-blocks, low-access-bytes, low-access-blocks, at-tgmax, at-tend,\n"
@@ -58,14 +139,13 @@ usage(FILE *f, int status)
 "tgmax-blocks, tend-bytes, tend-blocks, reads, writes.  LIMIT is the\n"
 "allowed growth NEW - OLD: a count with an optional unit for bytes (B;\n"
 "kB, MB, GB, TB = 1000^n; KiB, MiB, GiB, TiB = 1024^n), as in +1MiB, 0,\n"
-"1.5MB, or a percentage of OLD, as in +5%%.\n"
-"  Example: --fail-if 'tgmax-bytes>+64KiB' --fail-if 'total-blocks>+5%%'\n"
+"1.5MB, or a percentage of OLD, as in +5%.\n"
+"  Example: --fail-if 'tgmax-bytes>+64KiB' --fail-if 'total-blocks>+5%'\n"
 "\n"
 "Exit status: 0 within budget (or no budgets), 1 a budget exceeded,\n"
 "2 trouble (unreadable profile, mismatched modes, usage error).\n",
-	    dtool_getprogname());
-	exit(status);
-}
+	.options = options,
+};
 
 static struct dtool_profile *
 load(const char *path)
@@ -133,139 +213,79 @@ check_needs(const struct dtool_profile *p, const char *name, int metric,
 	}
 }
 
-int
-main(int argc, char **argv)
+/* Evaluates the budgets on D; how many were exceeded. */
+static size_t
+eval_budgets(const struct dtool_diff_out *o, const struct dtool_diff *d)
 {
-	static const struct option opts[] = {
-		{ "match", required_argument, NULL, 'm' },
-		{ "sort", required_argument, NULL, 's' },
-		{ "top", required_argument, NULL, 'n' },
-		{ "frames", required_argument, NULL, 'f' },
-		{ "unchanged", no_argument, NULL, 'u' },
-		{ "fail-if", required_argument, NULL, 'B' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "color", required_argument, NULL, 'C' },
-		{ "colour", required_argument, NULL, 'C' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	/* Static: the budgets it points to stay reachable when --version
-	 * or a usage error exits (LeakSanitizer counted them lost). */
-	static struct dtool_diff_out o = {
-		.format = DTOOL_DFMT_TEXT, .top = 10, .max_frames = -1,
-	};
-	struct dtool_profile *old, *new;
-	struct dtool_diff d;
-	int c, colour = -1, match = DTOOL_MATCH_FUNCTION;
-	int metric = DTOOL_M_TOTAL_BYTES;
-	bool unchanged = false;
 	size_t exceeded = 0;
+
+	for (size_t i = 0; i < o->nbudgets; i++)
+		exceeded += dtool_budget_eval(&o->budgets[i], d);
+	return exceeded;
+}
+
+/* One line on stderr per budget exceeded, after the report. */
+static void
+warn_budgets(const struct dtool_diff_out *o, const struct dtool_diff *d)
+{
 	char err[512];
 
-	dtool_setprogname(argv[0]);
-	dtool_set_oom_status(EXIT_TROUBLE);
-	o.budgets = dtool_xreallocarray(NULL, (size_t)argc,
-	    sizeof(*o.budgets));
-	while ((c = getopt_long(argc, argv, "m:s:n:f:uF:hV", opts,
-	    NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			match = dtool_match_parse(optarg);
-			if (match < 0)
-				dtool_usage_error("unknown --match rule '%s' "
-				    "(function, line or address)", optarg);
-			break;
-		case 's':
-			metric = dtool_metric_parse(optarg);
-			if (metric < 0)
-				dtool_usage_error("unknown sort metric '%s' "
-				    "(see --help)", optarg);
-			break;
-		case 'n':
-			o.top = dtool_parse_count(optarg, "--top", false);
-			break;
-		case 'f':
-			o.max_frames = dtool_parse_count(optarg, "--frames",
-			    true);
-			break;
-		case 'u':
-			unchanged = true;
-			break;
-		case 'B':
-			if (dtool_budget_parse(optarg,
-			    &o.budgets[o.nbudgets], err, sizeof(err)) < 0)
-				dtool_usage_error("%s", err);
-			o.nbudgets++;
-			break;
-		case 'F':
-			if (strcmp(optarg, "text") == 0)
-				o.format = DTOOL_DFMT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o.format = DTOOL_DFMT_JSON;
-			else if (strcmp(optarg, "tap") == 0)
-				o.format = DTOOL_DFMT_TAP;
-			else
-				dtool_usage_error("unknown format '%s' (text, "
-				    "json or tap)", optarg);
-			break;
-		case 'C':
-			colour = dtool_parse_colour(optarg);
-			break;
-		case 'h':
-			usage(stdout, 0);
-			break;
-		case 'V':
-			dtool_version("dhat-diff");
-		default:
-			dtool_try_help();
-		}
-	}
-	if (argc - optind != 2)
-		dtool_usage_error("%s", argc - optind < 2 ?
-		    "two profiles needed: OLD NEW" :
-		    "too many profiles (only OLD NEW)");
-	if (strcmp(argv[optind], "-") == 0 &&
-	    strcmp(argv[optind + 1], "-") == 0)
-		dtool_usage_error("only one profile can be standard input");
-	dtool_colour_set(o.format == DTOOL_DFMT_TEXT &&
-	    dtool_colour_decide(colour));
-	o.out = stdout;
-
-	old = load(argv[optind]);
-	new = load(argv[optind + 1]);
-	check_pair(old, argv[optind], new, argv[optind + 1]);
-	check_needs(old, argv[optind], metric, o.budgets, o.nbudgets);
-	check_needs(new, argv[optind + 1], metric, o.budgets, o.nbudgets);
-	warn_pair(old, argv[optind], new, argv[optind + 1]);
-
-	dtool_diff_build(&d, old, argv[optind], new, argv[optind + 1], match,
-	    metric, unchanged, (size_t)o.top);
-	for (size_t i = 0; i < o.nbudgets; i++)
-		exceeded += dtool_budget_eval(&o.budgets[i], &d);
-	switch (o.format) {
-	case DTOOL_DFMT_JSON:
-		dtool_diff_print_json(&d, &o);
-		break;
-	case DTOOL_DFMT_TAP:
-		dtool_diff_print_tap(&d, &o);
-		break;
-	default:
-		dtool_diff_print_text(&d, &o);
-		break;
-	}
-	if (fflush(stdout) != 0 || ferror(stdout))
-		dtool_die(EXIT_TROUBLE, "writing standard output");
-	for (size_t i = 0; i < o.nbudgets; i++) {
-		if (!o.budgets[i].breached)
+	for (size_t i = 0; i < o->nbudgets; i++) {
+		if (!o->budgets[i].breached)
 			continue;
-		dtool_budget_describe(&o.budgets[i], &d, false, err,
+		dtool_budget_describe(&o->budgets[i], d, false, err,
 		    sizeof(err));
 		dtool_warnx("budget exceeded: %s", err);
 	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct args a = {
+		.o = { .top = 10, .max_frames = -1 },
+		.colour = -1, .match = DTOOL_MATCH_FUNCTION,
+		.metric = DTOOL_M_TOTAL_BYTES,
+	};
+	struct dtool_profile *old, *new;
+	const char *oldname, *newname;
+	struct dtool_diff d;
+	size_t exceeded;
+	int first;
+
+	dtool_setprogname(argv[0]);
+	dtool_set_oom_status(EXIT_TROUBLE);
+	a.o.format = &dtool_diff_text;
+	a.o.out = stdout;
+	first = dtool_options_parse(&command, argc, argv, &a);
+	if (argc - first != 2)
+		dtool_usage_error("%s", argc - first < 2 ?
+		    "two profiles needed: OLD NEW" :
+		    "too many profiles (only OLD NEW)");
+	oldname = argv[first];
+	newname = argv[first + 1];
+	if (strcmp(oldname, "-") == 0 && strcmp(newname, "-") == 0)
+		dtool_usage_error("only one profile can be standard input");
+	dtool_colour_set(a.o.format == &dtool_diff_text &&
+	    dtool_colour_decide(a.colour));
+
+	old = load(oldname);
+	new = load(newname);
+	check_pair(old, oldname, new, newname);
+	check_needs(old, oldname, a.metric, a.o.budgets, a.o.nbudgets);
+	check_needs(new, newname, a.metric, a.o.budgets, a.o.nbudgets);
+	warn_pair(old, oldname, new, newname);
+
+	dtool_diff_build(&d, old, oldname, new, newname, a.match, a.metric,
+	    a.unchanged, (size_t)a.o.top);
+	exceeded = eval_budgets(&a.o, &d);
+	a.o.format->print(&d, &a.o);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		dtool_die(EXIT_TROUBLE, "writing standard output");
+	warn_budgets(&a.o, &d);
 	dtool_diff_free(&d);
 	dtool_profile_free(old);
 	dtool_profile_free(new);
-	free(o.budgets);
+	free(a.o.budgets);
 	return exceeded > 0 ? EXIT_BUDGET : 0;
 }

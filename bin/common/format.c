@@ -336,3 +336,31 @@ dtool_reset(void)
 {
 	return colour ? "\033[0m" : "";
 }
+
+const char *
+dtool_fmt_delta(char buf[DTOOL_NUMBUF], uint64_t old, uint64_t new)
+{
+	char n[DTOOL_NUMBUF];
+
+	if (new == old)
+		return strcpy(buf, "0");
+	dtool_fmt_u64(n, new > old ? new - old : old - new);
+	snprintf(buf, DTOOL_NUMBUF, "%c%.62s", new > old ? '+' : '-', n);
+	return buf;
+}
+
+const char *
+dtool_fmt_change(char buf[DTOOL_NUMBUF], uint64_t old, uint64_t new)
+{
+	char p[DTOOL_NUMBUF];
+
+	if (new == old)
+		return strcpy(buf, "0%");
+	if (old == 0)
+		return strcpy(buf, "+∞%");
+	if (new < old)
+		return dtool_fmt_perc(buf, -(double)(old - new) / (double)old);
+	dtool_fmt_perc(p, (double)(new - old) / (double)old);
+	snprintf(buf, DTOOL_NUMBUF, "+%.62s", p);
+	return buf;
+}

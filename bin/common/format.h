@@ -29,6 +29,13 @@ const char *dtool_fmt_num(char buf[DTOOL_NUMBUF], double x);
 const char *dtool_fmt_u64(char buf[DTOOL_NUMBUF], uint64_t v);
 /* The ratio as a percentage: 0.6235294 -> "62.35%". */
 const char *dtool_fmt_perc(char buf[DTOOL_NUMBUF], double ratio);
+/* NEW - OLD with its sign: "+1,024", "-3", "0". */
+const char *dtool_fmt_delta(char buf[DTOOL_NUMBUF], uint64_t old,
+    uint64_t new);
+/* (NEW - OLD) / OLD as a signed percentage: "+12.5%", "-3%", "0%";
+ * "+∞%" from 0 to more. */
+const char *dtool_fmt_change(char buf[DTOOL_NUMBUF], uint64_t old,
+    uint64_t new);
 
 /* Unit names from the header, with the viewer's defaults and quirk: the
  * singular byte unit is bsu whenever bu is present. */

@@ -2,7 +2,8 @@
 /*
  * diff.h - dhat-diff's model: the program points of two profiles matched
  * on their stacks of frame keys (match.c), budgets on the totals
- * (budget.c) and the outputs (text.c, json.c, tap.c).
+ * (budget.c) and the outputs, one file per format (text.c, json.c,
+ * tap.c), found by name in formats.c.
  */
 #ifndef DTOOL_DIFF_H
 #define DTOOL_DIFF_H
@@ -105,18 +106,8 @@ uint64_t dtool_budget_value(int bm, const struct dtool_pp *pp);
 /* Whether the metric counts bytes (else blocks). */
 bool dtool_budget_is_bytes(int bm);
 
-/* ---- formatting shared by the outputs (text.c) ---- */
-
-/* NEW - OLD with its sign: "+1,024", "-3", "0". */
-const char *dtool_fmt_delta(char buf[DTOOL_NUMBUF], uint64_t old,
-    uint64_t new);
-/* (NEW - OLD) / OLD as a signed percentage: "+12.5%", "-3%", "0%";
- * "+∞%" from 0 to more. */
-const char *dtool_fmt_change(char buf[DTOOL_NUMBUF], uint64_t old,
-    uint64_t new);
-
 struct dtool_diff_out {
-	int format;
+	const struct dtool_diff_format *format;
 	int top;		/* per list */
 	int max_frames;		/* -1: all */
 	struct dtool_budget *budgets;
@@ -124,11 +115,18 @@ struct dtool_diff_out {
 	FILE *out;
 };
 
-void dtool_diff_print_text(const struct dtool_diff *d,
-    const struct dtool_diff_out *o);
-void dtool_diff_print_json(const struct dtool_diff *d,
-    const struct dtool_diff_out *o);
-void dtool_diff_print_tap(const struct dtool_diff *d,
-    const struct dtool_diff_out *o);
+/* An output format. */
+struct dtool_diff_format {
+	const char *name;	/* its name for --format */
+	void (*print)(const struct dtool_diff *d,
+	    const struct dtool_diff_out *o);
+};
+
+extern const struct dtool_diff_format dtool_diff_text;
+extern const struct dtool_diff_format dtool_diff_json;
+extern const struct dtool_diff_format dtool_diff_tap;
+
+/* The format called NAME; NULL when there is none. */
+const struct dtool_diff_format *dtool_diff_format_find(const char *name);
 
 #endif

@@ -124,8 +124,8 @@ jlist(FILE *f, const struct dtool_diff *d, const struct dtool_diff_out *o,
 	putc(']', f);
 }
 
-void
-dtool_diff_print_json(const struct dtool_diff *d,
+static void
+print_json(const struct dtool_diff *d,
     const struct dtool_diff_out *o)
 {
 	FILE *f = o->out;
@@ -172,3 +172,7 @@ dtool_diff_print_json(const struct dtool_diff *d,
 	dtool_json_u64(f, "exceeded", exceeded);
 	fputs("}\n", f);
 }
+
+const struct dtool_diff_format dtool_diff_json = {
+	.name = "json", .print = print_json,
+};

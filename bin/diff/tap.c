@@ -10,8 +10,8 @@
 
 #include "diff.h"
 
-void
-dtool_diff_print_tap(const struct dtool_diff *d,
+static void
+print_tap(const struct dtool_diff *d,
     const struct dtool_diff_out *o)
 {
 	char line[512];
@@ -34,3 +34,7 @@ dtool_diff_print_tap(const struct dtool_diff *d,
 		putc('\n', o->out);
 	}
 }
+
+const struct dtool_diff_format dtool_diff_tap = {
+	.name = "tap", .print = print_tap,
+};

@@ -11,34 +11,6 @@
 
 #include "diff.h"
 
-const char *
-dtool_fmt_delta(char buf[DTOOL_NUMBUF], uint64_t old, uint64_t new)
-{
-	char n[DTOOL_NUMBUF];
-
-	if (new == old)
-		return strcpy(buf, "0");
-	dtool_fmt_u64(n, new > old ? new - old : old - new);
-	snprintf(buf, DTOOL_NUMBUF, "%c%.62s", new > old ? '+' : '-', n);
-	return buf;
-}
-
-const char *
-dtool_fmt_change(char buf[DTOOL_NUMBUF], uint64_t old, uint64_t new)
-{
-	char p[DTOOL_NUMBUF];
-
-	if (new == old)
-		return strcpy(buf, "0%");
-	if (old == 0)
-		return strcpy(buf, "+∞%");
-	if (new < old)
-		return dtool_fmt_perc(buf, -(double)(old - new) / (double)old);
-	dtool_fmt_perc(p, (double)(new - old) / (double)old);
-	snprintf(buf, DTOOL_NUMBUF, "+%.62s", p);
-	return buf;
-}
-
 static const char *const match_desc[] = {
 	"function and file", "function, file and line", "whole frame"
 };
@@ -252,8 +224,8 @@ totals(FILE *f, const struct dtool_diff *d, const struct units *u)
 	}
 }
 
-void
-dtool_diff_print_text(const struct dtool_diff *d,
+static void
+print_text(const struct dtool_diff *d,
     const struct dtool_diff_out *o)
 {
 	FILE *f = o->out;
@@ -295,3 +267,7 @@ dtool_diff_print_text(const struct dtool_diff *d,
 		fprintf(f, ": %s\n", line);
 	}
 }
+
+const struct dtool_diff_format dtool_diff_text = {
+	.name = "text", .print = print_text,
+};

@@ -13,10 +13,11 @@
 #include "profile/frame.h"
 #include "summary.h"
 
-void
-dtool_print_folded(const struct dtool_profile *p,
-    const struct dtool_summary_opts *o)
+static void
+print_folded(const struct dtool_summary *s)
 {
+	const struct dtool_profile *p = s->p;
+	const struct dtool_summary_opts *o = s->o;
 	size_t n = dtool_profile_npps(p);
 
 	for (size_t i = 0; i < n; i++) {
@@ -41,3 +42,7 @@ dtool_print_folded(const struct dtool_profile *p,
 		fprintf(o->out, " %" PRIu64 "\n", w);
 	}
 }
+
+const struct dtool_summary_format dtool_summary_folded = {
+	.name = "folded", .print = print_folded,
+};

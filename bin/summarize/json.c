@@ -51,10 +51,13 @@ jlist(FILE *f, const struct dtool_profile *p, const struct dtool_tree *t,
 	free(idx);
 }
 
-void
-dtool_print_json(const struct dtool_profile *p, struct dtool_tree *t,
-    const char *name, const struct dtool_summary_opts *o)
+static void
+print_json(const struct dtool_summary *s)
 {
+	const struct dtool_profile *p = s->p;
+	struct dtool_tree *t = s->t;
+	const char *name = s->name;
+	const struct dtool_summary_opts *o = s->o;
 	const struct dtool_header *h = dtool_profile_header(p);
 	struct dtool_units u;
 	struct dtool_pp tot;
@@ -82,3 +85,7 @@ dtool_print_json(const struct dtool_profile *p, struct dtool_tree *t,
 	jlist(f, p, t, o, o->leaks);
 	fputs("}\n", f);
 }
+
+const struct dtool_summary_format dtool_summary_json = {
+	.name = "json", .tree = true, .print = print_json,
+};

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * summary.h - the outputs of dhat-summarize, one file each: text.c (top
- * list, leaks, tree), json.c, folded.c (folded stacks) and flame.c (SVG).
+ * summary.h - dhat-summarize's outputs, one file per format (text.c,
+ * json.c, folded.c, svg.c), and what they share: the options, the
+ * ranking of program points (rank.c) and the table of formats
+ * (summarize.c).
  */
 #ifndef DTOOL_SUMMARY_H
 #define DTOOL_SUMMARY_H
@@ -12,8 +14,6 @@
 #include "profile/profile.h"
 #include "profile/tree.h"
 
-enum { DTOOL_FMT_TEXT, DTOOL_FMT_JSON, DTOOL_FMT_FOLDED, DTOOL_FMT_SVG };
-
 struct dtool_summary_opts {
 	int top;		/* how many PPs to list */
 	bool top_given;		/* --top was given (limits --leaks too) */
@@ -21,9 +21,35 @@ struct dtool_summary_opts {
 	int max_frames;		/* -1: all */
 	double threshold;	/* fraction, -1: the viewer's */
 	bool tree, leaks;
-	int format;
+	const struct dtool_summary_format *format;
 	FILE *out;
 };
+
+/* One profile being summarized. */
+struct dtool_summary {
+	const struct dtool_profile *p;
+	struct dtool_tree *t;	/* the viewer's tree, for the formats that
+				 * use it; only its root without --tree */
+	const char *name;	/* the file it was read from */
+	const struct dtool_summary_opts *o;
+};
+
+/* An output format. */
+struct dtool_summary_format {
+	const char *name;	/* its name for --format */
+	bool tree;		/* whether it uses the viewer's tree */
+	bool one_profile;	/* whether it takes one profile only */
+	void (*print)(const struct dtool_summary *s);
+};
+
+extern const struct dtool_summary_format dtool_summary_text;
+extern const struct dtool_summary_format dtool_summary_json;
+extern const struct dtool_summary_format dtool_summary_folded;
+extern const struct dtool_summary_format dtool_summary_svg;
+
+/* The format called NAME; NULL when there is none. */
+const struct dtool_summary_format *dtool_summary_format_find(
+    const char *name);
 
 /* Whether P can give what O asks (metric, --leaks); -1 with ERR set. */
 int dtool_summary_check(const struct dtool_profile *p,
@@ -40,12 +66,5 @@ int dtool_summarize(const struct dtool_profile *p, const char *name,
 size_t dtool_rank_pps(const struct dtool_profile *p,
     const struct dtool_tree *t, int metric, bool leaks, size_t limit,
     size_t **out);
-
-void dtool_print_json(const struct dtool_profile *p, struct dtool_tree *t,
-    const char *name, const struct dtool_summary_opts *o);
-void dtool_print_folded(const struct dtool_profile *p,
-    const struct dtool_summary_opts *o);
-void dtool_print_svg(const struct dtool_profile *p, const char *name,
-    const struct dtool_summary_opts *o);
 
 #endif

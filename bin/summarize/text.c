@@ -15,53 +15,6 @@
 #include "summary.h"
 #include "viewer.h"
 
-struct rank {
-	size_t idx;
-	uint64_t key, key2, tb;
-};
-
-static int
-cmp_rank(const void *a, const void *b)
-{
-	const struct rank *x = a, *y = b;
-
-	if (x->key != y->key)
-		return x->key < y->key ? 1 : -1;
-	if (x->key2 != y->key2)
-		return x->key2 < y->key2 ? 1 : -1;
-	if (x->tb != y->tb)
-		return x->tb < y->tb ? 1 : -1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-size_t
-dtool_rank_pps(const struct dtool_profile *p, const struct dtool_tree *t,
-    int metric, bool leaks, size_t limit, size_t **out)
-{
-	size_t n = dtool_profile_npps(p), k = 0, m;
-	struct rank *r = dtool_xreallocarray(NULL, n, sizeof(*r));
-
-	for (size_t i = 0; i < n; i++) {
-		const struct dtool_pp *pp = dtool_profile_pp(p, i);
-		uint64_t key = leaks ? pp->eb : dtool_metric_value(metric, pp);
-
-		if (leaks ? pp->eb == 0 && pp->ebk == 0 :
-		    key == 0 || !dtool_cond_pp(t, metric, pp))
-			continue;
-		r[k].idx = i;
-		r[k].key = key;
-		r[k].key2 = leaks ? pp->ebk : 0;
-		r[k].tb = pp->tb;
-		k++;
-	}
-	m = dtool_top_sort(r, k, sizeof(*r), limit, cmp_rank);
-	*out = dtool_xreallocarray(NULL, k, sizeof(**out));
-	for (size_t i = 0; i < m; i++)
-		(*out)[i] = r[i].idx;
-	free(r);
-	return k;
-}
-
 static void
 amount_line(FILE *f, const char *title, uint64_t bytes, uint64_t blocks,
     const struct dtool_units *u)
@@ -189,9 +142,11 @@ print_list(const struct dtool_profile *p, struct dtool_tree *t,
 }
 
 static void
-print_text(const struct dtool_profile *p, struct dtool_tree *t,
-    const struct dtool_summary_opts *o)
+print_text(const struct dtool_summary *s)
 {
+	const struct dtool_profile *p = s->p;
+	struct dtool_tree *t = s->t;
+	const struct dtool_summary_opts *o = s->o;
 	const struct dtool_header *h = dtool_profile_header(p);
 	struct dtool_pp tot;
 
@@ -214,49 +169,6 @@ print_text(const struct dtool_profile *p, struct dtool_tree *t,
 	print_list(p, t, o, o->leaks);
 }
 
-int
-dtool_summary_check(const struct dtool_profile *p,
-    const struct dtool_summary_opts *o, char *err, size_t errlen)
-{
-	const struct dtool_header *h = dtool_profile_header(p);
-	const char *why = dtool_metric_refusal(o->metric, h);
-
-	if (why != NULL) {
-		snprintf(err, errlen, "sort metric '%s' %s",
-		    dtool_metric_name(o->metric), why);
-		return -1;
-	}
-	if (o->leaks && !h->bklt) {
-		snprintf(err, errlen, "--leaks needs block lifetimes (\"bklt\":"
-		    " true), which this profile does not have");
-		return -1;
-	}
-	return 0;
-}
-
-int
-dtool_summarize(const struct dtool_profile *p, const char *name,
-    const struct dtool_summary_opts *o, char *err, size_t errlen)
-{
-	struct dtool_tree *t;
-
-	if (dtool_summary_check(p, o, err, errlen) < 0)
-		return -1;
-	switch (o->format) {
-	case DTOOL_FMT_FOLDED:
-		dtool_print_folded(p, o);
-		return 0;
-	case DTOOL_FMT_SVG:
-		dtool_print_svg(p, name, o);
-		return 0;
-	default:
-		break;
-	}
-	t = dtool_tree_build(p, o->tree);
-	if (o->format == DTOOL_FMT_JSON)
-		dtool_print_json(p, t, name, o);
-	else
-		print_text(p, t, o);
-	dtool_tree_free(t);
-	return 0;
-}
+const struct dtool_summary_format dtool_summary_text = {
+	.name = "text", .tree = true, .print = print_text,
+};

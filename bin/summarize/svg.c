@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * flame.c - a self-contained SVG flame graph of one profile: the stacks
+ * svg.c - a self-contained SVG flame graph of one profile: the stacks
  * (outermost at the bottom, frames without addresses) merged into a
  * tree, box widths proportional to the sort metric, a <title> on every
  * box for its tooltip.  No script, no external resources.
@@ -142,10 +142,12 @@ sort_tree(struct fnode *n)
 		sort_tree(n->kids[i]);
 }
 
-void
-dtool_print_svg(const struct dtool_profile *p, const char *name,
-    const struct dtool_summary_opts *o)
+static void
+print_svg(const struct dtool_summary *s)
 {
+	const struct dtool_profile *p = s->p;
+	const char *name = s->name;
+	const struct dtool_summary_opts *o = s->o;
 	const struct dtool_header *h = dtool_profile_header(p);
 	struct fnode *root = dtool_xcalloc(1, sizeof(*root));
 	struct dtool_units u;
@@ -200,3 +202,7 @@ dtool_print_svg(const struct dtool_profile *p, const char *name,
 	fputs("</svg>\n", d.f);
 	free_tree(root);
 }
+
+const struct dtool_summary_format dtool_summary_svg = {
+	.name = "svg", .one_profile = true, .print = print_svg,
+};
