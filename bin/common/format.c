@@ -50,12 +50,105 @@ dtool_fmt_u64(char buf[DTOOL_NUMBUF], uint64_t v)
 }
 
 /* Formats x * 10^shift with at most two decimals. */
+/* The shortest decimal digits that read back as X > 0, in DIG (no
+ * trailing zeros), their number in *ND; returns the power of ten of the
+ * first digit. */
+static int
+shortest_digits(double x, char dig[24], int *nd)
+{
+	char e[40], *mant;
+	int n = 0;
+
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(e, sizeof(e), "%.*e", prec - 1, x);
+		if (strtod(e, NULL) == x)
+			break;
+	}
+	/* e is "D.DDDDe[+-]XX": collect the digits and the exponent. */
+	for (mant = e; *mant != 'e'; mant++)
+		if (*mant >= '0' && *mant <= '9')
+			dig[n++] = *mant;
+	while (n > 1 && dig[n - 1] == '0')
+		n--;
+	*nd = n;
+	return atoi(mant + 1);
+}
+
+/* DIG[0..ND) * 10^EXP10 in hundredths, rounded half up, as digits in
+ * N100; their number, or -1 when they would not fit. */
+static int
+hundredths(const char *dig, int nd, int exp10, char n100[400])
+{
+	int k = exp10 + 2 - (nd - 1), keep = nd + k, len, i;
+
+	if (k >= 0) {
+		if (nd + k >= 400 - 1)
+			return -1;
+		memcpy(n100, dig, (size_t)nd);
+		memset(n100 + nd, '0', (size_t)k);
+		return nd + k;
+	}
+	/* KEEP digits are left of the rounding point. */
+	if (keep <= 0) {
+		n100[0] = '0';
+		len = 1;
+	} else {
+		memcpy(n100, dig, (size_t)keep);
+		len = keep;
+	}
+	if (!(keep >= 0 && dig[keep] >= '5'))
+		return len;
+	for (i = len - 1; i >= 0 && n100[i] == '9'; i--)
+		n100[i] = '0';
+	if (i >= 0) {
+		n100[i]++;
+		return len;
+	}
+	memmove(n100 + 1, n100, (size_t)len);
+	n100[0] = '1';
+	return len + 1;
+}
+
+/* Writes the LEN digits of hundredths N100 at P: grouped whole part, then
+ * up to two decimals without trailing zeros.  X: the value, for "%g" when
+ * the whole part does not fit. */
+static void
+put_hundredths(char *p, char *n100, int len, double x)
+{
+	char fr[3];
+	int il;
+
+	while (len < 3) {
+		memmove(n100 + 1, n100, (size_t)len);
+		n100[0] = '0';
+		len++;
+	}
+	il = len - 2;
+	fr[0] = n100[il];
+	fr[1] = n100[il + 1];
+	fr[2] = '\0';
+	if (fr[1] == '0') {
+		fr[1] = '\0';
+		if (fr[0] == '0')
+			fr[0] = '\0';
+	}
+	if ((size_t)il + 8 > DTOOL_NUMBUF * 3 / 4 - 8) {
+		snprintf(p, DTOOL_NUMBUF - 1, "%g", x);
+		return;
+	}
+	p = group(p, n100, (size_t)il);
+	if (fr[0] != '\0') {
+		*p++ = '.';
+		strcpy(p, fr);
+	}
+}
+
 static const char *
 fmt_scaled(char buf[DTOOL_NUMBUF], double x, int shift)
 {
-	char e[40], dig[24], n100[400];
-	int exp10, nd = 0, len, k;
-	char *p = buf, *mant;
+	char dig[24], n100[400];
+	int exp10, nd, len;
+	char *p = buf;
 
 	if (isnan(x))
 		return strcpy(buf, "NaN");
@@ -77,82 +170,13 @@ fmt_scaled(char buf[DTOOL_NUMBUF], double x, int shift)
 		dtool_fmt_u64(p, (uint64_t)x);
 		return buf;
 	}
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(e, sizeof(e), "%.*e", prec - 1, x);
-		if (strtod(e, NULL) == x)
-			break;
+	exp10 = shortest_digits(x, dig, &nd) + shift;
+	len = hundredths(dig, nd, exp10, n100);
+	if (len < 0) {
+		strcpy(p, "∞");
+		return buf;
 	}
-	/* e is "D.DDDDe[+-]XX": collect the digits and the exponent. */
-	mant = e;
-	for (; *mant != 'e'; mant++)
-		if (*mant >= '0' && *mant <= '9')
-			dig[nd++] = *mant;
-	exp10 = atoi(mant + 1) + shift;
-	while (nd > 1 && dig[nd - 1] == '0')
-		nd--;
-	/* x * 100 = dig * 10^k: the value in hundredths. */
-	k = exp10 + 2 - (nd - 1);
-	if (k >= 0) {
-		if (nd + k >= (int)sizeof(n100) - 1)
-			return strcpy(p, "∞"), buf;
-		memcpy(n100, dig, (size_t)nd);
-		memset(n100 + nd, '0', (size_t)k);
-		len = nd + k;
-	} else {
-		int keep = nd + k;	/* digits left of the rounding point */
-		bool up = keep >= 0 && dig[keep] >= '5';
-
-		if (keep <= 0) {
-			n100[0] = '0';
-			len = 1;
-		} else {
-			memcpy(n100, dig, (size_t)keep);
-			len = keep;
-		}
-		if (up) {
-			int i = len - 1;
-
-			for (; i >= 0 && n100[i] == '9'; i--)
-				n100[i] = '0';
-			if (i >= 0) {
-				n100[i]++;
-			} else {
-				memmove(n100 + 1, n100, (size_t)len);
-				n100[0] = '1';
-				len++;
-			}
-		}
-	}
-	/* Split into integer part and two decimals. */
-	{
-		char ip[400], fr[3];
-		int il;
-
-		while (len < 3) {
-			memmove(n100 + 1, n100, (size_t)len);
-			n100[0] = '0';
-			len++;
-		}
-		il = len - 2;
-		memcpy(ip, n100, (size_t)il);
-		fr[0] = n100[il];
-		fr[1] = n100[il + 1];
-		fr[2] = '\0';
-		if (fr[1] == '0') {
-			fr[1] = '\0';
-			if (fr[0] == '0')
-				fr[0] = '\0';
-		}
-		if ((size_t)il + 8 > DTOOL_NUMBUF * 3 / 4 - 8) {
-			snprintf(p, DTOOL_NUMBUF - 1, "%g", x);
-			return buf;
-		}
-		p = group(p, ip, (size_t)il);
-		if (fr[0] != '\0') {
-			*p++ = '.';
-			strcpy(p, fr);
-		}
-	}
+	put_hundredths(p, n100, len, x);
 	return buf;
 }
 

@@ -449,7 +449,117 @@ literal(struct rd *r, const char *w)
 	}
 }
 
-/* Skips one value of any shape (fields we do not know). */
+/* Skips one or more digits. */
+static void
+skip_digits(struct rd *r)
+{
+	int c = peekc(r);
+
+	if (c < '0' || c > '9')
+		unexpected(r, c, "a digit");
+	while ((c = peekc(r)) >= '0' && c <= '9')
+		r->pos++;
+}
+
+/* Skips any JSON number. */
+static void
+skip_number(struct rd *r)
+{
+	int c;
+
+	if (peekc(r) == '-')
+		r->pos++;
+	c = peekc(r);
+	if (c < '0' || c > '9')
+		unexpected(r, c, "a digit");
+	/* JSON allows no leading zeros: "0" stands alone before a fraction
+	 * or an exponent. */
+	r->pos++;
+	if (c == '0' && (c = peekc(r)) >= '0' && c <= '9')
+		fail(r, "invalid JSON at byte %llu: leading zero in a number",
+		    (unsigned long long)offset(r));
+	while ((c = peekc(r)) >= '0' && c <= '9')
+		r->pos++;
+	if (c == '.') {
+		r->pos++;
+		skip_digits(r);
+		c = peekc(r);
+	}
+	if (c == 'e' || c == 'E') {
+		r->pos++;
+		c = peekc(r);
+		if (c == '+' || c == '-')
+			r->pos++;
+		skip_digits(r);
+	}
+}
+
+/* Skips a value that is no container, starting with C. */
+static void
+skip_scalar(struct rd *r, int c)
+{
+	switch (c) {
+	case '"': read_string(r); break;
+	case 't': literal(r, "true"); break;
+	case 'f': literal(r, "false"); break;
+	case 'n': literal(r, "null"); break;
+	default:
+		if (c != '-' && (c < '0' || c > '9'))
+			unexpected(r, c, "a value");
+		skip_number(r);
+	}
+}
+
+/* Enters the object or array C starts, up to its first value (past the
+ * first key of an object); false when it is empty, and closed already. */
+static bool
+skip_open(struct rd *r, int c, char *stack, int *depth)
+{
+	if (*depth == MAX_DEPTH)
+		fail(r, "invalid JSON at byte %llu: nested too deeply",
+		    (unsigned long long)offset(r));
+	r->pos++;
+	if (skipws(r) == (c == '{' ? '}' : ']')) {
+		r->pos++;
+		return false;
+	}
+	stack[(*depth)++] = (char)c;
+	if (c == '{') {
+		read_string(r);
+		expect(r, ':', "':'");
+	}
+	return true;
+}
+
+/* After a complete value: closes the containers that end here, then
+ * passes the ',' (and the key) before the next value; true when the
+ * outermost value is complete. */
+static bool
+skip_after(struct rd *r, const char *stack, int *depth)
+{
+	while (*depth > 0) {
+		char open = stack[*depth - 1];
+		int c = skipws(r);
+
+		if (c == ',') {
+			r->pos++;
+			if (open == '{') {
+				read_string(r);
+				expect(r, ':', "':'");
+			}
+			return false;
+		}
+		if (c != (open == '{' ? '}' : ']'))
+			unexpected(r, c, open == '{' ? "',' or '}'" :
+			    "',' or ']'");
+		r->pos++;
+		(*depth)--;
+	}
+	return true;
+}
+
+/* Skips one value of any shape (fields we do not know), without
+ * recursion: a hostile file's nesting costs no stack. */
 static void
 skip_value(struct rd *r)
 {
@@ -459,98 +569,14 @@ skip_value(struct rd *r)
 	for (;;) {
 		int c = skipws(r);
 
-		switch (c) {
-		case '{':
-		case '[':
-			if (depth == MAX_DEPTH)
-				fail(r, "invalid JSON at byte %llu: nested too "
-				    "deeply", (unsigned long long)offset(r));
-			stack[depth++] = (char)c;
-			r->pos++;
-			if (c == '{') {
-				if (skipws(r) == '}') {
-					r->pos++;
-					depth--;
-					goto after;
-				}
-				read_string(r);
-				expect(r, ':', "':'");
-			} else if (skipws(r) == ']') {
-				r->pos++;
-				depth--;
-				goto after;
-			}
-			continue;
-		case '"':
-			read_string(r);
-			break;
-		case 't': literal(r, "true"); break;
-		case 'f': literal(r, "false"); break;
-		case 'n': literal(r, "null"); break;
-		default:
-			if (c == '-' || (c >= '0' && c <= '9')) {
-				/* Any JSON number. */
-				if (c == '-')
-					r->pos++;
-				c = peekc(r);
-				if (c < '0' || c > '9')
-					unexpected(r, c, "a digit");
-				/* JSON allows no leading zeros: "0" stands
-				 * alone before a fraction or an exponent. */
-				r->pos++;
-				if (c == '0' && (c = peekc(r)) >= '0' &&
-				    c <= '9')
-					fail(r, "invalid JSON at byte %llu: "
-					    "leading zero in a number",
-					    (unsigned long long)offset(r));
-				while ((c = peekc(r)) >= '0' && c <= '9')
-					r->pos++;
-				if (c == '.') {
-					r->pos++;
-					if ((c = peekc(r)) < '0' || c > '9')
-						unexpected(r, c, "a digit");
-					while ((c = peekc(r)) >= '0' &&
-					    c <= '9')
-						r->pos++;
-				}
-				if (c == 'e' || c == 'E') {
-					r->pos++;
-					c = peekc(r);
-					if (c == '+' || c == '-')
-						r->pos++;
-					if ((c = peekc(r)) < '0' || c > '9')
-						unexpected(r, c, "a digit");
-					while ((c = peekc(r)) >= '0' &&
-					    c <= '9')
-						r->pos++;
-				}
-				break;
-			}
-			unexpected(r, c, "a value");
-		}
-after:
-		/* After a complete value: close containers or continue. */
-		for (;;) {
-			if (depth == 0)
-				return;
-			c = skipws(r);
-			if (c == ',') {
-				r->pos++;
-				if (stack[depth - 1] == '{') {
-					read_string(r);
-					expect(r, ':', "':'");
-				}
-				break;
-			}
-			if ((c == '}' && stack[depth - 1] == '{') ||
-			    (c == ']' && stack[depth - 1] == '[')) {
-				r->pos++;
-				depth--;
+		if (c == '{' || c == '[') {
+			if (skip_open(r, c, stack, &depth))
 				continue;
-			}
-			unexpected(r, c, stack[depth - 1] == '{' ?
-			    "',' or '}'" : "',' or ']'");
+		} else {
+			skip_scalar(r, c);
 		}
+		if (skip_after(r, stack, &depth))
+			return;
 	}
 }
 
@@ -859,33 +885,138 @@ read_end(struct rd *r)
 }
 
 static void
-read_top(struct rd *r)
+read_pps(struct rd *r)
+{
+	if (!array_begin(r, "pps", false))
+		return;
+	do {
+		r->ppno = r->p->npps + 1;
+		read_pp(r);
+	} while (array_next(r));
+	r->ppno = 0;
+}
+
+static void
+read_ftbl(struct rd *r)
+{
+	if (!array_begin(r, "ftbl", false))
+		return;
+	do {
+		int c = skipws(r);
+
+		if (c != '"' && c >= 0 && c != ']')
+			fail(r, "entry %zu of 'ftbl' at byte %llu is not a "
+			    "string", r->p->nframes,
+			    (unsigned long long)offset(r));
+		read_string(r);
+		dtool__profile_push_frame(r->p, r->s, r->slen);
+	} while (array_next(r));
+}
+
+/* The top level's "incomplete" and "incompleteReason", read in either
+ * order. */
+struct incomplete {
+	bool is;
+	const char *why;
+};
+
+/* Reads the value of top-level field F (F_N: one we do not know). */
+static void
+read_top_field(struct rd *r, int f, struct incomplete *inc)
 {
 	struct dtool_header *h = &r->p->h;
-	const char *why = NULL;
-	bool incomplete = false;
-	unsigned seen = 0;
-	int c;
+	const char *name = f < F_N ? top_names[f] : NULL;
 
-	c = skipws(r);
+	switch (f) {
+	case F_VERSION:
+		h->version = read_u64(r, name);
+		if (h->version != 2)
+			fail(r, "unsupported dhatFileVersion %llu (expected 2)",
+			    (unsigned long long)h->version);
+		break;
+	case F_MODE: h->mode = top_string(r, name); break;
+	case F_VERB: h->verb = top_string(r, name); break;
+	case F_BKLT: h->bklt = read_bool(r, name); break;
+	case F_BKACC: h->bkacc = read_bool(r, name); break;
+	case F_BU: h->bu = top_string(r, name); break;
+	case F_BSU: h->bsu = top_string(r, name); break;
+	case F_BKSU: h->bksu = top_string(r, name); break;
+	case F_TU: h->tu = top_string(r, name); break;
+	case F_MTU: h->Mtu = top_string(r, name); break;
+	case F_CMD: h->cmd = top_string(r, name); break;
+	case F_TUTH:
+		h->tuth = read_u64(r, name);
+		h->have |= DTOOL_H_TUTH;
+		break;
+	case F_PID: h->pid = read_u64(r, name); break;
+	case F_TE: h->te = read_u64(r, name); break;
+	case F_TG:
+		h->tg = read_u64(r, name);
+		h->have |= DTOOL_H_TG;
+		break;
+	case F_INCOMPLETE: inc->is = read_bool(r, name); break;
+	case F_INCOMPLETE_WHY: inc->why = top_string(r, name); break;
+	case F_END: read_end(r); break;
+	case F_PARTIAL: h->partial = read_bool(r, name); break;
+	case F_PPS: read_pps(r); break;
+	case F_FTBL: read_ftbl(r); break;
+	default: skip_value(r);
+	}
+}
+
+/* The '{' that opens a profile, or a message on what the file is. */
+static void
+read_top_open(struct rd *r)
+{
+	int c = skipws(r);
+
 	if (c < 0)
 		fail(r, "empty file (not a DHAT profile)");
-	if (c != '{') {
-		if (c == '[' || c == '"' || c == 't' || c == 'f' ||
-		    c == 'n' || c == '-' || (c >= '0' && c <= '9'))
-			fail(r, "not a DHAT profile: the JSON value at byte "
-			    "%llu is not an object",
-			    (unsigned long long)offset(r));
-		fail(r, "not JSON: unexpected %s%c%s at byte %llu",
-		    c >= 0x20 && c < 0x7f ? "'" : "byte ",
-		    c >= 0x20 && c < 0x7f ? c : '?',
-		    c >= 0x20 && c < 0x7f ? "'" : "",
-		    (unsigned long long)offset(r));
+	if (c == '{') {
+		r->pos++;
+		return;
 	}
-	r->pos++;
+	if (c == '[' || c == '"' || c == 't' || c == 'f' || c == 'n' ||
+	    c == '-' || (c >= '0' && c <= '9'))
+		fail(r, "not a DHAT profile: the JSON value at byte %llu is not "
+		    "an object", (unsigned long long)offset(r));
+	fail(r, "not JSON: unexpected %s%c%s at byte %llu",
+	    c >= 0x20 && c < 0x7f ? "'" : "byte ",
+	    c >= 0x20 && c < 0x7f ? c : '?',
+	    c >= 0x20 && c < 0x7f ? "'" : "", (unsigned long long)offset(r));
+}
+
+/* After the profile's '}': nothing but blanks, and every field that a
+ * profile must have (SEEN: a bit per field read). */
+static void
+read_top_close(struct rd *r, unsigned seen, const struct incomplete *inc)
+{
+	if (skipws(r) >= 0)
+		fail(r, "invalid JSON at byte %llu: data after the end of the "
+		    "profile", (unsigned long long)offset(r));
+	if (inc->is)
+		r->p->h.incomplete = inc->why != NULL && *inc->why != '\0' ?
+		    inc->why : "no reason given";
+	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!(seen & (1u << required[i]))) {
+			if (required[i] == F_VERSION)
+				fail(r, "not a DHAT profile: missing field "
+				    "'dhatFileVersion'");
+			fail(r, "missing field '%s'", top_names[required[i]]);
+		}
+}
+
+static void
+read_top(struct rd *r)
+{
+	struct incomplete inc = { false, NULL };
+	unsigned seen = 0;
+
+	read_top_open(r);
 	if (skipws(r) == '}') {
 		r->pos++;
-		goto done;
+		read_top_close(r, seen, &inc);
+		return;
 	}
 	do {
 		int f;
@@ -901,90 +1032,10 @@ read_top(struct rd *r)
 				    top_names[f]);
 			seen |= 1u << f;
 		}
-		switch (f) {
-		case F_VERSION:
-			h->version = read_u64(r, top_names[f]);
-			if (h->version != 2)
-				fail(r, "unsupported dhatFileVersion %llu "
-				    "(expected 2)",
-				    (unsigned long long)h->version);
-			break;
-		case F_MODE: h->mode = top_string(r, top_names[f]); break;
-		case F_VERB: h->verb = top_string(r, top_names[f]); break;
-		case F_BKLT: h->bklt = read_bool(r, top_names[f]); break;
-		case F_BKACC: h->bkacc = read_bool(r, top_names[f]); break;
-		case F_BU: h->bu = top_string(r, top_names[f]); break;
-		case F_BSU: h->bsu = top_string(r, top_names[f]); break;
-		case F_BKSU: h->bksu = top_string(r, top_names[f]); break;
-		case F_TU: h->tu = top_string(r, top_names[f]); break;
-		case F_MTU: h->Mtu = top_string(r, top_names[f]); break;
-		case F_CMD: h->cmd = top_string(r, top_names[f]); break;
-		case F_TUTH:
-			h->tuth = read_u64(r, top_names[f]);
-			h->have |= DTOOL_H_TUTH;
-			break;
-		case F_PID: h->pid = read_u64(r, top_names[f]); break;
-		case F_TE: h->te = read_u64(r, top_names[f]); break;
-		case F_TG:
-			h->tg = read_u64(r, top_names[f]);
-			h->have |= DTOOL_H_TG;
-			break;
-		case F_INCOMPLETE:
-			incomplete = read_bool(r, top_names[f]);
-			break;
-		case F_INCOMPLETE_WHY:
-			why = top_string(r, top_names[f]);
-			break;
-		case F_END:
-			read_end(r);
-			break;
-		case F_PARTIAL:
-			h->partial = read_bool(r, top_names[f]);
-			break;
-		case F_PPS:
-			if (!array_begin(r, "pps", false))
-				break;
-			do {
-				r->ppno = r->p->npps + 1;
-				read_pp(r);
-			} while (array_next(r));
-			r->ppno = 0;
-			break;
-		case F_FTBL:
-			if (!array_begin(r, "ftbl", false))
-				break;
-			do {
-				c = skipws(r);
-				if (c != '"' && c >= 0 && c != ']')
-					fail(r, "entry %zu of 'ftbl' at byte "
-					    "%llu is not a string",
-					    r->p->nframes,
-					    (unsigned long long)offset(r));
-				read_string(r);
-				dtool__profile_push_frame(r->p, r->s,
-				    r->slen);
-			} while (array_next(r));
-			break;
-		default:
-			skip_value(r);
-		}
+		read_top_field(r, f, &inc);
 	} while (skipws(r) == ',' && (r->pos++, true));
 	expect(r, '}', "',' or '}'");
-done:
-	c = skipws(r);
-	if (c >= 0)
-		fail(r, "invalid JSON at byte %llu: data after the end of the "
-		    "profile", (unsigned long long)offset(r));
-	if (incomplete)
-		h->incomplete = why != NULL && *why != '\0' ? why :
-		    "no reason given";
-	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-		if (!(seen & (1u << required[i]))) {
-			if (required[i] == F_VERSION)
-				fail(r, "not a DHAT profile: missing field "
-				    "'dhatFileVersion'");
-			fail(r, "missing field '%s'", top_names[required[i]]);
-		}
+	read_top_close(r, seen, &inc);
 }
 
 /* Parse what R is set up to read (a file descriptor or a buffer). */
