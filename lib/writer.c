@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "dhat_private.h"
+#include "index.h"
 #include "snapshot.h"
 #include "settings.h"
 #include "symbolize.h"
@@ -156,29 +157,15 @@ vec_grow(void **v, size_t *cap, size_t need, size_t size)
 	((a).n + (k) <= (a).cap ? 0 :                                          \
 	    vec_grow((void **)&(a).v, &(a).cap, (a).n + (k), sizeof *(a).v))
 
-static uint64_t
-hash_bytes(const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n-- > 0) {
-		h ^= *s++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
 /* ---- frame strings: interned, numbered in order of first use ----------- */
 
 struct str {
 	char *s;
 	size_t len;
-	uint64_t hash;
 };
 
 struct ipent {
-	uintptr_t ip;          /* 0: empty slot */
+	uintptr_t ip;
 	uint64_t gen;          /* the PP's module generation */
 	uint32_t first, n;     /* string ids in ipstrs[first .. first+n) */
 	int kind;
@@ -188,65 +175,51 @@ struct opp {
 	uint64_t tb, tbk, tl;
 	uint64_t mb, mbk, gb, gbk, eb, ebk;
 	size_t fs, nfs;        /* in fsids */
-	uint64_t hash;
 };
 
 struct build {
 	const struct dhat__closed *c;  /* the figures written */
 	struct dhat__symbolizer *sym;
 	VEC(struct str) strs;     /* id 0 = "[root]" */
-	uint32_t *sidx;           /* string id + 1, open addressing */
-	size_t nsidx;
-	struct ipent *ips;
-	size_t nips, nipslots;
+	struct dhat__index str_index;
+	VEC(struct ipent) ips;
+	struct dhat__index ip_index;
 	VEC(uint32_t) ipstrs;
 	VEC(uint32_t) fsids;
 	VEC(struct opp) opps;
-	uint32_t *oidx;           /* opp index + 1 */
-	size_t noidx;
+	struct dhat__index opp_index;
 	VEC(uint32_t) cur;        /* ids of the IP being symbolized */
 	uint32_t *order;          /* ftbl index -> string id */
 	size_t norder;
 	bool oom;
 };
 
-static int
-str_rehash(struct build *b, size_t n)
-{
-	uint32_t *t = dhat__calloc(n, sizeof *t);
-	size_t i, j;
+struct str_key {
+	const struct build *b;
+	const char *s;
+	size_t len;
+};
 
-	if (t == NULL)
-		return -1;
-	for (i = 0; i < b->strs.n; i++) {
-		for (j = b->strs.v[i].hash & (n - 1); t[j] != 0;
-		    j = (j + 1) & (n - 1))
-			;
-		t[j] = (uint32_t)i + 1;
-	}
-	dhat__own_free(b->sidx);
-	b->sidx = t;
-	b->nsidx = n;
-	return 0;
+static bool
+same_str(const void *ctx, uint32_t id)
+{
+	const struct str_key *k = ctx;
+	const struct str *e = &k->b->strs.v[id];
+
+	return e->len == k->len && memcmp(e->s, k->s, k->len) == 0;
 }
 
 /* The id of frame string S, added if new; UINT32_MAX when out of memory. */
 static uint32_t
 str_intern(struct build *b, const char *s, size_t len)
 {
-	uint64_t h = hash_bytes(s, len);
+	struct str_key k = { b, s, len };
+	uint64_t h = dhat__hash(s, len);
+	uint32_t id = dhat__index_find(&b->str_index, h, same_str, &k);
 	struct str *e;
-	size_t j;
 
-	if ((b->strs.n + 1) * 2 > b->nsidx &&
-	    str_rehash(b, b->nsidx ? b->nsidx * 2 : 1024) < 0)
-		return UINT32_MAX;
-	for (j = h & (b->nsidx - 1); b->sidx[j] != 0;
-	    j = (j + 1) & (b->nsidx - 1)) {
-		e = &b->strs.v[b->sidx[j] - 1];
-		if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)
-			return b->sidx[j] - 1;
-	}
+	if (id != DHAT__INDEX_NONE)
+		return id;
 	if (VEC_RESERVE(b->strs, 1) < 0)
 		return UINT32_MAX;
 	e = &b->strs.v[b->strs.n];
@@ -256,8 +229,10 @@ str_intern(struct build *b, const char *s, size_t len)
 	memcpy(e->s, s, len);
 	e->s[len] = '\0';
 	e->len = len;
-	e->hash = h;
-	b->sidx[j] = (uint32_t)b->strs.n + 1;
+	if (!dhat__index_add(&b->str_index, h, (uint32_t)b->strs.n)) {
+		dhat__own_free(e->s);
+		return UINT32_MAX;
+	}
 	return (uint32_t)b->strs.n++;
 }
 
@@ -282,32 +257,27 @@ collect_frame(void *ctx, const char *frame)
 	return r;
 }
 
-static size_t
-ip_home(uintptr_t ip, uint64_t gen, size_t n)
+struct ip_key {
+	const struct build *b;
+	uintptr_t ip;
+	uint64_t gen;
+};
+
+static bool
+same_ip(const void *ctx, uint32_t pos)
 {
-	return ((ip ^ (gen << 40)) * 0x9e3779b97f4a7c15ULL >> 16) & (n - 1);
+	const struct ip_key *k = ctx;
+	const struct ipent *e = &k->b->ips.v[pos];
+
+	return e->ip == k->ip && e->gen == k->gen;
 }
 
-static int
-ip_rehash(struct build *b, size_t n)
+static uint64_t
+ip_hash(uintptr_t ip, uint64_t gen)
 {
-	struct ipent *t = dhat__calloc(n, sizeof *t);
-	size_t i, j;
+	uint64_t key[2] = { ip, gen };
 
-	if (t == NULL)
-		return -1;
-	for (i = 0; i < b->nipslots; i++) {
-		if (b->ips[i].ip == 0)
-			continue;
-		for (j = ip_home(b->ips[i].ip, b->ips[i].gen, n); t[j].ip != 0;
-		    j = (j + 1) & (n - 1))
-			;
-		t[j] = b->ips[i];
-	}
-	dhat__own_free(b->ips);
-	b->ips = t;
-	b->nipslots = n;
-	return 0;
+	return dhat__hash(key, sizeof key);
 }
 
 /* The frame strings of IP in a stack of module generation GEN,
@@ -315,18 +285,15 @@ ip_rehash(struct build *b, size_t n)
 static const struct ipent *
 ip_lookup(struct build *b, uintptr_t ip, uint64_t gen)
 {
+	struct ip_key k = { b, ip, gen };
+	uint64_t h = ip_hash(ip, gen);
+	uint32_t pos = dhat__index_find(&b->ip_index, h, same_ip, &k);
 	struct ipent *e;
 	char fallback[64];
-	size_t j;
 	int kind;
 
-	if ((b->nips + 1) * 2 > b->nipslots &&
-	    ip_rehash(b, b->nipslots ? b->nipslots * 2 : 1024) < 0)
-		return NULL;
-	for (j = ip_home(ip, gen, b->nipslots); b->ips[j].ip != 0;
-	    j = (j + 1) & (b->nipslots - 1))
-		if (b->ips[j].ip == ip && b->ips[j].gen == gen)
-			return &b->ips[j];
+	if (pos != DHAT__INDEX_NONE)
+		return &b->ips.v[pos];
 	b->cur.n = 0;
 	kind = DHAT__FRAME_NORMAL;
 	/* Every captured address is a return address, the allocator
@@ -346,9 +313,11 @@ ip_lookup(struct build *b, uintptr_t ip, uint64_t gen)
 		if (collect_frame(b, fallback) != 0)
 			return NULL;
 	}
-	if (VEC_RESERVE(b->ipstrs, b->cur.n) < 0)
+	if (VEC_RESERVE(b->ipstrs, b->cur.n) < 0 ||
+	    VEC_RESERVE(b->ips, 1) < 0 ||
+	    !dhat__index_add(&b->ip_index, h, (uint32_t)b->ips.n))
 		return NULL;
-	e = &b->ips[j];
+	e = &b->ips.v[b->ips.n++];
 	e->ip = ip;
 	e->gen = gen;
 	e->kind = kind;
@@ -358,64 +327,61 @@ ip_lookup(struct build *b, uintptr_t ip, uint64_t gen)
 		memcpy(b->ipstrs.v + b->ipstrs.n, b->cur.v,
 		    b->cur.n * sizeof *b->cur.v);
 	b->ipstrs.n += b->cur.n;
-	b->nips++;
 	return e;
 }
 
-static int
-opp_rehash(struct build *b, size_t n)
-{
-	uint32_t *t = dhat__calloc(n, sizeof *t);
-	size_t i, j;
+struct opp_key {
+	const struct build *b;
+	const uint32_t *fs;
+	size_t nfs;
+};
 
-	if (t == NULL)
-		return -1;
-	for (i = 0; i < b->opps.n; i++) {
-		for (j = b->opps.v[i].hash & (n - 1); t[j] != 0;
-		    j = (j + 1) & (n - 1))
-			;
-		t[j] = (uint32_t)i + 1;
-	}
-	dhat__own_free(b->oidx);
-	b->oidx = t;
-	b->noidx = n;
-	return 0;
+static bool
+same_opp(const void *ctx, uint32_t pos)
+{
+	const struct opp_key *k = ctx;
+	const struct opp *o = &k->b->opps.v[pos];
+
+	return o->nfs == k->nfs && memcmp(k->b->fsids.v + o->fs, k->fs,
+	    k->nfs * sizeof *k->fs) == 0;
 }
 
-/* Add PP's figures to the output PP of its frame strings, which are the
- * last NFS entries of fsids. */
+/* The output PP of the frame strings that are the last NFS entries of
+ * fsids, made if new (the strings then stay; else they are dropped);
+ * NULL when out of memory. */
+static struct opp *
+opp_of(struct build *b, size_t nfs)
+{
+	const uint32_t *fs = b->fsids.v + b->fsids.n - nfs;
+	struct opp_key k = { b, fs, nfs };
+	uint64_t h = dhat__hash(fs, nfs * sizeof *fs);
+	uint32_t pos = dhat__index_find(&b->opp_index, h, same_opp, &k);
+	struct opp *o;
+
+	if (pos != DHAT__INDEX_NONE) {
+		b->fsids.n -= nfs;
+		return &b->opps.v[pos];
+	}
+	if (VEC_RESERVE(b->opps, 1) < 0 ||
+	    !dhat__index_add(&b->opp_index, h, (uint32_t)b->opps.n))
+		return NULL;
+	o = &b->opps.v[b->opps.n++];
+	memset(o, 0, sizeof *o);
+	o->fs = b->fsids.n - nfs;
+	o->nfs = nfs;
+	return o;
+}
+
+/* Adds PP's figures to the output PP of its frame strings, the last NFS
+ * entries of fsids.  PPs whose stacks name the same frames are merged:
+ * their peaks may not coincide, so mb is an upper bound. */
 static int
 opp_add(struct build *b, const struct dhat__pp *pp, size_t nfs)
 {
-	const uint32_t *fs = b->fsids.v + b->fsids.n - nfs;
-	uint64_t h = hash_bytes(fs, nfs * sizeof *fs);
-	struct opp *o;
-	size_t j;
+	struct opp *o = opp_of(b, nfs);
 
-	if ((b->opps.n + 1) * 2 > b->noidx &&
-	    opp_rehash(b, b->noidx ? b->noidx * 2 : 1024) < 0)
+	if (o == NULL)
 		return -1;
-	for (j = h & (b->noidx - 1); b->oidx[j] != 0;
-	    j = (j + 1) & (b->noidx - 1)) {
-		o = &b->opps.v[b->oidx[j] - 1];
-		if (o->hash == h && o->nfs == nfs &&
-		    memcmp(b->fsids.v + o->fs, fs, nfs * sizeof *fs) == 0) {
-			/* Same strings: merge.  The peaks of the two may
-			 * not coincide, so mb is an upper bound. */
-			b->fsids.n -= nfs;
-			goto add;
-		}
-	}
-	if (VEC_RESERVE(b->opps, 1) < 0)
-		return -1;
-	o = &b->opps.v[b->opps.n];
-	memset(o, 0, sizeof *o);
-	o->hash = h;
-	o->fs = b->fsids.n - nfs;
-	o->nfs = nfs;
-	b->oidx[j] = (uint32_t)b->opps.n + 1;
-	b->opps.n++;
-add:
 	o->tb += pp->tb;
 	o->tbk += pp->tbk;
 	o->tl += pp->tl;
@@ -512,12 +478,13 @@ build_free(struct build *b)
 	for (i = 0; i < b->strs.n; i++)
 		dhat__own_free(b->strs.v[i].s);
 	dhat__own_free(b->strs.v);
-	dhat__own_free(b->sidx);
-	dhat__own_free(b->ips);
+	dhat__index_free(&b->str_index);
+	dhat__own_free(b->ips.v);
+	dhat__index_free(&b->ip_index);
 	dhat__own_free(b->ipstrs.v);
 	dhat__own_free(b->fsids.v);
 	dhat__own_free(b->opps.v);
-	dhat__own_free(b->oidx);
+	dhat__index_free(&b->opp_index);
 	dhat__own_free(b->cur.v);
 	dhat__own_free(b->order);
 	if (b->sym != NULL) {

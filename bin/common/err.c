@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "index.h"
 #include "format.h"
 
 static const char *progname = "dhat";
@@ -167,4 +168,18 @@ dtool_xstrdup(const char *s)
 	if (p == NULL)
 		oom();
 	return p;
+}
+
+/* The hash index's memory (lib/index.h): the tools' own, which exits
+ * rather than fail. */
+void *
+dhat__index_calloc(size_t n, size_t size)
+{
+	return dtool_xcalloc(n, size);
+}
+
+void
+dhat__index_release(void *p)
+{
+	free(p);
 }

@@ -13,7 +13,7 @@
 
 #include "common/err.h"
 #include "frame.h"
-#include "common/index.h"
+#include "index.h"
 
 static const char *const match_names[] = { "function", "line", "address" };
 
@@ -131,14 +131,14 @@ struct dtool_stacks {
 	/* Interned frame keys. */
 	char **keys;
 	size_t nkeys, capkeys;
-	struct dtool_index key_index;
+	struct dhat__index key_index;
 	/* Stacks as runs of key ids in POOL. */
 	uint32_t *pool;
 	size_t npool, cappool;
 	size_t *off;
 	uint32_t *len;
 	size_t nstacks, capstacks;
-	struct dtool_index stack_index;
+	struct dhat__index stack_index;
 };
 
 struct dtool_stacks *
@@ -158,11 +158,11 @@ dtool_stacks_free(struct dtool_stacks *s)
 	for (size_t i = 0; i < s->nkeys; i++)
 		free(s->keys[i]);
 	free(s->keys);
-	dtool_index_free(&s->key_index);
+	dhat__index_free(&s->key_index);
 	free(s->pool);
 	free(s->off);
 	free(s->len);
-	dtool_index_free(&s->stack_index);
+	dhat__index_free(&s->stack_index);
 	free(s);
 }
 
@@ -186,7 +186,7 @@ key_intern(struct dtool_stacks *s, char *key)
 	struct key_ref r = { s, key };
 	uint32_t id;
 
-	id = dtool_index_intern(&s->key_index, dtool_hash(key, strlen(key)),
+	id = dhat__index_intern(&s->key_index, dhat__hash(key, strlen(key)),
 	    same_key, &r, (uint32_t)s->nkeys);
 	if (id != s->nkeys) {
 		free(key);
@@ -246,8 +246,8 @@ stack_intern(struct dtool_stacks *s, const uint32_t *keys, uint32_t n)
 	struct stack_ref r = { s, keys, n };
 	uint32_t id;
 
-	id = dtool_index_intern(&s->stack_index,
-	    dtool_hash(keys, n * sizeof(*keys)), same_stack, &r,
+	id = dhat__index_intern(&s->stack_index,
+	    dhat__hash(keys, n * sizeof(*keys)), same_stack, &r,
 	    (uint32_t)s->nstacks);
 	if (id == s->nstacks)
 		stack_push(s, keys, n);

@@ -75,8 +75,8 @@ dtool_profile_free(struct dtool_profile *p)
 		free(p->pages[i]);
 	free(p->pages);
 	free(p->frames);
-	dtool_index_free(&p->frame_index);
-	dtool_index_free(&p->stack_index);
+	dhat__index_free(&p->frame_index);
+	dhat__index_free(&p->stack_index);
 	dtool_arena_free(&p->arena);
 	free(p);
 }
@@ -151,7 +151,7 @@ dtool_profile_frame(const struct dtool_profile *p, uint32_t i)
 static uint64_t
 hash_stack(const uint32_t *fs, uint32_t nfs)
 {
-	return dtool_hash(fs, nfs * sizeof(*fs));
+	return dhat__hash(fs, nfs * sizeof(*fs));
 }
 
 static const char *
@@ -198,7 +198,7 @@ same_frame(const void *ctx, uint32_t pos)
 static uint64_t
 hash_frame(const char *s)
 {
-	return dtool_hash(s, strlen(s));
+	return dhat__hash(s, strlen(s));
 }
 
 uint32_t
@@ -210,10 +210,10 @@ dtool_profile_intern_frame(struct dtool_profile *p, const char *s)
 	/* The index covers every frame, also those that the reader added
 	 * without it. */
 	while (p->frame_index.n < p->nframes)
-		dtool_index_add(&p->frame_index,
+		dhat__index_add(&p->frame_index,
 		    hash_frame(p->frames[p->frame_index.n]),
 		    (uint32_t)p->frame_index.n);
-	pos = dtool_index_intern(&p->frame_index, hash_frame(s), same_frame,
+	pos = dhat__index_intern(&p->frame_index, hash_frame(s), same_frame,
 	    &k, (uint32_t)p->nframes);
 	if (pos == p->nframes)
 		dtool__profile_push_frame(p, s, strlen(s));
@@ -257,13 +257,13 @@ stack_index_sync(struct dtool_profile *p, size_t *dup_a, size_t *dup_b)
 		uint32_t idx = (uint32_t)p->stack_index.n;
 		struct dtool_pp *pp = pp_at(p, idx);
 		struct stack_key k = { p, pp->fs, pp->nfs };
-		uint32_t o = dtool_index_intern(&p->stack_index,
+		uint32_t o = dhat__index_intern(&p->stack_index,
 		    hash_stack(pp->fs, pp->nfs), same_pp_stack, &k, idx);
 
 		if (o != idx) {
 			*dup_a = o;
 			*dup_b = idx;
-			dtool_index_free(&p->stack_index);
+			dhat__index_free(&p->stack_index);
 			return -1;
 		}
 	}
@@ -280,9 +280,9 @@ dtool_profile_find_pp(struct dtool_profile *p, const uint32_t *fs,
 
 	if (stack_index_sync(p, &a, &b) < 0)
 		return NULL;
-	pos = dtool_index_find(&p->stack_index, hash_stack(fs, nfs),
+	pos = dhat__index_find(&p->stack_index, hash_stack(fs, nfs),
 	    same_pp_stack, &k);
-	return pos != DTOOL_INDEX_NONE ? pp_at(p, pos) : NULL;
+	return pos != DHAT__INDEX_NONE ? pp_at(p, pos) : NULL;
 }
 
 struct dtool_pp *

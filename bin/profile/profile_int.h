@@ -6,7 +6,7 @@
 #ifndef DTOOL_PROFILE_INT_H
 #define DTOOL_PROFILE_INT_H
 
-#include "common/index.h"
+#include "index.h"
 #include "profile.h"
 
 /* A bump allocator whose chunks never move, so pointers into it stay
@@ -35,8 +35,8 @@ struct dtool_profile {
 	/* Built when first needed, and brought up to date with what the
 	 * reader added before each use: frame string -> frame, stack ->
 	 * PP. */
-	struct dtool_index frame_index;
-	struct dtool_index stack_index;
+	struct dhat__index frame_index;
+	struct dhat__index stack_index;
 };
 
 struct dtool_profile *dtool__profile_alloc(void);

@@ -36,7 +36,7 @@ kid_hash(uint32_t parent, uint32_t frame)
 {
 	uint32_t key[2] = { parent, frame };
 
-	return dtool_hash(key, sizeof(key));
+	return dhat__hash(key, sizeof(key));
 }
 
 struct kid_key {
@@ -58,10 +58,10 @@ static uint32_t
 kid_find(const struct dtool_tree *t, uint32_t parent, uint32_t frame)
 {
 	struct kid_key k = { t, parent, frame };
-	uint32_t kid = dtool_index_find(&t->kids, kid_hash(parent, frame),
+	uint32_t kid = dhat__index_find(&t->kids, kid_hash(parent, frame),
 	    same_kid, &k);
 
-	return kid != DTOOL_INDEX_NONE ? kid : UINT32_MAX;
+	return kid != DHAT__INDEX_NONE ? kid : UINT32_MAX;
 }
 
 static void
@@ -81,7 +81,7 @@ push_kid(struct dtool_tree *t, uint32_t parent, uint32_t kid)
 	push_kid_raw(&t->nodes[parent], kid);
 	t->nodes[kid].parent = parent;
 	if (t->nodes[kid].nframes > 0)
-		dtool_index_add(&t->kids, kid_hash(parent,
+		dhat__index_add(&t->kids, kid_hash(parent,
 		    t->nodes[kid].frames[0]), kid);
 }
 
@@ -163,8 +163,8 @@ split(struct dtool_tree *t, uint32_t ni, uint32_t ti, const struct dtool_ppv *v,
 		if (t->nodes[kid].nframes == 0)
 			continue;
 		f = t->nodes[kid].frames[0];
-		dtool_index_remove(&t->kids, kid_hash(ni, f), kid);
-		dtool_index_add(&t->kids, kid_hash(k1, f), kid);
+		dhat__index_remove(&t->kids, kid_hash(ni, f), kid);
+		dhat__index_add(&t->kids, kid_hash(k1, f), kid);
 	}
 	dtool__tree_add_node(t, k1, ni);
 	k2 = dtool__tree_new_node(t, K_LEAF, nf, nnf);
@@ -327,7 +327,7 @@ dtool_tree_free(struct dtool_tree *t)
 	}
 	free(t->nodes);
 	free(t->rootframes);
-	dtool_index_free(&t->kids);
+	dhat__index_free(&t->kids);
 	free(t);
 }
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "common/format.h"
-#include "common/index.h"
+#include "index.h"
 #include "tree.h"
 #define ACC_INF	UINT64_MAX	/* 65535 = "at least 65535": infinity */
 
@@ -42,7 +42,7 @@ struct dtool_tree {
 	/* (parent node, first frame) -> kid, so that nodes with thousands
 	 * of kids (malloc's callers) are searched in O(1), not as the
 	 * viewer does it. */
-	struct dtool_index kids;
+	struct dhat__index kids;
 };
 
 /* One program point's figures, its access counts decoded. */

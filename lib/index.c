@@ -7,16 +7,14 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
 #include "index.h"
 
 /* A word at a time, each mixed by a multiply and a shift; the last
  * steps spread every input bit over the low half, which the index uses. */
 uint64_t
-dtool_hash(const void *data, size_t n)
+dhat__hash(const void *data, size_t n)
 {
 	const unsigned char *p = data;
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
@@ -38,13 +36,13 @@ dtool_hash(const void *data, size_t n)
 }
 
 static size_t
-home(const struct dtool_index *ix, uint32_t hash)
+home(const struct dhat__index *ix, uint32_t hash)
 {
 	return hash & (ix->cap - 1);
 }
 
 static void
-put(struct dtool_index *ix, uint32_t hash, uint32_t pos1)
+put(struct dhat__index *ix, uint32_t hash, uint32_t pos1)
 {
 	size_t i = home(ix, hash);
 
@@ -54,55 +52,60 @@ put(struct dtool_index *ix, uint32_t hash, uint32_t pos1)
 	ix->slots[i].pos1 = pos1;
 }
 
-static void
-grow(struct dtool_index *ix)
+static bool
+grow(struct dhat__index *ix)
 {
-	struct dtool_index_slot *old = ix->slots;
-	size_t oldcap = ix->cap;
+	struct dhat__index_slot *old = ix->slots;
+	size_t oldcap = ix->cap, cap = oldcap != 0 ? 2 * oldcap : 64;
+	struct dhat__index_slot *slots = dhat__index_calloc(cap,
+	    sizeof(*slots));
 
-	ix->cap = oldcap != 0 ? 2 * oldcap : 64;
-	ix->slots = dtool_xcalloc(ix->cap, sizeof(*ix->slots));
+	if (slots == NULL)
+		return false;
+	ix->slots = slots;
+	ix->cap = cap;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].pos1 != 0)
 			put(ix, old[i].hash, old[i].pos1);
-	free(old);
+	dhat__index_release(old);
+	return true;
 }
 
 uint32_t
-dtool_index_find(const struct dtool_index *ix, uint64_t hash,
-    dtool_index_same *same, const void *ctx)
+dhat__index_find(const struct dhat__index *ix, uint64_t hash,
+    dhat__index_same *same, const void *ctx)
 {
 	uint32_t h = (uint32_t)hash;
 
 	if (ix->cap == 0)
-		return DTOOL_INDEX_NONE;
+		return DHAT__INDEX_NONE;
 	for (size_t i = home(ix, h); ix->slots[i].pos1 != 0;
 	    i = (i + 1) & (ix->cap - 1))
 		if (ix->slots[i].hash == h &&
 		    same(ctx, ix->slots[i].pos1 - 1))
 			return ix->slots[i].pos1 - 1;
-	return DTOOL_INDEX_NONE;
+	return DHAT__INDEX_NONE;
 }
 
-void
-dtool_index_add(struct dtool_index *ix, uint64_t hash, uint32_t pos)
+bool
+dhat__index_add(struct dhat__index *ix, uint64_t hash, uint32_t pos)
 {
-	if (2 * (ix->n + 1) > ix->cap)
-		grow(ix);
+	if (2 * (ix->n + 1) > ix->cap && !grow(ix))
+		return false;
 	put(ix, (uint32_t)hash, pos + 1);
 	ix->n++;
+	return true;
 }
 
 uint32_t
-dtool_index_intern(struct dtool_index *ix, uint64_t hash,
-    dtool_index_same *same, const void *ctx, uint32_t pos)
+dhat__index_intern(struct dhat__index *ix, uint64_t hash,
+    dhat__index_same *same, const void *ctx, uint32_t pos)
 {
-	uint32_t found = dtool_index_find(ix, hash, same, ctx);
+	uint32_t found = dhat__index_find(ix, hash, same, ctx);
 
-	if (found != DTOOL_INDEX_NONE)
+	if (found != DHAT__INDEX_NONE)
 		return found;
-	dtool_index_add(ix, hash, pos);
-	return pos;
+	return dhat__index_add(ix, hash, pos) ? pos : DHAT__INDEX_NONE;
 }
 
 /* Whether slot J's entry, whose home is H, may move back to the hole at
@@ -114,7 +117,7 @@ may_fill(size_t i, size_t j, size_t h)
 }
 
 void
-dtool_index_remove(struct dtool_index *ix, uint64_t hash, uint32_t pos)
+dhat__index_remove(struct dhat__index *ix, uint64_t hash, uint32_t pos)
 {
 	size_t mask = ix->cap - 1, i, j;
 	uint32_t h = (uint32_t)hash;
@@ -134,8 +137,8 @@ dtool_index_remove(struct dtool_index *ix, uint64_t hash, uint32_t pos)
 }
 
 void
-dtool_index_free(struct dtool_index *ix)
+dhat__index_free(struct dhat__index *ix)
 {
-	free(ix->slots);
+	dhat__index_release(ix->slots);
 	memset(ix, 0, sizeof(*ix));
 }
