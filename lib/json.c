@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * json.c - the DHAT JSON text of a collected profile (dhat-json(5)),
+ * streamed through a buffer with write(2).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "dhat_private.h"
+#include "json.h"
+#include "settings.h"
+#include "utf8.h"
+
+struct sink {
+	int fd;
+	int err;              /* first errno, 0 if none */
+	size_t len;
+	char buf[65536];
+};
+
+static void
+flush(struct sink *k)
+{
+	if (k->err == 0 && k->len > 0 &&
+	    dhat__write_all(k->fd, k->buf, k->len) < 0)
+		k->err = errno ? errno : EIO;
+	k->len = 0;
+}
+
+static void
+put(struct sink *k, const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t room = sizeof k->buf - k->len, c = n < room ? n : room;
+
+		memcpy(k->buf + k->len, s, c);
+		k->len += c;
+		s += c;
+		n -= c;
+		if (k->len == sizeof k->buf)
+			flush(k);
+	}
+}
+
+static void
+puts_(struct sink *k, const char *s)
+{
+	put(k, s, strlen(s));
+}
+
+static void
+putu(struct sink *k, uint64_t v)
+{
+	char tmp[24];
+	size_t n = sizeof tmp;
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	put(k, tmp + n, sizeof tmp - n);
+}
+
+/* "key":value */
+static void
+putkv(struct sink *k, const char *key, uint64_t v)
+{
+	put(k, "\"", 1);
+	puts_(k, key);
+	put(k, "\":", 2);
+	putu(k, v);
+}
+
+/* S as a JSON string that is valid UTF-8 whatever S holds: the command
+ * line, paths and symbol names are bytes, not text.  A byte that starts
+ * no well-formed UTF-8 sequence becomes U+FFFD; the controls (C0, DEL and
+ * C1) are escaped as \u00XX, so that the file shown on a terminal sends
+ * no control sequence to it (dhat-json(5)). */
+static void
+putjs(struct sink *k, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0;
+
+	put(k, "\"", 1);
+	while (i < n) {
+		uint32_t cp = 0;
+		size_t len = dhat__utf8_decode(u + i, n - i, &cp);
+		char esc[6];
+
+		if (len > 0 && cp >= 0x20 && cp != '"' && cp != '\\' &&
+		    !(cp >= 0x7f && cp < 0xa0)) {
+			i += len;
+			continue;
+		}
+		put(k, s + run, i - run);
+		if (len == 0) {
+			put(k, "\xef\xbf\xbd", 3);
+			len = 1;
+		} else if (cp == '"' || cp == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)cp;
+			put(k, esc, 2);
+		} else {
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[cp >> 4];
+			esc[5] = hex[cp & 15];
+			put(k, esc, 6);
+		}
+		i += len;
+		run = i;
+	}
+	put(k, s + run, n - run);
+	put(k, "\"", 1);
+}
+
+/* Command line from /proc/self/cmdline, arguments joined by spaces. */
+static char *
+read_cmdline(size_t *lenp)
+{
+	size_t len = 0, cap = 4096, i;
+	char *buf = dhat__malloc(cap), *p;
+	int fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+	ssize_t r;
+
+	if (buf == NULL || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		dhat__own_free(buf);
+		return NULL;
+	}
+	for (;;) {
+		if (len == cap) {
+			p = dhat__realloc(buf, cap * 2);
+			if (p == NULL)
+				break;
+			buf = p;
+			cap *= 2;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	while (len > 0 && buf[len - 1] == '\0')
+		len--;
+	for (i = 0; i < len; i++)
+		if (buf[i] == '\0')
+			buf[i] = ' ';
+	*lenp = len;
+	return buf;
+}
+
+/* Why the profile is incomplete, into BUF; false when it is complete. */
+bool
+dhat__profile_incomplete(const struct dhat__config *cfg,
+    const struct dhat__closed *c,
+    char *buf, size_t n)
+{
+	const char *what = cfg->mode == DHAT__MODE_HEAP ? "allocation" :
+	    "event";
+	uint64_t allocs = c->lost_allocs, stacks = c->lost_stacks;
+
+	if (allocs == 0 && stacks == 0)
+		return false;
+	snprintf(buf, n, "libdhat ran out of memory: %llu %s%s not "
+	    "recorded, %llu stack%s not captured",
+	    (unsigned long long)allocs, what, allocs == 1 ? "" : "s",
+	    (unsigned long long)stacks, stacks == 1 ? "" : "s");
+	return true;
+}
+
+static uint64_t
+to_units(const struct dhat__config *cfg, const struct dhat__closed *c,
+    uint64_t t)
+{
+	return cfg->time_unit == DHAT_TIME_BYTES ? t :
+	    dhat__closed_ns(c, t) / 1000;
+}
+
+/* How the profile came to be written ("end"), or that the process was
+ * still running ("partial"): not fields of the format; the viewer
+ * ignores them (dhat-json(5)). */
+static void
+put_end(struct sink *k, const struct dhat__ending *e)
+{
+	static const char *const by[] = {
+		[DHAT__END_DROP] = "drop", [DHAT__END_ASSERT] = "assert",
+		[DHAT__END_EXIT] = "exit", [DHAT__END_UNDERSCORE_EXIT] = "_exit",
+		[DHAT__END_QUICK_EXIT] = "quick_exit",
+		[DHAT__END_SIGNAL] = "signal",
+	};
+	char name[16];
+
+	if (e->by == DHAT__END_RUNNING) {
+		/* Taken while the process went on: no end yet. */
+		puts_(k, "\n,\"partial\":true");
+		return;
+	}
+	puts_(k, "\n,\"end\":{\"by\":\"");
+	puts_(k, by[e->by]);
+	puts_(k, "\"");
+	switch (e->by) {
+	case DHAT__END_EXIT:
+	case DHAT__END_UNDERSCORE_EXIT:
+	case DHAT__END_QUICK_EXIT:
+		put(k, ",", 1);
+		putkv(k, "status", (uint64_t)e->code);
+		break;
+	case DHAT__END_SIGNAL:
+		put(k, ",", 1);
+		putkv(k, "signal", (uint64_t)e->code);
+		puts_(k, ",\"signalName\":\"");
+		puts_(k, dhat__signal_name(e->code, name));
+		puts_(k, "\"");
+		break;
+	default:
+		break;
+	}
+	puts_(k, "}");
+}
+
+static void
+emit(struct sink *k, const struct dhat__collection *b, const struct dhat__config *cfg)
+{
+	const struct dhat__closed *c = b->c;
+	bool heap = cfg->mode == DHAT__MODE_HEAP;
+	bool bytes = cfg->time_unit == DHAT_TIME_BYTES;
+	const char *cmd;
+	size_t i, j, cmdlen = 0;
+	char *cmdbuf, why[160];
+
+	puts_(k, "{\"dhatFileVersion\":2\n");
+	if (heap)
+		puts_(k, ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n"
+		    ",\"bklt\":true,\"bkacc\":false\n");
+	else
+		puts_(k, ",\"mode\":\"ad-hoc\",\"verb\":\"Occurred\"\n"
+		    ",\"bklt\":false,\"bkacc\":false\n"
+		    ",\"bu\":\"unit\",\"bsu\":\"units\",\"bksu\":\"events\"\n");
+	if (bytes)
+		puts_(k, ",\"tu\":\"B\",\"Mtu\":\"MB\"\n");
+	else
+		puts_(k, ",\"tu\":\"\xc2\xb5s\",\"Mtu\":\"s\"\n");
+	if (heap) {
+		/* Short-lived: 10 us, or less than 1 KiB allocated by
+		 * anything else during the block's life. */
+		put(k, ",", 1);
+		putkv(k, "tuth", bytes ? 1024 : 10);
+		put(k, "\n", 1);
+	}
+	cmdbuf = read_cmdline(&cmdlen);
+	cmd = cmdbuf != NULL ? cmdbuf : "???";
+	if (cmdbuf == NULL)
+		cmdlen = 3;
+	puts_(k, ",\"cmd\":");
+	putjs(k, cmd, cmdlen);
+	dhat__own_free(cmdbuf);
+	puts_(k, "\n,");
+	putkv(k, "pid", (uint64_t)getpid());
+	puts_(k, "\n,");
+	if (heap) {
+		putkv(k, "tg", to_units(cfg, c, c->tgmax));
+		puts_(k, "\n,");
+	}
+	putkv(k, "te", to_units(cfg, c, c->te));
+	put_end(k, &cfg->ending);
+	if (dhat__profile_incomplete(cfg, c, why, sizeof why)) {
+		/* Not a field of the format: the viewer ignores it,
+		 * dhat-summarize warns (dhat-json(5)). */
+		puts_(k, "\n,\"incomplete\":true,\"incompleteReason\":");
+		putjs(k, why, strlen(why));
+	}
+	puts_(k, "\n,\"pps\":\n [");
+	for (i = 0; i < b->opps.n; i++) {
+		const struct opp *o = &b->opps.v[i];
+
+		puts_(k, i == 0 ? "{" : "\n ,{");
+		putkv(k, "tb", o->tb);
+		put(k, ",", 1);
+		putkv(k, "tbk", o->tbk);
+		if (heap) {
+			put(k, ",", 1);
+			putkv(k, "tl", to_units(cfg, c, o->tl));
+			put(k, ",", 1);
+			putkv(k, "mb", o->mb);
+			put(k, ",", 1);
+			putkv(k, "mbk", o->mbk);
+			put(k, ",", 1);
+			putkv(k, "gb", o->gb);
+			put(k, ",", 1);
+			putkv(k, "gbk", o->gbk);
+			put(k, ",", 1);
+			putkv(k, "eb", o->eb);
+			put(k, ",", 1);
+			putkv(k, "ebk", o->ebk);
+		}
+		puts_(k, ",\"fs\":[");
+		for (j = 0; j < o->nfs; j++) {
+			if (j > 0)
+				put(k, ",", 1);
+			putu(k, b->fsids.v[o->fs + j]);
+		}
+		puts_(k, "]}");
+	}
+	puts_(k, "\n ]\n,\"ftbl\":\n [");
+	for (i = 0; i < b->norder; i++) {
+		const struct str *e = &b->strs.v[b->order[i]];
+
+		if (i > 0)
+			puts_(k, "\n ,");
+		putjs(k, e->s, e->len);
+	}
+	puts_(k, "\n ]\n}\n");
+}
+
+int
+dhat__json_write(int fd, const struct dhat__collection *b,
+    const struct dhat__config *cfg, bool newline)
+{
+	struct sink *k = dhat__malloc(sizeof *k);
+	int err;
+
+	if (k == NULL)
+		return ENOMEM;
+	k->fd = fd;
+	k->err = 0;
+	k->len = 0;
+	emit(k, b, cfg);
+	if (!newline && k->len > 0 && k->buf[k->len - 1] == '\n')
+		k->len--;
+	flush(k);
+	err = k->err;
+	dhat__own_free(k);
+	return err;
+}
