@@ -15,7 +15,7 @@
 #include "snapshot.h"
 
 static inline bool
-counting(void)
+ad_hoc_counting(void)
 {
 	return dhat__prof.state == DHAT__RUNNING &&
 	    dhat__prof.cfg.mode == DHAT__MODE_AD_HOC;
@@ -37,7 +37,7 @@ dhat_ad_hoc_event(uint64_t weight)
 	g = dhat__enter();
 	dhat__snapshot_check();
 	dhat__lock();
-	on = counting();
+	on = ad_hoc_counting();
 	gen = dhat__prof.gen;
 	max = dhat__prof.cfg.max_frames;
 	dhat__unlock();
@@ -46,7 +46,7 @@ dhat_ad_hoc_event(uint64_t weight)
 		 * profiler still runs. */
 		dhat__stack_capture(&s, max, 0);
 		dhat__lock();
-		if (counting() && dhat__prof.gen == gen) {
+		if (ad_hoc_counting() && dhat__prof.gen == gen) {
 			/* DHAT__PP_NONE (out of memory): counted as
 			 * lost, which marks the profile incomplete. */
 			i = dhat__pp_intern(s.ips, s.n);

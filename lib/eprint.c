@@ -24,7 +24,7 @@ dhat__write_all(int fd, const char *s, size_t n)
 
 		if (w < 0 && errno == EAGAIN) {
 			/* Non-blocking (a FIFO or a terminal, opened so by
-			 * save): wait for room, but not for ever. */
+			 * writer.c): wait for room, but not for ever. */
 			struct pollfd p = { .fd = fd, .events = POLLOUT };
 			int r = poll(&p, 1, DHAT__OUTPUT_WAIT_S * 1000);
 

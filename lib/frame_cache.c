@@ -348,7 +348,7 @@ write_all(int fd, const void *p, size_t n)
 
 /* F's records into a temporary file, renamed to F's name when whole. */
 static void
-save(const struct dhat__frame_file *f)
+cache_save(const struct dhat__frame_file *f)
 {
 	char path[PATH_MAX], tmp[PATH_MAX], head[HEAD_LEN];
 	bool ok;
@@ -389,7 +389,7 @@ dhat__frame_file_close(struct dhat__frame_file *f)
 	if (f == NULL)
 		return;
 	if (f->dirty)
-		save(f);
+		cache_save(f);
 	forget_records(f);
 	free(f->v);
 	free(f->index);

@@ -36,15 +36,15 @@ dhat__hash(const void *data, size_t n)
 }
 
 static size_t
-home(const struct dhat__index *ix, uint32_t hash)
+slot_home(const struct dhat__index *ix, uint32_t hash)
 {
 	return hash & (ix->cap - 1);
 }
 
 static void
-put(struct dhat__index *ix, uint32_t hash, uint32_t pos1)
+slot_put(struct dhat__index *ix, uint32_t hash, uint32_t pos1)
 {
-	size_t i = home(ix, hash);
+	size_t i = slot_home(ix, hash);
 
 	while (ix->slots[i].pos1 != 0)
 		i = (i + 1) & (ix->cap - 1);
@@ -53,7 +53,7 @@ put(struct dhat__index *ix, uint32_t hash, uint32_t pos1)
 }
 
 static bool
-grow(struct dhat__index *ix)
+index_grow(struct dhat__index *ix)
 {
 	struct dhat__index_slot *old = ix->slots;
 	size_t oldcap = ix->cap, cap = oldcap != 0 ? 2 * oldcap : 64;
@@ -66,7 +66,7 @@ grow(struct dhat__index *ix)
 	ix->cap = cap;
 	for (size_t i = 0; i < oldcap; i++)
 		if (old[i].pos1 != 0)
-			put(ix, old[i].hash, old[i].pos1);
+			slot_put(ix, old[i].hash, old[i].pos1);
 	dhat__index_release(old);
 	return true;
 }
@@ -79,7 +79,7 @@ dhat__index_find(const struct dhat__index *ix, uint64_t hash,
 
 	if (ix->cap == 0)
 		return DHAT__INDEX_NONE;
-	for (size_t i = home(ix, h); ix->slots[i].pos1 != 0;
+	for (size_t i = slot_home(ix, h); ix->slots[i].pos1 != 0;
 	    i = (i + 1) & (ix->cap - 1))
 		if (ix->slots[i].hash == h &&
 		    same(ctx, ix->slots[i].pos1 - 1))
@@ -90,9 +90,9 @@ dhat__index_find(const struct dhat__index *ix, uint64_t hash,
 bool
 dhat__index_add(struct dhat__index *ix, uint64_t hash, uint32_t pos)
 {
-	if (2 * (ix->n + 1) > ix->cap && !grow(ix))
+	if (2 * (ix->n + 1) > ix->cap && !index_grow(ix))
 		return false;
-	put(ix, (uint32_t)hash, pos + 1);
+	slot_put(ix, (uint32_t)hash, pos + 1);
 	ix->n++;
 	return true;
 }
@@ -124,11 +124,11 @@ dhat__index_remove(struct dhat__index *ix, uint64_t hash, uint32_t pos)
 
 	if (ix->cap == 0)
 		return;
-	for (i = home(ix, h); ix->slots[i].pos1 != pos + 1; i = (i + 1) & mask)
+	for (i = slot_home(ix, h); ix->slots[i].pos1 != pos + 1; i = (i + 1) & mask)
 		if (ix->slots[i].pos1 == 0)
 			return;
 	for (j = (i + 1) & mask; ix->slots[j].pos1 != 0; j = (j + 1) & mask)
-		if (may_fill(i, j, home(ix, ix->slots[j].hash))) {
+		if (may_fill(i, j, slot_home(ix, ix->slots[j].hash))) {
 			ix->slots[i] = ix->slots[j];
 			i = j;
 		}

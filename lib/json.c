@@ -26,7 +26,7 @@ struct sink {
 };
 
 static void
-flush(struct sink *k)
+sink_flush(struct sink *k)
 {
 	if (k->err == 0 && k->len > 0 &&
 	    dhat__write_all(k->fd, k->buf, k->len) < 0)
@@ -35,7 +35,7 @@ flush(struct sink *k)
 }
 
 static void
-put(struct sink *k, const char *s, size_t n)
+sink_put(struct sink *k, const char *s, size_t n)
 {
 	while (n > 0) {
 		size_t room = sizeof k->buf - k->len, c = n < room ? n : room;
@@ -45,18 +45,18 @@ put(struct sink *k, const char *s, size_t n)
 		s += c;
 		n -= c;
 		if (k->len == sizeof k->buf)
-			flush(k);
+			sink_flush(k);
 	}
 }
 
 static void
-puts_(struct sink *k, const char *s)
+sink_puts(struct sink *k, const char *s)
 {
-	put(k, s, strlen(s));
+	sink_put(k, s, strlen(s));
 }
 
 static void
-putu(struct sink *k, uint64_t v)
+sink_putu(struct sink *k, uint64_t v)
 {
 	char tmp[24];
 	size_t n = sizeof tmp;
@@ -65,17 +65,17 @@ putu(struct sink *k, uint64_t v)
 		tmp[--n] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v != 0);
-	put(k, tmp + n, sizeof tmp - n);
+	sink_put(k, tmp + n, sizeof tmp - n);
 }
 
 /* "key":value */
 static void
-putkv(struct sink *k, const char *key, uint64_t v)
+sink_putkv(struct sink *k, const char *key, uint64_t v)
 {
-	put(k, "\"", 1);
-	puts_(k, key);
-	put(k, "\":", 2);
-	putu(k, v);
+	sink_put(k, "\"", 1);
+	sink_puts(k, key);
+	sink_put(k, "\":", 2);
+	sink_putu(k, v);
 }
 
 /* S as a JSON string that is valid UTF-8 whatever S holds: the command
@@ -84,13 +84,13 @@ putkv(struct sink *k, const char *key, uint64_t v)
  * C1) are escaped as \u00XX, so that the file shown on a terminal sends
  * no control sequence to it (dhat-json(5)). */
 static void
-putjs(struct sink *k, const char *s, size_t n)
+sink_putjs(struct sink *k, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 
-	put(k, "\"", 1);
+	sink_put(k, "\"", 1);
 	while (i < n) {
 		uint32_t cp = 0;
 		size_t len = dhat__utf8_decode(u + i, n - i, &cp);
@@ -101,25 +101,25 @@ putjs(struct sink *k, const char *s, size_t n)
 			i += len;
 			continue;
 		}
-		put(k, s + run, i - run);
+		sink_put(k, s + run, i - run);
 		if (len == 0) {
-			put(k, "\xef\xbf\xbd", 3);
+			sink_put(k, "\xef\xbf\xbd", 3);
 			len = 1;
 		} else if (cp == '"' || cp == '\\') {
 			esc[0] = '\\';
 			esc[1] = (char)cp;
-			put(k, esc, 2);
+			sink_put(k, esc, 2);
 		} else {
 			memcpy(esc, "\\u00", 4);
 			esc[4] = hex[cp >> 4];
 			esc[5] = hex[cp & 15];
-			put(k, esc, 6);
+			sink_put(k, esc, 6);
 		}
 		i += len;
 		run = i;
 	}
-	put(k, s + run, n - run);
-	put(k, "\"", 1);
+	sink_put(k, s + run, n - run);
+	sink_put(k, "\"", 1);
 }
 
 /* Command line from /proc/self/cmdline, arguments joined by spaces. */
@@ -205,30 +205,30 @@ put_end(struct sink *k, const struct dhat__ending *e)
 
 	if (e->by == DHAT__END_RUNNING) {
 		/* Taken while the process went on: no end yet. */
-		puts_(k, "\n,\"partial\":true");
+		sink_puts(k, "\n,\"partial\":true");
 		return;
 	}
-	puts_(k, "\n,\"end\":{\"by\":\"");
-	puts_(k, by[e->by]);
-	puts_(k, "\"");
+	sink_puts(k, "\n,\"end\":{\"by\":\"");
+	sink_puts(k, by[e->by]);
+	sink_puts(k, "\"");
 	switch (e->by) {
 	case DHAT__END_EXIT:
 	case DHAT__END_UNDERSCORE_EXIT:
 	case DHAT__END_QUICK_EXIT:
-		put(k, ",", 1);
-		putkv(k, "status", (uint64_t)e->code);
+		sink_put(k, ",", 1);
+		sink_putkv(k, "status", (uint64_t)e->code);
 		break;
 	case DHAT__END_SIGNAL:
-		put(k, ",", 1);
-		putkv(k, "signal", (uint64_t)e->code);
-		puts_(k, ",\"signalName\":\"");
-		puts_(k, dhat__signal_name(e->code, name));
-		puts_(k, "\"");
+		sink_put(k, ",", 1);
+		sink_putkv(k, "signal", (uint64_t)e->code);
+		sink_puts(k, ",\"signalName\":\"");
+		sink_puts(k, dhat__signal_name(e->code, name));
+		sink_puts(k, "\"");
 		break;
 	default:
 		break;
 	}
-	puts_(k, "}");
+	sink_puts(k, "}");
 }
 
 static void
@@ -241,88 +241,88 @@ emit(struct sink *k, const struct dhat__collection *b, const struct dhat__config
 	size_t i, j, cmdlen = 0;
 	char *cmdbuf, why[160];
 
-	puts_(k, "{\"dhatFileVersion\":2\n");
+	sink_puts(k, "{\"dhatFileVersion\":2\n");
 	if (heap)
-		puts_(k, ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n"
+		sink_puts(k, ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n"
 		    ",\"bklt\":true,\"bkacc\":false\n");
 	else
-		puts_(k, ",\"mode\":\"ad-hoc\",\"verb\":\"Occurred\"\n"
+		sink_puts(k, ",\"mode\":\"ad-hoc\",\"verb\":\"Occurred\"\n"
 		    ",\"bklt\":false,\"bkacc\":false\n"
 		    ",\"bu\":\"unit\",\"bsu\":\"units\",\"bksu\":\"events\"\n");
 	if (bytes)
-		puts_(k, ",\"tu\":\"B\",\"Mtu\":\"MB\"\n");
+		sink_puts(k, ",\"tu\":\"B\",\"Mtu\":\"MB\"\n");
 	else
-		puts_(k, ",\"tu\":\"\xc2\xb5s\",\"Mtu\":\"s\"\n");
+		sink_puts(k, ",\"tu\":\"\xc2\xb5s\",\"Mtu\":\"s\"\n");
 	if (heap) {
 		/* Short-lived: 10 us, or less than 1 KiB allocated by
 		 * anything else during the block's life. */
-		put(k, ",", 1);
-		putkv(k, "tuth", bytes ? 1024 : 10);
-		put(k, "\n", 1);
+		sink_put(k, ",", 1);
+		sink_putkv(k, "tuth", bytes ? 1024 : 10);
+		sink_put(k, "\n", 1);
 	}
 	cmdbuf = read_cmdline(&cmdlen);
 	cmd = cmdbuf != NULL ? cmdbuf : "???";
 	if (cmdbuf == NULL)
 		cmdlen = 3;
-	puts_(k, ",\"cmd\":");
-	putjs(k, cmd, cmdlen);
+	sink_puts(k, ",\"cmd\":");
+	sink_putjs(k, cmd, cmdlen);
 	dhat__own_free(cmdbuf);
-	puts_(k, "\n,");
-	putkv(k, "pid", (uint64_t)getpid());
-	puts_(k, "\n,");
+	sink_puts(k, "\n,");
+	sink_putkv(k, "pid", (uint64_t)getpid());
+	sink_puts(k, "\n,");
 	if (heap) {
-		putkv(k, "tg", to_units(cfg, c, c->tgmax));
-		puts_(k, "\n,");
+		sink_putkv(k, "tg", to_units(cfg, c, c->tgmax));
+		sink_puts(k, "\n,");
 	}
-	putkv(k, "te", to_units(cfg, c, c->te));
+	sink_putkv(k, "te", to_units(cfg, c, c->te));
 	put_end(k, &cfg->ending);
 	if (dhat__profile_incomplete(cfg, c, why, sizeof why)) {
 		/* Not a field of the format: the viewer ignores it,
 		 * dhat-summarize warns (dhat-json(5)). */
-		puts_(k, "\n,\"incomplete\":true,\"incompleteReason\":");
-		putjs(k, why, strlen(why));
+		sink_puts(k, "\n,\"incomplete\":true,\"incompleteReason\":");
+		sink_putjs(k, why, strlen(why));
 	}
-	puts_(k, "\n,\"pps\":\n [");
+	sink_puts(k, "\n,\"pps\":\n [");
 	for (i = 0; i < b->opps.n; i++) {
 		const struct opp *o = &b->opps.v[i];
 
-		puts_(k, i == 0 ? "{" : "\n ,{");
-		putkv(k, "tb", o->tb);
-		put(k, ",", 1);
-		putkv(k, "tbk", o->tbk);
+		sink_puts(k, i == 0 ? "{" : "\n ,{");
+		sink_putkv(k, "tb", o->tb);
+		sink_put(k, ",", 1);
+		sink_putkv(k, "tbk", o->tbk);
 		if (heap) {
-			put(k, ",", 1);
-			putkv(k, "tl", to_units(cfg, c, o->tl));
-			put(k, ",", 1);
-			putkv(k, "mb", o->mb);
-			put(k, ",", 1);
-			putkv(k, "mbk", o->mbk);
-			put(k, ",", 1);
-			putkv(k, "gb", o->gb);
-			put(k, ",", 1);
-			putkv(k, "gbk", o->gbk);
-			put(k, ",", 1);
-			putkv(k, "eb", o->eb);
-			put(k, ",", 1);
-			putkv(k, "ebk", o->ebk);
+			sink_put(k, ",", 1);
+			sink_putkv(k, "tl", to_units(cfg, c, o->tl));
+			sink_put(k, ",", 1);
+			sink_putkv(k, "mb", o->mb);
+			sink_put(k, ",", 1);
+			sink_putkv(k, "mbk", o->mbk);
+			sink_put(k, ",", 1);
+			sink_putkv(k, "gb", o->gb);
+			sink_put(k, ",", 1);
+			sink_putkv(k, "gbk", o->gbk);
+			sink_put(k, ",", 1);
+			sink_putkv(k, "eb", o->eb);
+			sink_put(k, ",", 1);
+			sink_putkv(k, "ebk", o->ebk);
 		}
-		puts_(k, ",\"fs\":[");
+		sink_puts(k, ",\"fs\":[");
 		for (j = 0; j < o->nfs; j++) {
 			if (j > 0)
-				put(k, ",", 1);
-			putu(k, b->fsids.v[o->fs + j]);
+				sink_put(k, ",", 1);
+			sink_putu(k, b->fsids.v[o->fs + j]);
 		}
-		puts_(k, "]}");
+		sink_puts(k, "]}");
 	}
-	puts_(k, "\n ]\n,\"ftbl\":\n [");
+	sink_puts(k, "\n ]\n,\"ftbl\":\n [");
 	for (i = 0; i < b->norder; i++) {
 		const struct str *e = &b->strs.v[b->order[i]];
 
 		if (i > 0)
-			puts_(k, "\n ,");
-		putjs(k, e->s, e->len);
+			sink_puts(k, "\n ,");
+		sink_putjs(k, e->s, e->len);
 	}
-	puts_(k, "\n ]\n}\n");
+	sink_puts(k, "\n ]\n}\n");
 }
 
 int
@@ -340,7 +340,7 @@ dhat__json_write(int fd, const struct dhat__collection *b,
 	emit(k, b, cfg);
 	if (!newline && k->len > 0 && k->buf[k->len - 1] == '\n')
 		k->len--;
-	flush(k);
+	sink_flush(k);
 	err = k->err;
 	dhat__own_free(k);
 	return err;

@@ -229,7 +229,7 @@ fork_parent(void)
 }
 
 static void
-fork_child(void)
+profiler_fork_child(void)
 {
 	/* The threads writing snapshots are not in the child, and a fatal
 	 * signal waiting for one of the parent's threads is not the
@@ -245,7 +245,7 @@ fork_child(void)
 static void
 register_atfork(void)
 {
-	(void)pthread_atfork(fork_prepare, fork_parent, fork_child);
+	(void)pthread_atfork(fork_prepare, fork_parent, profiler_fork_child);
 }
 
 /* Once per process: twice would take the lock twice in fork_prepare. */

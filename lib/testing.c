@@ -105,7 +105,7 @@ cond_len(const char *args)
  * NULL, then a newline; then abort().  Profiling is over: allocating here
  * counts nothing. */
 static DHAT_NORETURN void
-finish(const char *fmt, va_list *ap)
+assert_finish(const char *fmt, va_list *ap)
 {
 	char *msg = NULL;
 
@@ -124,7 +124,7 @@ fail_cond(const char *args, size_t len, const char *fmt, va_list *ap)
 {
 	dhat__eprint("dhat: assertion failed: ");
 	(void)dhat__write_all(STDERR_FILENO, args, len);
-	finish(fmt, ap);
+	assert_finish(fmt, ap);
 }
 
 static void
@@ -148,7 +148,7 @@ fail_cmp(int ne, struct dhat_assert_int a, struct dhat_assert_int b,
 	snprintf(head, sizeof head, "dhat: assertion failed: `(left %s "
 	    "right)`\n  left: `%s`,\n right: `%s`", ne ? "!=" : "==", l, r);
 	dhat__eprint(head);
-	finish(fmt, ap);
+	assert_finish(fmt, ap);
 }
 
 void

@@ -112,7 +112,7 @@ last_here(const struct find *f)
 
 /* Module F, named PATH, is gone. */
 static void
-remember(const char *path, const struct find *f)
+remember_module(const char *path, const struct find *f)
 {
 	size_t n = strlen(path) + 1;
 	uint64_t gen;
@@ -193,7 +193,7 @@ dlclose(void *handle)
 		g = dhat__enter();
 		(void)dl_iterate_phdr(find_module, &still);
 		if (!still.found) {
-			remember(name, &f);
+			remember_module(name, &f);
 			dhat__unwind_forget();
 		}
 		dhat__leave(g);

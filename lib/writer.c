@@ -104,7 +104,7 @@ warn_unreadable(const char *file, const struct stat *st)
 
 /* Write the JSON to FILE; 0 or an errno value. */
 static int
-save(const char *file, const struct dhat__collection *b,
+save_file(const char *file, const struct dhat__collection *b,
     const struct dhat__config *cfg)
 {
 	static unsigned counter;
@@ -362,7 +362,7 @@ write_profile(const struct dhat__config *cfg, const struct dhat__closed *c,
 	if (dhat__collect(&b, c) < 0)
 		err = ENOMEM;
 	else
-		err = save(file, &b, cfg);
+		err = save_file(file, &b, cfg);
 	if (err != 0) {
 		report_error(file, err);
 	} else if (!cfg->quiet || cfg->eprint_json) {

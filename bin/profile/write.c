@@ -116,7 +116,7 @@ emit(const struct dtool_profile *p, FILE *f)
 
 /* Finishes stream F; -1 with errno when anything failed. */
 static int
-finish(FILE *f, bool sync)
+write_finish(FILE *f, bool sync)
 {
 	int e = 0;
 
@@ -160,7 +160,7 @@ dtool_profile_write(const struct dtool_profile *p, const char *path,
 			return -1;
 		}
 		emit(p, f);
-		if (finish(f, false) < 0) {
+		if (write_finish(f, false) < 0) {
 			snprintf(err, errlen, "writing %s: %s", path,
 			    strerror(errno));
 			return -1;
@@ -190,7 +190,7 @@ dtool_profile_write(const struct dtool_profile *p, const char *path,
 		(void)fchmod(fd, 0666 & ~um);
 	}
 	emit(p, f);
-	if (finish(f, true) < 0 || rename(tmp, path) < 0) {
+	if (write_finish(f, true) < 0 || rename(tmp, path) < 0) {
 		e = errno;
 		unlink(tmp);
 		free(tmp);
