@@ -11,13 +11,12 @@
 
 #include "index.h"
 
-/* A word at a time, each mixed by a multiply and a shift; the last
- * steps spread every input bit over the low half, which the index uses. */
+/* A word at a time, each mixed in by a multiply and a shift. */
 uint64_t
-dhat__hash(const void *data, size_t n)
+dhat__hash_more(uint64_t h, const void *data, size_t n)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+	uint64_t w;
 
 	for (; n >= 8; p += 8, n -= 8) {
 		memcpy(&w, p, 8);
@@ -28,7 +27,18 @@ dhat__hash(const void *data, size_t n)
 		w = 0;
 		memcpy(&w, p, n);
 		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+		h ^= h >> 32;
 	}
+	return h;
+}
+
+/* The last steps spread every input bit over the low half, which the
+ * index uses. */
+uint64_t
+dhat__hash(const void *data, size_t n)
+{
+	uint64_t h = dhat__hash_more(0x9e3779b97f4a7c15ull ^ n, data, n);
+
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
 	h ^= h >> 33;

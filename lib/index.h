@@ -46,6 +46,10 @@ typedef bool dhat__index_same(const void *ctx, uint32_t pos);
  * numbers, pairs of numbers. */
 uint64_t dhat__hash(const void *data, size_t n);
 
+/* H with N more bytes mixed in: for a hash of several pieces, or one that
+ * names a file (the same from run to run). */
+uint64_t dhat__hash_more(uint64_t h, const void *data, size_t n);
+
 /* The position of the entry whose key has HASH and is SAME as CTX's;
  * DHAT__INDEX_NONE when there is none. */
 uint32_t dhat__index_find(const struct dhat__index *ix, uint64_t hash,

@@ -44,6 +44,7 @@
 #include <gelf.h>
 
 #include "frame_cache.h"
+#include "index.h"
 #include "symbolize.h"
 
 /* Separate literals: "??" followed by ")" would read as a trigraph. */
@@ -51,7 +52,7 @@
 
 /* One resolved address, kept for the next time it is asked for. */
 struct cache_entry {
-	uintptr_t ip;			/* 0: the slot is empty */
+	uintptr_t ip;
 	unsigned era;
 	bool return_address;
 	int kind;
@@ -83,9 +84,9 @@ struct dhat__symbolizer {
 	Dwfl_Callbacks callbacks;
 	demangle_fn demangle;
 	bool demangle_looked_up;
-	struct cache_entry *cache;
-	size_t cache_size;		/* a power of two, or 0 */
-	size_t cache_used;
+	struct cache_entry *cache;	/* resolved addresses */
+	size_t ncache, capcache;
+	struct dhat__index cache_index;
 	struct symtab *symtabs;		/* sorted symbols, by module */
 	size_t nsymtabs;
 	struct kept *kept;		/* by module, as met */
@@ -393,9 +394,10 @@ dhat__symbolizer_free(struct dhat__symbolizer *s)
 		if (s->eras[i].dwfl != NULL)
 			dwfl_end(s->eras[i].dwfl);
 	free(s->eras);
-	for (i = 0; i < s->cache_size; i++)
+	for (i = 0; i < s->ncache; i++)
 		free(s->cache[i].frames);
 	free(s->cache);
+	dhat__index_free(&s->cache_index);
 	for (i = 0; i < s->nsymtabs; i++)
 		free(s->symtabs[i].v);
 	free(s->symtabs);
@@ -919,64 +921,72 @@ describe(struct dhat__symbolizer *s, Dwfl *dwfl, uintptr_t ip,
 	return (unsigned)n;
 }
 
-static size_t
-cache_slot(const struct dhat__symbolizer *s, uintptr_t ip, unsigned era,
-    bool return_address)
-{
-	/* Fibonacci hashing spreads code addresses, which share their
-	 * high bits and are often aligned. */
-	uint64_t h = (((uint64_t)ip ^ ((uint64_t)era << 48)) * 2 +
-	    return_address) * UINT64_C(0x9e3779b97f4a7c15);
-	size_t i = (size_t)(h >> 32) & (s->cache_size - 1);
+struct cache_key {
+	const struct dhat__symbolizer *s;
+	uintptr_t ip;
+	unsigned era;
+	bool return_address;
+};
 
-	while (s->cache[i].ip != 0 && (s->cache[i].ip != ip ||
-	    s->cache[i].era != era ||
-	    s->cache[i].return_address != return_address))
-		i = (i + 1) & (s->cache_size - 1);
-	return i;
+static uint64_t
+cache_hash(const struct cache_key *k)
+{
+	uint64_t key[2] = { k->ip, (uint64_t)k->era << 1 | k->return_address };
+
+	return dhat__hash(key, sizeof key);
 }
 
-/* Keeps the table at most half full; false when it cannot grow. */
 static bool
-cache_grow(struct dhat__symbolizer *s)
+same_address(const void *ctx, uint32_t pos)
 {
-	struct cache_entry *old = s->cache, *e;
-	size_t old_size = s->cache_size, i;
+	const struct cache_key *k = ctx;
+	const struct cache_entry *e = &k->s->cache[pos];
 
-	if (s->cache_used + 1 <= s->cache_size / 2)
-		return true;
-	s->cache_size = old_size ? old_size * 2 : 1024;
-	s->cache = calloc(s->cache_size, sizeof(*s->cache));
-	if (s->cache == NULL) {
-		s->cache = old;
-		s->cache_size = old_size;
+	return e->ip == k->ip && e->era == k->era &&
+	    e->return_address == k->return_address;
+}
+
+/* The cached frames of K's address; NULL when it was not resolved yet. */
+static const struct cache_entry *
+cache_find(const struct cache_key *k)
+{
+	uint32_t pos = dhat__index_find(&k->s->cache_index, cache_hash(k),
+	    same_address, k);
+
+	return pos != DHAT__INDEX_NONE ? &k->s->cache[pos] : NULL;
+}
+
+/* Keeps K's NFRAMES FRAMES (taken over); false, FRAMES untouched, when
+ * out of memory. */
+static bool
+cache_add(struct dhat__symbolizer *s, const struct cache_key *k, int kind,
+    unsigned nframes, char *frames)
+{
+	struct cache_entry *e;
+
+	if (s->ncache == s->capcache) {
+		size_t cap = s->capcache ? 2 * s->capcache : 256;
+
+		e = realloc(s->cache, cap * sizeof(*e));
+		if (e == NULL)
+			return false;
+		s->cache = e;
+		s->capcache = cap;
+	}
+	if (!dhat__index_add(&s->cache_index, cache_hash(k),
+	    (uint32_t)s->ncache))
 		return false;
-	}
-	for (i = 0; i < old_size; i++) {
-		if (old[i].ip == 0)
-			continue;
-		e = &s->cache[cache_slot(s, old[i].ip, old[i].era,
-		    old[i].return_address)];
-		*e = old[i];
-	}
-	free(old);
+	e = &s->cache[s->ncache++];
+	e->ip = k->ip;
+	e->era = k->era;
+	e->return_address = k->return_address;
+	e->kind = kind;
+	e->nframes = nframes;
+	e->frames = frames;
 	return true;
 }
 
 /* ---- frames kept from earlier profiles ---------------------------------- */
-
-/* 64-bit FNV-1a. */
-static uint64_t
-mix(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-
-	while (n-- > 0) {
-		h ^= *c++;
-		h *= UINT64_C(0x100000001b3);
-	}
-	return h;
-}
 
 /* PATH, and what stat says of it: the file it names, and its version. */
 static uint64_t
@@ -985,15 +995,15 @@ mix_file(uint64_t h, const char *path)
 	struct stat st;
 	int64_t v[5];
 
-	h = mix(h, path, strlen(path) + 1);
+	h = dhat__hash_more(h, path, strlen(path) + 1);
 	if (stat(path, &st) != 0)
-		return mix(h, "-", 1);
+		return dhat__hash_more(h, "-", 1);
 	v[0] = (int64_t)st.st_dev;
 	v[1] = (int64_t)st.st_ino;
 	v[2] = (int64_t)st.st_size;
 	v[3] = (int64_t)st.st_mtim.tv_sec;
 	v[4] = (int64_t)st.st_mtim.tv_nsec;
-	return mix(h, v, sizeof v);
+	return dhat__hash_more(h, v, sizeof v);
 }
 
 /*
@@ -1030,9 +1040,9 @@ open_kept(Dwfl_Module *mod)
 	    main_file[0] != '/')
 		return NULL;
 	self_len = dhat__frame_cache_build(&self);
-	h = mix(h, "dhat frames", sizeof("dhat frames"));
-	h = mix(h, self, self_len);
-	h = mix(h, id, (size_t)len);
+	h = dhat__hash_more(h, "dhat frames", sizeof("dhat frames"));
+	h = dhat__hash_more(h, self, self_len);
+	h = dhat__hash_more(h, id, (size_t)len);
 	h = mix_file(h, main_file);
 	n = build_id_hex(name, id, len);
 	if (len > 1 && snprintf(path, sizeof path,
@@ -1127,7 +1137,8 @@ dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip, unsigned era,
     bool return_address, dhat__frame_fn emit, void *ctx)
 {
 	struct text t = { NULL, 0, 0, false, false };
-	struct cache_entry *e = NULL;
+	struct cache_key key = { s, ip, era, return_address };
+	const struct cache_entry *e;
 	struct dhat__frame_file *kf = NULL;
 	Dwarf_Addr addr = return_address && ip > 0 ? ip - 1 : ip, start = 0;
 	const char *kept;
@@ -1136,15 +1147,11 @@ dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip, unsigned era,
 	char fallback[64];
 	Dwfl *dwfl;
 
-	/* Address 0 marks an empty cache slot; it is in no module anyway. */
 	if (era > s->neras)
-		era = 0;
-	if (ip != 0 && s->cache_size > 0) {
-		e = &s->cache[cache_slot(s, ip, era, return_address)];
-		if (e->ip != 0)
-			return emit_all(e->frames, e->nframes, e->kind, emit,
-			    ctx);
-	}
+		key.era = era = 0;
+	e = cache_find(&key);
+	if (e != NULL)
+		return emit_all(e->frames, e->nframes, e->kind, emit, ctx);
 	dwfl = era_dwfl(s, era);
 	if (ip != 0)
 		kf = kept_for(s, dwfl, addr, &start);
@@ -1170,17 +1177,7 @@ dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip, unsigned era,
 		return emit_all(fallback, 1, kind, emit, ctx);
 	}
 	ret = emit_all(t.buf, nframes, kind, emit, ctx);
-	if (ip != 0 && cache_grow(s)) {
-		e = &s->cache[cache_slot(s, ip, era, return_address)];
-		e->ip = ip;
-		e->era = era;
-		e->return_address = return_address;
-		e->kind = kind;
-		e->nframes = nframes;
-		e->frames = t.buf;
-		s->cache_used++;
-	} else {
+	if (!cache_add(s, &key, kind, nframes, t.buf))
 		free(t.buf);
-	}
 	return ret;
 }
