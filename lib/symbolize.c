@@ -11,8 +11,12 @@
  * it: another module may hold the same addresses now, so an address is
  * named in its era (the modules mapped when it was captured).  Results
  * are cached by address and era, because the writer meets the same frames
- * (main, the allocator wrappers) in many stacks.  Nothing here may crash on a strange address:
- * whatever cannot be found prints as "???".
+ * (main, the allocator wrappers) in many stacks.  Nothing here may crash
+ * on a strange address: whatever cannot be found prints as "???".
+ *
+ * Separate debugging information is found by debuginfo.c, names from the
+ * ELF symbol table come from symtab.c, and frames named in earlier
+ * profiles are read from the files that kept_frames.c finds.
  *
  * Frame strings (the shape of the Rust dhat crate's):
  *   0x<ip>: <function> (<file>:<line>:<col>)   debug information found
@@ -43,8 +47,11 @@
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
 
+#include "debuginfo.h"
 #include "frame_cache.h"
 #include "index.h"
+#include "kept_frames.h"
+#include "symtab.h"
 #include "symbolize.h"
 
 /* Separate literals: "??" followed by ")" would read as a trigraph. */
@@ -61,13 +68,6 @@ struct cache_entry {
 };
 
 typedef char *(*demangle_fn)(const char *, char *, size_t *, int *);
-
-/* A module's file of frames kept from earlier profiles (frame_cache.h). */
-struct kept {
-	Dwfl_Module *mod;
-	Dwarf_Addr start;		/* offsets in the file are from here */
-	struct dhat__frame_file *file;	/* NULL: none for this module */
-};
 
 /* A gone module, and its session once read (see era_dwfl). */
 struct era {
@@ -87,41 +87,9 @@ struct dhat__symbolizer {
 	struct cache_entry *cache;	/* resolved addresses */
 	size_t ncache, capcache;
 	struct dhat__index cache_index;
-	struct symtab *symtabs;		/* sorted symbols, by module */
-	size_t nsymtabs;
-	struct kept *kept;		/* by module, as met */
-	size_t nkept, capkept;
-	bool keeping;			/* frame files in use */
+	struct dhat__symtabs symtabs;	/* sorted symbols, by module */
+	struct dhat__kept kept;		/* frame files, by module */
 };
-
-/*
- * An object without DWARF (python3 as Debian ships it) names its frames
- * from the ELF symbol table, and dwfl_module_addrinfo scans that table
- * whole for every address: with 15,000 symbols and 2,000 addresses that
- * was a third of a Python profile's run time.  So each module's symbols
- * that hold code or data are sorted once, and looked up by bisection.
- * libdwfl is still asked when it could know better: when an earlier,
- * longer symbol may hold the address, or a sizeless symbol lies at or
- * below it.  An address in none of them (a static function of a stripped
- * program: most of python3's) is answered here, as libdwfl would answer,
- * with no name.
- */
-struct symbol {
-	GElf_Addr lo, hi;		/* [lo, hi) */
-	GElf_Addr reach;		/* the highest hi up to this one */
-	const char *name;		/* in libelf's string table */
-	int rank;			/* local 0, weak 1, global 2 */
-};
-
-struct symtab {
-	Dwfl_Module *mod;
-	struct symbol *v;
-	size_t n;
-	GElf_Addr sizeless;		/* lowest sizeless symbol, or ~0 */
-};
-
-/* What the sorted table says of an address. */
-enum { SYM_FOUND, SYM_NONE, SYM_ASK_LIBDWFL };
 
 /* One inline level of an address, before it is formatted.  The strings
  * point into libdw's tables. */
@@ -141,195 +109,6 @@ struct text {
 	bool mangled;			/* a C++ name left mangled: not kept */
 };
 
-/* DHAT_DEBUG_COPIES, as read at start-up; "" for none. */
-static char copies_dir[PATH_MAX];
-
-void
-dhat__symbolize_copies(const char *dir)
-{
-	dhat__absolute_dir(copies_dir, sizeof(copies_dir), dir);
-}
-
-/*
- * The file open at FD is a whole ELF file whose build ID is ID: it is a
- * copy made for this module, not one for another build, and none that was
- * cut short (dhat-run renames a copy into place only once written, but the
- * directory is not ours to trust blindly).  Reading the headers through
- * libelf's mapping costs a few pages.
- */
-static bool
-copy_matches(int fd, const unsigned char *id, int len)
-{
-	struct stat st;
-	const void *got;
-	GElf_Ehdr eh;
-	Elf_Scn *scn = NULL;
-	Elf *elf;
-	bool ok;
-
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return false;
-	(void)elf_version(EV_CURRENT);
-	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (elf == NULL)
-		return false;
-	ok = elf_kind(elf) == ELF_K_ELF && gelf_getehdr(elf, &eh) != NULL &&
-	    eh.e_shoff <= (uint64_t)st.st_size &&
-	    (uint64_t)eh.e_shnum * eh.e_shentsize <=
-	    (uint64_t)st.st_size - eh.e_shoff &&
-	    dwelf_elf_gnu_build_id(elf, &got) == len &&
-	    memcmp(got, id, (size_t)len) == 0;
-	while (ok && (scn = elf_nextscn(elf, scn)) != NULL) {
-		GElf_Shdr sh;
-
-		ok = gelf_getshdr(scn, &sh) != NULL &&
-		    (sh.sh_type == SHT_NOBITS ||
-		    (sh.sh_offset <= (uint64_t)st.st_size &&
-		    sh.sh_size <= (uint64_t)st.st_size - sh.sh_offset));
-	}
-	elf_end(elf);
-	return ok;
-}
-
-/* The LEN bytes of build ID ID in hexadecimal at OUT, which has room for
- * 2 * LEN + 1 bytes; returns 2 * LEN. */
-static size_t
-build_id_hex(char *out, const unsigned char *id, int len)
-{
-	static const char digits[] = "0123456789abcdef";
-	int i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = digits[id[i] >> 4];
-		out[2 * i + 1] = digits[id[i] & 15];
-	}
-	out[2 * len] = '\0';
-	return 2 * (size_t)len;
-}
-
-/*
- * Where a .gnu_debuglink file LINK of the object FILE_NAME may be, place
- * I of 3: beside the object, in its .debug directory, and under
- * /usr/lib/debug.  Into PATH (SIZE bytes); false when it does not fit or
- * FILE_NAME has no directory.
- */
-static bool
-debuglink_place(char *path, size_t size, int i, const char *file_name,
-    const char *link)
-{
-	const char *slash = strrchr(file_name, '/');
-	int dirlen, n;
-
-	if (slash == NULL)
-		return false;
-	dirlen = (int)(slash - file_name);
-	if (i == 0)
-		n = snprintf(path, size, "%.*s/%s", dirlen, file_name, link);
-	else if (i == 1)
-		n = snprintf(path, size, "%.*s/.debug/%s", dirlen, file_name,
-		    link);
-	else
-		n = snprintf(path, size, "/usr/lib/debug%.*s/%s", dirlen,
-		    file_name, link);
-	return n >= 0 && (size_t)n < size;
-}
-
-/*
- * The prepared copy of MOD's separate debug file, when there is one: the
- * same debug information with its sections already inflated, so libdw
- * maps them instead of decompressing them (libc's, from Debian's
- * libc6-dbg, costs some 200 million instructions otherwise).  FILE_NAME
- * must be the module's own file: libdwfl calls back with the debug file's
- * name when it looks for a supplementary (dwz) file, which is not the
- * module's copy.  -1 when there is none: the normal search follows, and
- * finds the same information.
- */
-static int
-prepared_copy(Dwfl_Module *mod, const char *file_name,
-    char **debuginfo_file_name)
-{
-	const unsigned char *id;
-	const char *main_file = NULL;
-	GElf_Addr vaddr;
-	char path[PATH_MAX];
-	size_t n;
-	int len, fd;
-
-	if (copies_dir[0] == '\0')
-		return -1;
-	len = dwfl_module_build_id(mod, &id, &vaddr);
-	(void)dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &main_file,
-	    NULL);
-	if (len <= 0 || len > 64 || file_name == NULL || main_file == NULL ||
-	    strcmp(file_name, main_file) != 0)
-		return -1;
-	n = (size_t)snprintf(path, sizeof(path), "%s/", copies_dir);
-	if (n + 2 * (size_t)len + sizeof(".debug") > sizeof(path))
-		return -1;
-	n += build_id_hex(path + n, id, len);
-	memcpy(path + n, ".debug", sizeof(".debug"));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (!copy_matches(fd, id, len)) {
-		close(fd);
-		return -1;
-	}
-	/* libdwfl reads nothing else through the name; without it (out of
-	 * memory) the descriptor is as good. */
-	*debuginfo_file_name = strdup(path);
-	return fd;
-}
-
-/*
- * Where separate debugging information is looked for.  A copy that
- * dhat-run prepared comes first (see prepared_copy).  libdw's standard
- * search ends by starting its debuginfod client, and starting it
- * initialises libcurl and OpenSSL even when no server is configured: too
- * heavy for every profile, and unsafe in the forked copy that writes a
- * snapshot, where they register atexit handlers under a lock that another
- * thread may have held at the fork and that is never released there.  So
- * the standard search, debuginfod included, runs only when DEBUGINFOD_URLS
- * names a server; otherwise the local places are all: the build-id tree,
- * then the .gnu_debuglink file beside the object, in its .debug
- * directory, and under /usr/lib/debug.
- */
-static int
-find_debuginfo(Dwfl_Module *mod, void **userdata, const char *modname,
-    Dwarf_Addr base, const char *file_name, const char *debuglink_file,
-    GElf_Word debuglink_crc, char **debuginfo_file_name)
-{
-	const char *urls = secure_getenv("DEBUGINFOD_URLS");
-	char path[PATH_MAX];
-	int fd, i;
-
-	fd = prepared_copy(mod, file_name, debuginfo_file_name);
-	if (fd >= 0)
-		return fd;
-	if (urls != NULL && urls[0] != '\0')
-		return dwfl_standard_find_debuginfo(mod, userdata, modname,
-		    base, file_name, debuglink_file, debuglink_crc,
-		    debuginfo_file_name);
-	fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base,
-	    file_name, debuglink_file, debuglink_crc, debuginfo_file_name);
-	if (fd >= 0 || debuglink_file == NULL || file_name == NULL ||
-	    strchr(file_name, '/') == NULL)
-		return fd;
-	for (i = 0; i < 3; i++) {
-		/* The object itself is not its own debugging file. */
-		if (!debuglink_place(path, sizeof path, i, file_name,
-		    debuglink_file) || strcmp(path, file_name) == 0)
-			continue;
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0) {
-			*debuginfo_file_name = strdup(path);
-			return fd;
-		}
-	}
-	errno = ENOENT;
-	return -1;
-}
-
 struct dhat__symbolizer *
 dhat__symbolizer_new(void)
 {
@@ -347,9 +126,9 @@ dhat__symbolizer_new_with(const struct dhat__gone_module *gone, size_t n)
 	if (s == NULL)
 		return NULL;
 	/* NULL asks libdwfl for its default search path (the build-id
-	 * tree under /usr/lib/debug); see find_debuginfo for the rest. */
+	 * tree under /usr/lib/debug); see dhat__find_debuginfo for the rest. */
 	s->callbacks.find_elf = dwfl_linux_proc_find_elf;
-	s->callbacks.find_debuginfo = find_debuginfo;
+	s->callbacks.find_debuginfo = dhat__find_debuginfo;
 	s->callbacks.debuginfo_path = &s->debuginfo_path;
 	s->dwfl = dwfl_begin(&s->callbacks);
 	if (s->dwfl == NULL)
@@ -370,7 +149,7 @@ dhat__symbolizer_new_with(const struct dhat__gone_module *gone, size_t n)
 	/* A debuginfod server could provide debugging information that
 	 * the files on this machine do not show: nothing is kept then. */
 	urls = secure_getenv("DEBUGINFOD_URLS");
-	s->keeping = dhat__frame_cache_on() && (urls == NULL ||
+	s->kept.keeping = dhat__frame_cache_on() && (urls == NULL ||
 	    urls[0] == '\0');
 	return s;
 fail:
@@ -385,9 +164,7 @@ dhat__symbolizer_free(struct dhat__symbolizer *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->nkept; i++)
-		dhat__frame_file_close(s->kept[i].file);
-	free(s->kept);
+	dhat__kept_free(&s->kept);
 	if (s->dwfl != NULL)
 		dwfl_end(s->dwfl);
 	for (i = 0; i < s->neras; i++)
@@ -398,9 +175,7 @@ dhat__symbolizer_free(struct dhat__symbolizer *s)
 		free(s->cache[i].frames);
 	free(s->cache);
 	dhat__index_free(&s->cache_index);
-	for (i = 0; i < s->nsymtabs; i++)
-		free(s->symtabs[i].v);
-	free(s->symtabs);
+	dhat__symtabs_free(&s->symtabs);
 	/* A libstdc++ found for the demangler stays loaded: unloading the
 	 * C++ runtime under a running program is never safe. */
 	free(s);
@@ -747,109 +522,6 @@ append_name(struct dhat__symbolizer *s, struct text *t, const char *name)
 	text_printf(t, "%s", name);
 }
 
-static int
-symbol_cmp(const void *a, const void *b)
-{
-	const struct symbol *x = a, *y = b;
-
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return x->rank - y->rank;
-}
-
-/* MOD's sorted symbols, built on first use; NULL when out of memory. */
-static struct symtab *
-module_symtab(struct dhat__symbolizer *s, Dwfl_Module *mod)
-{
-	struct symtab *t, *grown;
-	struct symbol *v;
-	GElf_Sym sym;
-	GElf_Addr value;
-	size_t i;
-	int n, k;
-
-	for (i = 0; i < s->nsymtabs; i++)
-		if (s->symtabs[i].mod == mod)
-			return &s->symtabs[i];
-	n = dwfl_module_getsymtab(mod);
-	v = n > 0 ? malloc((size_t)n * sizeof(*v)) : NULL;
-	grown = realloc(s->symtabs, (s->nsymtabs + 1) * sizeof(*grown));
-	if (grown == NULL) {
-		free(v);
-		return NULL;
-	}
-	s->symtabs = grown;
-	t = &s->symtabs[s->nsymtabs++];
-	t->mod = mod;
-	t->v = v;
-	t->n = 0;
-	t->sizeless = v == NULL ? 0 : ~(GElf_Addr)0;
-	for (k = 1; v != NULL && k < n; k++) {
-		const char *name = dwfl_module_getsym_info(mod, k, &sym, &value,
-		    NULL, NULL, NULL);
-		int type = GELF_ST_TYPE(sym.st_info);
-		int bind = GELF_ST_BIND(sym.st_info);
-
-		if (name == NULL || sym.st_shndx == SHN_UNDEF)
-			continue;
-		/* Any type: whether libdwfl would answer with it is its own
-		 * business, and it is asked whenever one might apply. */
-		if (sym.st_size == 0) {
-			if (value < t->sizeless)
-				t->sizeless = value;
-			continue;
-		}
-		/* The symbols libdwfl itself would answer with, sized. */
-		if (type == STT_SECTION || type == STT_FILE || type == STT_TLS)
-			continue;
-		v[t->n].lo = value;
-		v[t->n].hi = value + sym.st_size;
-		v[t->n].name = name;
-		v[t->n].rank = bind == STB_GLOBAL ? 2 : bind == STB_WEAK;
-		t->n++;
-	}
-	if (t->n > 0)
-		qsort(v, t->n, sizeof(*v), symbol_cmp);
-	for (i = 0; i < t->n; i++)
-		v[i].reach = i > 0 && v[i - 1].reach > v[i].hi ?
-		    v[i - 1].reach : v[i].hi;
-	return t;
-}
-
-/*
- * The symbol holding ADDR into *NAMEP: of those starting highest at or
- * below it, the global, else weak, else local one.  SYM_NONE when no
- * symbol can name it; SYM_ASK_LIBDWFL when that symbol does not hold
- * ADDR but another might (overlaps, sizeless symbols), or when the table
- * could not be built.
- */
-static int
-symtab_name(struct dhat__symbolizer *s, Dwfl_Module *mod, Dwarf_Addr addr,
-    const char **namep)
-{
-	struct symtab *t = module_symtab(s, mod);
-	size_t lo = 0, hi, mid;
-
-	if (t == NULL)
-		return SYM_ASK_LIBDWFL;
-	/* The last symbol with lo <= addr. */
-	hi = t->n;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (t->v[mid].lo <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo > 0 && addr < t->v[lo - 1].hi) {
-		*namep = t->v[lo - 1].name;
-		return SYM_FOUND;
-	}
-	if ((lo > 0 && addr < t->v[lo - 1].reach) || t->sizeless <= addr)
-		return SYM_ASK_LIBDWFL;
-	return SYM_NONE;
-}
-
 /*
  * Builds the frame strings of ADDR, each NUL-ended, into T and returns
  * their number and kind.  IP is what the strings show.
@@ -884,7 +556,8 @@ describe(struct dhat__symbolizer *s, Dwfl *dwfl, uintptr_t ip,
 	 * full .symtab from libc6-dbg). */
 	n = dwarf_levels(mod, addr, &levels);
 	if (n == 0 || levels[n - 1].name == NULL) {
-		if (symtab_name(s, mod, addr, &symname) == SYM_ASK_LIBDWFL)
+		if (dhat__symtab_name(&s->symtabs, mod, addr, &symname) ==
+		    DHAT__SYM_ASK_LIBDWFL)
 			symname = dwfl_module_addrinfo(mod, addr, &off, &sym,
 			    NULL, NULL, NULL);
 		if (n > 0)
@@ -986,115 +659,6 @@ cache_add(struct dhat__symbolizer *s, const struct cache_key *k, int kind,
 	return true;
 }
 
-/* ---- frames kept from earlier profiles ---------------------------------- */
-
-/* PATH, and what stat says of it: the file it names, and its version. */
-static uint64_t
-mix_file(uint64_t h, const char *path)
-{
-	struct stat st;
-	int64_t v[5];
-
-	h = dhat__hash_more(h, path, strlen(path) + 1);
-	if (stat(path, &st) != 0)
-		return dhat__hash_more(h, "-", 1);
-	v[0] = (int64_t)st.st_dev;
-	v[1] = (int64_t)st.st_ino;
-	v[2] = (int64_t)st.st_size;
-	v[3] = (int64_t)st.st_mtim.tv_sec;
-	v[4] = (int64_t)st.st_mtim.tv_nsec;
-	return dhat__hash_more(h, v, sizeof v);
-}
-
-/*
- * The frame file of MOD, named after everything its frames depend on:
- * this build of libdhat (its build ID), the module's build ID, its file
- * (path, device, inode, size, modification time), and the same of each
- * file where find_debuginfo would look for its debugging information,
- * present or not.  A frame named with another libdhat, from another
- * build, or before a debug package was installed or upgraded is then in
- * another file, never consulted.  The prepared copies (DHAT_DEBUG_COPIES)
- * hold the same information as the files they copy.  NULL: no build ID,
- * or no file for it.
- */
-static struct dhat__frame_file *
-open_kept(Dwfl_Module *mod)
-{
-	const unsigned char *id, *self;
-	const char *main_file = NULL, *link;
-	GElf_Addr vaddr;
-	Dwarf_Addr bias;
-	GElf_Word crc;
-	char name[2 * 64 + 32], path[PATH_MAX];
-	uint64_t h = UINT64_C(0xcbf29ce484222325);
-	size_t n;
-	Elf *elf;
-	size_t self_len;
-	int len, i;
-
-	elf = dwfl_module_getelf(mod, &bias);
-	len = dwfl_module_build_id(mod, &id, &vaddr);
-	(void)dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, &main_file,
-	    NULL);
-	if (elf == NULL || len <= 0 || len > 64 || main_file == NULL ||
-	    main_file[0] != '/')
-		return NULL;
-	self_len = dhat__frame_cache_build(&self);
-	h = dhat__hash_more(h, "dhat frames", sizeof("dhat frames"));
-	h = dhat__hash_more(h, self, self_len);
-	h = dhat__hash_more(h, id, (size_t)len);
-	h = mix_file(h, main_file);
-	n = build_id_hex(name, id, len);
-	if (len > 1 && snprintf(path, sizeof path,
-	    "/usr/lib/debug/.build-id/%.2s/%s.debug", name, name + 2) > 0)
-		h = mix_file(h, path);
-	link = dwelf_elf_gnu_debuglink(elf, &crc);
-	for (i = 0; link != NULL && i < 3; i++)
-		if (debuglink_place(path, sizeof path, i, main_file, link))
-			h = mix_file(h, path);
-	snprintf(name + n, sizeof name - n, "-%016" PRIx64, h);
-	return dhat__frame_file_open(name);
-}
-
-/* The frame file of the module holding ADDR, and its start; NULL when
- * there is none. */
-static struct dhat__frame_file *
-kept_for(struct dhat__symbolizer *s, Dwfl *dwfl, Dwarf_Addr addr,
-    Dwarf_Addr *start)
-{
-	Dwfl_Module *mod;
-	Dwarf_Addr lo, hi;
-	struct kept *k;
-	size_t i;
-
-	if (!s->keeping || dwfl == NULL)
-		return NULL;
-	mod = dwfl_addrmodule(dwfl, addr);
-	if (mod == NULL || dwfl_module_info(mod, NULL, &lo, &hi, NULL, NULL,
-	    NULL, NULL) == NULL || addr < lo || addr >= hi)
-		return NULL;
-	for (i = 0; i < s->nkept; i++)
-		if (s->kept[i].mod == mod) {
-			*start = s->kept[i].start;
-			return s->kept[i].file;
-		}
-	if (s->nkept == s->capkept) {
-		size_t cap = s->capkept ? 2 * s->capkept : 16;
-
-		k = realloc(s->kept, cap * sizeof(*k));
-		if (k == NULL)
-			return NULL;
-		s->kept = k;
-		s->capkept = cap;
-	}
-	k = &s->kept[s->nkept++];
-	k->mod = mod;
-	k->start = lo;
-	k->file = open_kept(mod);
-	*start = lo;
-	return k->file;
-}
-
 /* Keep the NFRAMES strings at FRAMES, without their "0x<ip>: ". */
 static void
 keep(struct dhat__frame_file *f, uint64_t off, bool return_address,
@@ -1154,7 +718,7 @@ dhat__symbolize(struct dhat__symbolizer *s, uintptr_t ip, unsigned era,
 		return emit_all(e->frames, e->nframes, e->kind, emit, ctx);
 	dwfl = era_dwfl(s, era);
 	if (ip != 0)
-		kf = kept_for(s, dwfl, addr, &start);
+		kf = dhat__kept_for(&s->kept, dwfl, addr, &start);
 	if (kf != NULL && dhat__frame_file_get(kf, ip - start, return_address,
 	    &kind, &nframes, &kept)) {
 		for (i = 0; i < nframes; i++) {
