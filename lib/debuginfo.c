@@ -121,8 +121,8 @@ dhat__debuglink_place(char *path, size_t size, int i, const char *file_name,
 /*
  * The prepared copy of MOD's separate debug file, when there is one: the
  * same debug information with its sections already inflated, so libdw
- * maps them instead of decompressing them (libc's, from Debian's
- * libc6-dbg, costs some 200 million instructions otherwise).  FILE_NAME
+ * maps them instead of decompressing them (Debian's libc6-dbg compresses
+ * libc's, and inflating it is a large part of writing a profile).  FILE_NAME
  * must be the module's own file: libdwfl calls back with the debug file's
  * name when it looks for a supplementary (dwz) file, which is not the
  * module's copy.  -1 when there is none: the normal search follows, and

@@ -5,14 +5,14 @@
  * (DHAT_FRAME_CACHE: ~/.cache/dhat/frames).
  *
  * Naming a frame reads the module's symbol table and, where there is
- * debugging information, its DWARF: for python3 -c pass, 21 ms and 1,200
- * page faults of the 27 ms that writing its profile takes, the same at
- * every run of the same programs.  symbolize.c asks here first.  The
- * caller names the file after everything the strings depend on (the
- * build of libdhat, the module's build ID, its file, its debugging files:
- * see symbolize.c), so a file is never consulted for another build or
- * another state of its debugging information; this file only reads,
- * checks and writes the records.  Everything fails silently: without the file, the frames are
+ * debugging information, its DWARF: most of the time it takes to write a
+ * small program's profile, and the same work at every run of the same
+ * programs.  symbolize.c asks here first.  The caller names the file
+ * after everything the strings depend on (the build of libdhat, the
+ * module's build ID, its file, its debugging files: see kept_frames.c),
+ * so a file is never consulted for another build or another state of its
+ * debugging information; this file only reads, checks and writes the
+ * records.  Everything fails silently: without the file, the frames are
  * named from the module, as they would have been anyway.
  */
 #ifndef DHAT_FRAME_CACHE_H

@@ -552,8 +552,8 @@ describe(struct dhat__symbolizer *s, Dwfl *dwfl, uintptr_t ip,
 	}
 	object = object_name(mod);
 	/* The symbol table is searched only when DWARF has no name: libdwfl
-	 * scans it whole for each address (a third of the time with libc's
-	 * full .symtab from libc6-dbg). */
+	 * scans it whole for each address, slow with a large table such as
+	 * libc's full .symtab from libc6-dbg. */
 	n = dwarf_levels(mod, addr, &levels);
 	if (n == 0 || levels[n - 1].name == NULL) {
 		if (dhat__symtab_name(&s->symtabs, mod, addr, &symname) ==

@@ -12,18 +12,6 @@
 
 #include "symtab.h"
 
-/*
- * An object without DWARF (python3 as Debian ships it) names its frames
- * from the ELF symbol table, and dwfl_module_addrinfo scans that table
- * whole for every address: with 15,000 symbols and 2,000 addresses that
- * was a third of a Python profile's run time.  So each module's symbols
- * that hold code or data are sorted once, and looked up by bisection.
- * libdwfl is still asked when it could know better: when an earlier,
- * longer symbol may hold the address, or a sizeless symbol lies at or
- * below it.  An address in none of them (a static function of a stripped
- * program: most of python3's) is answered here, as libdwfl would answer,
- * with no name.
- */
 struct symbol {
 	GElf_Addr lo, hi;		/* [lo, hi) */
 	GElf_Addr reach;		/* the highest hi up to this one */

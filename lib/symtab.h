@@ -12,8 +12,8 @@
 /*
  * An object without DWARF (python3 as Debian ships it) names its frames
  * from the ELF symbol table, and dwfl_module_addrinfo scans that table
- * whole for every address: with 15,000 symbols and 2,000 addresses that
- * was a third of a Python profile's run time.  So each module's symbols
+ * whole for every address, which dominates the writing of a profile with
+ * thousands of such addresses.  So each module's symbols
  * that hold code or data are sorted once, and looked up by bisection.
  * libdwfl is still asked when it could know better: when an earlier,
  * longer symbol may hold the address, or a sizeless symbol lies at or

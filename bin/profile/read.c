@@ -4,10 +4,9 @@
  *
  * The input is read in 256 KiB blocks and parsed by a small pull parser
  * that knows the DHAT schema, so each program point goes straight into
- * the model and no document tree is ever built.  json-c's DOM took 3.6 s
- * and 1 GB on the 80 MB benchmark profile, and its tokener returns the
- * whole document at the end even when fed incrementally; this reader
- * keeps memory at about the size of the model (see bench/RESULTS.md).
+ * the model and no document tree is ever built: memory stays at about
+ * the size of the model, several times less than a document tree of a
+ * large profile would take (bench/RESULTS.md has the figures).
  *
  * Errors unwind with longjmp to dtool_profile_read_fd(), which frees the
  * partial model: the caller sees NULL and one message.

@@ -5,8 +5,8 @@
  *
  * Debian's libc6-dbg ships libc's and ld.so's debug files with zlib-
  * compressed .debug_* sections, and libdw inflates every one of them when
- * it opens the file: some 200 million instructions in each profiled
- * process, at each profile it writes.  dhat-run has nothing to do while
+ * it opens the file: much of the time each profiled process spends
+ * writing its profile.  dhat-run has nothing to do while
  * the program runs, so a helper process of dhat-run writes decompressed
  * copies into the user's cache directory, where they stay for the next
  * runs (or, without a usable cache, into a private temporary directory),
