@@ -26,10 +26,13 @@
 
 __thread int dhat__fault_paused __attribute__((tls_model("initial-exec")));
 
-static uint64_t fail_at;        /* 0: never */
-static uint64_t count;
-static int ready;               /* fail_at read from the environment */
-static int failed;
+/* Shared by every thread, each field read and written atomically. */
+static struct {
+	uint64_t fail_at;       /* the allocation to fail; 0: never */
+	uint64_t count;         /* allocations so far */
+	int ready;              /* fail_at read from the environment */
+	int failed;             /* fail_at was reached */
+} fault;
 
 static void
 init(void)
@@ -41,8 +44,8 @@ init(void)
 
 	for (; s != NULL && *s >= '0' && *s <= '9'; s++)
 		n = n * 10 + (uint64_t)(*s - '0');
-	__atomic_store_n(&fail_at, n, __ATOMIC_RELAXED);
-	__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&fault.fail_at, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&fault.ready, 1, __ATOMIC_RELEASE);
 }
 
 bool
@@ -52,30 +55,30 @@ dhat__fault(void)
 
 	if (dhat__fault_paused > 0)
 		return false;
-	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE))
+	if (!__atomic_load_n(&fault.ready, __ATOMIC_ACQUIRE))
 		init();
-	n = __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED);
-	if (n != __atomic_load_n(&fail_at, __ATOMIC_RELAXED))
+	n = __atomic_add_fetch(&fault.count, 1, __ATOMIC_RELAXED);
+	if (n != __atomic_load_n(&fault.fail_at, __ATOMIC_RELAXED))
 		return false;
-	__atomic_store_n(&failed, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&fault.failed, 1, __ATOMIC_RELAXED);
 	return true;
 }
 
 void
 dhat__fault_set(uint64_t n)
 {
-	__atomic_store_n(&count, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&failed, 0, __ATOMIC_RELAXED);
-	__atomic_store_n(&fail_at, n, __ATOMIC_RELAXED);
-	__atomic_store_n(&ready, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&fault.count, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&fault.failed, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&fault.fail_at, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&fault.ready, 1, __ATOMIC_RELEASE);
 }
 
 int
 dhat__fault_state(uint64_t *allocs)
 {
 	if (allocs != NULL)
-		*allocs = __atomic_load_n(&count, __ATOMIC_RELAXED);
-	return __atomic_load_n(&failed, __ATOMIC_RELAXED);
+		*allocs = __atomic_load_n(&fault.count, __ATOMIC_RELAXED);
+	return __atomic_load_n(&fault.failed, __ATOMIC_RELAXED);
 }
 
 /* At exit (or unload), so that a test also learns about failures that
@@ -85,12 +88,12 @@ dhat__fault_report(void)
 {
 	char line[128];
 
-	if (!__atomic_load_n(&ready, __ATOMIC_ACQUIRE) || fail_at == 0)
+	if (!__atomic_load_n(&fault.ready, __ATOMIC_ACQUIRE) || fault.fail_at == 0)
 		return;
 	snprintf(line, sizeof line, "dhat: fault injection: allocation "
-	    "%llu %s (%llu so far)\n", (unsigned long long)fail_at,
-	    failed ? "failed" : "not reached",
-	    (unsigned long long)__atomic_load_n(&count, __ATOMIC_RELAXED));
+	    "%llu %s (%llu so far)\n", (unsigned long long)fault.fail_at,
+	    fault.failed ? "failed" : "not reached",
+	    (unsigned long long)__atomic_load_n(&fault.count, __ATOMIC_RELAXED));
 	/* write(2) itself: unit tests link this file without the writer. */
 	if (write(STDERR_FILENO, line, strlen(line)) < 0)
 		return;

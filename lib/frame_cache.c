@@ -61,9 +61,13 @@ struct dhat__frame_file {
 	bool dirty;
 };
 
-static char cache_dir[PATH_MAX];
-static unsigned char self_id[DHAT__BUILD_ID_MAX];
-static size_t self_len;
+/* Set at start-up: the directory (empty: no cache) and libdhat's own
+ * build ID, which names the files. */
+static struct {
+	char dir[PATH_MAX];
+	unsigned char self_id[DHAT__BUILD_ID_MAX];
+	size_t self_len;
+} cache;
 
 void
 dhat__absolute_dir(char *out, size_t size, const char *dir)
@@ -78,30 +82,30 @@ dhat__absolute_dir(char *out, size_t size, const char *dir)
 void
 dhat__frame_cache_dir(const char *dir)
 {
-	dhat__absolute_dir(cache_dir, sizeof cache_dir, dir);
+	dhat__absolute_dir(cache.dir, sizeof cache.dir, dir);
 	/* What a file holds is what this build of libdhat made of a
 	 * module: the files are named after its build ID, and without one
 	 * nothing is kept, since a rebuilt libdhat could not tell its own
 	 * files from another build's. */
-	if (cache_dir[0] != '\0') {
-		self_len = dhat__build_id_at((const void *)dhat__frame_cache_dir,
-		    self_id);
-		if (self_len == 0)
-			cache_dir[0] = '\0';
+	if (cache.dir[0] != '\0') {
+		cache.self_len = dhat__build_id_at(
+		    (const void *)dhat__frame_cache_dir, cache.self_id);
+		if (cache.self_len == 0)
+			cache.dir[0] = '\0';
 	}
 }
 
 size_t
 dhat__frame_cache_build(const unsigned char **id)
 {
-	*id = self_id;
-	return self_len;
+	*id = cache.self_id;
+	return cache.self_len;
 }
 
 bool
 dhat__frame_cache_on(void)
 {
-	return cache_dir[0] != '\0';
+	return cache.dir[0] != '\0';
 }
 
 static size_t
@@ -228,7 +232,7 @@ load(struct dhat__frame_file *f)
 	ssize_t r;
 	int fd, n;
 
-	n = snprintf(path, sizeof path, "%s/%s", cache_dir, f->name);
+	n = snprintf(path, sizeof path, "%s/%s", cache.dir, f->name);
 	if (n < 0 || (size_t)n >= sizeof path)
 		return;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -266,7 +270,7 @@ dhat__frame_file_open(const char *name)
 	struct dhat__frame_file *f;
 	size_t n = strlen(name);
 
-	if (cache_dir[0] == '\0' || n == 0 || n >= sizeof f->name ||
+	if (cache.dir[0] == '\0' || n == 0 || n >= sizeof f->name ||
 	    strchr(name, '/') != NULL || name[0] == '.')
 		return NULL;
 	f = calloc(1, sizeof *f);
@@ -355,8 +359,8 @@ cache_save(const struct dhat__frame_file *f)
 	size_t i;
 	int fd, n, m;
 
-	n = snprintf(path, sizeof path, "%s/%s", cache_dir, f->name);
-	m = snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", cache_dir, f->name,
+	n = snprintf(path, sizeof path, "%s/%s", cache.dir, f->name);
+	m = snprintf(tmp, sizeof tmp, "%s/.%s.%ld.tmp", cache.dir, f->name,
 	    (long)getpid());
 	if (n < 0 || (size_t)n >= sizeof path || m < 0 ||
 	    (size_t)m >= sizeof tmp)

@@ -50,8 +50,11 @@ struct gone {
 	size_t idlen;          /* 0: no build ID */
 };
 
-static struct gone gones[MAX_GONE];
-static size_t ngones;
+/* The modules unloaded so far, under the profiler's lock. */
+static struct {
+	struct gone v[MAX_GONE];
+	size_t n;
+} gones;
 
 struct find {
 	const char *path;
@@ -97,15 +100,15 @@ find_module(struct dl_phdr_info *info, size_t size, void *arg)
 static struct gone *
 last_here(const struct find *f)
 {
-	size_t i = ngones;
+	size_t i = gones.n;
 
 	while (i-- > 0) {
-		const struct gone *g = &gones[i];
+		const struct gone *g = &gones.v[i];
 
 		if (g->lo < f->hi && f->lo < g->hi)
 			return g->bias == f->bias && g->idlen == f->idlen &&
 			    memcmp(g->id, f->id, f->idlen) == 0 &&
-			    strcmp(g->path, f->path) == 0 ? &gones[i] : NULL;
+			    strcmp(g->path, f->path) == 0 ? &gones.v[i] : NULL;
 	}
 	return NULL;
 }
@@ -127,13 +130,13 @@ remember_module(const char *path, const struct find *f)
 	g = last_here(f);
 	if (g != NULL) {
 		g->gen = gen;
-	} else if (ngones < MAX_GONE && (copy = dhat__malloc(n)) != NULL) {
+	} else if (gones.n < MAX_GONE && (copy = dhat__malloc(n)) != NULL) {
 		/* Past the cap, its stacks name what is there later.  One
 		 * with a relative name is recorded too, unread by the
 		 * symbolizer: its addresses are then "???", not another
 		 * module's. */
 		memcpy(copy, path, n);
-		g = &gones[ngones++];
+		g = &gones.v[gones.n++];
 		g->path = copy;
 		g->bias = f->bias;
 		g->lo = f->lo;
@@ -209,16 +212,16 @@ dhat__gone_modules(struct dhat__gone_module **out)
 
 	*out = NULL;
 	dhat__lock();
-	n = ngones;
+	n = gones.n;
 	v = n ? dhat__calloc(n, sizeof *v) : NULL;
 	for (i = 0; v != NULL && i < n; i++) {
-		v[i].path = gones[i].path;    /* never freed */
-		v[i].bias = gones[i].bias;
-		v[i].lo = gones[i].lo;
-		v[i].hi = gones[i].hi;
-		v[i].gen = gones[i].gen;
-		v[i].build_id = gones[i].id;
-		v[i].build_id_len = gones[i].idlen;
+		v[i].path = gones.v[i].path;    /* never freed */
+		v[i].bias = gones.v[i].bias;
+		v[i].lo = gones.v[i].lo;
+		v[i].hi = gones.v[i].hi;
+		v[i].gen = gones.v[i].gen;
+		v[i].build_id = gones.v[i].id;
+		v[i].build_id_len = gones.v[i].idlen;
 	}
 	dhat__unlock();
 	*out = v;
