@@ -52,6 +52,7 @@ ls -l "$profile" | awk '{ printf "profile: %s, %.1f MB\n", $NF, $5 / 1e6 }'
 measure "dhat-summarize (top 10)" "$tool" "$profile"
 measure "dhat-summarize --tree" "$tool" --tree "$profile"
 measure "dhat-summarize --format=json" "$tool" --format=json "$profile"
+measure "dhat-summarize --format=svg" "$tool" --format=svg "$profile"
 measure "python3 json.load" python3 -c \
 	'import json, sys; json.load(open(sys.argv[1]))' "$profile"
 rm -f times tv
