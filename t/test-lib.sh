@@ -163,6 +163,34 @@ have_viewer() {
 	[ -n "${NODE:-}" ] && [ -x "$NODE" ] && [ -r "${DH_VIEW_JS:-}" ]
 }
 
+# browser_why: why the browser tests cannot run (nothing when they can):
+# they need Node, Chromium and puppeteer-core (npm), found in t/node_modules
+# or among npm's global packages.
+browser_why() {
+	if [ -z "${NODE:-}" ] || [ ! -x "$NODE" ]; then
+		echo "node not installed"
+	elif [ -z "${CHROMIUM:-}" ] || [ ! -x "$CHROMIUM" ]; then
+		echo "chromium not installed"
+	elif ! NODE_PATH=$(browser_node_path) "$NODE" -e \
+	    'require.resolve("puppeteer-core")' 2>/dev/null; then
+		echo "puppeteer-core not installed (npm install -g puppeteer-core)"
+	fi
+}
+
+browser_node_path() {
+	printf '%s:%s' "$srcdir_t/node_modules" \
+	    "$(npm root -g 2>/dev/null || echo /usr/lib/node_modules)"
+}
+
+# browser_run SCENARIO FILE DESCRIPTION: one test, that t/browser.js
+# passes SCENARIO on FILE in headless Chromium; its checks as diagnostics.
+browser_run() {
+	NODE_PATH=$(browser_node_path) CHROMIUM=$CHROMIUM "$NODE" \
+	    "$srcdir_t/browser.js" "$1" "$2" >browser.out 2>&1
+	ok $? "$3"
+	sed 's/^/# /' browser.out
+}
+
 # view_check FILE [SORT_INDEX]: load FILE into Valgrind's DHAT viewer under
 # Node; the rendered tree (or the viewer's error) is left in ./view.out.
 view_check() {

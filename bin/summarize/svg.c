@@ -34,6 +34,7 @@ struct draw {
 	double scale;		/* pixels per unit of weight */
 	uint64_t total;
 	const char *unit;
+	int depth;		/* levels that hold a box */
 };
 
 /* XML text by the tools' one rule (format.h), so that the document
@@ -49,7 +50,7 @@ xml(FILE *f, const char *s, size_t max)
 static double
 row_y(const struct draw *d, int level)
 {
-	return TOP + (d->t->depth - level - 1) * ROW;
+	return TOP + (d->depth - level - 1) * ROW;
 }
 
 /* A warm colour that depends on the name only, so that a function has
@@ -90,6 +91,31 @@ draw_box(struct draw *d, const char *name, uint64_t w, double x, int level)
 		fputs("</text>", d->f);
 	}
 	fputs("</g>\n", d->f);
+}
+
+/* The levels that hold a box, NODE's level (LEVEL) and those of its kids
+ * that are drawn; an "other" box adds a level too. */
+static int
+drawn_depth(const struct draw *d, uint32_t node, int level)
+{
+	int depth = level + 1, k;
+	uint64_t other = 0;
+
+	for (uint32_t kid = d->t->nodes[node].kid; kid != DTOOL_FLAME_NONE;
+	    kid = d->t->nodes[kid].next) {
+		uint64_t w = d->t->nodes[kid].w;
+
+		if ((double)w * d->scale < MIN_BOX) {
+			other += w;
+			continue;
+		}
+		k = drawn_depth(d, kid, level + 1);
+		if (k > depth)
+			depth = k;
+	}
+	if ((double)other * d->scale >= MIN_OTHER && depth < level + 2)
+		depth = level + 2;
+	return depth;
 }
 
 /* NODE at X on LEVEL, then its kids above it: the wide ones in order of
@@ -264,8 +290,8 @@ print_svg(const struct dtool_summary *s)
 	d.total = t->nodes[0].w;
 	d.scale = d.total > 0 ? (WIDTH - 2 * PAD) / (double)d.total : 0;
 	d.unit = dtool_metric_counts_blocks(o->metric) ? u.blocks : u.bytes;
-	print_head(&d, s->name, label, h->cmd, TOP + t->depth * ROW +
-	    PAD * 2);
+	d.depth = d.total > 0 ? drawn_depth(&d, 0, 0) : 1;
+	print_head(&d, s->name, label, h->cmd, TOP + d.depth * ROW + PAD * 2);
 	if (d.total > 0)
 		draw_node(&d, 0, PAD, 0);
 	fputs("</svg>\n", d.f);

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+//
+// t/browser.js - drives a page that dhat-summarize wrote in headless
+// Chromium (puppeteer-core with the system's chromium) and checks what a
+// user would do with it.  Any JavaScript error or console error fails.
+//
+// Usage: node t/browser.js SCENARIO FILE
+//   svg-zoom FILE    click a box, check the zoom; reset it
+//   svg-search FILE  search for a function, check the highlight and share
+//   svg-load FILE    any graph: boxes shown, the widest kid zooms
+//
+// Prints one line per check ("ok NAME" or "not ok NAME: why") and exits 1
+// when one failed, 2 when the browser could not be driven at all.
+"use strict";
+
+const path = require("path");
+const puppeteer = require("puppeteer-core");
+
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+let failed = 0;
+
+function check(name, cond, why) {
+	if (cond) {
+		console.log("ok " + name);
+	} else {
+		failed++;
+		console.log("not ok " + name + (why ? ": " + why : ""));
+	}
+}
+
+// The boxes as the page shows them now.
+function boxes(page) {
+	return page.$$eval("g.f", (gs) => gs.map((g) => {
+		const r = g.querySelector("rect"), t = g.querySelector("text");
+		const title = g.querySelector("title").textContent;
+		return {
+			name: title.substring(0, title.lastIndexOf(" (")),
+			x: +r.getAttribute("x"), w: +r.getAttribute("width"),
+			fill: r.getAttribute("fill"),
+			shown: getComputedStyle(g).display !== "none",
+			label: t ? t.textContent : "",
+		};
+	}));
+}
+
+function find(list, name) {
+	return list.find((b) => b.name === name);
+}
+
+function labelsFit(list) {
+	return list.filter((b) => b.shown && b.label.length >
+	    Math.max(0, Math.floor((b.w - 6) / 7.2)));
+}
+
+async function clickBox(page, name) {
+	const handles = await page.$$("g.f");
+	for (const h of handles) {
+		const t = await h.$eval("title", (e) => e.textContent);
+		if (t.startsWith(name + " (")) {
+			await h.$eval("rect", (r) => r.dispatchEvent(
+			    new MouseEvent("click", { bubbles: true })));
+			return true;
+		}
+	}
+	return false;
+}
+
+async function svgZoom(page) {
+	const before = await boxes(page);
+	check("the page has boxes", before.length > 0);
+	check("the clicked box is there", await clickBox(page, "big (m.c)"));
+	const after = await boxes(page);
+	const big = find(after, "big (m.c)"), main = find(after, "main (m.c)");
+	const other = after.find((b) => b.name.startsWith("other: "));
+	check("the zoomed box fills the width", big && Math.abs(big.w - 1180)
+	    < 0.01, big && big.w);
+	check("its caller stays, full width", main && main.shown &&
+	    Math.abs(main.w - 1180) < 0.01);
+	check("its sibling is hidden", other && !other.shown);
+	check("labels fit their zoomed boxes", labelsFit(after).length === 0,
+	    JSON.stringify(labelsFit(after)));
+	const reset = await page.$eval("#unzoom",
+	    (e) => getComputedStyle(e).display !== "none");
+	check("Reset zoom is offered", reset);
+	await page.$eval("#unzoom", (e) => e.dispatchEvent(
+	    new MouseEvent("click", { bubbles: true })));
+	const back = await boxes(page);
+	check("Reset zoom restores every box", back.every((b, i) => b.shown &&
+	    Math.abs(b.w - before[i].w) < 0.01 &&
+	    Math.abs(b.x - before[i].x) < 0.01));
+}
+
+async function svgSearch(page) {
+	page.on("dialog", (d) => d.accept("^big"));
+	await page.$eval("#search", (e) => e.dispatchEvent(
+	    new MouseEvent("click", { bubbles: true })));
+	const list = await boxes(page);
+	const hit = list.filter((b) => b.fill === "rgb(230,0,230)");
+	check("the matching box is highlighted", hit.length === 1 &&
+	    hit[0].name === "big (m.c)", JSON.stringify(hit));
+	const share = await page.$eval("#matched", (e) => e.textContent);
+	check("its share is shown", share === "Matched: 99.0%", share);
+	await page.keyboard.press("Escape");
+	const cleared = await boxes(page);
+	check("Escape clears the search",
+	    cleared.every((b) => b.fill !== "rgb(230,0,230)"));
+}
+
+// Any graph: it has boxes, and zooming into the widest kid of the root
+// makes it fill the width.
+async function svgLoad(page) {
+	const list = await boxes(page);
+	check("the page has boxes", list.length > 1, list.length);
+	const kid = list.slice(1).reduce((a, b) => (b.w > a.w ? b : a));
+	check("a box can be clicked", await clickBox(page, kid.name));
+	const after = find(await boxes(page), kid.name);
+	check("the zoomed box fills the width",
+	    after && Math.abs(after.w - 1180) < 0.01, after && after.w);
+}
+
+const scenarios = {
+	"svg-zoom": svgZoom, "svg-search": svgSearch, "svg-load": svgLoad,
+};
+
+async function main() {
+	const [scenario, file] = process.argv.slice(2);
+	const run = scenarios[scenario];
+	if (!run || !file) {
+		console.error("usage: node browser.js SCENARIO FILE");
+		process.exit(2);
+	}
+	const browser = await puppeteer.launch({
+		executablePath: CHROMIUM, headless: true,
+		args: ["--no-sandbox", "--disable-gpu"],
+	});
+	try {
+		const page = await browser.newPage();
+		const errors = [];
+		page.on("pageerror", (e) => errors.push(e.message));
+		page.on("console", (m) => {
+			if (m.type() === "error")
+				errors.push(m.text());
+		});
+		await page.goto("file://" + path.resolve(file),
+		    { waitUntil: "load" });
+		await run(page);
+		check("no JavaScript error", errors.length === 0,
+		    errors.join("; "));
+	} finally {
+		await browser.close();
+	}
+	process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => {
+	console.log("not ok the browser could be driven: " + e.message);
+	process.exit(2);
+});
