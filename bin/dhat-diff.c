@@ -31,6 +31,8 @@ struct args {
 	struct dtool_diff_out o;
 	int colour, match, metric;
 	bool unchanged;
+	/* Given on the command line, for the combinations refused. */
+	bool sort_given, top_given, frames_given, colour_given;
 };
 
 static void
@@ -52,12 +54,14 @@ take_sort(void *ctx, const char *arg)
 	a->metric = dtool_metric_parse(arg);
 	if (a->metric < 0)
 		dtool_usage_error("unknown sort metric '%s' (see --help)", arg);
+	a->sort_given = true;
 }
 
 static void
 take_top(void *ctx, const char *arg)
 {
 	((struct args *)ctx)->o.top = dtool_parse_count(arg, "--top", false);
+	((struct args *)ctx)->top_given = true;
 }
 
 static void
@@ -65,6 +69,7 @@ take_frames(void *ctx, const char *arg)
 {
 	((struct args *)ctx)->o.max_frames = dtool_parse_count(arg,
 	    "--frames", true);
+	((struct args *)ctx)->frames_given = true;
 }
 
 static void
@@ -103,6 +108,7 @@ static void
 take_colour(void *ctx, const char *arg)
 {
 	((struct args *)ctx)->colour = dtool_parse_colour(arg);
+	((struct args *)ctx)->colour_given = true;
 }
 
 static const struct dtool_option options[] = {
@@ -213,6 +219,23 @@ check_needs(const struct dtool_profile *p, const char *name, int metric,
 	}
 }
 
+/* Options that the format leaves without effect are refused, so that no
+ * option is silently ignored: TAP holds the budgets only, and colour is
+ * for text. */
+static void
+check_combination(const struct args *a)
+{
+	const char *fmt = a->o.format->name;
+
+	if (a->o.format == &dtool_diff_tap && (a->sort_given ||
+	    a->top_given || a->frames_given || a->unchanged))
+		dtool_usage_error("--format=tap lists the budgets only: "
+		    "--sort, --top, --frames and --unchanged do not apply");
+	if (a->colour_given && a->o.format != &dtool_diff_text)
+		dtool_usage_error("--color applies to text output only, not to "
+		    "--format=%s", fmt);
+}
+
 /* Evaluates the budgets on D; how many were exceeded. */
 static size_t
 eval_budgets(const struct dtool_diff_out *o, const struct dtool_diff *d)
@@ -258,6 +281,7 @@ main(int argc, char **argv)
 	a.o.format = &dtool_diff_text;
 	a.o.out = stdout;
 	first = dtool_options_parse(&command, argc, argv, &a);
+	check_combination(&a);
 	if (argc - first != 2)
 		dtool_usage_error("%s", argc - first < 2 ?
 		    "two profiles needed: OLD NEW" :

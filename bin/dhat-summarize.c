@@ -20,10 +20,12 @@
 #include "summarize/summary.h"
 #include "profile/tree.h"
 
-/* What the command line asks. */
+/* What the command line asks; SORT_GIVEN and the others: the option
+ * was given, for the combinations that cannot be honoured. */
 struct args {
 	struct dtool_summary_opts o;
 	int colour;
+	bool sort_given, threshold_given, colour_given;
 };
 
 static void
@@ -43,6 +45,7 @@ take_sort(void *ctx, const char *arg)
 	a->o.metric = dtool_metric_parse(arg);
 	if (a->o.metric < 0)
 		dtool_usage_error("unknown sort metric '%s' (see --help)", arg);
+	a->sort_given = true;
 }
 
 static void
@@ -71,6 +74,7 @@ take_threshold(void *ctx, const char *arg)
 		dtool_usage_error("invalid --threshold '%s' (a percentage "
 		    "from 0 to 100)", arg);
 	((struct args *)ctx)->o.threshold = v / 100;
+	((struct args *)ctx)->threshold_given = true;
 }
 
 static void
@@ -95,6 +99,7 @@ static void
 take_colour(void *ctx, const char *arg)
 {
 	((struct args *)ctx)->colour = dtool_parse_colour(arg);
+	((struct args *)ctx)->colour_given = true;
 }
 
 static const struct dtool_option options[] = {
@@ -132,6 +137,37 @@ static const struct dtool_command command = {
 "2 usage error.\n",
 	.options = options,
 };
+
+/*
+ * Options that the other options given leave without effect are refused,
+ * so that no option is silently ignored.  --leaks with a flame graph,
+ * folded stacks or the tree weighs the stacks by what is live at t-end.
+ */
+static void
+check_combination(struct args *a)
+{
+	const char *fmt = a->o.format->name;
+	bool text = a->o.format == &dtool_summary_text;
+	bool list = text && !a->o.tree;
+
+	if (a->o.tree && !text)
+		dtool_usage_error("--tree is a text output: it cannot be "
+		    "combined with --format=%s", fmt);
+	if (a->threshold_given && !a->o.tree)
+		dtool_usage_error("--threshold applies to --tree only");
+	if (a->o.top_given && !list && a->o.format != &dtool_summary_json)
+		dtool_usage_error("--top applies to the list of program "
+		    "points, not to %s%s", a->o.tree ? "--tree" :
+		    "--format=", a->o.tree ? "" : fmt);
+	if (a->colour_given && !text)
+		dtool_usage_error("--color applies to text output only, not to "
+		    "--format=%s", fmt);
+	if (a->o.leaks && a->sort_given)
+		dtool_usage_error("--leaks orders by what is live at t-end: "
+		    "it cannot be combined with --sort");
+	if (a->o.leaks && (a->o.tree || !a->o.format->tree))
+		a->o.metric = DTOOL_M_AT_TEND;
+}
 
 /* Several text summaries get a head line each, as head(1) prints them;
  * *HEADED says whether one came before. */
@@ -196,6 +232,7 @@ main(int argc, char **argv)
 	if (a.o.format->one_profile && argc - first > 1)
 		dtool_usage_error("--format=%s takes exactly one profile",
 		    a.o.format->name);
+	check_combination(&a);
 	dtool_colour_set(a.o.format == &dtool_summary_text &&
 	    dtool_colour_decide(a.colour));
 	for (int i = first; i < argc; i++) {

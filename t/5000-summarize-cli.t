@@ -7,7 +7,7 @@
 S=$abs_top_builddir/dhat-summarize
 D=$srcdir_t/data
 
-plan 26
+plan 41
 
 check_help "$S" '^Usage: dhat-summarize \[OPTION\]\.\.\. FILE\.\.\.$'
 for m in $SORT_METRICS; do
@@ -31,6 +31,43 @@ expect_exit 2 "bad --format" -- "$S" --format=xml "$D/valgrind-heap.json"
 expect_exit 2 "svg takes one file" -- "$S" --format=svg "$D/valgrind-heap.json" \
 	"$D/dhat-rs-heap.json"
 is "$(cat out)" "" "usage errors print nothing on stdout"
+
+# No option is silently ignored: combinations that cannot take effect are
+# usage errors that say why.
+refused() {
+	desc=$1 msg=$2
+	shift 2
+	expect_exit 2 "$desc: exit 2" -- "$S" "$@" "$D/valgrind-heap.json"
+	is "$(head -n 1 err)" "dhat-summarize: $msg" "$desc: message"
+}
+refused "--tree -F json" \
+	"--tree is a text output: it cannot be combined with --format=json" \
+	--tree -F json
+refused "--threshold without --tree" "--threshold applies to --tree only" \
+	--threshold=5
+refused "--top -F svg" \
+	"--top applies to the list of program points, not to --format=svg" \
+	--top=3 -F svg
+refused "--top --tree" \
+	"--top applies to the list of program points, not to --tree" \
+	--top=3 --tree
+refused "--color -F folded" \
+	"--color applies to text output only, not to --format=folded" \
+	--color=always -F folded
+refused "--leaks --sort" "--leaks orders by what is live at t-end: it cannot be combined with --sort" \
+	--leaks --sort=tiny
+# --leaks with folded stacks or the tree weighs by what is live at t-end:
+# only leaky's 10 bytes.
+"$S" --leaks -F folded "$D/valgrind-heap.json" >leaks.folded
+is "$(cat leaks.folded)" \
+	"main (prog.c:24);work (prog.c:16);leaky (prog.c:5);malloc (in /usr/libexec/valgrind/vgpreload_dhat-amd64-linux.so) 10" \
+	"--leaks -F folded: the stacks live at t-end"
+"$S" --leaks --tree "$D/valgrind-heap.json" >a
+"$S" --sort=at-tend --tree "$D/valgrind-heap.json" >b
+cmp -s a b
+ok $? "--leaks --tree: the tree by what is live at t-end"
+TERM=dumb script -qec "$S $D/valgrind-heap.json" /dev/null >dumb 2>&1
+ok "$(grep -c "$(printf '\033')" dumb)" "TERM=dumb: no colour"
 
 # Metric names, aliases and the viewer's indices pick the same metric.
 "$S" --sort=at-tgmax "$D/dhat-rs-heap.json" >a 2>&1

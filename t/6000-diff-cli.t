@@ -8,7 +8,7 @@
 S=$abs_top_builddir/dhat-diff
 V=$srcdir_t/data/valgrind-heap.json
 
-plan 43
+plan 53
 
 check_help "$S" '^Usage: dhat-diff \[OPTION\]\.\.\. OLD NEW$'
 for m in $SORT_METRICS tgmax-bytes tgmax-blocks tend-bytes tend-blocks \
@@ -36,6 +36,15 @@ usage() {
 usage "no file" "two profiles needed: OLD NEW"
 usage "one file" "two profiles needed: OLD NEW" "$V"
 usage "three files" "too many profiles (only OLD NEW)" "$V" "$V" "$V"
+usage "--top with TAP" "--format=tap lists the budgets only: --sort, --top, --frames and --unchanged do not apply" \
+	-F tap --top=3 "$V" "$V"
+usage "--unchanged with TAP" "--format=tap lists the budgets only: --sort, --top, --frames and --unchanged do not apply" \
+	-F tap -u "$V" "$V"
+usage "--color with JSON" "--color applies to text output only, not to --format=json" \
+	-F json --color=never "$V" "$V"
+"$S" --color=always --fail-if 'total-bytes>=0' "$V" "$V" >col 2>/dev/null
+grep -q "$(printf '\033')\[1;31mEXCEEDED" col
+ok $? "an exceeded budget in bold red"
 usage "stdin twice" "only one profile can be standard input" - -
 usage "bad --match" "unknown --match rule 'symbol' (function, line or address)" \
 	--match=symbol "$V" "$V"

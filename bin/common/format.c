@@ -334,7 +334,11 @@ static bool colour;
 bool
 dtool_colour_wanted(int fd)
 {
-	return isatty(fd) && getenv("NO_COLOR") == NULL;
+	const char *term = getenv("TERM");
+
+	/* A terminal that understands no escapes says so in TERM. */
+	return isatty(fd) && getenv("NO_COLOR") == NULL && term != NULL &&
+	    strcmp(term, "dumb") != 0;
 }
 
 void
@@ -347,6 +351,12 @@ const char *
 dtool_bold(void)
 {
 	return colour ? "\033[1m" : "";
+}
+
+const char *
+dtool_alert(void)
+{
+	return colour ? "\033[1;31m" : "";
 }
 
 const char *
@@ -382,9 +392,10 @@ dtool_fmt_change(char buf[DTOOL_NUMBUF], uint64_t old, uint64_t new)
 		return strcpy(buf, "0%");
 	if (old == 0)
 		return strcpy(buf, "+∞%");
-	if (new < old)
-		return dtool_fmt_perc(buf, -(double)(old - new) / (double)old);
-	dtool_fmt_perc(p, (double)(new - old) / (double)old);
-	snprintf(buf, DTOOL_NUMBUF, "+%.62s", p);
+	dtool_fmt_perc(p, (double)(new > old ? new - old : old - new) /
+	    (double)old);
+	/* A change too small for two decimals is not "+0%". */
+	snprintf(buf, DTOOL_NUMBUF, "%c%.60s", new > old ? '+' : '-',
+	    strcmp(p, "0%") == 0 ? "<0.01%" : p);
 	return buf;
 }

@@ -80,6 +80,7 @@ const char *dtool_text(char *buf, size_t len, const char *s);
 bool dtool_colour_wanted(int fd);
 void dtool_colour_set(bool on);
 const char *dtool_bold(void);	/* "" when colour is off */
+const char *dtool_alert(void);	/* bold red, for what failed */
 const char *dtool_dim(void);
 const char *dtool_reset(void);
 

@@ -68,13 +68,14 @@ frames(FILE *f, const struct dtool_diff *d, uint32_t id, int side, int max)
 {
 	const struct dtool_header *h = dtool_profile_header(d->side[side].p);
 	uint32_t n = dtool_stacks_depth(d->stacks, id);
+	char a[DTOOL_NUMBUF];
 
 	fputs("  ", f);
 	dtool_fputs_text(h->verb, f);
 	fputs(" at {\n", f);
 	for (uint32_t i = 0; i < n; i++) {
 		if (max >= 0 && i == (uint32_t)max) {
-			fprintf(f, "    ... %u more\n", n - i);
+			fprintf(f, "    ... %s more\n", dtool_fmt_u64(a, n - i));
 			break;
 		}
 		fprintf(f, "    #%u: ", i + 1);
@@ -101,8 +102,8 @@ list(FILE *f, const struct dtool_diff *d, const struct dtool_diff_out *o,
 	size_t show = n < (size_t)o->top ? n : (size_t)o->top;
 	char a[DTOOL_NUMBUF], b[DTOOL_NUMBUF];
 
-	fprintf(f, "\n%s%s (%zu)%s%s\n", dtool_bold(), title, n,
-	    show > 0 ? ":" : "", dtool_reset());
+	fprintf(f, "\n%s%s (%s)%s%s\n", dtool_bold(), title,
+	    dtool_fmt_u64(a, n), show > 0 ? ":" : "", dtool_reset());
 	for (size_t i = 0; i < show; i++) {
 		const struct dtool_group *g = &d->g[ids[i]];
 		const struct dtool_pp *op = &g->sum[DTOOL_OLD];
@@ -117,10 +118,11 @@ list(FILE *f, const struct dtool_diff *d, const struct dtool_diff_out *o,
 			    metric_unit(d, u), dtool_fmt_change(b, vo, vn));
 			figures(f, d, op, np, u);
 			if (g->n[DTOOL_OLD] > 1 || g->n[DTOOL_NEW] > 1)
-				fprintf(f, "  Summed: %u program point%s in "
-				    "old, %u in new\n", g->n[DTOOL_OLD],
+				fprintf(f, "  Summed: %s program point%s in "
+				    "old, %s in new\n",
+				    dtool_fmt_u64(a, g->n[DTOOL_OLD]),
 				    g->n[DTOOL_OLD] == 1 ? "" : "s",
-				    g->n[DTOOL_NEW]);
+				    dtool_fmt_u64(b, g->n[DTOOL_NEW]));
 			frames(f, d, ids[i], DTOOL_NEW, o->max_frames);
 			continue;
 		}
@@ -131,12 +133,13 @@ list(FILE *f, const struct dtool_diff *d, const struct dtool_diff_out *o,
 		else
 			figures(f, d, op, op, u);
 		if (g->n[which] > 1)
-			fprintf(f, "  Summed: %u program points\n",
-			    g->n[which]);
+			fprintf(f, "  Summed: %s program points\n",
+			    dtool_fmt_u64(a, g->n[which]));
 		frames(f, d, ids[i], which, o->max_frames);
 	}
 	if (show < n)
-		fprintf(f, "\n... %zu more (--top)\n", n - show);
+		fprintf(f, "\n... %s more (--top)\n", dtool_fmt_u64(a,
+		    n - show));
 }
 
 static void
@@ -259,7 +262,7 @@ print_text(const struct dtool_diff *d,
 		const struct dtool_budget *b = &o->budgets[i];
 
 		dtool_budget_describe(b, d, true, line, sizeof(line));
-		fprintf(f, "  %s%-8s%s", b->breached ? dtool_bold() : "",
+		fprintf(f, "  %s%-8s%s", b->breached ? dtool_alert() : "",
 		    b->breached ? "EXCEEDED" : "ok", b->breached ?
 		    dtool_reset() : "");
 		fputs(" ", f);

@@ -100,7 +100,7 @@ print_list(const struct dtool_profile *p, struct dtool_tree *t,
 		.out = o->out,
 	};
 	size_t *idx, n, show;
-	char label[256], id[64], a[DTOOL_NUMBUF], b[DTOOL_NUMBUF];
+	char label[256], id[64], a[DTOOL_NUMBUF], b[DTOOL_NUMBUF], c[DTOOL_NUMBUF];
 	char ub[128], bb[128];
 	struct dtool_units u;
 	uint64_t lb = 0, lbk = 0;
@@ -117,18 +117,20 @@ print_list(const struct dtool_profile *p, struct dtool_tree *t,
 			lb += dtool_profile_pp(p, idx[i])->eb;
 			lbk += dtool_profile_pp(p, idx[i])->ebk;
 		}
-		fprintf(o->out, "Live at t-end: %s %s in %s %s from %zu "
+		fprintf(o->out, "Live at t-end: %s %s in %s %s from %s "
 		    "program point%s%s\n", dtool_fmt_u64(a, lb), u.bytes,
-		    dtool_fmt_u64(b, lbk), u.blocks, n, n == 1 ? "" : "s",
+		    dtool_fmt_u64(b, lbk), u.blocks, dtool_fmt_u64(c, n),
+		    n == 1 ? "" : "s",
 		    n == 0 ? "" : show < n ? ", largest first:" :
 		    ", largest first:");
 	} else {
 		dtool_metric_label(o->metric, h, label, sizeof(label));
-		fprintf(o->out, "Top %zu of %zu program points by %s", show,
-		    dtool_profile_npps(p), dtool_text(label, sizeof(label),
+		fprintf(o->out, "Top %s of %s program points by %s",
+		    dtool_fmt_u64(a, show), dtool_fmt_u64(b,
+		    dtool_profile_npps(p)), dtool_text(label, sizeof(label),
 		    label));
 		if (n < dtool_profile_npps(p))
-			fprintf(o->out, " (%zu qualify)", n);
+			fprintf(o->out, " (%s qualify)", dtool_fmt_u64(c, n));
 		fprintf(o->out, "%s\n", show > 0 ? ":" : "");
 	}
 	for (size_t i = 0; i < show; i++) {
@@ -137,7 +139,8 @@ print_list(const struct dtool_profile *p, struct dtool_tree *t,
 		dtool_tree_print_pp(t, &r, dtool_profile_pp(p, idx[i]), id);
 	}
 	if (show < n)
-		fprintf(o->out, "\n... %zu more (--top)\n", n - show);
+		fprintf(o->out, "\n... %s more (--top)\n", dtool_fmt_u64(a,
+		    n - show));
 	free(idx);
 }
 

@@ -52,7 +52,7 @@ main(void)
 {
 	char b[DTOOL_NUMBUF];
 
-	plan(36);
+	plan(43);
 	text(64, "plain \xc3\xa9", "plain \xc3\xa9", "UTF-8 kept");
 	text(64, "a\x1b[31mb\x7f", "a?[31mb?", "C0 and DEL as '?'");
 	text(64, "\xc2\x9b\xc2\x85\xc2\xa0", "??\xc2\xa0", "C1 as '?', not NBSP");
@@ -93,5 +93,14 @@ main(void)
 	is_string(dtool_fmt_u64(b, 1236173), "1,236,173", "u64 grouping");
 	is_string(dtool_fmt_u64(b, UINT64_MAX), "18,446,744,073,709,551,615",
 	    "u64 max is exact");
+	is_string(dtool_fmt_change(b, 1000, 1125), "+12.5%", "change up");
+	is_string(dtool_fmt_change(b, 1000, 970), "-3%", "change down");
+	is_string(dtool_fmt_change(b, 7, 7), "0%", "no change");
+	is_string(dtool_fmt_change(b, 0, 5), "+∞%", "change from 0");
+	is_string(dtool_fmt_change(b, 10000000, 10000001), "+<0.01%",
+	    "a tiny growth is not +0%%");
+	is_string(dtool_fmt_change(b, 10000001, 10000000), "-<0.01%",
+	    "a tiny fall is not -0%%");
+	is_string(dtool_fmt_delta(b, 1000, 3500), "+2,500", "delta grouped");
 	return done_testing();
 }
