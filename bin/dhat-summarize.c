@@ -25,7 +25,7 @@
 struct args {
 	struct dtool_summary_opts o;
 	int colour;
-	bool sort_given, threshold_given, colour_given;
+	bool sort_given, threshold_given, colour_given, frames_given;
 };
 
 static void
@@ -53,6 +53,7 @@ take_frames(void *ctx, const char *arg)
 {
 	((struct args *)ctx)->o.max_frames = dtool_parse_count(arg,
 	    "--frames", true);
+	((struct args *)ctx)->frames_given = true;
 }
 
 static void
@@ -91,8 +92,8 @@ take_format(void *ctx, const char *arg)
 
 	a->o.format = dtool_summary_format_find(arg);
 	if (a->o.format == NULL)
-		dtool_usage_error("unknown format '%s' (text, json, folded or "
-		    "svg)", arg);
+		dtool_usage_error("unknown format '%s' (text, json, folded, "
+		    "svg or html)", arg);
 }
 
 static void
@@ -116,8 +117,8 @@ static const struct dtool_option options[] = {
 	  "(default: the viewer's 1% or 0.5%)", take_threshold },
 	{ "leaks", 'l', NULL, "list what is live at t-end, largest first",
 	  take_leaks },
-	{ "format", 'F', "FORMAT", "text (default), json, folded or svg",
-	  take_format },
+	{ "format", 'F', "FORMAT", "text (default), json, folded, svg or "
+	  "html", take_format },
 	{ "color", 0, "WHEN", "auto (default), always or never", take_colour },
 	{ "colour", 0, "WHEN", NULL, take_colour },
 	{ NULL, 0, NULL, NULL, NULL },
@@ -162,6 +163,11 @@ check_combination(struct args *a)
 	if (a->colour_given && !text)
 		dtool_usage_error("--color applies to text output only, not to "
 		    "--format=%s", fmt);
+	if (a->o.format == &dtool_summary_html && (a->sort_given ||
+	    a->frames_given || a->o.leaks))
+		dtool_usage_error("--format=html shows every metric, whole "
+		    "stacks and the leaks: --sort, --frames and --leaks do not "
+		    "apply");
 	if (a->o.leaks && a->sort_given)
 		dtool_usage_error("--leaks orders by what is live at t-end: "
 		    "it cannot be combined with --sort");

@@ -8,6 +8,8 @@
 //   svg-zoom FILE    click a box, check the zoom; reset it
 //   svg-search FILE  search for a function, check the highlight and share
 //   svg-load FILE    any graph: boxes shown, the widest kid zooms
+//   html-report FILE the report of t/data/valgrind-heap.json, used
+//   html-load FILE   any report: it loads, with a flame graph and sites
 //
 // Prints one line per check ("ok NAME" or "not ok NAME: why") and exits 1
 // when one failed, 2 when the browser could not be driven at all.
@@ -118,8 +120,94 @@ async function svgLoad(page) {
 	    after && Math.abs(after.w - 1180) < 0.01, after && after.w);
 }
 
+// The HTML report of t/data/valgrind-heap.json: the overview's figures,
+// the flame graph zoomed, switched to another metric and searched, the
+// table sorted and a stack opened, the sites filtered, the leaks.
+function flameBoxes(page) {
+	return page.$$eval("#flame-graph .box", (bs) => bs.map((b) => ({
+		name: b.textContent, w: parseFloat(b.style.width),
+		hit: b.classList.contains("hit"), dim: b.classList.contains("dim"),
+	})));
+}
+
+async function clickFlame(page, name) {
+	return page.$$eval("#flame-graph .box", (bs, name) => {
+		const b = bs.find((x) => x.textContent === name && !x.classList.contains("dim"));
+		if (b)
+			b.click();
+		return !!b;
+	}, name);
+}
+
+function rows(page, table) {
+	return page.$$eval(table + " tbody tr", (trs) => trs.map((tr) =>
+	    ({ cls: tr.className, cells: Array.from(tr.children,
+	    (td) => td.textContent) })));
+}
+
+async function htmlReport(page) {
+	await page.waitForSelector("body[data-ready=yes]");
+	const cards = await page.$$eval(".card .value",
+	    (vs) => vs.map((v) => v.textContent));
+	check("the overview's figures", JSON.stringify(cards) ===
+	    JSON.stringify(["255 bytes", "164 bytes", "10 bytes", "5"]),
+	    JSON.stringify(cards));
+	const width = await page.$eval("#flame-graph", (g) => g.clientWidth);
+	check("a box can be clicked", await clickFlame(page, "leaky (prog.c)"));
+	let fl = await flameBoxes(page);
+	const leaky = fl.find((b) => b.name === "leaky (prog.c)" && !b.dim);
+	check("the zoomed box fills the graph", leaky &&
+	    Math.abs(leaky.w - width) < 0.5, leaky && leaky.w);
+	check("what is outside it is hidden",
+	    !fl.some((b) => b.name.startsWith("calloc")));
+	await page.click("#flame-reset");
+	await page.$$eval("button[data-metric]", (bs) => bs.find((b) =>
+	    b.textContent.startsWith("At end")).click());
+	fl = await flameBoxes(page);
+	check("switching to t-end leaves leaky's stack only",
+	    fl.length === 5 && fl.every((b) => Math.abs(b.w - width) < 0.5),
+	    JSON.stringify(fl));
+	await page.$$eval("button[data-metric]", (bs) => bs[0].click());
+	await page.type("#flame-search", "leaky");
+	fl = await flameBoxes(page);
+	check("a search highlights the function",
+	    fl.filter((b) => b.hit).map((b) => b.name).join() ===
+	    "leaky (prog.c)");
+	const matched = await page.$eval("#flame-matched",
+	    (e) => e.textContent);
+	check("its share is shown", matched === "Matched: 3.92%", matched);
+	await page.$$eval("#sites-table th", (ths) => ths.find((t) =>
+	    t.textContent.startsWith("Calls")).click());
+	let r = await rows(page, "#sites-table");
+	check("the table sorts by calls",
+	    r[0].cells[0] === "work (prog.c:13) \u2190 main" &&
+	    r[0].cells[2] === "3", JSON.stringify(r[0]));
+	await page.click("#sites-table tbody tr.row");
+	r = await rows(page, "#sites-table");
+	check("a click shows the site's stack", r[1].cls === "stack" &&
+	    r[1].cells[0].includes("main (prog.c:24)"), JSON.stringify(r[1]));
+	await page.type("#sites-filter", "leaky");
+	r = await rows(page, "#sites-table");
+	check("the filter keeps the sites with a matching frame",
+	    r.length === 1 && r[0].cells[0] === "leaky (prog.c:5) \u2190 work",
+	    JSON.stringify(r));
+	r = await rows(page, "#leaks-table");
+	check("the leaks", r.length === 1 && r[0].cells[1] === "10 bytes",
+	    JSON.stringify(r));
+}
+
+// Any report: it loads, and its flame graph zooms.
+async function htmlLoad(page) {
+	await page.waitForSelector("body[data-ready=yes]", { timeout: 60000 });
+	const n = (await flameBoxes(page)).length;
+	check("the flame graph has boxes", n > 1, n);
+	const r = await rows(page, "#sites-table");
+	check("the table has sites", r.length > 0, r.length);
+}
+
 const scenarios = {
 	"svg-zoom": svgZoom, "svg-search": svgSearch, "svg-load": svgLoad,
+	"html-report": htmlReport, "html-load": htmlLoad,
 };
 
 async function main() {

@@ -109,26 +109,34 @@ kid_of(struct dtool_flame *f, uint32_t parent, uint32_t name)
 	return node;
 }
 
-/* Adds a stack of frame-table entries FS[0..NFS), innermost first, whose
- * names NAME_OF gives, weighing W. */
+static void
+add_weights(struct dtool_flame_node *n, const uint64_t *w)
+{
+	for (int i = 0; i < DTOOL_FLAME_METRICS; i++)
+		n->w[i] += w[i];
+}
+
+/* Adds a stack of frame-table entries FS[STOP..NFS), innermost first,
+ * whose names NAME_OF gives, weighing W. */
 static void
 add_stack(struct dtool_flame *f, const uint32_t *fs, uint32_t nfs,
-    uint32_t stop, const uint32_t *name_of, uint64_t w)
+    uint32_t stop, const uint32_t *name_of, const uint64_t *w)
 {
 	uint32_t node = 0;
 	int depth = 1;
 
-	f->nodes[0].w += w;
+	add_weights(&f->nodes[0], w);
 	for (uint32_t k = nfs; k-- > stop; depth++) {
 		node = kid_of(f, node, name_of[fs[k]]);
-		f->nodes[node].w += w;
+		add_weights(&f->nodes[node], w);
 	}
 	if (depth > f->depth)
 		f->depth = depth;
 }
 
 struct dtool_flame *
-dtool_flame_build(const struct dtool_profile *p, int metric, int max_frames)
+dtool_flame_build(const struct dtool_profile *p, const int *metrics,
+    int nmetrics, int max_frames)
 {
 	struct dtool_flame *f = dtool_xcalloc(1, sizeof(*f));
 	size_t nf = dtool_profile_nframes(p);
@@ -142,10 +150,12 @@ dtool_flame_build(const struct dtool_profile *p, int metric, int max_frames)
 		    dtool_profile_frame(p, (uint32_t)i), DTOOL_MATCH_FUNCTION));
 	for (size_t i = 0; i < dtool_profile_npps(p); i++) {
 		const struct dtool_pp *pp = dtool_profile_pp(p, i);
-		uint64_t w = dtool_metric_value(metric, pp);
+		uint64_t w[DTOOL_FLAME_METRICS] = { 0 }, any = 0;
 		uint32_t stop = 0;
 
-		if (w == 0)
+		for (int m = 0; m < nmetrics && m < DTOOL_FLAME_METRICS; m++)
+			any |= w[m] = dtool_metric_value(metrics[m], pp);
+		if (any == 0)
 			continue;
 		if (max_frames >= 0 && (uint32_t)max_frames < pp->nfs)
 			stop = pp->nfs - (uint32_t)max_frames;

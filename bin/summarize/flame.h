@@ -15,13 +15,16 @@
 #include "profile/profile.h"
 
 #define DTOOL_FLAME_NONE	UINT32_MAX
+/* The most metrics a tree is weighed by at once. */
+#define DTOOL_FLAME_METRICS	4
 
 struct dtool_flame_node {
 	uint32_t name;		/* in names[]; the root's is "all" */
 	uint32_t parent;	/* DTOOL_FLAME_NONE for the root */
 	uint32_t kid, next;	/* first kid, next sibling */
 	uint32_t nkids;
-	uint64_t w;		/* the metric summed over the node's stacks */
+	uint64_t w[DTOOL_FLAME_METRICS]; /* each metric summed over the
+				 * node's stacks */
 };
 
 struct dtool_flame {
@@ -34,10 +37,12 @@ struct dtool_flame {
 	int depth;			/* levels, the root's included */
 };
 
-/* The flame tree of P's stacks weighed by METRIC (dtool_metric_value);
- * with MAX_FRAMES >= 0, only the outermost MAX_FRAMES frames of each. */
+/* The flame tree of P's stacks weighed by the NMETRICS METRICS
+ * (dtool_metric_value; at most DTOOL_FLAME_METRICS): w[i] by METRICS[i].
+ * A stack that weighs 0 by all of them is left out.  With MAX_FRAMES >=
+ * 0, only the outermost MAX_FRAMES frames of each. */
 struct dtool_flame *dtool_flame_build(const struct dtool_profile *p,
-    int metric, int max_frames);
+    const int *metrics, int nmetrics, int max_frames);
 void dtool_flame_free(struct dtool_flame *f);
 
 /* NODE's kids in *OUT (malloc'ed), ordered by name; their number. */

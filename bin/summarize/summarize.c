@@ -13,7 +13,7 @@
 
 static const struct dtool_summary_format *const formats[] = {
 	&dtool_summary_text, &dtool_summary_json, &dtool_summary_folded,
-	&dtool_summary_svg,
+	&dtool_summary_svg, &dtool_summary_html,
 };
 
 const struct dtool_summary_format *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * summary.h - dhat-summarize's outputs, one file per format (text.c,
- * json.c, folded.c, svg.c), and what they share: the options, the
+ * json.c, folded.c, svg.c, html.c), and what they share: the options, the
  * ranking of program points (rank.c) and the table of formats
  * (summarize.c).
  */
@@ -46,6 +46,7 @@ extern const struct dtool_summary_format dtool_summary_text;
 extern const struct dtool_summary_format dtool_summary_json;
 extern const struct dtool_summary_format dtool_summary_folded;
 extern const struct dtool_summary_format dtool_summary_svg;
+extern const struct dtool_summary_format dtool_summary_html;
 
 /* The format called NAME; NULL when there is none. */
 const struct dtool_summary_format *dtool_summary_format_find(

@@ -103,7 +103,7 @@ drawn_depth(const struct draw *d, uint32_t node, int level)
 
 	for (uint32_t kid = d->t->nodes[node].kid; kid != DTOOL_FLAME_NONE;
 	    kid = d->t->nodes[kid].next) {
-		uint64_t w = d->t->nodes[kid].w;
+		uint64_t w = d->t->nodes[kid].w[0];
 
 		if ((double)w * d->scale < MIN_BOX) {
 			other += w;
@@ -129,9 +129,9 @@ draw_node(struct draw *d, uint32_t node, double x, int level)
 	size_t nk = dtool_flame_kids(d->t, node, &kids);
 	char name[64];
 
-	draw_box(d, d->t->names[n->name], n->w, x, level);
+	draw_box(d, d->t->names[n->name], n->w[0], x, level);
 	for (size_t i = 0; i < nk; i++) {
-		uint64_t w = d->t->nodes[kids[i]].w;
+		uint64_t w = d->t->nodes[kids[i]].w[0];
 
 		if ((double)w * d->scale < MIN_BOX) {
 			other += w;
@@ -277,7 +277,7 @@ print_svg(const struct dtool_summary *s)
 {
 	const struct dtool_summary_opts *o = s->o;
 	const struct dtool_header *h = dtool_profile_header(s->p);
-	struct dtool_flame *t = dtool_flame_build(s->p, o->metric,
+	struct dtool_flame *t = dtool_flame_build(s->p, &o->metric, 1,
 	    o->max_frames);
 	struct dtool_units u;
 	struct draw d;
@@ -287,7 +287,7 @@ print_svg(const struct dtool_summary *s)
 	dtool_metric_label(o->metric, h, label, sizeof(label));
 	d.f = o->out;
 	d.t = t;
-	d.total = t->nodes[0].w;
+	d.total = t->nodes[0].w[0];
 	d.scale = d.total > 0 ? (WIDTH - 2 * PAD) / (double)d.total : 0;
 	d.unit = dtool_metric_counts_blocks(o->metric) ? u.blocks : u.bytes;
 	d.depth = d.total > 0 ? drawn_depth(&d, 0, 0) : 1;
