@@ -173,6 +173,7 @@ check_combination(struct args *a)
 		    "it cannot be combined with --sort");
 	if (a->o.leaks && (a->o.tree || !a->o.format->tree))
 		a->o.metric = DTOOL_M_AT_TEND;
+	a->o.list = a->o.top_given || a->sort_given || a->o.leaks;
 }
 
 /* Several text summaries get a head line each, as head(1) prints them;

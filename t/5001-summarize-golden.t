@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # dhat-summarize output on real files from Valgrind and the Rust crate,
-# against golden files: text, json, folded, leaks, a compound metric.
+# against golden files: the overview, the list of program points, json,
+# folded, leaks, a compound metric.
 # Regenerate with DHAT_REGEN_GOLDEN=1 make check TESTS=t/5001-summarize-golden.t
 . "${abs_top_srcdir:-.}/t/test-lib.sh"
 
@@ -9,7 +10,7 @@ S=$abs_top_builddir/dhat-summarize
 D=$srcdir_t/data
 G=$srcdir_t/golden
 
-plan 13
+plan 16
 
 golden() {
 	name=$1
@@ -21,10 +22,13 @@ golden() {
 	cmp_golden "$name" "$G/5001-$name" "golden $name"
 }
 
-golden valgrind-heap.txt valgrind-heap.json
-golden valgrind-ad-hoc.txt valgrind-ad-hoc.json
+golden overview-valgrind-heap.txt valgrind-heap.json
+golden overview-valgrind-ad-hoc.txt valgrind-ad-hoc.json
+golden overview-dhat-rs-heap.txt dhat-rs-heap.json
+golden valgrind-heap.txt --top=10 valgrind-heap.json
+golden valgrind-ad-hoc.txt --top=10 valgrind-ad-hoc.json
 golden dhat-rs-heap.txt --top=3 --frames=3 dhat-rs-heap.json
-golden dhat-rs-ad-hoc.txt dhat-rs-ad-hoc.json
+golden dhat-rs-ad-hoc.txt --top=10 dhat-rs-ad-hoc.json
 golden valgrind-heap.json --format=json valgrind-heap.json
 golden dhat-rs-heap.json --format=json --sort=at-tgmax dhat-rs-heap.json
 golden dhat-rs-ad-hoc.json --format=json --sort=total-blocks dhat-rs-ad-hoc.json

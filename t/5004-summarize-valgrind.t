@@ -14,7 +14,7 @@ P=$abs_top_builddir/t/prog/summarize-heap
 
 plan 9
 
-expect_exit 0 "the fresh profile is summarized" -- "$S" vg.json
+expect_exit 0 "the fresh profile is summarized" -- "$S" --top=10 vg.json
 grep -E '^(Total|At t-gmax|At t-end|Reads|Writes):' out >totals
 cat >want <<'EOT'
 Total:     254 bytes in 7 blocks

@@ -26,12 +26,15 @@ clean() {
 	sed 's/^/# /' check.out
 }
 
-plan 47
+plan 49
 
 "$PYTHON3" "$srcdir_t/hostile-text.py" old.json new.json
 
 # dhat-summarize, every format.
-expect_exit 0 "summarize: text" -- "$S" old.json
+expect_exit 0 "summarize: overview" -- "$S" old.json
+mv out overview.txt
+clean "overview" overview.txt
+expect_exit 0 "summarize: text" -- "$S" --top=10 old.json
 mv out sum.txt
 clean "text and stderr" sum.txt err
 cmp_golden sum.txt "$G/5012-hostile.txt" "summarize: text as expected"

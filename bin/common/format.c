@@ -194,6 +194,29 @@ dtool_fmt_perc(char buf[DTOOL_NUMBUF], double ratio)
 	return buf;
 }
 
+const char *
+dtool_fmt_size(char buf[DTOOL_NUMBUF], uint64_t v, const char *unit)
+{
+	static const char *const big[] = { "KiB", "MiB", "GiB", "TiB",
+	    "PiB", "EiB" };
+	char n[DTOOL_NUMBUF];
+	double x = (double)v;
+	int i = -1;
+
+	if (strcmp(unit, "bytes") != 0 || v < 1024) {
+		snprintf(buf, DTOOL_NUMBUF, "%.40s %.20s", dtool_fmt_u64(n, v),
+		    v == 1 && strcmp(unit, "bytes") == 0 ? "byte" : unit);
+		return buf;
+	}
+	while (x >= 1024 && i < 5) {
+		x /= 1024;
+		i++;
+	}
+	snprintf(buf, DTOOL_NUMBUF, "%.*f %s", x < 10 ? 2 : x < 100 ? 1 : 0,
+	    x, big[i]);
+	return buf;
+}
+
 void
 dtool_units(const struct dtool_header *h, struct dtool_units *u)
 {

@@ -46,6 +46,12 @@ struct dtool_units {
 };
 void dtool_units(const struct dtool_header *h, struct dtool_units *u);
 
+/* V in UNIT for people: with "bytes", binary units from KiB up ("35.9
+ * KiB", "512 bytes", "1 byte"); with another unit, the count and the
+ * unit ("3 units"). */
+const char *dtool_fmt_size(char buf[DTOOL_NUMBUF], uint64_t v,
+    const char *unit);
+
 /*
  * Strings from a profile (frames, command, units) are bytes that need not
  * be text, and may hold control characters that would move a terminal's

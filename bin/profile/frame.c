@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,6 +122,69 @@ dtool_frame_key(const char *frame, int match)
 	memcpy(key + fnlen + 2, base, baselen);
 	memcpy(key + fnlen + 2 + baselen, ")", 2);
 	return key;
+}
+
+static const char *const allocator_names[] = {
+	"malloc", "calloc", "realloc", "reallocarray", "free", "memalign",
+	"posix_memalign", "aligned_alloc", "valloc", "pvalloc", "mallocx",
+	"rallocx", "xallocx", "operator new", "operator new[]",
+	"operator delete", "operator delete[]",
+};
+
+/* Rust's allocation path: the standard library's collections and
+ * allocator (the Rust crate's stacks start inside them), and the crate
+ * itself. */
+static const char *const rust_prefixes[] = {
+	"alloc::", "core::", "std::", "<alloc::", "<core::", "<std::",
+	"__rust_", "dhat::", "<dhat::",
+};
+
+static bool
+is_rust_runtime(const char *s)
+{
+	for (size_t i = 0; i < sizeof(rust_prefixes) /
+	    sizeof(rust_prefixes[0]); i++)
+		if (strncmp(s, rust_prefixes[i], strlen(rust_prefixes[i])) == 0)
+			return true;
+	/* "<u8 as alloc::vec::spec_from_elem::SpecFromElem>::from_elem" */
+	return s[0] == '<' && (strstr(s, " as alloc::") != NULL ||
+	    strstr(s, " as core::") != NULL);
+}
+
+bool
+dtool_frame_is_allocator(const char *frame)
+{
+	const char *s = dtool_frame_strip_address(frame);
+
+	if (is_rust_runtime(s))
+		return true;
+
+	for (size_t i = 0; i < sizeof(allocator_names) /
+	    sizeof(allocator_names[0]); i++) {
+		size_t n = strlen(allocator_names[i]);
+
+		/* "malloc (in ...)", "malloc", or "operator new(unsigned
+		 * long) (...)" with its parameters. */
+		if (strncmp(s, allocator_names[i], n) == 0 && (s[n] == ' ' ||
+		    s[n] == '\0' || (s[n] == '(' && s[0] == 'o')))
+			return true;
+	}
+	return false;
+}
+
+const char *
+dtool_frame_short(char *buf, size_t len, const char *frame)
+{
+	char *key = dtool_frame_key(frame, DTOOL_MATCH_LINE);
+	char *open = strrchr(key, '(');
+	char *colon = open != NULL ? strchr(open, ':') : NULL;
+
+	/* "f (file.c:12:5)": the column goes. */
+	if (colon != NULL && (colon = strchr(colon + 1, ':')) != NULL)
+		strcpy(colon, ")");
+	snprintf(buf, len, "%s", key);
+	free(key);
+	return buf;
 }
 
 /* ------------------------------------------------------------------ */

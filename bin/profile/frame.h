@@ -24,6 +24,7 @@
 #ifndef DTOOL_FRAME_H
 #define DTOOL_FRAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,16 @@ enum dtool_match {
  * an address) is returned unchanged.  Never allocates.
  */
 const char *dtool_frame_strip_address(const char *frame);
+
+/* Whether FRAME is the allocator's rather than the code that called it:
+ * malloc and its kin or operator new and delete (libdhat's interposers,
+ * Valgrind's preloaded wrappers), or Rust's standard library on its way
+ * to the allocator (alloc::, core::, std::) and the Rust crate. */
+bool dtool_frame_is_allocator(const char *frame);
+
+/* FRAME as a site is shown: no address, and the file's base name and
+ * line only ("work (prog.c:16)"), into BUF (LEN bytes). */
+const char *dtool_frame_short(char *buf, size_t len, const char *frame);
 
 /* "function", "line" or "address"; -1 when unknown. */
 int dtool_match_parse(const char *s);

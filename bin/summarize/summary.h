@@ -21,6 +21,8 @@ struct dtool_summary_opts {
 	int max_frames;		/* -1: all */
 	double threshold;	/* fraction, -1: the viewer's */
 	bool tree, leaks;
+	bool list;		/* a list of PPs (--top, --sort, --leaks)
+				 * rather than the overview */
 	const struct dtool_summary_format *format;
 	FILE *out;
 };
@@ -47,6 +49,11 @@ extern const struct dtool_summary_format dtool_summary_json;
 extern const struct dtool_summary_format dtool_summary_folded;
 extern const struct dtool_summary_format dtool_summary_svg;
 extern const struct dtool_summary_format dtool_summary_html;
+
+/* The one-page overview of S's profile, whose sums are TOT
+ * (overview.c). */
+void dtool_print_overview(const struct dtool_summary *s,
+    const struct dtool_pp *tot);
 
 /* The format called NAME; NULL when there is none. */
 const struct dtool_summary_format *dtool_summary_format_find(

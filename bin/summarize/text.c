@@ -66,6 +66,21 @@ print_end(const struct dtool_header *h, FILE *f)
 	fputs("\n\n", f);
 }
 
+/* The overview's first lines: the command and what kind of profile. */
+static void
+print_command(const struct dtool_header *h, FILE *f)
+{
+	fprintf(f, "%sCommand:%s   ", dtool_bold(), dtool_reset());
+	dtool_fputs_text(h->cmd, f);
+	fprintf(f, "\n%sProfile:%s   pid %" PRIu64 ", ", dtool_bold(),
+	    dtool_reset(), h->pid);
+	dtool_fputs_text(h->mode, f);
+	fputs(" mode, time in ", f);
+	dtool_fputs_text(h->tu, f);
+	/* print_end follows, with its own blank line when it says more. */
+	fputs(h->end.by == NULL && !h->partial ? "\n\n" : "\n", f);
+}
+
 static void
 print_totals(const struct dtool_header *h, const struct dtool_pp *tot,
     FILE *f)
@@ -164,9 +179,15 @@ print_text(const struct dtool_summary *s)
 		dtool_tree_print(t, &r);
 		return;
 	}
+	dtool_tree_totals(t, &tot);
+	if (!o->list) {
+		print_command(h, o->out);
+		print_end(h, o->out);
+		dtool_print_overview(s, &tot);
+		return;
+	}
 	dtool_print_invocation(h, o->out);
 	print_end(h, o->out);
-	dtool_tree_totals(t, &tot);
 	print_totals(h, &tot, o->out);
 	fputc('\n', o->out);
 	print_list(p, t, o, o->leaks);
