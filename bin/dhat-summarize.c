@@ -79,6 +79,13 @@ take_threshold(void *ctx, const char *arg)
 }
 
 static void
+take_timeline(void *ctx, const char *arg)
+{
+	(void)arg;
+	((struct args *)ctx)->o.timeline = true;
+}
+
+static void
 take_leaks(void *ctx, const char *arg)
 {
 	(void)arg;
@@ -117,6 +124,8 @@ static const struct dtool_option options[] = {
 	  "(default: the viewer's 1% or 0.5%)", take_threshold },
 	{ "leaks", 'l', NULL, "list what is live at t-end, largest first",
 	  take_leaks },
+	{ "timeline", 0, NULL, "chart memory over time (live bytes)",
+	  take_timeline },
 	{ "format", 'F', "FORMAT", "text (default), json, folded, svg or "
 	  "html", take_format },
 	{ "color", 0, "WHEN", "auto (default), always or never", take_colour },
@@ -151,6 +160,11 @@ check_combination(struct args *a)
 	bool text = a->o.format == &dtool_summary_text;
 	bool list = text && !a->o.tree;
 
+	if (a->o.timeline && (!text || a->o.tree || a->o.leaks ||
+	    a->o.top_given || a->sort_given))
+		dtool_usage_error("--timeline is a chart of its own: it cannot "
+		    "be combined with --format, --tree, --leaks, --top or "
+		    "--sort");
 	if (a->o.tree && !text)
 		dtool_usage_error("--tree is a text output: it cannot be "
 		    "combined with --format=%s", fmt);

@@ -9,8 +9,11 @@
 S=$abs_top_builddir/dhat-summarize
 D=$srcdir_t/data
 G=$srcdir_t/golden
+# The overview and the chart fit the width they are given.
+COLUMNS=80
+export COLUMNS
 
-plan 16
+plan 19
 
 golden() {
 	name=$1
@@ -25,6 +28,9 @@ golden() {
 golden overview-valgrind-heap.txt valgrind-heap.json
 golden overview-valgrind-ad-hoc.txt valgrind-ad-hoc.json
 golden overview-dhat-rs-heap.txt dhat-rs-heap.json
+golden overview-timeline.txt timeline-heap.json
+golden timeline.txt --timeline timeline-heap.json
+golden timeline.json --format=json timeline-heap.json
 golden valgrind-heap.txt --top=10 valgrind-heap.json
 golden valgrind-ad-hoc.txt --top=10 valgrind-ad-hoc.json
 golden dhat-rs-heap.txt --top=3 --frames=3 dhat-rs-heap.json

@@ -196,6 +196,26 @@ async function htmlReport(page) {
 	    JSON.stringify(r));
 }
 
+// A report whose profile has a timeline: the chart, its peak marked.
+async function htmlTimeline(page) {
+	await page.waitForSelector("body[data-ready=yes]");
+	const peak = await page.$eval("#timeline-peak", (e) => e.textContent);
+	check("the peak is marked", peak === "peak 164 bytes", peak);
+	const path = await page.$eval("#timeline-chart path",
+	    (e) => e.getAttribute("d").split(" L").length);
+	check("the chart has a step per point", path >= 16, path);
+	const box = await page.$eval("#timeline-chart svg", (s) => {
+		s.scrollIntoView();
+		const r = s.getBoundingClientRect();
+		return [r.left, r.top, r.width, r.height];
+	});
+	await page.mouse.move(box[0] + box[2] * 0.5, box[1] + box[3] * 0.5);
+	const info = await page.$eval("#timeline-info", (e) => e.textContent);
+	check("a point's figures under the pointer",
+	    /^at [0-9,]+ instrs: [0-9,]+ bytes in [0-9,]+ blocks? live$/.test(info),
+	    info);
+}
+
 // Any report: it loads, and its flame graph zooms.
 async function htmlLoad(page) {
 	await page.waitForSelector("body[data-ready=yes]", { timeout: 60000 });
@@ -208,6 +228,7 @@ async function htmlLoad(page) {
 const scenarios = {
 	"svg-zoom": svgZoom, "svg-search": svgSearch, "svg-load": svgLoad,
 	"html-report": htmlReport, "html-load": htmlLoad,
+	"html-timeline": htmlTimeline,
 };
 
 async function main() {

@@ -136,6 +136,10 @@ expect_exit() {
 
 # cmp_golden FILE GOLDEN DESCRIPTION: FILE equals the golden file.
 cmp_golden() {
+	# DHAT_REGEN_GOLDEN=1 rewrites the golden file (review the diff).
+	if [ -n "${DHAT_REGEN_GOLDEN:-}" ]; then
+		cp "$1" "$2"
+	fi
 	if diff -u "$2" "$1" >golden.diff 2>&1; then
 		ok 0 "$3"
 	else

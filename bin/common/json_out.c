@@ -100,3 +100,19 @@ dtool_json_figures(FILE *f, const struct dtool_pp *pp, bool bklt,
 		dtool_json_u64(f, "wb", pp->wb);
 	}
 }
+
+void
+dtool_json_timeline(FILE *f, const struct dtool_header *h)
+{
+	dtool_json_key(f, "timeline");
+	if (h->ntimeline == 0) {
+		fputs("null", f);
+		return;
+	}
+	putc('[', f);
+	for (size_t i = 0; i < h->ntimeline; i++)
+		fprintf(f, "%s[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
+		    i ? "," : "", h->timeline[i][0], h->timeline[i][1],
+		    h->timeline[i][2]);
+	putc(']', f);
+}

@@ -39,4 +39,8 @@ void dtool_json_profile_head(FILE *f, const char *name,
 void dtool_json_figures(FILE *f, const struct dtool_pp *pp, bool bklt,
     bool bkacc, bool max);
 
+/* ,"timeline":[[t,bytes,blocks],...] from H, or ,"timeline":null when H
+ * has none. */
+void dtool_json_timeline(FILE *f, const struct dtool_header *h);
+
 #endif

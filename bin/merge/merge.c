@@ -41,6 +41,7 @@ struct dtool_merge {
 	uint32_t *fs;
 	size_t fs_cap;
 	bool addresses;		/* --addresses: compare whole frame texts */
+	struct dtool_timeline_sum timeline;
 };
 
 struct dtool_merge *
@@ -224,6 +225,7 @@ dtool_merge_finish(struct dtool_merge *m)
 	size_t nframes = dtool_profile_nframes(m->work);
 	uint32_t *map;
 	char *cmd = join_cmds(m);
+	uint64_t (*timeline)[3];
 
 	h.bklt = m->bklt;
 	h.bkacc = m->bkacc;
@@ -247,8 +249,11 @@ dtool_merge_finish(struct dtool_merge *m)
 	}
 	if (!h.bkacc)
 		keep &= ~(DTOOL_PP_BKACC | DTOOL_PP_ACC);
+	h.ntimeline = dtool_timeline_sum_result(&m->timeline, &timeline);
+	h.timeline = (const uint64_t (*)[3])timeline;
 	out = dtool_profile_new(&h);
 	free(cmd);
+	free(timeline);
 	map = dtool_xcalloc(nframes, sizeof(*map));
 	for (size_t i = 1; i < nframes; i++)
 		map[i] = dtool_profile_intern_frame(out,
@@ -285,6 +290,7 @@ dtool_merge_add(struct dtool_merge *m, const char *name,
 
 	m->partial |= h->partial;
 	m->ninputs++;
+	dtool_timeline_sum_add(&m->timeline, h);
 	if (h->incomplete != NULL && m->incomplete == NULL)
 		m->incomplete = dtool_xstrdup(h->incomplete);
 	return merge_one(m, name, in, err, errlen);
@@ -307,5 +313,6 @@ dtool_merge_free(struct dtool_merge *m)
 	for (size_t i = 0; i < m->ncmds; i++)
 		free(m->cmds[i]);
 	free(m->cmds);
+	dtool_timeline_sum_free(&m->timeline);
 	free(m);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * merge.h - dhat-merge's model: several profiles of one kind merged into
- * one (merge.c), access-count arrays added (acc.c).
+ * one (merge.c), access-count arrays added (acc.c), timelines summed
+ * (timeline.c).
  */
 #ifndef DTOOL_MERGE_H
 #define DTOOL_MERGE_H
@@ -30,5 +31,26 @@ void dtool_merge_free(struct dtool_merge *m);
  * differ or the sum would not fit an acc array. */
 int32_t *dtool_acc_add(const struct dtool_pp *a, const struct dtool_pp *b,
     uint32_t *nout);
+
+/* The inputs' timelines, until they are summed. */
+struct dtool_timeline_in {
+	uint64_t (*v)[3];
+	size_t n;
+};
+
+struct dtool_timeline_sum {
+	struct dtool_timeline_in *in;
+	size_t nin;
+	bool incomplete;	/* an input has none */
+};
+
+/* Adds H's timeline (or notes that H has none). */
+void dtool_timeline_sum_add(struct dtool_timeline_sum *s,
+    const struct dtool_header *h);
+/* The sum in *OUT (malloc'ed), and its number of points; 0 (and NULL)
+ * when an input has no timeline. */
+size_t dtool_timeline_sum_result(struct dtool_timeline_sum *s,
+    uint64_t (**out)[3]);
+void dtool_timeline_sum_free(struct dtool_timeline_sum *s);
 
 #endif

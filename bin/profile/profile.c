@@ -178,6 +178,13 @@ dtool_profile_new(const struct dtool_header *h)
 	p->h.incomplete = copy_str(p, h->incomplete);
 	p->h.end.by = copy_str(p, h->end.by);
 	p->h.end.signal_name = copy_str(p, h->end.signal_name);
+	if (h->ntimeline > 0) {
+		uint64_t (*tl)[3] = dtool_arena_alloc(&p->arena,
+		    h->ntimeline * sizeof(*tl), _Alignof(uint64_t));
+
+		memcpy(tl, h->timeline, h->ntimeline * sizeof(*tl));
+		p->h.timeline = (const uint64_t (*)[3])tl;
+	}
 	dtool__profile_push_frame(p, "[root]", 6);
 	return p;
 }

@@ -58,6 +58,11 @@ struct dtool_header {
 		const char *signal_name; /* or NULL */
 	} end;
 	bool partial;		/* written while the process went on */
+	/* Memory over time (libdhat's "timeline"): NTIMELINE points, each
+	 * {t, bytes, blocks} live at time t in tu, t not decreasing;
+	 * NULL when the profile has none. */
+	const uint64_t (*timeline)[3];
+	size_t ntimeline;
 };
 
 /* Bits of dtool_pp.have: optional per-PP fields that were present.

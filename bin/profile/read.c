@@ -45,6 +45,8 @@ struct rd {
 	size_t ulen, ucap;
 	int32_t *acc;
 	size_t acclen, acccap;
+	uint64_t (*tl)[3];	/* the timeline, until it is complete */
+	size_t tlcap;
 	size_t ppno;		/* 1-based PP being read, for messages */
 };
 
@@ -814,12 +816,12 @@ done:
 enum {
 	F_VERSION, F_MODE, F_VERB, F_BKLT, F_BKACC, F_BU, F_BSU, F_BKSU,
 	F_TU, F_MTU, F_TUTH, F_CMD, F_PID, F_TE, F_TG, F_PPS, F_FTBL,
-	F_INCOMPLETE, F_INCOMPLETE_WHY, F_END, F_PARTIAL, F_N
+	F_INCOMPLETE, F_INCOMPLETE_WHY, F_END, F_PARTIAL, F_TIMELINE, F_N
 };
 static const char *const top_names[F_N] = {
 	"dhatFileVersion", "mode", "verb", "bklt", "bkacc", "bu", "bsu",
 	"bksu", "tu", "Mtu", "tuth", "cmd", "pid", "te", "tg", "pps", "ftbl",
-	"incomplete", "incompleteReason", "end", "partial",
+	"incomplete", "incompleteReason", "end", "partial", "timeline",
 };
 /* In the viewer's order of checking. */
 static const int required[] = {
@@ -841,6 +843,57 @@ top_string(struct rd *r, const char *field)
 	}
 	read_string(r);
 	return dtool_arena_strndup(&r->p->arena, r->s, r->slen);
+}
+
+/* One point of the timeline: [t, bytes, blocks]. */
+static void
+read_point(struct rd *r, uint64_t *pt, size_t n)
+{
+	int i = 0;
+
+	if (!array_begin(r, "timeline", false))
+		fail(r, "timeline point %zu is empty", n + 1);
+	do {
+		if (i == 3)
+			fail(r, "timeline point %zu has more than three numbers",
+			    n + 1);
+		pt[i++] = read_u64(r, "timeline");
+	} while (array_next(r));
+	if (i != 3)
+		fail(r, "timeline point %zu has %d numbers, not three", n + 1,
+		    i);
+}
+
+/* libdhat's "timeline": [[t, bytes, blocks], ...], t not decreasing. */
+static void
+read_timeline(struct rd *r)
+{
+	struct dtool_header *h = &r->p->h;
+	uint64_t pt[3];
+	size_t n = 0;
+
+	if (array_begin(r, "timeline", false)) {
+		do {
+			read_point(r, pt, n);
+			if (n > 0 && pt[0] < r->tl[n - 1][0])
+				fail(r, "timeline point %zu goes back in time",
+				    n + 1);
+			if (n == r->tlcap) {
+				r->tlcap = r->tlcap ? 2 * r->tlcap : 256;
+				r->tl = dtool_xreallocarray(r->tl, r->tlcap,
+				    sizeof(*r->tl));
+			}
+			memcpy(r->tl[n++], pt, sizeof(pt));
+		} while (array_next(r));
+	}
+	h->ntimeline = n;
+	if (n > 0) {
+		uint64_t (*kept)[3] = dtool_arena_alloc(&r->p->arena,
+		    n * sizeof(*kept), _Alignof(uint64_t));
+
+		memcpy(kept, r->tl, n * sizeof(*kept));
+		h->timeline = (const uint64_t (*)[3])kept;
+	}
 }
 
 /* libdhat's "end": {"by":S, "status":N, "signal":N, "signalName":S};
@@ -957,6 +1010,7 @@ read_top_field(struct rd *r, int f, struct incomplete *inc)
 	case F_INCOMPLETE_WHY: inc->why = top_string(r, name); break;
 	case F_END: read_end(r); break;
 	case F_PARTIAL: h->partial = read_bool(r, name); break;
+	case F_TIMELINE: read_timeline(r); break;
 	case F_PPS: read_pps(r); break;
 	case F_FTBL: read_ftbl(r); break;
 	default: skip_value(r);
@@ -1057,6 +1111,7 @@ read_rd(struct rd *r)
 	free(r->s);
 	free(r->u);
 	free(r->acc);
+	free(r->tl);
 	return p;
 }
 

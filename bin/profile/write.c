@@ -26,18 +26,26 @@ put_field_str(FILE *f, const char *name, const char *v)
 	dtool_json_str(f, name, v != NULL ? v : "");
 }
 
-/* libdhat's "end" and "partial" (dhat-json(5)), when the profile has
- * them. */
+/* libdhat's "end", "partial" and "timeline" (dhat-json(5)), when the
+ * profile has them. */
 static void
 put_end(FILE *f, const struct dtool_header *h)
 {
 	if (h->partial)
 		fputs(",\"partial\":true\n", f);
-	if (h->end.by == NULL)
+	if (h->end.by != NULL) {
+		fputs(",\"end\":", f);
+		dtool_json_end(f, h);
+		fputc('\n', f);
+	}
+	if (h->ntimeline == 0)
 		return;
-	fputs(",\"end\":", f);
-	dtool_json_end(f, h);
-	fputc('\n', f);
+	fputs(",\"timeline\":[", f);
+	for (size_t i = 0; i < h->ntimeline; i++)
+		fprintf(f, "%s[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
+		    i ? "," : "", h->timeline[i][0], h->timeline[i][1],
+		    h->timeline[i][2]);
+	fputs("]\n", f);
 }
 
 static void

@@ -261,6 +261,7 @@ print_header(const struct page *pg, const char *name)
 	fputc('{', pg->f);
 	site_figures(pg->f, &tot);
 	fputc('}', pg->f);
+	dtool_json_timeline(pg->f, h);
 	dtool_json_key(pg->f, "metrics");
 	fputc('[', pg->f);
 	for (int m = 0; m < pg->nmetrics; m++) {

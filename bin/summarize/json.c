@@ -80,6 +80,7 @@ print_json(const struct dtool_summary *s)
 	putc('{', f);
 	dtool_json_figures(f, &tot, h->bklt, h->bkacc, false);
 	putc('}', f);
+	dtool_json_timeline(f, h);
 	dtool_json_str(f, "sort",
 	    o->leaks ? "at-tend" : dtool_metric_name(o->metric));
 	jlist(f, p, t, o, o->leaks);

@@ -33,9 +33,8 @@ struct page {
 	int width;		/* columns for a line */
 };
 
-/* The columns of the terminal, or $COLUMNS, or 100. */
-static int
-columns(FILE *f)
+int
+dtool_text_width(FILE *f)
 {
 	struct winsize ws;
 	const char *env = getenv("COLUMNS");
@@ -297,7 +296,7 @@ dtool_print_overview(const struct dtool_summary *s, const struct dtool_pp *tot)
 {
 	struct page pg = { .f = s->o->out, .p = s->p,
 	    .h = dtool_profile_header(s->p), .tot = *tot,
-	    .width = columns(s->o->out) };
+	    .width = dtool_text_width(s->o->out) };
 	const struct dtool_header *h = pg.h;
 
 	dtool_units(h, &pg.u);
@@ -305,6 +304,12 @@ dtool_print_overview(const struct dtool_summary *s, const struct dtool_pp *tot)
 	pg.u.blocks = dtool_text(pg.blocks, sizeof(pg.blocks), pg.u.blocks);
 	dtool_text(pg.tu, sizeof(pg.tu), h->tu);
 	print_totals(&pg);
+	if (h->ntimeline > 0) {
+		fprintf(pg.f, "\n%sMemory over time%s (live %s; # marks the "
+		    "peak; --timeline draws it larger)\n", dtool_bold(),
+		    dtool_reset(), pg.u.bytes);
+		dtool_print_timeline(pg.f, h, pg.width, 8);
+	}
 	if (h->bklt) {
 		top_sites(&pg, "The peak (t-gmax) came from", 0, pg.tot.gb,
 		    false);

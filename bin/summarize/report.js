@@ -149,12 +149,83 @@
     s.appendChild(lists);
   }
 
+  function svgEl(tag, attrs) {
+    var e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+
+  // Live bytes over time: an area chart, the peak marked, a point's
+  // figures under the pointer.
+  function timelineChart(div) {
+    var pts = D.timeline, W = 900, H = 220, L = 70, B = 24, T = 10;
+    var end = Math.max(D.te, pts[pts.length - 1][0]) || 1, most = 0, peak = 0;
+    pts.forEach(function (p, i) { if (p[1] > most) { most = p[1]; peak = i; } });
+    most = most || 1;
+    function x(t) { return L + (W - L - 10) * t / end; }
+    function y(v) { return T + (H - T - B) * (1 - v / most); }
+    var svg = svgEl("svg", { viewBox: "0 0 " + W + " " + H, width: "100%" });
+    var d = "M" + x(0) + "," + y(0), last = 0;
+    pts.forEach(function (p) {
+      d += " L" + x(p[0]).toFixed(1) + "," + y(last).toFixed(1) +
+        " L" + x(p[0]).toFixed(1) + "," + y(p[1]).toFixed(1);
+      last = p[1];
+    });
+    d += " L" + x(end).toFixed(1) + "," + y(last).toFixed(1) + " L" +
+      x(end).toFixed(1) + "," + y(0) + " Z";
+    svg.appendChild(svgEl("path", { d: d, fill: "#e8a33d", "fill-opacity":
+      "0.6", stroke: "#c2761a", "stroke-width": "1" }));
+    svg.appendChild(svgEl("line", { x1: L, y1: y(0), x2: W - 10, y2: y(0),
+      stroke: "#888" }));
+    svg.appendChild(svgEl("line", { x1: L, y1: T, x2: L, y2: y(0),
+      stroke: "#888" }));
+    [[most, T + 4], [most / 2, y(most / 2) + 4], [0, y(0) + 4]]
+      .forEach(function (l) {
+        var t = svgEl("text", { x: L - 6, y: l[1], "text-anchor": "end",
+          "font-size": "11" });
+        t.textContent = size(Math.round(l[0]));
+        svg.appendChild(t);
+      });
+    var tx = svgEl("text", { x: W - 10, y: H - 6, "text-anchor": "end",
+      "font-size": "11" });
+    tx.textContent = num(end) + " " + D.tu;
+    svg.appendChild(tx);
+    var px = x(pts[peak][0]);
+    svg.appendChild(svgEl("line", { x1: px, y1: T, x2: px, y2: y(0),
+      stroke: "#c00", "stroke-dasharray": "3,3" }));
+    var right = px > W * 0.75;
+    var pl = svgEl("text", { x: right ? px - 4 : px + 4, y: T + 12,
+      "font-size": "11", fill: "#c00", "text-anchor": right ? "end" : "start" });
+    pl.id = "timeline-peak";
+    pl.textContent = "peak " + size(pts[peak][1]);
+    svg.appendChild(pl);
+    var info = el("div", "muted", " ");
+    info.id = "timeline-info";
+    svg.addEventListener("mousemove", function (e) {
+      var r = svg.getBoundingClientRect();
+      var t = (e.clientX - r.left) * W / r.width;
+      t = (t - L) / (W - L - 10) * end;
+      var v = null;
+      pts.forEach(function (p) { if (p[0] <= t) v = p; });
+      if (v) info.textContent = "at " + num(v[0]) + " " + D.tu + ": " +
+        size(v[1]) + " in " + count(v[2], blocksUnit) + " live";
+    });
+    div.appendChild(svg);
+    div.appendChild(info);
+  }
+
   function timeline() {
     var s = section("timeline", "Memory over time");
-    var div = el("div", "muted", "This profile has no record of memory " +
-      "over time (it was written by another tool or an older libdhat).");
+    var div = el("div");
     div.id = "timeline-chart";
     s.appendChild(div);
+    if (D.timeline && D.timeline.length > 0) {
+      timelineChart(div);
+      return;
+    }
+    div.className = "muted";
+    div.textContent = "This profile has no record of memory over time " +
+      "(it was written by another tool or an older libdhat).";
   }
 
   // ---- flame graph ---------------------------------------------------------

@@ -23,6 +23,7 @@ struct dtool_summary_opts {
 	bool tree, leaks;
 	bool list;		/* a list of PPs (--top, --sort, --leaks)
 				 * rather than the overview */
+	bool timeline;		/* only the chart of memory over time */
 	const struct dtool_summary_format *format;
 	FILE *out;
 };
@@ -49,6 +50,15 @@ extern const struct dtool_summary_format dtool_summary_json;
 extern const struct dtool_summary_format dtool_summary_folded;
 extern const struct dtool_summary_format dtool_summary_svg;
 extern const struct dtool_summary_format dtool_summary_html;
+
+/* H's memory over time as a text chart of WIDTH columns and HEIGHT rows
+ * (chart.c); nothing when H has no timeline. */
+void dtool_print_timeline(FILE *f, const struct dtool_header *h, int width,
+    int height);
+
+/* The columns for a line of text: the terminal's, else $COLUMNS, else
+ * 100 (overview.c). */
+int dtool_text_width(FILE *f);
 
 /* The one-page overview of S's profile, whose sums are TOT
  * (overview.c). */

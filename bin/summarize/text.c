@@ -180,6 +180,15 @@ print_text(const struct dtool_summary *s)
 		return;
 	}
 	dtool_tree_totals(t, &tot);
+	if (o->timeline) {
+		print_command(h, o->out);
+		if (h->ntimeline == 0)
+			fputs("This profile has no record of memory over time: "
+			    "it was written by another tool\nor an older "
+			    "libdhat.\n", o->out);
+		dtool_print_timeline(o->out, h, dtool_text_width(o->out), 20);
+		return;
+	}
 	if (!o->list) {
 		print_command(h, o->out);
 		print_end(h, o->out);
