@@ -962,6 +962,8 @@ void dhat__heap_reset(void);
 uint64_t dhat__heap_now(void);
 
 /* A profile closed at one moment: everything the writer reads. */
+struct dhat__tpoint;
+
 struct dhat__closed {
 	const struct dhat__pp *pps;  /* with their final figures */
 	size_t n;
@@ -971,6 +973,9 @@ struct dhat__closed {
 	bool tsc;                    /* ticks are TSC counts ... */
 	uint64_t ticks, ns;          /* ... ticks of them took ns */
 	struct dhat__pp *copy;       /* PPS when copied, to dhat__own_free */
+	struct dhat__tpoint *timeline; /* memory over time (timeline.h), to
+				      * dhat__own_free; NULL: none */
+	size_t ntimeline;
 };
 
 /* Close the books at time TE into *C: lifetimes of the live blocks, and

@@ -53,6 +53,7 @@
 #endif
 
 #include "dhat_private.h"
+#include "timeline.h"
 #include "snapshot.h"
 
 /* Snapshot requests and their server (snapshot.h). */
@@ -237,6 +238,7 @@ dhat__heap_reset(void)
 	(void)dhat__clock_tsc();
 	clk.tick0 = clk.tick1 = raw_ticks();
 	clk.ns0 = clk.ns1 = dhat__clock_ns();
+	dhat__timeline_reset();
 	dhat__live_reset();
 }
 
@@ -293,6 +295,7 @@ check_peak(struct dhat__pp *pp, uint64_t now)
 		hot->peak_seq = hot->seq;
 		h.tgmax = now;
 	}
+	dhat__timeline_note(now, hot->curr_bytes, hot->curr_blocks);
 }
 
 static void
@@ -307,6 +310,7 @@ count_free(const struct dhat__block *b, uint64_t now)
 	hot->curr_blocks--;
 	hot->curr_bytes -= b->size;
 	pp->tl += now;
+	dhat__timeline_note(now, hot->curr_bytes, hot->curr_blocks);
 }
 
 /* The figures of a fresh block of N bytes at program point I, at tick
@@ -654,6 +658,10 @@ dhat__heap_close(struct dhat__closed *c, uint64_t te, bool copy)
 	c->tsc = clk.tsc == 1;
 	c->ticks = clk.tick1 - clk.tick0;
 	c->ns = clk.ns1 - clk.ns0;
+	c->timeline = NULL;
+	c->ntimeline = 0;
+	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
+		c->ntimeline = dhat__timeline_copy(&c->timeline);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "collect.h"
 #include "dhat_private.h"
 #include "json.h"
+#include "timeline.h"
 #include "settings.h"
 #include "utf8.h"
 
@@ -231,6 +232,62 @@ put_end(struct sink *k, const struct dhat__ending *e)
 	sink_puts(k, "}");
 }
 
+/* One point; *LAST, the time of the one before, keeps times from going
+ * back: threads' operations are counted in an order the program could
+ * have seen, but each read its own clock. */
+static void
+put_point(struct sink *k, const struct dhat__config *cfg,
+    const struct dhat__closed *c, uint64_t t, uint64_t bytes,
+    uint64_t blocks, uint64_t *last)
+{
+	uint64_t u = to_units(cfg, c, t);
+
+	if (u < *last)
+		u = *last;
+	sink_puts(k, *last == UINT64_MAX ? "[" : ",[");
+	if (*last == UINT64_MAX)
+		u = 0;
+	*last = u;
+	sink_putu(k, u);
+	sink_put(k, ",", 1);
+	sink_putu(k, bytes);
+	sink_put(k, ",", 1);
+	sink_putu(k, blocks);
+	sink_put(k, "]", 1);
+}
+
+/* Memory over time (timeline.h): the slices' points in order, the global
+ * peak exactly in place of its slice's point, then the end.  Not a field
+ * of the viewer's; it ignores it (dhat-json(5)). */
+static void
+put_timeline(struct sink *k, const struct dhat__config *cfg,
+    const struct dhat__closed *c)
+{
+	const struct dhat_heap_stats *s = &c->stats;
+	bool peaked = s->max_bytes == 0;
+	uint64_t last = UINT64_MAX;
+
+	sink_puts(k, "\n,\"timeline\":[");
+	put_point(k, cfg, c, 0, 0, 0, &last);
+	for (size_t i = 0; i < c->ntimeline; i++) {
+		const struct dhat__tpoint *p = &c->timeline[i];
+
+		if (!peaked && p->t >= c->tgmax) {
+			put_point(k, cfg, c, c->tgmax, s->max_bytes,
+			    s->max_blocks, &last);
+			peaked = true;
+			if (p->t == c->tgmax)
+				continue;
+		}
+		put_point(k, cfg, c, p->t, p->bytes, p->blocks, &last);
+	}
+	if (!peaked)
+		put_point(k, cfg, c, c->tgmax, s->max_bytes, s->max_blocks,
+		    &last);
+	put_point(k, cfg, c, c->te, s->curr_bytes, s->curr_blocks, &last);
+	sink_put(k, "]", 1);
+}
+
 static void
 emit(struct sink *k, const struct dhat__collection *b, const struct dhat__config *cfg)
 {
@@ -276,6 +333,8 @@ emit(struct sink *k, const struct dhat__collection *b, const struct dhat__config
 	}
 	sink_putkv(k, "te", to_units(cfg, c, c->te));
 	put_end(k, &cfg->ending);
+	if (heap && c->timeline != NULL)
+		put_timeline(k, cfg, c);
 	if (dhat__profile_incomplete(cfg, c, why, sizeof why)) {
 		/* Not a field of the format: the viewer ignores it,
 		 * dhat-summarize warns (dhat-json(5)). */

@@ -405,6 +405,7 @@ dhat__profile_close(bool write)
 	(void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cancel);
 	if (write)
 		dhat__write_profile(&cfg, &c, owner);
+	dhat__own_free(c.timeline);
 	(void)pthread_setcancelstate(cancel, NULL);
 
 	dhat__lock();

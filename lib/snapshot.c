@@ -298,6 +298,7 @@ take(unsigned n)
 	dhat__unlock();
 	dhat__own_free(cfg.file_name);
 	dhat__own_free(c.copy);
+	dhat__own_free(c.timeline);
 	return true;
 }
 

@@ -76,7 +76,7 @@ else
 	done
 fi
 
-"$abs_top_builddir/dhat-summarize" ah.json >sum.out 2>sum.err
+"$abs_top_builddir/dhat-summarize" --top=10 ah.json >sum.out 2>sum.err
 ok $? "dhat-summarize reads the ad hoc profile"
 is "$(grep '^Total:' sum.out)" "Total:     141 units in 11 events" \
 	"... and prints its total in units and events"
@@ -88,7 +88,7 @@ is "$(grep -A 6 '^PP 1/' sum.out |
 	'  Occurred at {' \
 	'    #1: dhat_ad_hoc_event' '    #2: site_b' '    #3: main' '  }')" \
 	"... its largest program point: site_b's 100 units (3 of 4 qualify)"
-"$abs_top_builddir/dhat-summarize" dhat-ad-hoc.json >big.out 2>&1
+"$abs_top_builddir/dhat-summarize" --top=10 dhat-ad-hoc.json >big.out 2>&1
 is "$(grep '^Total:' big.out)" \
 	"Total:     2,199,023,255,552 units in 2 events" \
 	"... and 64-bit totals"

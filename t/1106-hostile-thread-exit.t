@@ -16,7 +16,7 @@ is "$(grep -c '^dhat: The data has been saved to te.json' err)" 1 \
 # pthread_create: one block for the thread's TLS, live.
 like "$(grep '^dhat: Total' err)" ' in 5 blocks$' "five blocks in all"
 like "$(grep '^dhat: At t-end' err)" ' in 3 blocks$' "three live at the end"
-expect_exit 0 "the profile reads" -- "$S" te.json
+expect_exit 0 "the profile reads" -- "$S" --top=10 te.json
 like "$(cat out)" 'Total: +[0-9,]+ bytes in 5 blocks' \
     "dhat-summarize sees the five"
 done_testing

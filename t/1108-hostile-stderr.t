@@ -11,12 +11,12 @@ P=$abs_top_builddir/t/prog/hostile-stderr
 S=$abs_top_builddir/dhat-summarize
 
 expect_exit 0 "stderr closed: exit 0" -- "$P" closed.json close
-expect_exit 0 "stderr closed: the profile is written" -- "$S" closed.json
+expect_exit 0 "stderr closed: the profile is written" -- "$S" --top=10 closed.json
 like "$(cat out)" 'Total: +123 bytes in 1 blocks' "stderr closed: its figures"
 
 expect_exit 0 "descriptor 2 reused: exit 0" -- "$P" reused.json reuse mine.txt
 is "$(cat mine.txt)" "program data
 more data" "descriptor 2 reused: the program's file has only its data"
 is "$(cat err)" "" "descriptor 2 reused: nothing on the old stderr either"
-expect_exit 0 "descriptor 2 reused: the profile is written" -- "$S" reused.json
+expect_exit 0 "descriptor 2 reused: the profile is written" -- "$S" --top=10 reused.json
 done_testing

@@ -45,7 +45,7 @@ is "$(sed -n 2p suid.out)" "profiler: yes" \
     "setuid: DHAT_FAIL_ALLOC ignored (the profiler starts)"
 is "$(grep -c 'fault injection' suid.err)" 0 \
     "setuid: no fault injection either"
-expect_exit 0 "setuid: the program's own profile" -- "$S" w/suid.json
+expect_exit 0 "setuid: the program's own profile" -- "$S" --top=10 w/suid.json
 like "$(cat out)" 'Total: +42 bytes in 1 blocks' \
     "setuid: heap mode, DHAT_MODE ignored"
 is "$(ls w | grep -c '^env-')" 0 "setuid: nothing written to DHAT_OUTPUT"

@@ -13,8 +13,8 @@ plan 25
 ok $? "default file name: runs"
 ok $([ -f dhat-heap.json ] && echo 0 || echo 1) "... and writes dhat-heap.json"
 keys=$("$PYTHON3" -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))))' dhat-heap.json)
-is "$keys" "dhatFileVersion mode verb bklt bkacc tu Mtu tuth cmd pid tg te end pps ftbl" \
-	"top-level fields in the crate's order, with end"
+is "$keys" "dhatFileVersion mode verb bklt bkacc tu Mtu tuth cmd pid tg te end timeline pps ftbl" \
+	"top-level fields in the crate's order, with end and timeline"
 ppkeys=$("$PYTHON3" -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["pps"][0]))' dhat-heap.json)
 is "$ppkeys" "tb tbk tl mb mbk gb gbk eb ebk fs" "per-PP fields"
 is "$("$PYTHON3" -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["dhatFileVersion"], d["mode"], d["verb"], d["bklt"], d["bkacc"])' dhat-heap.json)" \
