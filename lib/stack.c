@@ -5,7 +5,11 @@
  * The walk is unwind.c's, from the unwind tables without a lock or a
  * system call; the stacks it leaves (a signal frame, code it cannot
  * read the tables of) are libunwind's unw_backtrace()'s, never the cursor
- * API's (unw_step costs system calls per frame).  The walk starts inside
+ * API's (unw_step costs system calls per frame).  An allocation's walk
+ * starts at the entry point's frame, whose return address and rbp
+ * heap_alloc's frame holds, and ends as soon as the frames it has found
+ * decide the stack: the kept ones, and one beyond them that the
+ * trimming of the start code (below) cannot pass.  The walk starts inside
  * libdhat; libdhat's own frames are recognised by address (the executable
  * segment of libdhat.so, found once when a profiler starts), which stays
  * right whatever the compiler inlines.  The outermost of them is the
@@ -74,12 +78,18 @@
 
 #include "dhat_private.h"
 
-/* Frames of libdhat's internals to allow for beyond the ones kept. */
+/* Frames of libdhat's internals to allow for beyond the ones kept, in a
+ * walk from the innermost frame (libunwind's, or a stack without FROM). */
 #define SLACK 16
-/* Frames of start code to allow for beyond the kept ones of a cut stack,
- * so that they are never among them (glibc: 3 below main, 5 below a
- * function called at exit). */
-#define START_ROOM 8
+/* Frames to walk beyond the kept ones of a stack, so that a stack cut
+ * there keeps none of the start code: program_end drops at most 3
+ * frames (glibc's _start, __libc_start_main and __libc_start_call_main
+ * below main), so a stack longer than the kept frames and those 3 loses
+ * nothing to the cut that trimming would keep. */
+#define START_ROOM 4
+/* Frames of libdhat allowed for in a walk that starts at the entry
+ * point (an entry point of libdhat's that calls another). */
+#define OWN_ROOM 2
 /* _start's extent when the unwind tables do not give it: glibc's is 38
  * bytes, and the return address lies right after its one call. */
 #define ENTRY_WINDOW 64
@@ -367,36 +377,107 @@ program_end(const uintptr_t *ips, size_t k, size_t n)
 	return end > k + 1 ? end : n;
 }
 
+/* Room for a walk that keeps MAX frames beyond OWN of libdhat's: 256
+ * (in a buffer of its own) when that is more than the stack's buffer. */
+static size_t
+walk_room(size_t max, size_t own)
+{
+	return max > DHAT__STACK_BUF - own - START_ROOM ? 256 :
+	    max + own + START_ROOM;
+}
+
+/* Up to CAP frames into BUF, for a caller that keeps MAX: from FROM on
+ * when not 0 (see dhat__unwind_from), else from here; libunwind's when
+ * SLOW.  -2: the walk could not, libunwind must. */
+static int
+walk_into(struct dhat__stack *s, uintptr_t *buf, size_t cap, size_t max,
+    bool slow)
+{
+	struct dhat__walk *w = s->walk.from != 0 ? &s->walk : NULL;
+	int got;
+
+	dhat__unwind_begin();
+	if (slow) {
+		s->walk.first = -1;
+		got = unw_backtrace((void **)buf, (int)cap);
+	} else {
+		got = w != NULL ? dhat__unwind_from(buf, (int)cap, w, max) :
+		    dhat__unwind_fast(buf, (int)cap, NULL);
+		if (got < 0)
+			got = -2;
+	}
+	dhat__unwind_end();
+	return got;
+}
+
+/* A buffer of CAP frames for S at *BUF, whose room is *SIZE: false when
+ * out of memory. */
+static bool
+room_for(struct dhat__stack *s, size_t cap, uintptr_t **buf, size_t *size)
+{
+	if (cap <= *size)
+		return true;
+	dhat__own_free(s->heap);
+	s->heap = NULL;
+	if (cap <= DHAT__STACK_BUF) {
+		*buf = s->buf;
+		*size = DHAT__STACK_BUF;
+		return true;
+	}
+	*buf = s->heap = dhat__malloc(cap * sizeof **buf);
+	*size = *buf != NULL ? cap : 0;
+	return *buf != NULL;
+}
+
+/* A frame past the kept ones that program_end's trimming cannot pass:
+ * in neither _start nor libc (where __libc_start_main is too). */
+static inline bool
+stops_trim(uintptr_t ip)
+{
+	return !returns_into(ip, start_lo, start_hi) &&
+	    !returns_into(ip, libc_lo, libc_hi);
+}
+
+/* Trimming drops frames from the stack's end only, and only start code:
+ * a frame it cannot drop shields every frame before it. */
+bool
+dhat__stack_walked_enough(const uintptr_t *ips, size_t n, size_t keep)
+{
+	return n - first_kept(ips, n) > keep && stops_trim(ips[n - 1]);
+}
+
+/*
+ * With FROM, the walk starts at the entry point's frame, and walks only
+ * the kept frames and those that show that trimming cannot reach them
+ * (dhat__stack_walked_enough); without it, or when libunwind walks
+ * instead, libdhat's own frames come first, and the buffer allows for
+ * them.  A walk that ended early is a cut stack: nothing to trim.
+ */
 void
 dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from)
 {
-	struct dhat__walk *w = from != 0 ? &s->walk : NULL;
-	size_t cap, n, k, room;
-	uintptr_t *buf;
+	size_t cap, size = 0, n, k, room;
+	uintptr_t *buf = NULL;
+	bool slow = false;
 	int got;
 
 	s->heap = NULL;
 	s->walk.from = from;
 	s->walk.first = -1;
-	cap = max > DHAT__STACK_BUF - SLACK ? 256 : max + SLACK;
-	buf = cap <= DHAT__STACK_BUF ? s->buf : NULL;
+	s->walk.cut = false;
+	cap = walk_room(max, from != 0 ? OWN_ROOM : SLACK);
 	for (;;) {
-		if (buf == NULL) {
-			buf = dhat__malloc(cap * sizeof *buf);
-			if (buf == NULL) {
-				s->ips = s->buf;
-				s->n = 0;
-				return;
-			}
-			s->heap = buf;
+		if (!room_for(s, cap, &buf, &size)) {
+			s->ips = s->buf;
+			s->n = 0;
+			return;
 		}
-		dhat__unwind_begin();
-		got = dhat__unwind_fast(buf, (int)cap, w);
-		if (got < 0) {
-			s->walk.first = -1;
-			got = unw_backtrace((void **)buf, (int)cap);
+		got = walk_into(s, buf, cap, max, slow);
+		if (got == -2) {
+			slow = true;
+			cap = walk_room(max, SLACK);
+			continue;
 		}
-		dhat__unwind_end();
 		n = got > 0 ? (size_t)got : 0;
 		/* A full buffer may have cut the stack: retry bigger when
 		 * the caller wants more, or when the start code (which a
@@ -406,12 +487,10 @@ dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from)
 		room = cap - first_kept(buf, n);
 		if (room >= max && room - max >= START_ROOM)
 			break;
-		dhat__own_free(s->heap);
-		s->heap = buf = NULL;
 		cap *= 2;
 	}
 	k = first_kept(buf, n);
-	if (n < cap)
+	if (n < cap && !(s->walk.cut && !slow))
 		n = program_end(buf, k, n);
 	s->ips = buf + k;
 	s->n = n - k;
@@ -580,15 +659,6 @@ dhat__stack_bounds(uintptr_t *lo, uintptr_t *hi)
 	*lo = stack_lo;
 	*hi = stack_hi;
 	return true;
-}
-
-/* A frame past the kept ones that program_end's trimming cannot pass:
- * in neither _start nor libc (where __libc_start_main is too). */
-static inline bool
-stops_trim(uintptr_t ip)
-{
-	return !returns_into(ip, start_lo, start_hi) &&
-	    !returns_into(ip, libc_lo, libc_hi);
 }
 
 /* Check that the word at AT holds VAL: false when E has no room. */

@@ -80,7 +80,7 @@ slot_of(uintptr_t key, size_t mask)
 	return (size_t)(h >> 40) & mask;
 }
 
-static bool
+static inline __attribute__((always_inline)) bool
 lookup(const struct rtable *t, uintptr_t key, struct rule *r)
 {
 	size_t i = slot_of(key, t->mask), n;
@@ -640,7 +640,7 @@ derive(uintptr_t addr, struct rule *r)
 	r->kind = m.now.cfa_reg == 7 ? R_SP : R_BP;
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 rule_at(uintptr_t addr, struct rule *r)
 {
 	const struct rtable *t = __atomic_load_n(&table, __ATOMIC_ACQUIRE);
@@ -676,36 +676,29 @@ note(struct dhat__walk *w, int n, uintptr_t sp, const struct rule *r,
 	w->bp[i] = bp;
 }
 
-/* Not inlined: the walk starts from this function's own frame, whose
- * registers the asm reads at a point its unwind tables describe.  Where
- * rbp's value came from is followed (BP_HOME: the word it was read from,
- * 0 while it is the register's own) for the stack cache's sake. */
-__attribute__((noinline)) int
-dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
+/* Walk from the frame running at IP (LOOK: where its rule is looked up)
+ * with stack pointer SP and rbp BP, read from the word at BP_HOME (0:
+ * the register's own), into BUF.  Where rbp's value came from is
+ * followed for the stack cache's sake.  KEEP: see dhat__unwind_from (W
+ * is not NULL then). */
+static inline __attribute__((always_inline)) int
+walk(uintptr_t *buf, int cap, struct dhat__walk *w, size_t keep,
+    uintptr_t ip, uintptr_t look, uintptr_t sp, uintptr_t bp,
+    uintptr_t bp_home, uintptr_t hi)
 {
-	uintptr_t ip, sp, bp, lo, hi, look, bp_home = 0;
 	int n = 0;
 
-	if (w != NULL) {
-		w->first = -1;
-		w->len = w->n = 0;
-		w->whole = false;
-	}
-	/* Under Valgrind the time does not matter, and helgrind would take
-	 * the table's atomics for races. */
-	if (DHAT__UNDER_VALGRIND() || !dhat__stack_bounds(&lo, &hi))
-		return -1;
-	__asm__ volatile("lea 0(%%rip), %0\n\t"
-	    "mov %%rsp, %1\n\t"
-	    "mov %%rbp, %2" : "=r"(ip), "=r"(sp), "=r"(bp));
-	if (sp < lo || sp >= hi)
-		return -1;
-	look = ip;
 	while (n < cap) {
 		struct rule r;
 		uintptr_t cfa, ra_at, bp_at;
 
 		buf[n++] = ip;
+		if (keep != 0 && (size_t)n > keep && w->first >= 0 &&
+		    dhat__stack_walked_enough(buf, (size_t)n, keep)) {
+			w->len = n - w->first;
+			w->cut = true;
+			break;
+		}
 		rule_at(look, &r);
 		if (r.kind == R_END) {
 			if (w != NULL) {
@@ -740,6 +733,62 @@ dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
 	return n;
 }
 
+static inline void
+walk_reset(struct dhat__walk *w)
+{
+	if (w != NULL) {
+		w->first = -1;
+		w->len = w->n = 0;
+		w->whole = w->cut = false;
+	}
+}
+
+/* Not inlined: the walk starts from this function's own frame, whose
+ * registers the asm reads at a point its unwind tables describe. */
+__attribute__((noinline)) int
+dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
+{
+	uintptr_t ip, sp, bp, lo, hi;
+
+	walk_reset(w);
+	/* Under Valgrind the time does not matter, and helgrind would take
+	 * the table's atomics for races. */
+	if (DHAT__UNDER_VALGRIND() || !dhat__stack_bounds(&lo, &hi))
+		return -1;
+	__asm__ volatile("lea 0(%%rip), %0\n\t"
+	    "mov %%rsp, %1\n\t"
+	    "mov %%rbp, %2" : "=r"(ip), "=r"(sp), "=r"(bp));
+	if (sp < lo || sp >= hi)
+		return -1;
+	return walk(buf, cap, w, 0, ip, ip, sp, bp, 0, hi);
+}
+
+/*
+ * The same walk, from the frame that runs at stack address FROM: the
+ * caller of a libdhat function that keeps a frame pointer and whose CFA
+ * FROM is, so that its return address lies at FROM - 8 and its caller's
+ * rbp at FROM - 16, which is where the walk from the innermost frame
+ * would find them by that function's tables.  libdhat's own frames
+ * inside it are not walked at all.
+ */
+int
+dhat__unwind_from(uintptr_t *buf, int cap, struct dhat__walk *w,
+    size_t keep)
+{
+	uintptr_t from = w->from, lo, hi, ip;
+	uintptr_t bp_home = from - 2 * sizeof(uintptr_t);
+
+	walk_reset(w);
+	if (DHAT__UNDER_VALGRIND() || !dhat__stack_bounds(&lo, &hi) ||
+	    from - 2 * sizeof(uintptr_t) < lo || from >= hi)
+		return -1;
+	ip = *(const uintptr_t *)(from - sizeof(uintptr_t));
+	if (ip == 0)
+		return -1;
+	return walk(buf, cap, w, keep, ip, ip - 1, from,
+	    *(const uintptr_t *)bp_home, bp_home, hi);
+}
+
 #else
 
 int
@@ -749,6 +798,17 @@ dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
 	(void)cap;
 	if (w != NULL)
 		w->first = -1;
+	return -1;
+}
+
+int
+dhat__unwind_from(uintptr_t *buf, int cap, struct dhat__walk *w,
+    size_t keep)
+{
+	(void)buf;
+	(void)cap;
+	(void)keep;
+	w->first = -1;
 	return -1;
 }
 
