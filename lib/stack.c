@@ -525,6 +525,8 @@ struct centry {
 	uint64_t gen;           /* key_gen() of PP's epoch; 0: empty */
 	uint32_t pp;
 	uint32_t n;
+	uint32_t ras;           /* bit I: check I reads a kept frame's caller */
+	uint32_t kept;          /* the stack's frames */
 	int32_t off[CACHE_WORDS];
 	uintptr_t val[CACHE_WORDS];
 };
@@ -590,13 +592,12 @@ cache_set(uintptr_t ip0, uintptr_t cfa)
 	    CACHE_WAYS];
 }
 
+/* Every word E checks holds what it held; E's key is this call's. */
 static inline bool
-valid(const struct centry *e, uintptr_t ip0, uintptr_t cfa, uint64_t gen)
+valid(const struct centry *e, uintptr_t cfa)
 {
 	uint32_t i;
 
-	if (e->ip0 != ip0 || e->cfa != cfa || e->gen != gen)
-		return false;
 	for (i = 0; i < e->n; i++)
 		if (*(const volatile uintptr_t *)(cfa +
 		    (uintptr_t)(intptr_t)e->off[i]) != e->val[i])
@@ -604,10 +605,35 @@ valid(const struct centry *e, uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 	return true;
 }
 
+/*
+ * After a miss: the stack of E's shape that the words at E's places now
+ * give, E's entry point's frame and the callers its checks read, whose
+ * program point's index slot starts loading while the walk runs.  The
+ * walk often finds just that stack when a key has more stacks than its
+ * ways (callers with frames of the same sizes), and then the lookup of
+ * its program point finds the slot loaded.  Only a guess: nothing is
+ * taken from it but the load.  E's words are this thread's stack, in
+ * frames that are live (E's key is this call's).
+ */
+static void
+foresee(const struct centry *e, uintptr_t cfa)
+{
+	uintptr_t ips[CACHE_WORDS + 1];
+	uint32_t i, k = 0, ras = e->ras;
+
+	ips[k++] = e->ip0;
+	for (i = 0; ras != 0 && k < e->kept; i++, ras >>= 1)
+		if (ras & 1)
+			ips[k++] = *(const volatile uintptr_t *)(cfa +
+			    (uintptr_t)(intptr_t)e->off[i]);
+	if (k == e->kept)
+		dhat__pp_prefetch_slot(dhat__pp_hash(ips, k));
+}
+
 uint32_t
 dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 {
-	const struct centry *e;
+	const struct centry *e, *same = NULL;
 	int w;
 
 	if (DHAT__UNLIKELY(cache == NULL || cache == DEAD))
@@ -622,11 +648,17 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 	}
 	gen = key_gen(gen);
 	e = cache_set(ip0, cfa);
-	for (w = 0; w < CACHE_WAYS; w++)
-		if (valid(&e[w], ip0, cfa, gen)) {
+	for (w = 0; w < CACHE_WAYS; w++) {
+		if (e[w].ip0 != ip0 || e[w].cfa != cfa || e[w].gen != gen)
+			continue;
+		if (valid(&e[w], cfa)) {
 			hits++;
 			return e[w].pp;
 		}
+		same = &e[w];
+	}
+	if (same != NULL)
+		foresee(same, cfa);
 	return DHAT__PP_NONE;
 }
 
@@ -696,7 +728,8 @@ plan(struct centry *e, uintptr_t cfa, const struct dhat__stack *s)
 		;
 	if ((end == len && !w->whole) || end > (size_t)w->n)
 		return false;
-	e->n = 0;
+	e->n = e->ras = 0;
+	e->kept = (uint32_t)s->n;
 	for (i = 0; i < end; i++) {
 		uintptr_t at = w->bp_at[i];
 
@@ -707,7 +740,11 @@ plan(struct centry *e, uintptr_t cfa, const struct dhat__stack *s)
 				return false;
 			home = at;
 		}
-		if (w->ra_at[i] != 0 && !add_check(e, cfa, w->ra_at[i],
+		if (w->ra_at[i] == 0)
+			continue;
+		if (i + 1 < s->n)
+			e->ras |= (uint32_t)1 << e->n;
+		if (!add_check(e, cfa, w->ra_at[i],
 		    i + 1 < len ? s->ips[i + 1] : 0))
 			return false;
 	}
