@@ -562,9 +562,12 @@ int dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w);
  * caller of a libdhat function that keeps a frame pointer and whose CFA
  * W->FROM is (dhat__heap_alloc); W's frame 0 is that frame.  KEEP (0:
  * none) is how many frames the caller keeps: the walk ends once
- * dhat__stack_walked_enough says so. */
+ * dhat__stack_walked_enough says so.  GUESS[0..NGUESS) are the return
+ * addresses it may find, frame by frame from frame 0 (a hint only: any
+ * of them may be wrong; NULL, 0: none). */
+#define DHAT__HINT_FRAMES 32
 int dhat__unwind_from(uintptr_t *buf, int cap, struct dhat__walk *w,
-    size_t keep);
+    size_t keep, const uintptr_t *guess, int nguess);
 /* Code was unmapped: what the walk knows of code addresses is void. */
 void dhat__unwind_forget(void);
 

@@ -386,12 +386,39 @@ walk_room(size_t max, size_t own)
 	    max + own + START_ROOM;
 }
 
+/* The return addresses that this thread's last miss in the stack cache
+ * foresaw (see foresee) for the call whose heap_alloc CFA is CFA. */
+struct foreseen {
+	uintptr_t cfa;
+	int n;
+	uintptr_t ips[DHAT__HINT_FRAMES];
+};
+static __thread struct foreseen foreseen
+    __attribute__((tls_model("initial-exec")));
+
+/* Into HINT, what the last miss foresaw for the walk from FROM; how
+ * many.  Taken once: a signal handler's allocation in between may have
+ * left its own, or half of it, which the walk only takes for a hint. */
+static int
+take_foreseen(uintptr_t from, uintptr_t *hint)
+{
+	int n = foreseen.n;
+
+	foreseen.n = 0;
+	if (from == 0 || foreseen.cfa != from || n <= 0 ||
+	    n > DHAT__HINT_FRAMES)
+		return 0;
+	memcpy(hint, foreseen.ips, (size_t)n * sizeof *hint);
+	return n;
+}
+
 /* Up to CAP frames into BUF, for a caller that keeps MAX: from FROM on
- * when not 0 (see dhat__unwind_from), else from here; libunwind's when
- * SLOW.  -2: the walk could not, libunwind must. */
+ * when not 0 (see dhat__unwind_from, and HINT[0..NHINT) its hint), else
+ * from here; libunwind's when SLOW.  -2: the walk could not, libunwind
+ * must. */
 static int
 walk_into(struct dhat__stack *s, uintptr_t *buf, size_t cap, size_t max,
-    bool slow)
+    bool slow, const uintptr_t *hint, int nhint)
 {
 	struct dhat__walk *w = s->walk.from != 0 ? &s->walk : NULL;
 	int got;
@@ -401,8 +428,8 @@ walk_into(struct dhat__stack *s, uintptr_t *buf, size_t cap, size_t max,
 		s->walk.first = -1;
 		got = unw_backtrace((void **)buf, (int)cap);
 	} else {
-		got = w != NULL ? dhat__unwind_from(buf, (int)cap, w, max) :
-		    dhat__unwind_fast(buf, (int)cap, NULL);
+		got = w != NULL ? dhat__unwind_from(buf, (int)cap, w, max,
+		    hint, nhint) : dhat__unwind_fast(buf, (int)cap, NULL);
 		if (got < 0)
 			got = -2;
 	}
@@ -457,9 +484,9 @@ void
 dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from)
 {
 	size_t cap, size = 0, n, k, room;
-	uintptr_t *buf = NULL;
+	uintptr_t *buf = NULL, hint[DHAT__HINT_FRAMES];
 	bool slow = false;
-	int got;
+	int got, nhint = take_foreseen(from, hint);
 
 	s->heap = NULL;
 	s->walk.from = from;
@@ -472,7 +499,7 @@ dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from)
 			s->n = 0;
 			return;
 		}
-		got = walk_into(s, buf, cap, max, slow);
+		got = walk_into(s, buf, cap, max, slow, hint, nhint);
 		if (got == -2) {
 			slow = true;
 			cap = walk_room(max, SLACK);
@@ -508,7 +535,7 @@ dhat__stack_release(struct dhat__stack *s)
 /* ---- the per-thread stack cache ---------------------------------------- */
 
 #if defined(__x86_64__)
-/* Per thread, a power of two.  256 entries of 392 bytes stay below
+/* Per thread, a power of two.  256 entries of 400 bytes stay below
  * glibc's mmap threshold (128 KiB); 512 of them, mapped by glibc on
  * their own, made allocbench 23% slower for a reason not found (the
  * lookups, checks and all, cost the same either way).  Python misses
@@ -525,7 +552,7 @@ struct centry {
 	uint64_t gen;           /* key_gen() of PP's epoch; 0: empty */
 	uint32_t pp;
 	uint32_t n;
-	uint32_t ras;           /* bit I: check I reads a kept frame's caller */
+	uint32_t ras;           /* bit I: check I reads a return address */
 	uint32_t kept;          /* the stack's frames */
 	int32_t off[CACHE_WORDS];
 	uintptr_t val[CACHE_WORDS];
@@ -607,27 +634,30 @@ valid(const struct centry *e, uintptr_t cfa)
 
 /*
  * After a miss: the stack of E's shape that the words at E's places now
- * give, E's entry point's frame and the callers its checks read, whose
- * program point's index slot starts loading while the walk runs.  The
+ * give, E's entry point's frame and the callers its checks read.  The
  * walk often finds just that stack when a key has more stacks than its
- * ways (callers with frames of the same sizes), and then the lookup of
- * its program point finds the slot loaded.  Only a guess: nothing is
- * taken from it but the load.  E's words are this thread's stack, in
- * frames that are live (E's key is this call's).
+ * ways (callers with frames of the same sizes): its program point's
+ * index slot starts loading now, and the walk looks up the rules of its
+ * frames all at once (dhat__unwind_from).  Only a guess: nothing is
+ * taken from it but loads and a hint.  E's words are this thread's
+ * stack, in frames that are live (E's key is this call's).
  */
 static void
 foresee(const struct centry *e, uintptr_t cfa)
 {
-	uintptr_t ips[CACHE_WORDS + 1];
+	uintptr_t *ips = foreseen.ips;
 	uint32_t i, k = 0, ras = e->ras;
 
+	foreseen.n = 0;
+	foreseen.cfa = cfa;
 	ips[k++] = e->ip0;
-	for (i = 0; ras != 0 && k < e->kept; i++, ras >>= 1)
+	for (i = 0; ras != 0 && k < DHAT__HINT_FRAMES; i++, ras >>= 1)
 		if (ras & 1)
 			ips[k++] = *(const volatile uintptr_t *)(cfa +
 			    (uintptr_t)(intptr_t)e->off[i]);
-	if (k == e->kept)
-		dhat__pp_prefetch_slot(dhat__pp_hash(ips, k));
+	if (k >= e->kept)
+		dhat__pp_prefetch_slot(dhat__pp_hash(ips, e->kept));
+	foreseen.n = (int)k;
 }
 
 uint32_t
@@ -742,8 +772,7 @@ plan(struct centry *e, uintptr_t cfa, const struct dhat__stack *s)
 		}
 		if (w->ra_at[i] == 0)
 			continue;
-		if (i + 1 < s->n)
-			e->ras |= (uint32_t)1 << e->n;
+		e->ras |= (uint32_t)1 << e->n;
 		if (!add_check(e, cfa, w->ra_at[i],
 		    i + 1 < len ? s->ips[i + 1] : 0))
 			return false;

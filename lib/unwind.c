@@ -676,15 +676,54 @@ note(struct dhat__walk *w, int n, uintptr_t sp, const struct rule *r,
 	w->bp[i] = bp;
 }
 
+/* The return addresses a walk expects to find, frame by frame, and the
+ * rules the table already holds for them (KNOWN: bit I, for GUESS[I]). */
+struct hint {
+	const uintptr_t *guess;
+	int n;
+	uint32_t known;
+	struct rule r[DHAT__HINT_FRAMES];
+};
+
+/* The rules of every expected frame, looked up at once rather than one
+ * frame after the other, so that the lookups overlap: only the table's,
+ * never the unwind tables' (an expected address that is wrong may be no
+ * code at all). */
+static void
+hint_rules(struct hint *h)
+{
+	const struct rtable *t = __atomic_load_n(&table, __ATOMIC_ACQUIRE);
+	int i;
+
+	h->known = 0;
+	for (i = 0; t != NULL && i < h->n; i++)
+		if (h->guess[i] > 1 && lookup(t, h->guess[i] - 1, &h->r[i]))
+			h->known |= (uint32_t)1 << i;
+}
+
+/* The rule for frame N at return address IP (LOOK: where to look it up):
+ * the hint's when it expected this very address. */
+static inline __attribute__((always_inline)) void
+frame_rule(const struct hint *h, int n, uintptr_t ip, uintptr_t look,
+    struct rule *r)
+{
+	if (h != NULL && n < h->n && ip == h->guess[n] && look == ip - 1 &&
+	    (h->known >> n & 1)) {
+		*r = h->r[n];
+		return;
+	}
+	rule_at(look, r);
+}
+
 /* Walk from the frame running at IP (LOOK: where its rule is looked up)
  * with stack pointer SP and rbp BP, read from the word at BP_HOME (0:
  * the register's own), into BUF.  Where rbp's value came from is
- * followed for the stack cache's sake.  KEEP: see dhat__unwind_from (W
- * is not NULL then). */
+ * followed for the stack cache's sake.  KEEP and H: see
+ * dhat__unwind_from (W is not NULL then). */
 static inline __attribute__((always_inline)) int
 walk(uintptr_t *buf, int cap, struct dhat__walk *w, size_t keep,
-    uintptr_t ip, uintptr_t look, uintptr_t sp, uintptr_t bp,
-    uintptr_t bp_home, uintptr_t hi)
+    const struct hint *h, uintptr_t ip, uintptr_t look, uintptr_t sp,
+    uintptr_t bp, uintptr_t bp_home, uintptr_t hi)
 {
 	int n = 0;
 
@@ -699,7 +738,7 @@ walk(uintptr_t *buf, int cap, struct dhat__walk *w, size_t keep,
 			w->cut = true;
 			break;
 		}
-		rule_at(look, &r);
+		frame_rule(h, n - 1, ip, look, &r);
 		if (r.kind == R_END) {
 			if (w != NULL) {
 				note(w, n - 1, sp, &r, 0, bp, bp_home);
@@ -760,7 +799,7 @@ dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
 	    "mov %%rbp, %2" : "=r"(ip), "=r"(sp), "=r"(bp));
 	if (sp < lo || sp >= hi)
 		return -1;
-	return walk(buf, cap, w, 0, ip, ip, sp, bp, 0, hi);
+	return walk(buf, cap, w, 0, NULL, ip, ip, sp, bp, 0, hi);
 }
 
 /*
@@ -773,10 +812,11 @@ dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
  */
 int
 dhat__unwind_from(uintptr_t *buf, int cap, struct dhat__walk *w,
-    size_t keep)
+    size_t keep, const uintptr_t *guess, int nguess)
 {
 	uintptr_t from = w->from, lo, hi, ip;
 	uintptr_t bp_home = from - 2 * sizeof(uintptr_t);
+	struct hint h;
 
 	walk_reset(w);
 	if (DHAT__UNDER_VALGRIND() || !dhat__stack_bounds(&lo, &hi) ||
@@ -785,7 +825,10 @@ dhat__unwind_from(uintptr_t *buf, int cap, struct dhat__walk *w,
 	ip = *(const uintptr_t *)(from - sizeof(uintptr_t));
 	if (ip == 0)
 		return -1;
-	return walk(buf, cap, w, keep, ip, ip - 1, from,
+	h.guess = guess;
+	h.n = nguess < DHAT__HINT_FRAMES ? nguess : DHAT__HINT_FRAMES;
+	hint_rules(&h);
+	return walk(buf, cap, w, keep, &h, ip, ip - 1, from,
 	    *(const uintptr_t *)bp_home, bp_home, hi);
 }
 
@@ -803,11 +846,13 @@ dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
 
 int
 dhat__unwind_from(uintptr_t *buf, int cap, struct dhat__walk *w,
-    size_t keep)
+    size_t keep, const uintptr_t *guess, int nguess)
 {
 	(void)buf;
 	(void)cap;
 	(void)keep;
+	(void)guess;
+	(void)nguess;
 	w->first = -1;
 	return -1;
 }

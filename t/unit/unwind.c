@@ -72,9 +72,32 @@ check_record(const struct dhat__walk *r, const uintptr_t *ips, int n,
 	}
 }
 
+/* The walk from FROM with a hint, right or wrong, gives IPS[0..N). */
+static int
+hinted(uintptr_t from, const uintptr_t *ips, int n)
+{
+	uintptr_t buf[ROOM], guess[DHAT__HINT_FRAMES];
+	struct dhat__walk rec;
+	int i, k, got, m = n < DHAT__HINT_FRAMES ? n : DHAT__HINT_FRAMES;
+
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < m; i++)     /* right, shifted, partly wrong */
+			guess[i] = k == 0 ? ips[i] : k == 1 ?
+			    ips[(i + 1) % m] : i % 2 ? ips[i] : ips[i] + 1;
+		rec.from = from;
+		dhat__unwind_begin();
+		got = dhat__unwind_from(buf, ROOM, &rec, 0, guess, m);
+		dhat__unwind_end();
+		if (got != n || memcmp(buf, ips, (size_t)n * sizeof *buf) != 0)
+			return 0;
+	}
+	return 1;
+}
+
 /* The walk from the frame that runs at FROM, which this file's walk()
  * calls, must give the fast walk's frames IPS[AT..N), and a record that
- * names the words it read; one that keeps 3 frames ends after 4. */
+ * names the words it read; one that keeps 3 frames ends after 4; and
+ * so must one given a hint of the frames it will find, right or wrong. */
 static void
 check_from(uintptr_t from, const uintptr_t *ips, int n, int at)
 {
@@ -84,7 +107,7 @@ check_from(uintptr_t from, const uintptr_t *ips, int n, int at)
 
 	rec.from = from;
 	dhat__unwind_begin();
-	got = dhat__unwind_from(buf, ROOM, &rec, 0);
+	got = dhat__unwind_from(buf, ROOM, &rec, 0, NULL, 0);
 	dhat__unwind_end();
 	if (got != n - at || rec.first != 0 || rec.cut)
 		bad = 1;
@@ -95,12 +118,14 @@ check_from(uintptr_t from, const uintptr_t *ips, int n, int at)
 		check_record(&rec, buf, got, 0);
 	if (!bad && got > 4) {
 		dhat__unwind_begin();
-		got = dhat__unwind_from(buf, ROOM, &rec, 3);
+		got = dhat__unwind_from(buf, ROOM, &rec, 3, NULL, 0);
 		dhat__unwind_end();
 		if (got != 4 || !rec.cut || rec.len != 4 || rec.n != 3 ||
 		    memcmp(buf, ips + at, 4 * sizeof *buf) != 0)
 			bad = 1;
 	}
+	if (!bad)
+		bad = !hinted(from, ips + at, n - at);
 	__atomic_add_fetch(&from_walks, 1, __ATOMIC_RELAXED);
 	if (bad)
 		__atomic_add_fetch(&from_bad, 1, __ATOMIC_RELAXED);
