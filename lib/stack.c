@@ -535,20 +535,20 @@ dhat__stack_release(struct dhat__stack *s)
 /* ---- the per-thread stack cache ---------------------------------------- */
 
 #if defined(__x86_64__)
-/* Per thread, a power of two.  256 entries of 400 bytes stay below
- * glibc's mmap threshold (128 KiB); 512 of them, mapped by glibc on
- * their own, made allocbench 23% slower for a reason not found (the
- * lookups, checks and all, cost the same either way).  Python misses
- * 5% more stacks with 256 (7,857 against 7,505), for no change in
- * time. */
+/* Per thread, a power of two.  256 entries of 400 bytes (keys included)
+ * stay below glibc's mmap threshold (128 KiB); 512 of them, mapped by
+ * glibc on their own, made allocbench 23% slower for a reason not found
+ * (the lookups, checks and all, cost the same either way).  Python
+ * misses 5% more stacks with 256 (7,857 against 7,505), for no change
+ * in time. */
 #define CACHE_ENTRIES 256
 #define CACHE_WAYS 4            /* entries per set: callers sharing a key */
 #define CACHE_WORDS 30          /* stack words checked per entry */
 
 /* A stack, valid while each word at CFA + OFF[I] holds VAL[I]: the words
- * the walk read to find it (see the top of this file). */
+ * the walk read to find it (see the top of this file), for the key at
+ * the same index. */
 struct centry {
-	uintptr_t ip0, cfa;     /* key: the entry point's call, its CFA */
 	uint64_t gen;           /* key_gen() of PP's epoch; 0: empty */
 	uint32_t pp;
 	uint32_t n;
@@ -558,10 +558,21 @@ struct centry {
 	uintptr_t val[CACHE_WORDS];
 };
 
+struct ckey {
+	uintptr_t ip0, cfa;     /* the entry point's call, its CFA */
+};
+
+/* The keys of a set share a cache line: a lookup reads one line to find
+ * its ways, and an entry's only when its key matches. */
+struct cache {
+	struct ckey key[CACHE_ENTRIES];
+	struct centry e[CACHE_ENTRIES];
+};
+
 /* Per thread: the cache (NULL: none yet, DEAD: the thread is exiting),
  * and its stack's bounds (hi 0: not looked up, 1: unknown). */
-#define DEAD ((struct centry *)1)
-static __thread struct centry *cache __attribute__((tls_model("initial-exec")));
+#define DEAD ((struct cache *)1)
+static __thread struct cache *cache __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t stack_lo __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t stack_hi __attribute__((tls_model("initial-exec")));
 static __thread unsigned victim __attribute__((tls_model("initial-exec")));
@@ -607,16 +618,16 @@ key_gen(uint64_t gen)
 	    48;
 }
 
-/* The first entry of the key's set.  One key has as many stacks as the
- * callers that reach the same call with the same stack depth. */
-static inline struct centry *
+/* The index of the first entry of the key's set.  One key has as many
+ * stacks as the callers that reach the same call with the same stack
+ * depth. */
+static inline size_t
 cache_set(uintptr_t ip0, uintptr_t cfa)
 {
 	uint64_t h = (ip0 ^ (cfa * 0x9e3779b97f4a7c15ULL));
 
 	h ^= h >> 29;
-	return &cache[(size_t)(h & (CACHE_ENTRIES / CACHE_WAYS - 1)) *
-	    CACHE_WAYS];
+	return (size_t)(h & (CACHE_ENTRIES / CACHE_WAYS - 1)) * CACHE_WAYS;
 }
 
 /* Every word E checks holds what it held; E's key is this call's. */
@@ -643,14 +654,14 @@ valid(const struct centry *e, uintptr_t cfa)
  * stack, in frames that are live (E's key is this call's).
  */
 static void
-foresee(const struct centry *e, uintptr_t cfa)
+foresee(const struct centry *e, uintptr_t ip0, uintptr_t cfa)
 {
 	uintptr_t *ips = foreseen.ips;
 	uint32_t i, k = 0, ras = e->ras;
 
 	foreseen.n = 0;
 	foreseen.cfa = cfa;
-	ips[k++] = e->ip0;
+	ips[k++] = ip0;
 	for (i = 0; ras != 0 && k < DHAT__HINT_FRAMES; i++, ras >>= 1)
 		if (ras & 1)
 			ips[k++] = *(const volatile uintptr_t *)(cfa +
@@ -664,6 +675,8 @@ uint32_t
 dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 {
 	const struct centry *e, *same = NULL;
+	const struct ckey *k;
+	size_t i;
 	int w;
 
 	if (DHAT__UNLIKELY(cache == NULL || cache == DEAD))
@@ -677,9 +690,11 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 		looks = hits = 0;
 	}
 	gen = key_gen(gen);
-	e = cache_set(ip0, cfa);
+	i = cache_set(ip0, cfa);
+	k = &cache->key[i];
+	e = &cache->e[i];
 	for (w = 0; w < CACHE_WAYS; w++) {
-		if (e[w].ip0 != ip0 || e[w].cfa != cfa || e[w].gen != gen)
+		if (k[w].ip0 != ip0 || k[w].cfa != cfa || e[w].gen != gen)
 			continue;
 		if (valid(&e[w], cfa)) {
 			hits++;
@@ -688,7 +703,7 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 		same = &e[w];
 	}
 	if (same != NULL)
-		foresee(same, cfa);
+		foresee(same, ip0, cfa);
 	return DHAT__PP_NONE;
 }
 
@@ -786,6 +801,7 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 {
 	const uintptr_t *base = s->heap != NULL ? s->heap : s->buf;
 	struct centry *e, ne;
+	size_t i;
 	int w;
 
 	if (skip != 0 && skipped++ % (skip + 1) != 0)
@@ -796,27 +812,29 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	    s->ips != base + s->walk.first || !plan(&ne, cfa, s))
 		return;
 	if (cache == NULL) {
-		cache = dhat__own_calloc(CACHE_ENTRIES, sizeof *cache);
+		cache = dhat__own_memalign(64, sizeof *cache);
 		if (cache == NULL)
 			return;
+		memset(cache, 0, sizeof *cache);
 		if (pthread_setspecific(cache_key, cache) != 0) {
 			dhat__own_free(cache);
 			cache = DEAD;
 			return;
 		}
 	}
-	ne.ip0 = ip0;
-	ne.cfa = cfa;
 	ne.gen = key_gen(gen);
 	ne.pp = pp;
 	/* An empty or stale way, else the ways in turn. */
-	e = cache_set(ip0, cfa);
+	i = cache_set(ip0, cfa);
+	e = &cache->e[i];
 	for (w = 0; w < CACHE_WAYS; w++)
 		if (e[w].gen != ne.gen)
 			break;
 	if (w == CACHE_WAYS)
 		w = (int)(victim++ % CACHE_WAYS);
 	e += w;
+	cache->key[i + (size_t)w].ip0 = ip0;
+	cache->key[i + (size_t)w].cfa = cfa;
 	memcpy(e, &ne, offsetof(struct centry, off) +
 	    ne.n * sizeof ne.off[0]);
 	memcpy(e->val, ne.val, ne.n * sizeof ne.val[0]);
