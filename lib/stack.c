@@ -386,31 +386,7 @@ walk_room(size_t max, size_t own)
 	    max + own + START_ROOM;
 }
 
-/* The return addresses that this thread's last miss in the stack cache
- * foresaw (see foresee) for the call whose heap_alloc CFA is CFA. */
-struct foreseen {
-	uintptr_t cfa;
-	int n;
-	uintptr_t ips[DHAT__HINT_FRAMES];
-};
-static __thread struct foreseen foreseen
-    __attribute__((tls_model("initial-exec")));
-
-/* Into HINT, what the last miss foresaw for the walk from FROM; how
- * many.  Taken once: a signal handler's allocation in between may have
- * left its own, or half of it, which the walk only takes for a hint. */
-static int
-take_foreseen(uintptr_t from, uintptr_t *hint)
-{
-	int n = foreseen.n;
-
-	foreseen.n = 0;
-	if (from == 0 || foreseen.cfa != from || n <= 0 ||
-	    n > DHAT__HINT_FRAMES)
-		return 0;
-	memcpy(hint, foreseen.ips, (size_t)n * sizeof *hint);
-	return n;
-}
+static int take_foreseen(uintptr_t from, uintptr_t *hint);
 
 /* Up to CAP frames into BUF, for a caller that keeps MAX: from FROM on
  * when not 0 (see dhat__unwind_from, and HINT[0..NHINT) its hint), else
@@ -536,7 +512,7 @@ dhat__stack_release(struct dhat__stack *s)
 
 #if defined(__x86_64__)
 /* Per thread, a power of two.  256 entries of 400 bytes (keys included)
- * stay below glibc's mmap threshold (128 KiB); 512 of them, mapped by
+ * and a guess stay below glibc's mmap threshold (128 KiB); 512 of them, mapped by
  * glibc on their own, made allocbench 23% slower for a reason not found
  * (the lookups, checks and all, cost the same either way).  Python
  * misses 5% more stacks with 256 (7,857 against 7,505), for no change
@@ -562,11 +538,20 @@ struct ckey {
 	uintptr_t ip0, cfa;     /* the entry point's call, its CFA */
 };
 
+/* The return addresses that the thread's last miss foresaw (see
+ * foresee) for the call whose heap_alloc CFA is CFA. */
+struct foreseen {
+	uintptr_t cfa;
+	int n;
+	uintptr_t ips[DHAT__HINT_FRAMES];
+};
+
 /* The keys of a set share a cache line: a lookup reads one line to find
  * its ways, and an entry's only when its key matches. */
 struct cache {
 	struct ckey key[CACHE_ENTRIES];
 	struct centry e[CACHE_ENTRIES];
+	struct foreseen seen;
 };
 
 /* Per thread: the cache (NULL: none yet, DEAD: the thread is exiting),
@@ -656,11 +641,12 @@ valid(const struct centry *e, uintptr_t cfa)
 static void
 foresee(const struct centry *e, uintptr_t ip0, uintptr_t cfa)
 {
-	uintptr_t *ips = foreseen.ips;
+	struct foreseen *f = &cache->seen;
+	uintptr_t *ips = f->ips;
 	uint32_t i, k = 0, ras = e->ras;
 
-	foreseen.n = 0;
-	foreseen.cfa = cfa;
+	f->n = 0;
+	f->cfa = cfa;
 	ips[k++] = ip0;
 	for (i = 0; ras != 0 && k < DHAT__HINT_FRAMES; i++, ras >>= 1)
 		if (ras & 1)
@@ -668,7 +654,27 @@ foresee(const struct centry *e, uintptr_t ip0, uintptr_t cfa)
 			    (uintptr_t)(intptr_t)e->off[i]);
 	if (k >= e->kept)
 		dhat__pp_prefetch_slot(dhat__pp_hash(ips, e->kept));
-	foreseen.n = (int)k;
+	f->n = (int)k;
+}
+
+/* Into HINT, what the last miss foresaw for the walk from FROM; how
+ * many.  Taken once: a signal handler's allocation in between may have
+ * left its own, or half of it, which the walk only takes for a hint. */
+static int
+take_foreseen(uintptr_t from, uintptr_t *hint)
+{
+	struct foreseen *f;
+	int n;
+
+	if (cache == NULL || cache == DEAD)
+		return 0;
+	f = &cache->seen;
+	n = f->n;
+	f->n = 0;
+	if (from == 0 || f->cfa != from || n <= 0 || n > DHAT__HINT_FRAMES)
+		return 0;
+	memcpy(hint, f->ips, (size_t)n * sizeof *hint);
+	return n;
 }
 
 uint32_t
@@ -840,6 +846,14 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	memcpy(e->val, ne.val, ne.n * sizeof ne.val[0]);
 }
 #else
+static int
+take_foreseen(uintptr_t from, uintptr_t *hint)
+{
+	(void)from;
+	(void)hint;
+	return 0;
+}
+
 void
 dhat__stack_cache_init(void)
 {

@@ -16,6 +16,13 @@
  * rbp are) is kept, per address, in a table that every thread reads
  * without a lock and writes once per address.
  *
+ * Each frame's lookup in that table waits on the frame before it, whose
+ * return address it needs.  A walk can be given the return addresses it
+ * will likely find (the stack cache's guess, stack.c): their rules are
+ * looked up all at once first, and a frame takes one only when its
+ * return address is the one expected, so that a wrong guess costs
+ * lookups and never changes a stack.
+ *
  * Only the shapes compilers emit for ordinary code are handled: the CFA
  * at rsp or rbp plus an offset, the return address and rbp saved at
  * offsets from it (or rbp left alone), and the outermost frame, whose
