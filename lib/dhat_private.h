@@ -480,7 +480,10 @@ DHAT_NORETURN void dhat__panic(const char *msg);
  * for a frame whose CFA is sp-based.  LEN counts the frames walked from
  * FIRST on, N those of them recorded; WHOLE says the walk ended by itself,
  * at a frame without a caller or a return address of 0, which frame
- * LEN - 1 then read at RA_AT[LEN - 1] (when recorded and not 0).
+ * LEN - 1 then read at RA_AT[LEN - 1] (when recorded and not 0).  CUT
+ * says it ended early instead, at a frame past the ones its caller keeps
+ * that the start code's trimming stops at (dhat__unwind_from), which it
+ * counts in LEN without recording it.
  */
 #define DHAT__WALK_FRAMES 30
 
@@ -488,7 +491,7 @@ struct dhat__walk {
 	uintptr_t from;
 	int first;           /* -1: no frame at FROM, nothing recorded */
 	int len, n;
-	bool whole;
+	bool whole, cut;
 	uintptr_t ra_at[DHAT__WALK_FRAMES];
 	uintptr_t bp_at[DHAT__WALK_FRAMES];
 	uintptr_t bp[DHAT__WALK_FRAMES];
@@ -507,10 +510,16 @@ int dhat__stack_init(void);
 /* Capture the caller's stack: libdhat's frames dropped except the
  * outermost (the entry point the program called), and the C library's
  * start code below main or a thread's start routine; at most MAX frames
- * of what remains.  What the walk read from the frame running at stack
- * address FROM on is kept in S->walk for dhat__stack_remember (FROM 0:
- * nothing is). */
+ * of what remains.  FROM, when not 0, is dhat__heap_alloc's CFA: the walk
+ * starts at the frame running there, the entry point's, and what it read
+ * from there on is kept in S->walk for dhat__stack_remember (FROM 0: the
+ * walk starts here, and nothing is kept). */
 void dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from);
+/* The walk's frames IPS[0..N) go far enough for a caller that keeps
+ * KEEP frames: past them, up to a frame that program_end's trimming of
+ * the start code cannot pass, so none of the kept frames can be trimmed
+ * whatever lies beyond. */
+bool dhat__stack_walked_enough(const uintptr_t *ips, size_t n, size_t keep);
 /* Around every call into libunwind: a fork waits for the unwinds in
  * flight (stack.c).  The fork handlers' halves of it. */
 void dhat__unwind_begin(void);
@@ -549,6 +558,16 @@ void dhat__stack_cache_flush(void);
  * recorded in W, unless W is NULL (see struct dhat__walk).  Call it
  * between dhat__unwind_begin and dhat__unwind_end. */
 int dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w);
+/* The same walk from the frame that runs at stack address W->FROM: the
+ * caller of a libdhat function that keeps a frame pointer and whose CFA
+ * W->FROM is (dhat__heap_alloc); W's frame 0 is that frame.  KEEP (0:
+ * none) is how many frames the caller keeps: the walk ends once
+ * dhat__stack_walked_enough says so.  GUESS[0..NGUESS) are the return
+ * addresses it may find, frame by frame from frame 0 (a hint only: any
+ * of them may be wrong; NULL, 0: none). */
+#define DHAT__HINT_FRAMES 32
+int dhat__unwind_from(uintptr_t *buf, int cap, struct dhat__walk *w,
+    size_t keep, const uintptr_t *guess, int nguess);
 /* Code was unmapped: what the walk knows of code addresses is void. */
 void dhat__unwind_forget(void);
 

@@ -56,18 +56,28 @@ uint64_t dhat__pp_epoch = 1;
 /* Bumped by every unload of code (unload.c); never reset. */
 uint64_t dhat__module_gen;
 
+/* Two independent chains over the even and the odd addresses, mixed at
+ * the end: each step waits on the last one's multiplication, and two
+ * chains halve that wait. */
 uint64_t
 dhat__pp_hash(const uintptr_t *ips, size_t n)
 {
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+	uint64_t a = 0x9e3779b97f4a7c15ULL ^ n, b = 0xc2b2ae3d27d4eb4fULL;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h ^= ips[i];
-		h *= 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
+	for (i = 0; i + 1 < n; i += 2) {
+		a = (a ^ ips[i]) * 0xff51afd7ed558ccdULL;
+		b = (b ^ ips[i + 1]) * 0xc4ceb9fe1a85ec53ULL;
+		a ^= a >> 32;
+		b ^= b >> 32;
 	}
-	return h;
+	if (i < n) {
+		a = (a ^ ips[i]) * 0xff51afd7ed558ccdULL;
+		a ^= a >> 32;
+	}
+	a ^= b * 0x9e3779b97f4a7c15ULL;
+	a *= 0xff51afd7ed558ccdULL;
+	return a ^ a >> 32;
 }
 
 /* Room for a stack of N addresses after its length. */

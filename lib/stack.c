@@ -5,7 +5,11 @@
  * The walk is unwind.c's, from the unwind tables without a lock or a
  * system call; the stacks it leaves (a signal frame, code it cannot
  * read the tables of) are libunwind's unw_backtrace()'s, never the cursor
- * API's (unw_step costs system calls per frame).  The walk starts inside
+ * API's (unw_step costs system calls per frame).  An allocation's walk
+ * starts at the entry point's frame, whose return address and rbp
+ * heap_alloc's frame holds, and ends as soon as the frames it has found
+ * decide the stack: the kept ones, and one beyond them that the
+ * trimming of the start code (below) cannot pass.  The walk starts inside
  * libdhat; libdhat's own frames are recognised by address (the executable
  * segment of libdhat.so, found once when a profiler starts), which stays
  * right whatever the compiler inlines.  The outermost of them is the
@@ -74,12 +78,18 @@
 
 #include "dhat_private.h"
 
-/* Frames of libdhat's internals to allow for beyond the ones kept. */
+/* Frames of libdhat's internals to allow for beyond the ones kept, in a
+ * walk from the innermost frame (libunwind's, or a stack without FROM). */
 #define SLACK 16
-/* Frames of start code to allow for beyond the kept ones of a cut stack,
- * so that they are never among them (glibc: 3 below main, 5 below a
- * function called at exit). */
-#define START_ROOM 8
+/* Frames to walk beyond the kept ones of a stack, so that a stack cut
+ * there keeps none of the start code: program_end drops at most 3
+ * frames (glibc's _start, __libc_start_main and __libc_start_call_main
+ * below main), so a stack longer than the kept frames and those 3 loses
+ * nothing to the cut that trimming would keep. */
+#define START_ROOM 4
+/* Frames of libdhat allowed for in a walk that starts at the entry
+ * point (an entry point of libdhat's that calls another). */
+#define OWN_ROOM 2
 /* _start's extent when the unwind tables do not give it: glibc's is 38
  * bytes, and the return address lies right after its one call. */
 #define ENTRY_WINDOW 64
@@ -367,36 +377,110 @@ program_end(const uintptr_t *ips, size_t k, size_t n)
 	return end > k + 1 ? end : n;
 }
 
+/* Room for a walk that keeps MAX frames beyond OWN of libdhat's: 256
+ * (in a buffer of its own) when that is more than the stack's buffer. */
+static size_t
+walk_room(size_t max, size_t own)
+{
+	return max > DHAT__STACK_BUF - own - START_ROOM ? 256 :
+	    max + own + START_ROOM;
+}
+
+static int take_foreseen(uintptr_t from, uintptr_t *hint);
+
+/* Up to CAP frames into BUF, for a caller that keeps MAX: from FROM on
+ * when not 0 (see dhat__unwind_from, and HINT[0..NHINT) its hint), else
+ * from here; libunwind's when SLOW.  -2: the walk could not, libunwind
+ * must. */
+static int
+walk_into(struct dhat__stack *s, uintptr_t *buf, size_t cap, size_t max,
+    bool slow, const uintptr_t *hint, int nhint)
+{
+	struct dhat__walk *w = s->walk.from != 0 ? &s->walk : NULL;
+	int got;
+
+	dhat__unwind_begin();
+	if (slow) {
+		s->walk.first = -1;
+		got = unw_backtrace((void **)buf, (int)cap);
+	} else {
+		got = w != NULL ? dhat__unwind_from(buf, (int)cap, w, max,
+		    hint, nhint) : dhat__unwind_fast(buf, (int)cap, NULL);
+		if (got < 0)
+			got = -2;
+	}
+	dhat__unwind_end();
+	return got;
+}
+
+/* A buffer of CAP frames for S at *BUF, whose room is *SIZE: false when
+ * out of memory. */
+static bool
+room_for(struct dhat__stack *s, size_t cap, uintptr_t **buf, size_t *size)
+{
+	if (cap <= *size)
+		return true;
+	dhat__own_free(s->heap);
+	s->heap = NULL;
+	if (cap <= DHAT__STACK_BUF) {
+		*buf = s->buf;
+		*size = DHAT__STACK_BUF;
+		return true;
+	}
+	*buf = s->heap = dhat__malloc(cap * sizeof **buf);
+	*size = *buf != NULL ? cap : 0;
+	return *buf != NULL;
+}
+
+/* A frame past the kept ones that program_end's trimming cannot pass:
+ * in neither _start nor libc (where __libc_start_main is too). */
+static inline bool
+stops_trim(uintptr_t ip)
+{
+	return !returns_into(ip, start_lo, start_hi) &&
+	    !returns_into(ip, libc_lo, libc_hi);
+}
+
+/* Trimming drops frames from the stack's end only, and only start code:
+ * a frame it cannot drop shields every frame before it. */
+bool
+dhat__stack_walked_enough(const uintptr_t *ips, size_t n, size_t keep)
+{
+	return n - first_kept(ips, n) > keep && stops_trim(ips[n - 1]);
+}
+
+/*
+ * With FROM, the walk starts at the entry point's frame, and walks only
+ * the kept frames and those that show that trimming cannot reach them
+ * (dhat__stack_walked_enough); without it, or when libunwind walks
+ * instead, libdhat's own frames come first, and the buffer allows for
+ * them.  A walk that ended early is a cut stack: nothing to trim.
+ */
 void
 dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from)
 {
-	struct dhat__walk *w = from != 0 ? &s->walk : NULL;
-	size_t cap, n, k, room;
-	uintptr_t *buf;
-	int got;
+	size_t cap, size = 0, n, k, room;
+	uintptr_t *buf = NULL, hint[DHAT__HINT_FRAMES];
+	bool slow = false;
+	int got, nhint = take_foreseen(from, hint);
 
 	s->heap = NULL;
 	s->walk.from = from;
 	s->walk.first = -1;
-	cap = max > DHAT__STACK_BUF - SLACK ? 256 : max + SLACK;
-	buf = cap <= DHAT__STACK_BUF ? s->buf : NULL;
+	s->walk.cut = false;
+	cap = walk_room(max, from != 0 ? OWN_ROOM : SLACK);
 	for (;;) {
-		if (buf == NULL) {
-			buf = dhat__malloc(cap * sizeof *buf);
-			if (buf == NULL) {
-				s->ips = s->buf;
-				s->n = 0;
-				return;
-			}
-			s->heap = buf;
+		if (!room_for(s, cap, &buf, &size)) {
+			s->ips = s->buf;
+			s->n = 0;
+			return;
 		}
-		dhat__unwind_begin();
-		got = dhat__unwind_fast(buf, (int)cap, w);
-		if (got < 0) {
-			s->walk.first = -1;
-			got = unw_backtrace((void **)buf, (int)cap);
+		got = walk_into(s, buf, cap, max, slow, hint, nhint);
+		if (got == -2) {
+			slow = true;
+			cap = walk_room(max, SLACK);
+			continue;
 		}
-		dhat__unwind_end();
 		n = got > 0 ? (size_t)got : 0;
 		/* A full buffer may have cut the stack: retry bigger when
 		 * the caller wants more, or when the start code (which a
@@ -406,12 +490,10 @@ dhat__stack_capture(struct dhat__stack *s, size_t max, uintptr_t from)
 		room = cap - first_kept(buf, n);
 		if (room >= max && room - max >= START_ROOM)
 			break;
-		dhat__own_free(s->heap);
-		s->heap = buf = NULL;
 		cap *= 2;
 	}
 	k = first_kept(buf, n);
-	if (n < cap)
+	if (n < cap && !(s->walk.cut && !slow))
 		n = program_end(buf, k, n);
 	s->ips = buf + k;
 	s->n = n - k;
@@ -429,31 +511,53 @@ dhat__stack_release(struct dhat__stack *s)
 /* ---- the per-thread stack cache ---------------------------------------- */
 
 #if defined(__x86_64__)
-/* Per thread, a power of two.  256 entries of 392 bytes stay below
- * glibc's mmap threshold (128 KiB); 512 of them, mapped by glibc on
- * their own, made allocbench 23% slower for a reason not found (the
- * lookups, checks and all, cost the same either way).  Python misses
- * 5% more stacks with 256 (7,857 against 7,505), for no change in
- * time. */
+/* Per thread, a power of two.  256 entries of 400 bytes (keys included)
+ * and a guess stay below glibc's mmap threshold (128 KiB); 512 of them, mapped by
+ * glibc on their own, made allocbench 23% slower for a reason not found
+ * (the lookups, checks and all, cost the same either way).  Python
+ * misses 5% more stacks with 256 (7,857 against 7,505), for no change
+ * in time. */
 #define CACHE_ENTRIES 256
 #define CACHE_WAYS 4            /* entries per set: callers sharing a key */
 #define CACHE_WORDS 30          /* stack words checked per entry */
 
 /* A stack, valid while each word at CFA + OFF[I] holds VAL[I]: the words
- * the walk read to find it (see the top of this file). */
+ * the walk read to find it (see the top of this file), for the key at
+ * the same index. */
 struct centry {
-	uintptr_t ip0, cfa;     /* key: the entry point's call, its CFA */
 	uint64_t gen;           /* key_gen() of PP's epoch; 0: empty */
 	uint32_t pp;
 	uint32_t n;
+	uint32_t ras;           /* bit I: check I reads a return address */
+	uint32_t kept;          /* the stack's frames */
 	int32_t off[CACHE_WORDS];
 	uintptr_t val[CACHE_WORDS];
 };
 
+struct ckey {
+	uintptr_t ip0, cfa;     /* the entry point's call, its CFA */
+};
+
+/* The return addresses that the thread's last miss foresaw (see
+ * foresee) for the call whose heap_alloc CFA is CFA. */
+struct foreseen {
+	uintptr_t cfa;
+	int n;
+	uintptr_t ips[DHAT__HINT_FRAMES];
+};
+
+/* The keys of a set share a cache line: a lookup reads one line to find
+ * its ways, and an entry's only when its key matches. */
+struct cache {
+	struct ckey key[CACHE_ENTRIES];
+	struct centry e[CACHE_ENTRIES];
+	struct foreseen seen;
+};
+
 /* Per thread: the cache (NULL: none yet, DEAD: the thread is exiting),
  * and its stack's bounds (hi 0: not looked up, 1: unknown). */
-#define DEAD ((struct centry *)1)
-static __thread struct centry *cache __attribute__((tls_model("initial-exec")));
+#define DEAD ((struct cache *)1)
+static __thread struct cache *cache __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t stack_lo __attribute__((tls_model("initial-exec")));
 static __thread uintptr_t stack_hi __attribute__((tls_model("initial-exec")));
 static __thread unsigned victim __attribute__((tls_model("initial-exec")));
@@ -499,25 +603,24 @@ key_gen(uint64_t gen)
 	    48;
 }
 
-/* The first entry of the key's set.  One key has as many stacks as the
- * callers that reach the same call with the same stack depth. */
-static inline struct centry *
+/* The index of the first entry of the key's set.  One key has as many
+ * stacks as the callers that reach the same call with the same stack
+ * depth. */
+static inline size_t
 cache_set(uintptr_t ip0, uintptr_t cfa)
 {
 	uint64_t h = (ip0 ^ (cfa * 0x9e3779b97f4a7c15ULL));
 
 	h ^= h >> 29;
-	return &cache[(size_t)(h & (CACHE_ENTRIES / CACHE_WAYS - 1)) *
-	    CACHE_WAYS];
+	return (size_t)(h & (CACHE_ENTRIES / CACHE_WAYS - 1)) * CACHE_WAYS;
 }
 
+/* Every word E checks holds what it held; E's key is this call's. */
 static inline bool
-valid(const struct centry *e, uintptr_t ip0, uintptr_t cfa, uint64_t gen)
+valid(const struct centry *e, uintptr_t cfa)
 {
 	uint32_t i;
 
-	if (e->ip0 != ip0 || e->cfa != cfa || e->gen != gen)
-		return false;
 	for (i = 0; i < e->n; i++)
 		if (*(const volatile uintptr_t *)(cfa +
 		    (uintptr_t)(intptr_t)e->off[i]) != e->val[i])
@@ -525,10 +628,61 @@ valid(const struct centry *e, uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 	return true;
 }
 
+/*
+ * After a miss: the stack of E's shape that the words at E's places now
+ * give, E's entry point's frame and the callers its checks read.  The
+ * walk often finds just that stack when a key has more stacks than its
+ * ways (callers with frames of the same sizes): its program point's
+ * index slot starts loading now, and the walk looks up the rules of its
+ * frames all at once (dhat__unwind_from).  Only a guess: nothing is
+ * taken from it but loads and a hint.  E's words are this thread's
+ * stack, in frames that are live (E's key is this call's).
+ */
+static void
+foresee(const struct centry *e, uintptr_t ip0, uintptr_t cfa)
+{
+	struct foreseen *f = &cache->seen;
+	uintptr_t *ips = f->ips;
+	uint32_t i, k = 0, ras = e->ras;
+
+	f->n = 0;
+	f->cfa = cfa;
+	ips[k++] = ip0;
+	for (i = 0; ras != 0 && k < DHAT__HINT_FRAMES; i++, ras >>= 1)
+		if (ras & 1)
+			ips[k++] = *(const volatile uintptr_t *)(cfa +
+			    (uintptr_t)(intptr_t)e->off[i]);
+	if (k >= e->kept)
+		dhat__pp_prefetch_slot(dhat__pp_hash(ips, e->kept));
+	f->n = (int)k;
+}
+
+/* Into HINT, what the last miss foresaw for the walk from FROM; how
+ * many.  Taken once: a signal handler's allocation in between may have
+ * left its own, or half of it, which the walk only takes for a hint. */
+static int
+take_foreseen(uintptr_t from, uintptr_t *hint)
+{
+	struct foreseen *f;
+	int n;
+
+	if (cache == NULL || cache == DEAD)
+		return 0;
+	f = &cache->seen;
+	n = f->n;
+	f->n = 0;
+	if (from == 0 || f->cfa != from || n <= 0 || n > DHAT__HINT_FRAMES)
+		return 0;
+	memcpy(hint, f->ips, (size_t)n * sizeof *hint);
+	return n;
+}
+
 uint32_t
 dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 {
-	const struct centry *e;
+	const struct centry *e, *same = NULL;
+	const struct ckey *k;
+	size_t i;
 	int w;
 
 	if (DHAT__UNLIKELY(cache == NULL || cache == DEAD))
@@ -542,12 +696,20 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 		looks = hits = 0;
 	}
 	gen = key_gen(gen);
-	e = cache_set(ip0, cfa);
-	for (w = 0; w < CACHE_WAYS; w++)
-		if (valid(&e[w], ip0, cfa, gen)) {
+	i = cache_set(ip0, cfa);
+	k = &cache->key[i];
+	e = &cache->e[i];
+	for (w = 0; w < CACHE_WAYS; w++) {
+		if (k[w].ip0 != ip0 || k[w].cfa != cfa || e[w].gen != gen)
+			continue;
+		if (valid(&e[w], cfa)) {
 			hits++;
 			return e[w].pp;
 		}
+		same = &e[w];
+	}
+	if (same != NULL)
+		foresee(same, ip0, cfa);
 	return DHAT__PP_NONE;
 }
 
@@ -580,15 +742,6 @@ dhat__stack_bounds(uintptr_t *lo, uintptr_t *hi)
 	*lo = stack_lo;
 	*hi = stack_hi;
 	return true;
-}
-
-/* A frame past the kept ones that program_end's trimming cannot pass:
- * in neither _start nor libc (where __libc_start_main is too). */
-static inline bool
-stops_trim(uintptr_t ip)
-{
-	return !returns_into(ip, start_lo, start_hi) &&
-	    !returns_into(ip, libc_lo, libc_hi);
 }
 
 /* Check that the word at AT holds VAL: false when E has no room. */
@@ -626,7 +779,8 @@ plan(struct centry *e, uintptr_t cfa, const struct dhat__stack *s)
 		;
 	if ((end == len && !w->whole) || end > (size_t)w->n)
 		return false;
-	e->n = 0;
+	e->n = e->ras = 0;
+	e->kept = (uint32_t)s->n;
 	for (i = 0; i < end; i++) {
 		uintptr_t at = w->bp_at[i];
 
@@ -637,7 +791,10 @@ plan(struct centry *e, uintptr_t cfa, const struct dhat__stack *s)
 				return false;
 			home = at;
 		}
-		if (w->ra_at[i] != 0 && !add_check(e, cfa, w->ra_at[i],
+		if (w->ra_at[i] == 0)
+			continue;
+		e->ras |= (uint32_t)1 << e->n;
+		if (!add_check(e, cfa, w->ra_at[i],
 		    i + 1 < len ? s->ips[i + 1] : 0))
 			return false;
 	}
@@ -650,6 +807,7 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 {
 	const uintptr_t *base = s->heap != NULL ? s->heap : s->buf;
 	struct centry *e, ne;
+	size_t i;
 	int w;
 
 	if (skip != 0 && skipped++ % (skip + 1) != 0)
@@ -660,32 +818,42 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	    s->ips != base + s->walk.first || !plan(&ne, cfa, s))
 		return;
 	if (cache == NULL) {
-		cache = dhat__own_calloc(CACHE_ENTRIES, sizeof *cache);
+		cache = dhat__own_memalign(64, sizeof *cache);
 		if (cache == NULL)
 			return;
+		memset(cache, 0, sizeof *cache);
 		if (pthread_setspecific(cache_key, cache) != 0) {
 			dhat__own_free(cache);
 			cache = DEAD;
 			return;
 		}
 	}
-	ne.ip0 = ip0;
-	ne.cfa = cfa;
 	ne.gen = key_gen(gen);
 	ne.pp = pp;
 	/* An empty or stale way, else the ways in turn. */
-	e = cache_set(ip0, cfa);
+	i = cache_set(ip0, cfa);
+	e = &cache->e[i];
 	for (w = 0; w < CACHE_WAYS; w++)
 		if (e[w].gen != ne.gen)
 			break;
 	if (w == CACHE_WAYS)
 		w = (int)(victim++ % CACHE_WAYS);
 	e += w;
+	cache->key[i + (size_t)w].ip0 = ip0;
+	cache->key[i + (size_t)w].cfa = cfa;
 	memcpy(e, &ne, offsetof(struct centry, off) +
 	    ne.n * sizeof ne.off[0]);
 	memcpy(e->val, ne.val, ne.n * sizeof ne.val[0]);
 }
 #else
+static int
+take_foreseen(uintptr_t from, uintptr_t *hint)
+{
+	(void)from;
+	(void)hint;
+	return 0;
+}
+
 void
 dhat__stack_cache_init(void)
 {

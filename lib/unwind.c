@@ -16,6 +16,13 @@
  * rbp are) is kept, per address, in a table that every thread reads
  * without a lock and writes once per address.
  *
+ * Each frame's lookup in that table waits on the frame before it, whose
+ * return address it needs.  A walk can be given the return addresses it
+ * will likely find (the stack cache's guess, stack.c): their rules are
+ * looked up all at once first, and a frame takes one only when its
+ * return address is the one expected, so that a wrong guess costs
+ * lookups and never changes a stack.
+ *
  * Only the shapes compilers emit for ordinary code are handled: the CFA
  * at rsp or rbp plus an offset, the return address and rbp saved at
  * offsets from it (or rbp left alone), and the outermost frame, whose
@@ -80,7 +87,7 @@ slot_of(uintptr_t key, size_t mask)
 	return (size_t)(h >> 40) & mask;
 }
 
-static bool
+static inline __attribute__((always_inline)) bool
 lookup(const struct rtable *t, uintptr_t key, struct rule *r)
 {
 	size_t i = slot_of(key, t->mask), n;
@@ -640,7 +647,7 @@ derive(uintptr_t addr, struct rule *r)
 	r->kind = m.now.cfa_reg == 7 ? R_SP : R_BP;
 }
 
-static inline void
+static inline __attribute__((always_inline)) void
 rule_at(uintptr_t addr, struct rule *r)
 {
 	const struct rtable *t = __atomic_load_n(&table, __ATOMIC_ACQUIRE);
@@ -676,37 +683,69 @@ note(struct dhat__walk *w, int n, uintptr_t sp, const struct rule *r,
 	w->bp[i] = bp;
 }
 
-/* Not inlined: the walk starts from this function's own frame, whose
- * registers the asm reads at a point its unwind tables describe.  Where
- * rbp's value came from is followed (BP_HOME: the word it was read from,
- * 0 while it is the register's own) for the stack cache's sake. */
-__attribute__((noinline)) int
-dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
+/* The return addresses a walk expects to find, frame by frame, and the
+ * rules the table already holds for them (KNOWN: bit I, for GUESS[I]). */
+struct hint {
+	const uintptr_t *guess;
+	int n;
+	uint32_t known;
+	struct rule r[DHAT__HINT_FRAMES];
+};
+
+/* The rules of every expected frame, looked up at once rather than one
+ * frame after the other, so that the lookups overlap: only the table's,
+ * never the unwind tables' (an expected address that is wrong may be no
+ * code at all). */
+static void
+hint_rules(struct hint *h)
 {
-	uintptr_t ip, sp, bp, lo, hi, look, bp_home = 0;
+	const struct rtable *t = __atomic_load_n(&table, __ATOMIC_ACQUIRE);
+	int i;
+
+	h->known = 0;
+	for (i = 0; t != NULL && i < h->n; i++)
+		if (h->guess[i] > 1 && lookup(t, h->guess[i] - 1, &h->r[i]))
+			h->known |= (uint32_t)1 << i;
+}
+
+/* The rule for frame N at return address IP (LOOK: where to look it up):
+ * the hint's when it expected this very address. */
+static inline __attribute__((always_inline)) void
+frame_rule(const struct hint *h, int n, uintptr_t ip, uintptr_t look,
+    struct rule *r)
+{
+	if (h != NULL && n < h->n && ip == h->guess[n] && look == ip - 1 &&
+	    (h->known >> n & 1)) {
+		*r = h->r[n];
+		return;
+	}
+	rule_at(look, r);
+}
+
+/* Walk from the frame running at IP (LOOK: where its rule is looked up)
+ * with stack pointer SP and rbp BP, read from the word at BP_HOME (0:
+ * the register's own), into BUF.  Where rbp's value came from is
+ * followed for the stack cache's sake.  KEEP and H: see
+ * dhat__unwind_from (W is not NULL then). */
+static inline __attribute__((always_inline)) int
+walk(uintptr_t *buf, int cap, struct dhat__walk *w, size_t keep,
+    const struct hint *h, uintptr_t ip, uintptr_t look, uintptr_t sp,
+    uintptr_t bp, uintptr_t bp_home, uintptr_t hi)
+{
 	int n = 0;
 
-	if (w != NULL) {
-		w->first = -1;
-		w->len = w->n = 0;
-		w->whole = false;
-	}
-	/* Under Valgrind the time does not matter, and helgrind would take
-	 * the table's atomics for races. */
-	if (DHAT__UNDER_VALGRIND() || !dhat__stack_bounds(&lo, &hi))
-		return -1;
-	__asm__ volatile("lea 0(%%rip), %0\n\t"
-	    "mov %%rsp, %1\n\t"
-	    "mov %%rbp, %2" : "=r"(ip), "=r"(sp), "=r"(bp));
-	if (sp < lo || sp >= hi)
-		return -1;
-	look = ip;
 	while (n < cap) {
 		struct rule r;
 		uintptr_t cfa, ra_at, bp_at;
 
 		buf[n++] = ip;
-		rule_at(look, &r);
+		if (keep != 0 && (size_t)n > keep && w->first >= 0 &&
+		    dhat__stack_walked_enough(buf, (size_t)n, keep)) {
+			w->len = n - w->first;
+			w->cut = true;
+			break;
+		}
+		frame_rule(h, n - 1, ip, look, &r);
 		if (r.kind == R_END) {
 			if (w != NULL) {
 				note(w, n - 1, sp, &r, 0, bp, bp_home);
@@ -740,6 +779,66 @@ dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
 	return n;
 }
 
+static inline void
+walk_reset(struct dhat__walk *w)
+{
+	if (w != NULL) {
+		w->first = -1;
+		w->len = w->n = 0;
+		w->whole = w->cut = false;
+	}
+}
+
+/* Not inlined: the walk starts from this function's own frame, whose
+ * registers the asm reads at a point its unwind tables describe. */
+__attribute__((noinline)) int
+dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
+{
+	uintptr_t ip, sp, bp, lo, hi;
+
+	walk_reset(w);
+	/* Under Valgrind the time does not matter, and helgrind would take
+	 * the table's atomics for races. */
+	if (DHAT__UNDER_VALGRIND() || !dhat__stack_bounds(&lo, &hi))
+		return -1;
+	__asm__ volatile("lea 0(%%rip), %0\n\t"
+	    "mov %%rsp, %1\n\t"
+	    "mov %%rbp, %2" : "=r"(ip), "=r"(sp), "=r"(bp));
+	if (sp < lo || sp >= hi)
+		return -1;
+	return walk(buf, cap, w, 0, NULL, ip, ip, sp, bp, 0, hi);
+}
+
+/*
+ * The same walk, from the frame that runs at stack address FROM: the
+ * caller of a libdhat function that keeps a frame pointer and whose CFA
+ * FROM is, so that its return address lies at FROM - 8 and its caller's
+ * rbp at FROM - 16, which is where the walk from the innermost frame
+ * would find them by that function's tables.  libdhat's own frames
+ * inside it are not walked at all.
+ */
+int
+dhat__unwind_from(uintptr_t *buf, int cap, struct dhat__walk *w,
+    size_t keep, const uintptr_t *guess, int nguess)
+{
+	uintptr_t from = w->from, lo, hi, ip;
+	uintptr_t bp_home = from - 2 * sizeof(uintptr_t);
+	struct hint h;
+
+	walk_reset(w);
+	if (DHAT__UNDER_VALGRIND() || !dhat__stack_bounds(&lo, &hi) ||
+	    from - 2 * sizeof(uintptr_t) < lo || from >= hi)
+		return -1;
+	ip = *(const uintptr_t *)(from - sizeof(uintptr_t));
+	if (ip == 0)
+		return -1;
+	h.guess = guess;
+	h.n = nguess < DHAT__HINT_FRAMES ? nguess : DHAT__HINT_FRAMES;
+	hint_rules(&h);
+	return walk(buf, cap, w, keep, &h, ip, ip - 1, from,
+	    *(const uintptr_t *)bp_home, bp_home, hi);
+}
+
 #else
 
 int
@@ -749,6 +848,19 @@ dhat__unwind_fast(uintptr_t *buf, int cap, struct dhat__walk *w)
 	(void)cap;
 	if (w != NULL)
 		w->first = -1;
+	return -1;
+}
+
+int
+dhat__unwind_from(uintptr_t *buf, int cap, struct dhat__walk *w,
+    size_t keep, const uintptr_t *guess, int nguess)
+{
+	(void)buf;
+	(void)cap;
+	(void)keep;
+	(void)guess;
+	(void)nguess;
+	w->first = -1;
 	return -1;
 }
 

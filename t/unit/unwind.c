@@ -3,7 +3,8 @@
  * unwind.c - lib/unwind.c's stack walk against libunwind's unw_backtrace,
  * from the same frames: each must give the same return addresses, or
  * give up (-1) where it is meant to leave the stack to libunwind (a
- * signal frame, an alternate signal stack).  The frames come from this
+ * signal frame, an alternate signal stack); so must the walk that starts
+ * at a given frame (dhat__unwind_from).  The frames come from this
  * program (frame pointers, a variable-length array, recursion, more call
  * sites than the first table holds) and from libc (qsort's callback, a
  * thread's start, the start code below main), from several threads at
@@ -40,7 +41,7 @@ struct walk {
 };
 
 static int diags;
-static unsigned long rec_words, rec_bad;
+static unsigned long rec_words, rec_bad, from_walks, from_bad;
 
 /* Every word R names, from the frame that runs at R->from on, holds what
  * the walk took from it: the caller's return address (0 at the end of a
@@ -71,6 +72,65 @@ check_record(const struct dhat__walk *r, const uintptr_t *ips, int n,
 	}
 }
 
+/* The walk from FROM with a hint, right or wrong, gives IPS[0..N). */
+static int
+hinted(uintptr_t from, const uintptr_t *ips, int n)
+{
+	uintptr_t buf[ROOM], guess[DHAT__HINT_FRAMES];
+	struct dhat__walk rec;
+	int i, k, got, m = n < DHAT__HINT_FRAMES ? n : DHAT__HINT_FRAMES;
+
+	for (k = 0; k < 3; k++) {
+		for (i = 0; i < m; i++)     /* right, shifted, partly wrong */
+			guess[i] = k == 0 ? ips[i] : k == 1 ?
+			    ips[(i + 1) % m] : i % 2 ? ips[i] : ips[i] + 1;
+		rec.from = from;
+		dhat__unwind_begin();
+		got = dhat__unwind_from(buf, ROOM, &rec, 0, guess, m);
+		dhat__unwind_end();
+		if (got != n || memcmp(buf, ips, (size_t)n * sizeof *buf) != 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* The walk from the frame that runs at FROM, which this file's walk()
+ * calls, must give the fast walk's frames IPS[AT..N), and a record that
+ * names the words it read; one that keeps 3 frames ends after 4; and
+ * so must one given a hint of the frames it will find, right or wrong. */
+static void
+check_from(uintptr_t from, const uintptr_t *ips, int n, int at)
+{
+	struct dhat__walk rec;
+	uintptr_t buf[ROOM];
+	int i, got, bad = 0;
+
+	rec.from = from;
+	dhat__unwind_begin();
+	got = dhat__unwind_from(buf, ROOM, &rec, 0, NULL, 0);
+	dhat__unwind_end();
+	if (got != n - at || rec.first != 0 || rec.cut)
+		bad = 1;
+	for (i = 0; !bad && i < got; i++)
+		if (buf[i] != ips[at + i])
+			bad = 1;
+	if (!bad)
+		check_record(&rec, buf, got, 0);
+	if (!bad && got > 4) {
+		dhat__unwind_begin();
+		got = dhat__unwind_from(buf, ROOM, &rec, 3, NULL, 0);
+		dhat__unwind_end();
+		if (got != 4 || !rec.cut || rec.len != 4 || rec.n != 3 ||
+		    memcmp(buf, ips + at, 4 * sizeof *buf) != 0)
+			bad = 1;
+	}
+	if (!bad)
+		bad = !hinted(from, ips + at, n - at);
+	__atomic_add_fetch(&from_walks, 1, __ATOMIC_RELAXED);
+	if (bad)
+		__atomic_add_fetch(&from_bad, 1, __ATOMIC_RELAXED);
+}
+
 /* One walk from this frame, so that both record a return address into compare and
  * the same ones below it. */
 static __attribute__((noinline)) void
@@ -98,6 +158,8 @@ walk(int slow, struct walk *w, int cap)
 		}
 	if (!slow && n > 0)
 		check_record(&rec, w->ips[0], n, w->at[0]);
+	if (!slow && n > 0 && n < cap && w->at[0] >= 0)
+		check_from(rec.from, w->ips[0], n, w->at[0]);
 	DHAT__NO_TAILCALL();
 }
 
@@ -244,7 +306,7 @@ main(void)
 	stack_t ss;
 	struct sigaction sa;
 
-	plan(14);
+	plan(15);
 
 	r = compare(ROOM, &f);
 	ok(r == 1 && f >= 2, "main: the same frames, down to the start code "
@@ -310,5 +372,8 @@ main(void)
 
 	ok(rec_bad == 0 && rec_words > 0, "the walks' records name the words "
 	    "they read (%lu words, %lu wrong)", rec_words, rec_bad);
+	ok(from_bad == 0 && from_walks > SITES, "walks from the caller's "
+	    "frame find the same frames (%lu walks, %lu wrong)", from_walks,
+	    from_bad);
 	return done_testing();
 }
