@@ -426,6 +426,17 @@ dhat__oplog_sync_logs(void)
 	merge(key_now(), true);
 }
 
+struct dhat__op dhat__oplog_one;
+
+void
+dhat__oplog_settle(void)
+{
+	struct dhat__op o = dhat__oplog_one;
+
+	dhat__oplog_one.ptr = 0;
+	(void)dhat__heap_apply(&o, NULL, NULL);
+}
+
 /* The log of the thread that merged last because its log was full. */
 static struct dhat__log *merger;
 
