@@ -248,17 +248,8 @@ counting(void)
 	    dhat__prof.cfg.mode == DHAT__MODE_HEAP;
 }
 
-/* The lock, and every operation the threads logged applied first: the
- * figures read or changed under it are then up to date (oplog.c). */
-static inline void
-lock_applied(void)
-{
-	dhat__lock();
-	dhat__oplog_sync();
-}
-
 /* Before changing PP in operation hot->seq: keep its figure at the peak. */
-static inline void
+static inline __attribute__((always_inline)) void
 touch(struct dhat__pp *pp)
 {
 	if (pp->last_mod <= hot->peak_seq) {
@@ -270,7 +261,7 @@ touch(struct dhat__pp *pp)
 }
 
 /* After an allocating operation: the latest of equal peaks wins. */
-static inline void
+static inline __attribute__((always_inline)) void
 check_peak(struct dhat__pp *pp, uint64_t now)
 {
 	if (pp->curr_bytes >= pp->max_bytes) {
@@ -365,9 +356,12 @@ settle(void)
 		count_free(&b, at(one->t));
 }
 
-/* The same for the hot path, which takes no lock in a single-threaded
- * process (dhat__lock_hot); returns whether it took it. */
-static inline bool
+/* The lock, and every operation deferred or logged applied first: the
+ * figures read or changed under it are then up to date (oplog.c).  No
+ * lock in a single-threaded process (dhat__lock_hot): returns whether it
+ * took it.  The realloc paths too: they never run in another thread's
+ * turn while the process has one thread. */
+static inline __attribute__((always_inline)) bool
 lock_hot_applied(void)
 {
 	bool taken = dhat__lock_hot();
@@ -619,15 +613,15 @@ dhat__heap_apply_held(const struct dhat__block *held,
 bool
 dhat__heap_detach(void *old, struct dhat__block *b)
 {
-	bool found = false;
+	bool found = false, taken;
 	int e = errno;
 
-	lock_applied();
+	taken = lock_hot_applied();
 	if (counting() && dhat__live_remove((uintptr_t)old, b)) {
 		b->gen = dhat__prof.gen;
 		found = true;
 	}
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	errno = e;
 	return found;
 }
@@ -642,10 +636,10 @@ void
 dhat__heap_reattach(const struct dhat__block *b)
 {
 	struct dhat__block old;
-	bool had_old;
+	bool had_old, taken;
 	int e = errno;
 
-	lock_applied();
+	taken = lock_hot_applied();
 	if (same_profiler(b)) {
 		if (dhat__live_reserve(b->size) == 0) {
 			(void)dhat__live_insert(b, &old, &had_old);
@@ -655,7 +649,7 @@ dhat__heap_reattach(const struct dhat__block *b)
 			h.lost_allocs++;
 		}
 	}
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	errno = e;
 }
 
@@ -664,11 +658,12 @@ dhat__heap_detached_free(const struct dhat__block *b)
 {
 	uint64_t t = stamp();
 	int e = errno;
+	bool taken;
 
-	lock_applied();
+	taken = lock_hot_applied();
 	if (same_profiler(b))
 		count_free(b, at(t));
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	errno = e;
 }
 
@@ -678,10 +673,10 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 	struct dhat__block nb = *b, old;
 	struct dhat__pp *pp;
 	uint64_t t = stamp();
-	bool had_old;
+	bool had_old, taken;
 	int e = errno;
 
-	lock_applied();
+	taken = lock_hot_applied();
 	if (same_profiler(b) && dhat__live_reserve(n) < 0) {
 		/* The moved block cannot be tracked: count the old one freed
 		 * and the new one lost. */
@@ -705,7 +700,7 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 		if (dhat__live_insert(&nb, &old, &had_old) == 0 && had_old)
 			count_free(&old, at(t));
 	}
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	errno = e;
 }
 
