@@ -592,7 +592,7 @@ dhat__heap_apply(const struct dhat__op *o, const struct dhat__op *f,
 		 * program point's table: the table may have been reset
 		 * since.) */
 		if (f != NULL && f->ptr == o->ptr &&
-		    f->size == DHAT__OP_FREE && !dhat__live_has(o->ptr)) {
+		    f->size == DHAT__OP_FREE && !dhat__live_holds(o->ptr)) {
 			count_alloc((void *)o->ptr, o->size, o->pp, o->t, held);
 			return true;
 		}
