@@ -213,6 +213,10 @@ at(uint64_t t)
 uint64_t
 dhat__heap_now(void)
 {
+	/* As in dhat__heap_stats: the bytes of a deferred allocation are
+	 * already allocated. */
+	if (dhat__oplog_one.ptr != 0)
+		dhat__oplog_settle();
 	if (dhat__prof.cfg.time_unit == DHAT_TIME_BYTES)
 		return hot->total_bytes;
 	clk.tick1 = raw_ticks();
