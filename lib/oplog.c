@@ -76,8 +76,10 @@
  * (dhat__prefetch_write): two threads allocating at once took 12 to 14%
  * less time.
  *
- * Single-threaded processes never log: heap.c counts at once, with no
- * atomic operation at all.
+ * Single-threaded processes never log: heap.c counts each operation
+ * when the next one begins (dhat__oplog_one), with no atomic operation
+ * at all.  Whatever syncs applies that one first: it happened before the
+ * process had a second thread, so before every logged operation.
  */
 #include "config.h"
 
