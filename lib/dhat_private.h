@@ -694,6 +694,40 @@ dhat__live_home(uintptr_t p, size_t n)
 	    (size_t)((p >> 4) & 255);
 }
 
+/* A slot of the table (live_table.c): its key is the block's address,
+ * 0 when empty, DHAT__LIVE_END in the slot after the last. */
+struct dhat__live_slot {
+	uintptr_t ptr;
+	uint32_t pp;
+	uint32_t size;      /* UINT32_MAX: in the side list */
+};
+#define DHAT__LIVE_END ((uintptr_t)1)
+
+/* Whether P is in the table; the hot path's inline dhat__live_has.  The
+ * probe stops at P, an empty slot or the end, where it wraps. */
+static inline bool
+dhat__live_holds(uintptr_t p)
+{
+	const struct dhat__live_slot *t = dhat__live_slots, *s;
+	uintptr_t k;
+
+	if (dhat__live_nslots == 0)
+		return false;
+	s = t + dhat__live_home(p, dhat__live_nslots);
+	for (;;) {
+		k = s->ptr;
+		if (k == p)
+			return true;
+		if (k <= DHAT__LIVE_END) {
+			if (k == 0)
+				return false;
+			s = t;
+			continue;
+		}
+		s++;
+	}
+}
+
 /* Whether the table holds EXTRA blocks more than heap.c counts live
  * within its load factor of 4/5 (see live_table.c). */
 static inline bool
@@ -869,9 +903,25 @@ bool dhat__oplog_attach(void);
  * Under the lock.  Nothing to do in a process that never logged. */
 void dhat__oplog_sync_logs(void);
 extern struct dhat__log *dhat__oplog_logs;
+
+/*
+ * The one deferred operation of a single-threaded process (ptr 0: none),
+ * an entry as in a log.  There an allocation or a free whose stack the
+ * cache knew is counted when the next one begins, or when anything reads
+ * the figures: its slot in the live table, prefetched when it was made,
+ * has had the program's time between the two calls to arrive, instead
+ * of stalling the call itself (heap.c).  It is made only while the
+ * process has one thread, so it comes before every logged operation.
+ */
+extern struct dhat__op dhat__oplog_one;
+/* Apply it (oplog.c): under the lock, or in the one thread. */
+void dhat__oplog_settle(void);
+
 static inline void
 dhat__oplog_sync(void)
 {
+	if (DHAT__UNLIKELY(dhat__oplog_one.ptr != 0))
+		dhat__oplog_settle();
 	if (DHAT__UNLIKELY(dhat__oplog_logs != NULL))
 		dhat__oplog_sync_logs();
 }

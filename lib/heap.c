@@ -214,6 +214,10 @@ at(uint64_t t)
 uint64_t
 dhat__heap_now(void)
 {
+	/* As in dhat__heap_stats: the bytes of a deferred allocation are
+	 * already allocated. */
+	if (dhat__oplog_one.ptr != 0)
+		dhat__oplog_settle();
 	if (dhat__prof.cfg.time_unit == DHAT_TIME_BYTES)
 		return hot->total_bytes;
 	clk.tick1 = raw_ticks();
@@ -229,6 +233,7 @@ dhat__heap_reset(void)
 	 * point is stale (dhat__oplog_push).  What is logged before belongs
 	 * to the profiler that ended, or none: no profiler counts here, so
 	 * applying it changes nothing. */
+	dhat__oplog_one.ptr = 0;
 	dhat__pp_reset();
 	dhat__oplog_sync();
 	memset(&h, 0, sizeof h);
@@ -249,28 +254,8 @@ counting(void)
 	    dhat__prof.cfg.mode == DHAT__MODE_HEAP;
 }
 
-/* The lock, and every operation the threads logged applied first: the
- * figures read or changed under it are then up to date (oplog.c). */
-static inline void
-lock_applied(void)
-{
-	dhat__lock();
-	dhat__oplog_sync();
-}
-
-/* The same for the hot path, which takes no lock in a single-threaded
- * process (dhat__lock_hot); returns whether it took it. */
-static inline bool
-lock_hot_applied(void)
-{
-	bool taken = dhat__lock_hot();
-
-	dhat__oplog_sync();
-	return taken;
-}
-
 /* Before changing PP in operation hot->seq: keep its figure at the peak. */
-static inline void
+static inline __attribute__((always_inline)) void
 touch(struct dhat__pp *pp)
 {
 	if (pp->last_mod <= hot->peak_seq) {
@@ -282,7 +267,7 @@ touch(struct dhat__pp *pp)
 }
 
 /* After an allocating operation: the latest of equal peaks wins. */
-static inline void
+static inline __attribute__((always_inline)) void
 check_peak(struct dhat__pp *pp, uint64_t now)
 {
 	if (pp->curr_bytes >= pp->max_bytes) {
@@ -298,7 +283,7 @@ check_peak(struct dhat__pp *pp, uint64_t now)
 	dhat__timeline_note(now, hot->curr_bytes, hot->curr_blocks);
 }
 
-static void
+static inline __attribute__((always_inline)) void
 count_free(const struct dhat__block *b, uint64_t now)
 {
 	struct dhat__pp *pp = dhat__pp_get(b->pp);
@@ -359,6 +344,57 @@ record_alloc(void *p, size_t n, uint32_t i, uint64_t t)
 		count_free(&old, b.time);
 }
 
+/* The deferred operation (dhat__oplog_one) applied now: inline here,
+ * where the single-threaded path applies one at every operation.  It
+ * was made while counting, and a reset drops it, so its program point
+ * and its block are still the profiler's. */
+static inline __attribute__((always_inline)) void
+settle(void)
+{
+	struct dhat__op *one = &dhat__oplog_one;
+	uintptr_t p = one->ptr;
+	struct dhat__block b;
+
+	if (p == 0)
+		return;
+	one->ptr = 0;
+	if (one->size != DHAT__OP_FREE)
+		record_alloc((void *)p, one->size, one->pp, one->t);
+	else if (dhat__live_remove(p, &b))
+		count_free(&b, at(one->t));
+}
+
+/* The lock, and every operation deferred or logged applied first: the
+ * figures read or changed under it are then up to date (oplog.c).  No
+ * lock in a single-threaded process (dhat__lock_hot): returns whether it
+ * took it.  The realloc paths too: they never run in another thread's
+ * turn while the process has one thread. */
+static inline __attribute__((always_inline)) bool
+lock_hot_applied(void)
+{
+	bool taken = dhat__lock_hot();
+
+	settle();
+	dhat__oplog_sync();
+	return taken;
+}
+
+/* An allocation of N bytes at P, at tick T on program point I of the
+ * table of EPOCH, left for the next operation to count: only while the
+ * process has one thread (dhat_private.h, dhat__oplog_one).  Whatever
+ * was deferred before has been applied. */
+static inline void
+defer(uintptr_t p, size_t n, uint64_t t, uint32_t i, uint64_t epoch)
+{
+	struct dhat__op *o = &dhat__oplog_one;
+
+	o->size = n;
+	o->t = t;
+	o->seq = (uint32_t)epoch;
+	o->pp = i;
+	o->ptr = p;
+}
+
 /* What the stack cache's entries are valid for: a reset of the tables
  * voids their PPs, and so does an unload, after which the same return
  * addresses may be another module's code (never 0: the epoch is not). */
@@ -369,59 +405,26 @@ cache_gen(uint64_t epoch, uint64_t mg)
 }
 
 /*
- * Not inlined anywhere (another file calls it), so its return address is
- * the allocator entry point's own frame, the stack's first, and its frame
- * address is where the stack cache's key and checked words are measured
- * from.  Taking the frame address gives this function a frame pointer:
- * its caller's rbp stays at CFA - 16 throughout, where the stack cache
- * checks it (stack.c).
+ * An allocation whose stack the cache does not know: the stack is
+ * captured and its program point interned.  Out of line, so that the
+ * cached path's frame stays small; IP0 and CFA are dhat__heap_alloc's
+ * (its frame stays below this one, and the capture drops libdhat's
+ * frames).
  */
-void
-dhat__heap_alloc(void *p, size_t n)
+static __attribute__((noinline)) void
+alloc_uncached(void *p, size_t n, uintptr_t ip0, uintptr_t cfa)
 {
-	uintptr_t ip0 = (uintptr_t)__builtin_return_address(0);
-	uintptr_t cfa = (uintptr_t)__builtin_frame_address(0) +
-	    2 * sizeof(void *);
-	uint64_t epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_RELAXED);
-	uint64_t mg = __atomic_load_n(&dhat__module_gen, __ATOMIC_RELAXED);
-	bool logging = dhat__oplog_wanted();
+	uint64_t epoch = 0, mg = 0, t, hash;
 	struct dhat__stack s;
-	uint64_t t, hash;
 	uint32_t i;
 	int e;
 	bool taken;
 
-	if (DHAT__UNLIKELY(__atomic_load_n(&dhat__heap_running,
-	    __ATOMIC_RELAXED) == DHAT__HEAP_UNDECIDED))
-		dhat__preload_decide();
-	/* The prefetches would pull lines that the merge writes into this
-	 * core: only when counting here and now. */
-	if (!logging)
-		dhat__live_prefetch((uintptr_t)p);
-	dhat__snapshot_check();
-	i = dhat__stack_cached(ip0, cfa, cache_gen(epoch, mg));
-	if (i != DHAT__PP_NONE) {
-		if (logging && dhat__oplog_push((uintptr_t)p, n, i, epoch))
-			return;
-		t = stamp();
-		if (!logging)
-			dhat__pp_prefetch(i);
-		taken = lock_hot_applied();
-		/* The tables may have been reset since the epoch was read,
-		 * or the PP retired by an unload. */
-		if (counting() && dhat__pp_epoch == epoch &&
-		    dhat__module_gen == mg && i < dhat__pp_count()) {
-			record_alloc(p, n, i, t);
-			dhat__unlock_hot(taken);
-			return;
-		}
-		dhat__unlock_hot(taken);
-	}
 	/* The expensive part, outside the lock (the frame limit is only
 	 * written while no profiler counts).  Unwinding and interning can
-	 * make system calls and allocate: errno is kept from here on only;
-	 * the cached path above makes no call that could change it (the
-	 * lock and the live table keep it themselves when they must). */
+	 * make system calls and allocate: errno is kept here only; the
+	 * cached path makes no call that could change it (the lock and the
+	 * live table keep it themselves when they must). */
 	e = errno;
 	dhat__stack_capture(&s, __atomic_load_n(&dhat__prof.cfg.max_frames,
 	    __ATOMIC_RELAXED), cfa);
@@ -457,6 +460,91 @@ dhat__heap_alloc(void *p, size_t n)
 	errno = e;
 }
 
+/*
+ * Not inlined anywhere (another file calls it), so its return address is
+ * the allocator entry point's own frame, the stack's first, and its frame
+ * address is where the stack cache's key and checked words are measured
+ * from.  Taking the frame address gives this function a frame pointer:
+ * its caller's rbp stays at CFA - 16 throughout, where the stack cache
+ * checks it (stack.c).
+ */
+void
+dhat__heap_alloc(void *p, size_t n)
+{
+	uintptr_t ip0 = (uintptr_t)__builtin_return_address(0);
+	uintptr_t cfa = (uintptr_t)__builtin_frame_address(0) +
+	    2 * sizeof(void *);
+	uint64_t epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_RELAXED);
+	uint64_t mg = __atomic_load_n(&dhat__module_gen, __ATOMIC_RELAXED);
+	bool logging = dhat__oplog_wanted();
+	uint64_t t;
+	uint32_t i;
+	bool taken;
+
+	if (DHAT__UNLIKELY(__atomic_load_n(&dhat__heap_running,
+	    __ATOMIC_RELAXED) == DHAT__HEAP_UNDECIDED))
+		dhat__preload_decide();
+	/* The prefetches would pull lines that the merge writes into this
+	 * core: only when counting here and now. */
+	if (!logging)
+		dhat__live_prefetch((uintptr_t)p);
+	dhat__snapshot_check();
+	i = dhat__stack_cached(ip0, cfa, cache_gen(epoch, mg));
+	if (i != DHAT__PP_NONE) {
+		if (logging && dhat__oplog_push((uintptr_t)p, n, i, epoch))
+			return;
+		t = stamp();
+		if (!logging)
+			dhat__pp_prefetch(i);
+		taken = lock_hot_applied();
+		/* The tables may have been reset since the epoch was read,
+		 * or the PP retired by an unload. */
+		if (counting() && dhat__pp_epoch == epoch &&
+		    dhat__module_gen == mg && i < dhat__pp_count()) {
+			if (taken)
+				record_alloc(p, n, i, t);
+			else
+				defer((uintptr_t)p, n, t, i, epoch);
+			dhat__unlock_hot(taken);
+			return;
+		}
+		dhat__unlock_hot(taken);
+	}
+	alloc_uncached(p, n, ip0, cfa);
+	DHAT__NO_TAILCALL();
+}
+
+/*
+ * A free in a single-threaded process, at tick T.  Most blocks are freed
+ * soon after they are made: when the deferred operation made this one,
+ * the block skips the live table, as two entries of a log do
+ * (dhat__heap_apply).  Otherwise the free is deferred in its turn.
+ */
+static inline void
+free_alone(uintptr_t p, uint64_t t)
+{
+	struct dhat__op *one = &dhat__oplog_one;
+	struct dhat__block b;
+
+	/* Deferred operations exist only while counting, and a reset drops
+	 * them: the program point is still valid.  No log has anything
+	 * after the deferred operation (dhat_private.h). */
+	if (one->ptr == p && one->size != DHAT__OP_FREE &&
+	    !dhat__live_holds(p)) {
+		one->ptr = 0;
+		count_alloc((void *)p, one->size, one->pp, one->t, &b);
+		count_free(&b, at(t));
+		return;
+	}
+	settle();
+	dhat__oplog_sync();
+	if (counting()) {
+		one->size = DHAT__OP_FREE;
+		one->t = t;
+		one->ptr = p;
+	}
+}
+
 void
 dhat__heap_free(void *p)
 {
@@ -471,7 +559,12 @@ dhat__heap_free(void *p)
 	    dhat__oplog_push((uintptr_t)p, DHAT__OP_FREE, 0, 0))
 		return;
 	t = stamp();
-	taken = lock_hot_applied();
+	taken = dhat__lock_hot();
+	if (!taken) {
+		free_alone((uintptr_t)p, t);
+		return;
+	}
+	dhat__oplog_sync();
 	if (counting() && dhat__live_remove((uintptr_t)p, &b))
 		count_free(&b, at(t));
 	dhat__unlock_hot(taken);
@@ -507,7 +600,7 @@ dhat__heap_apply(const struct dhat__op *o, const struct dhat__op *f,
 		 * program point's table: the table may have been reset
 		 * since.) */
 		if (f != NULL && f->ptr == o->ptr &&
-		    f->size == DHAT__OP_FREE && !dhat__live_has(o->ptr)) {
+		    f->size == DHAT__OP_FREE && !dhat__live_holds(o->ptr)) {
 			count_alloc((void *)o->ptr, o->size, o->pp, o->t, held);
 			return true;
 		}
@@ -528,15 +621,15 @@ dhat__heap_apply_held(const struct dhat__block *held,
 bool
 dhat__heap_detach(void *old, struct dhat__block *b)
 {
-	bool found = false;
+	bool found = false, taken;
 	int e = errno;
 
-	lock_applied();
+	taken = lock_hot_applied();
 	if (counting() && dhat__live_remove((uintptr_t)old, b)) {
 		b->gen = dhat__prof.gen;
 		found = true;
 	}
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	errno = e;
 	return found;
 }
@@ -551,10 +644,10 @@ void
 dhat__heap_reattach(const struct dhat__block *b)
 {
 	struct dhat__block old;
-	bool had_old;
+	bool had_old, taken;
 	int e = errno;
 
-	lock_applied();
+	taken = lock_hot_applied();
 	if (same_profiler(b)) {
 		if (dhat__live_reserve(b->size) == 0) {
 			(void)dhat__live_insert(b, &old, &had_old);
@@ -564,7 +657,7 @@ dhat__heap_reattach(const struct dhat__block *b)
 			h.lost_allocs++;
 		}
 	}
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	errno = e;
 }
 
@@ -573,11 +666,12 @@ dhat__heap_detached_free(const struct dhat__block *b)
 {
 	uint64_t t = stamp();
 	int e = errno;
+	bool taken;
 
-	lock_applied();
+	taken = lock_hot_applied();
 	if (same_profiler(b))
 		count_free(b, at(t));
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	errno = e;
 }
 
@@ -587,10 +681,10 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 	struct dhat__block nb = *b, old;
 	struct dhat__pp *pp;
 	uint64_t t = stamp();
-	bool had_old;
+	bool had_old, taken;
 	int e = errno;
 
-	lock_applied();
+	taken = lock_hot_applied();
 	if (same_profiler(b) && dhat__live_reserve(n) < 0) {
 		/* The moved block cannot be tracked: count the old one freed
 		 * and the new one lost. */
@@ -614,7 +708,7 @@ dhat__heap_moved(const struct dhat__block *b, void *p, size_t n)
 		if (dhat__live_insert(&nb, &old, &had_old) == 0 && had_old)
 			count_free(&old, at(t));
 	}
-	dhat__unlock();
+	dhat__unlock_hot(taken);
 	errno = e;
 }
 
@@ -632,9 +726,13 @@ finish_pp(struct dhat__pp *pp, uint64_t te)
 int
 dhat__heap_close(struct dhat__closed *c, uint64_t te, bool copy)
 {
-	size_t i, n = dhat__pp_count();
-	struct dhat__pp *v = dhat__pp_get(0);
+	size_t i, n;
+	struct dhat__pp *v;
 
+	/* As in dhat__heap_stats. */
+	settle();
+	n = dhat__pp_count();
+	v = dhat__pp_get(0);
 	memset(c, 0, sizeof *c);
 	if (copy && n > 0) {
 		/* The program goes on counting into the table. */
@@ -696,6 +794,10 @@ dhat__heap_stats(void)
 {
 	struct dhat_heap_stats s;
 
+	/* Every caller syncs first; the deferred operation is applied here
+	 * too for those that read the figures of a single-threaded run
+	 * directly (heap.c's own tests). */
+	settle();
 	s.total_blocks = hot->total_blocks;
 	s.total_bytes = hot->total_bytes;
 	s.curr_blocks = hot->curr_blocks;

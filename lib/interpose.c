@@ -62,8 +62,10 @@ free(void *p)
 	dhat__guard = 1;
 	if (dhat__single_threaded()) {
 		/* No other thread can be handed the address meanwhile:
-		 * the allocator's work hides the wait for the block's live slot. */
-		dhat__live_prefetch((uintptr_t)p);
+		 * the allocator's work hides the wait for the block's live slot
+		 * (fetched already when the deferred allocation made it). */
+		if (dhat__oplog_one.ptr != (uintptr_t)p)
+			dhat__live_prefetch((uintptr_t)p);
 		dhat__next_free(p);
 		dhat__heap_free(p);
 	} else {

@@ -25,19 +25,15 @@
 
 #include "dhat_private.h"
 
-struct slot {
-	uintptr_t ptr;      /* 0 = empty */
-	uint32_t pp;
-	uint32_t size;      /* BIG: look in the side list */
-};
-
-_Static_assert(sizeof(struct slot) == 16, "live slot is 16 bytes");
+/* struct dhat__live_slot is declared in dhat_private.h, for the hot
+ * path's inline lookup. */
+_Static_assert(sizeof(struct dhat__live_slot) == 16, "live slot is 16 bytes");
 
 #define BIG UINT32_MAX
 /* The key of the slot after the last.  No block has this address (an
  * insert of it fails), and keys at most END are the probe's stops:
  * empty (0) or the end. */
-#define END ((uintptr_t)1)
+#define END DHAT__LIVE_END
 
 struct big {
 	uintptr_t ptr;
@@ -49,7 +45,7 @@ struct big {
 void *dhat__live_slots;
 size_t dhat__live_nslots;
 /* This file's names for them. */
-#define slots ((struct slot *)dhat__live_slots)
+#define slots ((struct dhat__live_slot *)dhat__live_slots)
 #define nslots dhat__live_nslots
 static struct big *bigs;
 static size_t nbigs, capbigs;
@@ -115,7 +111,7 @@ big_take(uintptr_t ptr)
 }
 
 static void
-place(struct slot *tab, size_t n, const struct slot *s)
+place(struct dhat__live_slot *tab, size_t n, const struct dhat__live_slot *s)
 {
 	size_t j = dhat__live_home(s->ptr, n);
 
@@ -128,7 +124,7 @@ place(struct slot *tab, size_t n, const struct slot *s)
 static size_t
 table_bytes(size_t n)
 {
-	return (n + 1) * sizeof(struct slot);
+	return (n + 1) * sizeof(struct dhat__live_slot);
 }
 
 /*
@@ -152,7 +148,7 @@ mapped(size_t bytes)
 	return (bytes + unit - 1) & ~(unit - 1);
 }
 
-static struct slot *
+static struct dhat__live_slot *
 table_new(size_t n)
 {
 	size_t bytes = mapped(table_bytes(n));
@@ -170,7 +166,7 @@ table_new(size_t n)
 }
 
 static void
-table_free(struct slot *t, size_t n)
+table_free(struct dhat__live_slot *t, size_t n)
 {
 	if (t != NULL)
 		munmap(t, mapped(table_bytes(n)));
@@ -217,10 +213,10 @@ too_full(size_t extra)
 static bool odd_keys;
 
 static void
-rehash(struct slot *tab, size_t old_n, size_t n)
+rehash(struct dhat__live_slot *tab, size_t old_n, size_t n)
 {
 	size_t i = old_n, j;
-	struct slot s, t;
+	struct dhat__live_slot s, t;
 
 	while (i-- > 0) {
 		if (tab[i].ptr & MOVED) {
@@ -246,12 +242,12 @@ rehash(struct slot *tab, size_t old_n, size_t n)
 	}
 }
 
-static struct slot *
-table_extend(struct slot *t, size_t old_n, size_t n, bool *failed)
+static struct dhat__live_slot *
+table_extend(struct dhat__live_slot *t, size_t old_n, size_t n, bool *failed)
 {
 	size_t old_bytes = table_bytes(old_n);
 	size_t bytes = table_bytes(n);
-	struct slot *p;
+	struct dhat__live_slot *p;
 
 	*failed = false;
 	if (t == NULL || odd_keys)
@@ -287,7 +283,7 @@ grow(void)
 	size_t n = nslots ? nslots + nslots / 2 : 4096, i;
 	int e = errno;
 	bool failed;
-	struct slot *t = table_extend(slots, nslots, n, &failed);
+	struct dhat__live_slot *t = table_extend(slots, nslots, n, &failed);
 
 	if (t == NULL) {
 		/* Else odd keys, or no room to move the mapping: a copy. */
@@ -309,10 +305,10 @@ grow(void)
 }
 
 /* PTR's slot, or the empty slot that ends its probe. */
-static inline struct slot *
+static inline struct dhat__live_slot *
 probe(uintptr_t ptr)
 {
-	struct slot *s = slots + dhat__live_home(ptr, nslots);
+	struct dhat__live_slot *s = slots + dhat__live_home(ptr, nslots);
 	uintptr_t k;
 
 	for (;;) {
@@ -330,7 +326,7 @@ probe(uintptr_t ptr)
 }
 
 static void
-to_block(const struct slot *s, struct dhat__block *b)
+to_block(const struct dhat__live_slot *s, struct dhat__block *b)
 {
 	b->ptr = s->ptr;
 	b->time = 0;
@@ -389,7 +385,7 @@ dhat__live_make_room(size_t size)
  * for the side list, a pointer already present (a free we never saw: its
  * record goes to OLD and the slot is reused), an odd pointer. */
 static __attribute__((noinline)) int
-insert_slow(const struct dhat__block *b, struct slot *e,
+insert_slow(const struct dhat__block *b, struct dhat__live_slot *e,
     struct dhat__block *old, bool *had_old)
 {
 	if (b->ptr & MOVED)
@@ -410,7 +406,7 @@ int
 dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
     bool *had_old)
 {
-	struct slot *e;
+	struct dhat__live_slot *e;
 
 	*had_old = false;
 	/* The pointer may be present: grow anyway. */
@@ -431,7 +427,7 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 bool
 dhat__live_remove(uintptr_t ptr, struct dhat__block *out)
 {
-	struct slot *e;
+	struct dhat__live_slot *e;
 
 	if (nslots == 0)
 		return false;
@@ -446,7 +442,7 @@ dhat__live_remove(uintptr_t ptr, struct dhat__block *out)
 bool
 dhat__live_has(uintptr_t ptr)
 {
-	return nslots != 0 && probe(ptr)->ptr != 0;
+	return dhat__live_holds(ptr);
 }
 
 size_t
