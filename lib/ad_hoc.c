@@ -10,8 +10,17 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-#include "dhat_private.h"
+#include "entry.h"
+#include "guard.h"
+#include "heap.h"
+#include "lock.h"
+#include "pp_table.h"
+#include "profiler.h"
+#include "stack.h"
 #include "snapshot.h"
 
 static inline bool

@@ -12,11 +12,16 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "collect.h"
-#include "dhat_private.h"
+#include "heap.h"
+#include "memory.h"
+#include "pp_table.h"
+#include "unload.h"
 #include "index.h"
 #include "symbolize.h"
 

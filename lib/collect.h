@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dhat_private.h"
+#include "heap.h"
 #include "index.h"
 
 /* A growable array of T, from libdhat's own memory. */

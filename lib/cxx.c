@@ -19,9 +19,16 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 
-#include "dhat_private.h"
+#include "compiler.h"
+#include "entry.h"
+#include "eprint.h"
+#include "guard.h"
+#include "heap.h"
+#include "next.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

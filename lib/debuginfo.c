@@ -19,9 +19,10 @@
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "debuginfo.h"
-#include "dhat_private.h"
 #include "frame_cache.h"
 #include "symbolize.h"
 

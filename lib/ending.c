@@ -15,11 +15,15 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "guard.h"
 #include "ending.h"
 
 #define EXPORT __attribute__((visibility("default")))

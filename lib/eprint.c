@@ -9,12 +9,15 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "eprint.h"
+#include "writer.h"
 
 int
 dhat__write_all(int fd, const char *s, size_t n)

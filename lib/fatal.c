@@ -34,14 +34,19 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "eprint.h"
+#include "guard.h"
 #include "ending.h"
 
 #define EXPORT __attribute__((visibility("default")))

@@ -15,12 +15,15 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "memory.h"
 
 #ifdef DHAT_FAULT_INJECTION
 

@@ -11,13 +11,18 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "eprint.h"
+#include "lock.h"
+#include "memory.h"
+#include "profiler.h"
 #include "file_name.h"
 #include "settings.h"
 #include "snapshot.h"

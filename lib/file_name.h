@@ -7,7 +7,7 @@
 
 #include <sys/types.h>
 
-#include "dhat_private.h"
+#include "profiler.h"
 
 /* NAME with "%p" replaced by PROCESS, "%n" by the program's name and
  * "%%" by "%" (malloc'ed); NULL when out of memory. */

@@ -29,6 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "build_id.h"

@@ -48,11 +48,26 @@
 #include <time.h>
 #include <unistd.h>
 #if defined(__x86_64__) || defined(__i386__)
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <x86intrin.h>
 #define HAVE_TSC 1
 #endif
 
-#include "dhat_private.h"
+#include "compiler.h"
+#include "entry.h"
+#include "guard.h"
+#include "heap.h"
+#include "live_table.h"
+#include "lock.h"
+#include "memory.h"
+#include "oplog.h"
+#include "pp_table.h"
+#include "preload.h"
+#include "profiler.h"
+#include "stack.h"
+#include "unload.h"
 #include "timeline.h"
 #include "snapshot.h"
 
@@ -61,7 +76,7 @@ int dhat__snapshot_pending;
 void (*dhat__snapshot_serve)(void);
 
 /* The figures every operation changes share the lock's cache line
- * (dhat_private.h); the rest are changed at new peaks or rarely. */
+ * (lock.h); the rest are changed at new peaks or rarely. */
 struct dhat__hot dhat__hot;
 static struct dhat__hot *const hot = &dhat__hot;
 #ifdef HAVE_VALGRIND_HELGRIND_H
@@ -381,7 +396,7 @@ lock_hot_applied(void)
 
 /* An allocation of N bytes at P, at tick T on program point I of the
  * table of EPOCH, left for the next operation to count: only while the
- * process has one thread (dhat_private.h, dhat__oplog_one).  Whatever
+ * process has one thread (oplog.h, dhat__oplog_one).  Whatever
  * was deferred before has been applied. */
 static inline void
 defer(uintptr_t p, size_t n, uint64_t t, uint32_t i, uint64_t epoch)
@@ -528,7 +543,7 @@ free_alone(uintptr_t p, uint64_t t)
 
 	/* Deferred operations exist only while counting, and a reset drops
 	 * them: the program point is still valid.  No log has anything
-	 * after the deferred operation (dhat_private.h). */
+	 * after the deferred operation (oplog.h). */
 	if (one->ptr == p && one->size != DHAT__OP_FREE &&
 	    !dhat__live_holds(p)) {
 		one->ptr = 0;

@@ -7,6 +7,9 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "index.h"

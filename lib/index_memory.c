@@ -6,7 +6,9 @@
  */
 #include "config.h"
 
-#include "dhat_private.h"
+#include <stddef.h>
+
+#include "memory.h"
 #include "index.h"
 
 void *

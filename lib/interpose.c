@@ -19,10 +19,21 @@
 
 #include <errno.h>
 #include <malloc.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "compiler.h"
+#include "entry.h"
+#include "guard.h"
+#include "heap.h"
+#include "live_table.h"
+#include "lock.h"
+#include "memory.h"
+#include "oplog.h"
+#include "next.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

@@ -17,10 +17,18 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "dhat_private.h"
+#include "compiler.h"
+#include "entry.h"
+#include "guard.h"
+#include "heap.h"
+#include "live_table.h"
+#include "next.h"
 
 #define EXPORT __attribute__((visibility("default")))
 

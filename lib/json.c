@@ -8,16 +8,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "collect.h"
-#include "dhat_private.h"
+#include "eprint.h"
+#include "heap.h"
+#include "memory.h"
+#include "profiler.h"
 #include "json.h"
 #include "timeline.h"
 #include "settings.h"
 #include "utf8.h"
+#include "ending.h"
 
 struct sink {
 	int fd;

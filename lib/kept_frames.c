@@ -17,6 +17,8 @@
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "debuginfo.h"
 #include "frame_cache.h"

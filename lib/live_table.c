@@ -20,12 +20,17 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "dhat_private.h"
+#include "compiler.h"
+#include "live_table.h"
+#include "memory.h"
 
-/* struct dhat__live_slot is declared in dhat_private.h, for the hot
+/* struct dhat__live_slot is declared in live_table.h, for the hot
  * path's inline lookup. */
 _Static_assert(sizeof(struct dhat__live_slot) == 16, "live slot is 16 bytes");
 
@@ -51,7 +56,7 @@ static struct big *bigs;
 static size_t nbigs, capbigs;
 
 /*
- * A pointer's home slot (dhat__live_home, dhat_private.h) is the 4 KiB
+ * A pointer's home slot (dhat__live_home, live_table.h) is the 4 KiB
  * page's hashed window of 256 slots, at the pointer's 16-byte unit
  * within the page; the windows lie within the table, so that a home
  * needs no wrapping.  Blocks allocated one after the other sit next to each

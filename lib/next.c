@@ -31,10 +31,13 @@
 #include <errno.h>
 #include <link.h>
 #include <malloc.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "guard.h"
 #include "next.h"
 
 /* An arena block: its size in the 16 bytes before it. */

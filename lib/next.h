@@ -96,4 +96,14 @@ const char *dhat__next_shadowed(void);
  * libdhat. */
 void *dhat__next_lookup(const char *name);
 
+/* glibc's allocator proper: what next.c falls back to when a definition
+ * cannot be looked up. */
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t m, size_t n);
+void *__libc_realloc(void *p, size_t n);
+void __libc_free(void *p);
+void *__libc_memalign(size_t alignment, size_t n);
+void *__libc_valloc(size_t n);
+void *__libc_pvalloc(size_t n);
+
 #endif /* DHAT_NEXT_H */

@@ -86,11 +86,19 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
-#include "dhat_private.h"
+#include "guard.h"
+#include "heap.h"
+#include "lock.h"
+#include "memory.h"
+#include "oplog.h"
 
 __thread struct dhat__log *dhat__my_log
     __attribute__((tls_model("initial-exec")));

@@ -19,10 +19,17 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "dhat_private.h"
+#include "lock.h"
+#include "memory.h"
+#include "pp_table.h"
+#include "stack.h"
+#include "unload.h"
 
 #define ARENA_CHUNK (64 * 1024 / sizeof(uintptr_t))
 
@@ -32,7 +39,7 @@ struct chunk {
 	uintptr_t data[];
 };
 
-/* The array and its length are read inline by dhat_private.h's accessors;
+/* The array and its length are read inline by pp_table.h's accessors;
  * this file calls them pps and npps. */
 struct dhat__pp *dhat__pp_v;
 size_t dhat__pp_n;

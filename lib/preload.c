@@ -26,8 +26,12 @@
 #include <elf.h>
 #include <errno.h>
 #include <limits.h>
-#include <signal.h>
 #include <link.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +39,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "eprint.h"
+#include "guard.h"
+#include "heap.h"
+#include "lock.h"
+#include "memory.h"
+#include "preload.h"
+#include "profiler.h"
 #include "frame_cache.h"
 #include "snapshot.h"
 #include "settings.h"

@@ -14,6 +14,10 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +25,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "eprint.h"
+#include "guard.h"
+#include "heap.h"
+#include "lock.h"
+#include "memory.h"
+#include "oplog.h"
+#include "preload.h"
+#include "profiler.h"
+#include "stack.h"
+#include "writer.h"
 #include "snapshot.h"
 #include "settings.h"
+#include "ending.h"
+#include "next.h"
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 int dhat__heap_running = DHAT__HEAP_UNDECIDED;

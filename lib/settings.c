@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 

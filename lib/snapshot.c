@@ -39,14 +39,25 @@
 #include <link.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "eprint.h"
+#include "heap.h"
+#include "lock.h"
+#include "memory.h"
+#include "oplog.h"
+#include "profiler.h"
+#include "stack.h"
+#include "writer.h"
 #include "snapshot.h"
+#include "ending.h"
 
 /* Operations of a thread between two looks at the clock. */
 #define LOOK_EVERY 64

@@ -22,10 +22,13 @@
 #include "config.h"
 
 #include <malloc.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "dhat_private.h"
+#include "memory.h"
 
 /* Each allocation is preceded by its size, and aligned to 16 bytes. */
 #define HEAD 16

@@ -70,13 +70,20 @@
 
 #define UNW_LOCAL_ONLY
 #include <dlfcn.h>
-#include <link.h>
 #include <libunwind.h>
+#include <link.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/auxv.h>
 
-#include "dhat_private.h"
+#include "compiler.h"
+#include "memory.h"
+#include "pp_table.h"
+#include "stack.h"
+#include "unwind.h"
 
 /* Frames of libdhat's internals to allow for beyond the ones kept, in a
  * walk from the innermost frame (libunwind's, or a stack without FROM). */

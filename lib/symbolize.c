@@ -46,6 +46,9 @@
 #include <elfutils/libdwelf.h>
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "debuginfo.h"
 #include "frame_cache.h"

@@ -9,6 +9,7 @@
 
 #include <elfutils/libdwfl.h>
 #include <gelf.h>
+#include <stddef.h>
 
 #include "symtab.h"
 

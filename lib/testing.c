@@ -17,12 +17,18 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "eprint.h"
+#include "guard.h"
+#include "lock.h"
+#include "profiler.h"
+#include "ending.h"
 
 int
 dhat_assert_check(int holds)

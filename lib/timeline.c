@@ -6,9 +6,11 @@
  */
 #include "config.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
-#include "dhat_private.h"
+#include "memory.h"
 #include "timeline.h"
 
 struct dhat__timeline dhat__timeline;

@@ -30,13 +30,22 @@
 #include "config.h"
 
 #include <dlfcn.h>
-#include <link.h>
+#include <errno.h>
 #include <limits.h>
+#include <link.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "build_id.h"
-#include "dhat_private.h"
+#include "guard.h"
+#include "lock.h"
+#include "memory.h"
+#include "pp_table.h"
+#include "unload.h"
+#include "unwind.h"
 #include "symbolize.h"
 
 #define EXPORT __attribute__((visibility("default")))

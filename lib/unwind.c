@@ -40,10 +40,15 @@
 #include "config.h"
 
 #include <dlfcn.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "dhat_private.h"
+#include "lock.h"
+#include "memory.h"
+#include "stack.h"
+#include "unwind.h"
 
 #if defined(__x86_64__) && defined(HAVE__DL_FIND_OBJECT)
 

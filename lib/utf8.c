@@ -5,6 +5,9 @@
  */
 #include "config.h"
 
+#include <stddef.h>
+#include <stdint.h>
+
 #include "utf8.h"
 
 size_t

@@ -16,6 +16,8 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,11 @@
 #include <unistd.h>
 
 #include "collect.h"
-#include "dhat_private.h"
+#include "eprint.h"
+#include "heap.h"
+#include "memory.h"
+#include "profiler.h"
+#include "writer.h"
 #include "file_name.h"
 #include "json.h"
 #include "settings.h"

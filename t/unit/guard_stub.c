@@ -3,6 +3,6 @@
  * allocator forwarding (lib/next.c) without the profiler. */
 #include "config.h"
 
-#include "dhat_private.h"
+#include "guard.h"
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));

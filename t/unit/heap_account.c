@@ -8,10 +8,16 @@
  * compiles heap.c, pp_table.c and live_table.c in and stands in for the
  * rest.
  */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dhat_private.h"
+#include "heap.h"
+#include "live_table.h"
+#include "pp_table.h"
+#include "profiler.h"
 #include "heap_stubs.h"
 #include "tap.h"
 

@@ -11,11 +11,17 @@
  * is no longer reached.  Like heap_account.c, it compiles heap.c,
  * pp_table.c, live_table.c and fault.c in and fakes the rest.
  */
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
-#include "dhat_private.h"
+#include "heap.h"
+#include "live_table.h"
+#include "memory.h"
+#include "pp_table.h"
+#include "profiler.h"
 #include "heap_stubs.h"
 #include "tap.h"
 

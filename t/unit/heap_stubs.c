@@ -2,7 +2,13 @@
 /* heap_stubs.c - see heap_stubs.h. */
 #include "config.h"
 
-#include "dhat_private.h"
+#include <stddef.h>
+#include <stdint.h>
+
+#include "guard.h"
+#include "preload.h"
+#include "profiler.h"
+#include "stack.h"
 #include "heap_stubs.h"
 
 __thread int dhat__guard __attribute__((tls_model("initial-exec")));

@@ -11,11 +11,15 @@
  * model's blocks.  Like heap_account.c it compiles the table in; heap.c's
  * live block count, which sizes the table, is kept here.
  */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
-#include "dhat_private.h"
+#include "live_table.h"
+#include "lock.h"
 #include "heap_stubs.h"
 #include "tap.h"
 #include "xorshift.h"

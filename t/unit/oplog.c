@@ -22,14 +22,23 @@
 #if defined(__x86_64__) || defined(__i386__)
 #include <cpuid.h>
 #endif
+#include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "dhat_private.h"
+#include "guard.h"
+#include "heap.h"
+#include "live_table.h"
+#include "lock.h"
+#include "oplog.h"
+#include "pp_table.h"
 #include "tap.h"
 
 /* What the merge needs from the rest of the library. */

@@ -21,6 +21,7 @@
 #define UNW_LOCAL_ONLY
 #include <dlfcn.h>
 #include <libunwind.h>
+#include <stddef.h>
 
 #include "stack_trim.h"
 #include "tap.h"

@@ -5,9 +5,13 @@
  */
 #include "config.h"
 
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
-#include "dhat_private.h"
+#include "entry.h"
+#include "lock.h"
+#include "stack.h"
 #include "stack_trim.h"
 
 #ifdef HAVE_VALGRIND_HELGRIND_H

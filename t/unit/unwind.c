@@ -22,8 +22,13 @@
 
 #define UNW_LOCAL_ONLY
 #include <libunwind.h>
+#include <stddef.h>
+#include <unistd.h>
 
-#include "dhat_private.h"
+#include "entry.h"
+#include "lock.h"
+#include "stack.h"
+#include "unwind.h"
 #include "tap.h"
 
 #ifdef HAVE_VALGRIND_HELGRIND_H

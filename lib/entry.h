@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * entry.h - what the allocator entry points (interpose.c, cxx.c,
+ * jemalloc.c) share: the counting halves of an allocating and a freeing
+ * entry point.
+ */
+#ifndef DHAT_ENTRY_H
+#define DHAT_ENTRY_H
+
+#include "guard.h"
+#include "heap.h"
+
+/*
+ * Keep the calling allocator entry point on the stack: the first frame of
+ * every profile stack must lie inside malloc (or calloc, ...), which a
+ * sibling call would replace by libdhat's internal function.
+ */
+#define DHAT__NO_TAILCALL() __asm__ __volatile__("" ::: "memory")
+
+/*
+ * The counting half of an allocating entry point, once the guard was
+ * found clear: CALL (the next allocator's) with the guard set, the block
+ * it returns counted at N bytes, and the block returned from the entry
+ * point, whose frame stays on the stack.
+ */
+#define DHAT__COUNT_ALLOC(call, n)                                            \
+	do {                                                                   \
+		void *block_;                                                  \
+                                                                               \
+		dhat__guard = 1;                                               \
+		block_ = (call);                                               \
+		if (block_ != NULL)                                            \
+			dhat__heap_alloc(block_, (n));                         \
+		dhat__leave(0);                                                \
+		DHAT__NO_TAILCALL();                                           \
+		return block_;                                                 \
+	} while (0)
+
+/* The counting half of a freeing entry point, once the guard was found
+ * clear and P is not NULL: P forgotten before CALL (the next allocator's)
+ * gets it back, since another thread may be handed its address at once. */
+#define DHAT__COUNT_FREE(p, call)                                             \
+	do {                                                                   \
+		dhat__guard = 1;                                               \
+		dhat__heap_free(p);                                            \
+		call;                                                          \
+		dhat__leave(0);                                                \
+	} while (0)
+
+#endif
