@@ -47,11 +47,8 @@ struct big {
 
 /* Published for dhat__live_prefetch, which reads them without the lock:
  * written with atomic stores. */
-void *dhat__live_slots;
+struct dhat__live_slot *dhat__live_slots;
 size_t dhat__live_nslots;
-/* This file's names for them. */
-#define slots ((struct dhat__live_slot *)dhat__live_slots)
-#define nslots dhat__live_nslots
 static struct big *bigs;
 static size_t nbigs, capbigs;
 
@@ -285,10 +282,10 @@ table_extend(struct dhat__live_slot *t, size_t old_n, size_t n, bool *failed)
 static int
 grow(void)
 {
-	size_t n = nslots ? nslots + nslots / 2 : 4096, i;
+	size_t n = dhat__live_nslots ? dhat__live_nslots + dhat__live_nslots / 2 : 4096, i;
 	int e = errno;
 	bool failed;
-	struct dhat__live_slot *t = table_extend(slots, nslots, n, &failed);
+	struct dhat__live_slot *t = table_extend(dhat__live_slots, dhat__live_nslots, n, &failed);
 
 	if (t == NULL) {
 		/* Else odd keys, or no room to move the mapping: a copy. */
@@ -297,10 +294,10 @@ grow(void)
 			errno = e;
 			return -1;
 		}
-		for (i = 0; i < nslots; i++)
-			if (slots[i].ptr != 0)
-				place(t, n, &slots[i]);
-		table_free(slots, nslots);
+		for (i = 0; i < dhat__live_nslots; i++)
+			if (dhat__live_slots[i].ptr != 0)
+				place(t, n, &dhat__live_slots[i]);
+		table_free(dhat__live_slots, dhat__live_nslots);
 	}
 	t[n].ptr = END;
 	errno = e;
@@ -313,7 +310,7 @@ grow(void)
 static inline struct dhat__live_slot *
 probe(uintptr_t ptr)
 {
-	struct dhat__live_slot *s = slots + dhat__live_home(ptr, nslots);
+	struct dhat__live_slot *s = dhat__live_slots + dhat__live_home(ptr, dhat__live_nslots);
 	uintptr_t k;
 
 	for (;;) {
@@ -323,7 +320,7 @@ probe(uintptr_t ptr)
 		if (k <= END) {
 			if (k == 0)
 				return s;
-			s = slots;
+			s = dhat__live_slots;
 			continue;
 		}
 		s++;
@@ -347,22 +344,22 @@ erase(size_t j)
 	size_t i = j, h;
 	uintptr_t k;
 
-	slots[i].ptr = 0;
+	dhat__live_slots[i].ptr = 0;
 	for (;;) {
-		k = slots[++j].ptr;
+		k = dhat__live_slots[++j].ptr;
 		if (DHAT__UNLIKELY(k == END)) {
 			j = 0;
-			k = slots[0].ptr;
+			k = dhat__live_slots[0].ptr;
 		}
 		if (k == 0)
 			return;
-		h = dhat__live_home(k, nslots);
+		h = dhat__live_home(k, dhat__live_nslots);
 		/* Can slot j fill the hole at i?  Not when its home is
 		 * cyclically inside (i, j]. */
 		if (i < j ? (i < h && h <= j) : (i < h || h <= j))
 			continue;
-		slots[i] = slots[j];
-		slots[j].ptr = 0;
+		dhat__live_slots[i] = dhat__live_slots[j];
+		dhat__live_slots[j].ptr = 0;
 		i = j;
 	}
 }
@@ -401,7 +398,7 @@ insert_slow(const struct dhat__block *b, struct dhat__live_slot *e,
 	}
 	if (b->size >= BIG && big_put(b->ptr, b->size) < 0) {
 		if (*had_old)
-			erase((size_t)(e - slots));
+			erase((size_t)(e - dhat__live_slots));
 		return -1;
 	}
 	return 0;
@@ -415,7 +412,7 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 
 	*had_old = false;
 	/* The pointer may be present: grow anyway. */
-	if (DHAT__UNLIKELY(nslots == 0 || too_full(0)) && grow() < 0)
+	if (DHAT__UNLIKELY(dhat__live_nslots == 0 || too_full(0)) && grow() < 0)
 		return -1;
 	if (DHAT__UNLIKELY(b->ptr <= END))
 		return -1;
@@ -434,13 +431,13 @@ dhat__live_remove(uintptr_t ptr, struct dhat__block *out)
 {
 	struct dhat__live_slot *e;
 
-	if (nslots == 0)
+	if (dhat__live_nslots == 0)
 		return false;
 	e = probe(ptr);
 	if (e->ptr == 0)
 		return false;
 	to_block(e, out);
-	erase((size_t)(e - slots));
+	erase((size_t)(e - dhat__live_slots));
 	return true;
 }
 
@@ -455,15 +452,15 @@ dhat__live_count(void)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < nslots; i++)
-		n += slots[i].ptr != 0;
+	for (i = 0; i < dhat__live_nslots; i++)
+		n += dhat__live_slots[i].ptr != 0;
 	return n;
 }
 
 void
 dhat__live_reset(void)
 {
-	table_free(slots, nslots);
+	table_free(dhat__live_slots, dhat__live_nslots);
 	dhat__own_free(bigs);
 	__atomic_store_n(&dhat__live_slots, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&dhat__live_nslots, 0, __ATOMIC_RELAXED);

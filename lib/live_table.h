@@ -35,7 +35,8 @@ void dhat__live_reset(void);
 
 /* live_table.c's slots and their number, for the inline functions
  * below. */
-extern void *dhat__live_slots;
+struct dhat__live_slot;
+extern struct dhat__live_slot *dhat__live_slots;
 extern size_t dhat__live_nslots;
 
 /* Tables of fewer slots than this (1 MiB) hash the whole pointer. */

@@ -115,7 +115,6 @@ static bool can_claim;
 /* Under the lock: every log ever made, how many, and room for as many
  * in the merge's heap. */
 struct dhat__log *dhat__oplog_logs;
-#define logs dhat__oplog_logs
 static size_t nlogs, cap;
 static struct dhat__log **order;
 
@@ -203,7 +202,7 @@ dhat__oplog_attach(void)
 		return false;
 	}
 	dhat__lock();
-	for (l = logs; l != NULL; l = l->next)
+	for (l = dhat__oplog_logs; l != NULL; l = l->next)
 		if (__atomic_load_n(&l->orphan, __ATOMIC_ACQUIRE) &&
 		    l->tail == l->head)
 			break;
@@ -211,8 +210,8 @@ dhat__oplog_attach(void)
 		l->orphan = 0;
 		l->tail_seen = l->tail;
 	} else if (room_for_one() && (l = log_new()) != NULL) {
-		l->next = logs;
-		logs = l;
+		l->next = dhat__oplog_logs;
+		dhat__oplog_logs = l;
 		if (++nlogs == 2) {
 			__atomic_store_n(&dhat__oplog_many, 1,
 			    __ATOMIC_RELAXED);
@@ -377,7 +376,7 @@ merge(uint64_t s, bool wait)
 {
 	size_t n = 0, i;
 
-	for (struct dhat__log *l = logs; l != NULL; l = l->next) {
+	for (struct dhat__log *l = dhat__oplog_logs; l != NULL; l = l->next) {
 		if (wait)
 			wait_gate(l);
 		l->end = __atomic_load_n(&l->head, __ATOMIC_ACQUIRE);
@@ -498,7 +497,7 @@ dhat__oplog_fork_child(void)
 	merger = NULL;
 	merge(dhat__oplog_tsc ? UINT64_MAX :
 	    __atomic_load_n(&dhat__op_seq, __ATOMIC_RELAXED), false);
-	for (struct dhat__log *l = logs; l != NULL; l = l->next) {
+	for (struct dhat__log *l = dhat__oplog_logs; l != NULL; l = l->next) {
 		if (l == dhat__my_log)
 			continue;
 		/* Its thread is gone: an entry it was making is dropped, and

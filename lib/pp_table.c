@@ -44,8 +44,6 @@ struct chunk {
 struct dhat__pp *dhat__pp_v;
 size_t dhat__pp_n;
 static size_t cappps;
-#define pps dhat__pp_v
-#define npps dhat__pp_n
 struct slot {
 	uint32_t pp;                 /* PP index + 1; 0 = empty */
 	uint32_t tag;                /* the hash's high half */
@@ -158,7 +156,7 @@ tag_of(uint64_t h)
 static void
 place(struct slot *s, size_t n, uint32_t i)
 {
-	const struct dhat__pp *pp = &pps[i];
+	const struct dhat__pp *pp = &dhat__pp_v[i];
 	size_t j;
 
 	for (j = pp->hash & (n - 1); s[j].pp != 0; j = (j + 1) & (n - 1))
@@ -177,8 +175,8 @@ grow_index(void)
 	if (s == NULL)
 		return -1;
 	memset(s, 0, n * sizeof *s);
-	for (i = 0; i < npps; i++)
-		if (!pps[i].retired)
+	for (i = 0; i < dhat__pp_n; i++)
+		if (!dhat__pp_v[i].retired)
 			place(s, n, (uint32_t)i);
 	table_free(slots, nslots * sizeof *slots);
 	/* Read without the lock by dhat__pp_prefetch_slot. */
@@ -208,32 +206,32 @@ add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 {
 	struct dhat__pp *pp;
 
-	if (npps >= UINT32_MAX - 1)
+	if (dhat__pp_n >= UINT32_MAX - 1)
 		return DHAT__PP_NONE;
 	/* Load factor at most 1/2. */
-	if ((npps + 1) * 2 > nslots) {
+	if ((dhat__pp_n + 1) * 2 > nslots) {
 		if (grow_index() < 0)
 			return DHAT__PP_NONE;
 		for (j = h & (nslots - 1); slots[j].pp != 0;
 		    j = (j + 1) & (nslots - 1))
 			;
 	}
-	if (npps == cappps) {
+	if (dhat__pp_n == cappps) {
 		size_t cap = cappps ? cappps * 2 : 256;
 		struct dhat__pp *a = table_new(cap * sizeof *a,
 		    _Alignof(struct dhat__pp));
 
 		if (a == NULL)
 			return DHAT__PP_NONE;
-		if (npps > 0)
-			memcpy(a, pps, npps * sizeof *a);
-		table_free(pps, cappps * sizeof *pps);
-		__atomic_store_n(&pps, a, __ATOMIC_RELAXED);
+		if (dhat__pp_n > 0)
+			memcpy(a, dhat__pp_v, dhat__pp_n * sizeof *a);
+		table_free(dhat__pp_v, cappps * sizeof *dhat__pp_v);
+		__atomic_store_n(&dhat__pp_v, a, __ATOMIC_RELAXED);
 		cappps = cap;
 		/* Room to write this many program points at the end. */
 		dhat__reserve_want(cap);
 	}
-	pp = &pps[npps];
+	pp = &dhat__pp_v[dhat__pp_n];
 	memset(pp, 0, sizeof *pp);
 	pp->hash = h;
 	pp->n_ips = n;
@@ -241,10 +239,10 @@ add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 	pp->ips = arena_copy(ips, n);
 	if (pp->ips == NULL)
 		return DHAT__PP_NONE;
-	slots[j].pp = (uint32_t)npps + 1;
+	slots[j].pp = (uint32_t)dhat__pp_n + 1;
 	slots[j].tag = tag_of(h);
 	slots[j].ips = pp->ips;
-	return (uint32_t)npps++;
+	return (uint32_t)dhat__pp_n++;
 }
 
 void
@@ -306,9 +304,9 @@ dhat__pp_retire(uintptr_t lo, uintptr_t hi)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < npps; i++)
-		if (!pps[i].retired && touches(&pps[i], lo, hi)) {
-			pps[i].retired = true;
+	for (i = 0; i < dhat__pp_n; i++)
+		if (!dhat__pp_v[i].retired && touches(&dhat__pp_v[i], lo, hi)) {
+			dhat__pp_v[i].retired = true;
 			n++;
 		}
 	if (n == 0)
@@ -316,8 +314,8 @@ dhat__pp_retire(uintptr_t lo, uintptr_t hi)
 	/* Linear probing has no deletion: the index is made again from the
 	 * PPs still found, at its size (a dlclose is rare). */
 	memset(slots, 0, nslots * sizeof *slots);
-	for (i = 0; i < npps; i++)
-		if (!pps[i].retired)
+	for (i = 0; i < dhat__pp_n; i++)
+		if (!dhat__pp_v[i].retired)
 			place(slots, nslots, (uint32_t)i);
 }
 
@@ -332,10 +330,10 @@ dhat__pp_reset(void)
 		chunks = c->next;
 		dhat__own_free(c);
 	}
-	table_free(pps, cappps * sizeof *pps);
+	table_free(dhat__pp_v, cappps * sizeof *dhat__pp_v);
 	table_free(slots, nslots * sizeof *slots);
-	__atomic_store_n(&pps, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&dhat__pp_v, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&slots, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&nslots, 0, __ATOMIC_RELAXED);
-	npps = cappps = 0;
+	dhat__pp_n = cappps = 0;
 }
