@@ -39,8 +39,7 @@ struct chunk {
 	uintptr_t data[];
 };
 
-/* The array and its length are read inline by pp_table.h's accessors;
- * this file calls them pps and npps. */
+/* The array and its length, read inline by pp_table.h's accessors. */
 struct dhat__pp *dhat__pp_v;
 size_t dhat__pp_n;
 static size_t cappps;

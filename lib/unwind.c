@@ -458,6 +458,118 @@ restore_reg(struct machine *m, uint64_t reg)
 		set_reg(&m->now, reg, m->init.bp_how, m->init.bp_off);
 }
 
+/* What one instruction asks of the interpreter. */
+enum { OP_NEXT, OP_ADVANCE, OP_DONE, OP_BAD };
+
+/* The instructions that set a register's rule (the low-numbered forms
+ * aside); OP_BAD for any other. */
+static int
+reg_op(struct machine *m, struct rd *d, uint8_t op)
+{
+	const struct cie *c = m->cie;
+	uint64_t reg;
+
+	switch (op) {
+	case 0x05:                      /* offset_extended */
+		reg = rd_uleb(d);
+		set_reg(&m->now, reg, HOW_OFFSET,
+		    (int64_t)rd_uleb(d) * c->data_align);
+		return OP_NEXT;
+	case 0x06:                      /* restore_extended */
+		restore_reg(m, rd_uleb(d));
+		return OP_NEXT;
+	case 0x07:                      /* undefined */
+		set_reg(&m->now, rd_uleb(d), HOW_UNDEF, 0);
+		return OP_NEXT;
+	case 0x08:                      /* same_value */
+		set_reg(&m->now, rd_uleb(d), HOW_SAME, 0);
+		return OP_NEXT;
+	case 0x09:                      /* register */
+	case 0x14:                      /* val_offset */
+		reg = rd_uleb(d);
+		(void)rd_uleb(d);
+		set_reg(&m->now, reg, HOW_OTHER, 0);
+		return OP_NEXT;
+	case 0x10:                      /* expression */
+	case 0x16:                      /* val_expression */
+		reg = rd_uleb(d);
+		rd_skip(d, rd_uleb(d));
+		set_reg(&m->now, reg, HOW_OTHER, 0);
+		return OP_NEXT;
+	case 0x11:                      /* offset_extended_sf */
+		reg = rd_uleb(d);
+		set_reg(&m->now, reg, HOW_OFFSET, rd_sleb(d) * c->data_align);
+		return OP_NEXT;
+	case 0x15:                      /* val_offset_sf */
+		reg = rd_uleb(d);
+		(void)rd_sleb(d);
+		set_reg(&m->now, reg, HOW_OTHER, 0);
+		return OP_NEXT;
+	case 0x2f:              /* GNU_negative_offset_extended */
+		reg = rd_uleb(d);
+		set_reg(&m->now, reg, HOW_OFFSET,
+		    -(int64_t)rd_uleb(d) * c->data_align);
+		return OP_NEXT;
+	default:
+		return OP_BAD;
+	}
+}
+
+/* The instructions that move the row or set the CFA's rule, then those
+ * of reg_op; *DELTA for OP_ADVANCE. */
+static int
+row_op(struct machine *m, struct rd *d, uint8_t op, uint64_t *delta)
+{
+	const struct cie *c = m->cie;
+
+	switch (op) {
+	case 0x00:                      /* nop */
+		return OP_NEXT;
+	case 0x2e:                      /* GNU_args_size */
+		(void)rd_uleb(d);
+		return OP_NEXT;
+	case 0x01:                      /* set_loc */
+		m->loc = rd_pointer(d, c->fde_enc, 0);
+		return m->loc > m->addr ? OP_DONE : OP_NEXT;
+	case 0x02: *delta = rd_fixed(d, 1); return OP_ADVANCE;
+	case 0x03: *delta = rd_fixed(d, 2); return OP_ADVANCE;
+	case 0x04: *delta = rd_fixed(d, 4); return OP_ADVANCE;
+	case 0x0a:                      /* remember_state */
+		if (m->depth == STATES)
+			return OP_BAD;
+		m->saved[m->depth++] = m->now;
+		return OP_NEXT;
+	case 0x0b:                      /* restore_state */
+		if (m->depth == 0)
+			return OP_BAD;
+		m->now = m->saved[--m->depth];
+		return OP_NEXT;
+	case 0x0c:                      /* def_cfa */
+		m->now.cfa_reg = (int)rd_uleb(d);
+		m->now.cfa_off = (int64_t)rd_uleb(d);
+		return OP_NEXT;
+	case 0x0d:                      /* def_cfa_register */
+		m->now.cfa_reg = (int)rd_uleb(d);
+		return OP_NEXT;
+	case 0x0e:                      /* def_cfa_offset */
+		m->now.cfa_off = (int64_t)rd_uleb(d);
+		return OP_NEXT;
+	case 0x0f:                      /* def_cfa_expression */
+		rd_skip(d, rd_uleb(d));
+		m->now.cfa_reg = -1;
+		return OP_NEXT;
+	case 0x12:                      /* def_cfa_sf */
+		m->now.cfa_reg = (int)rd_uleb(d);
+		m->now.cfa_off = rd_sleb(d) * c->data_align;
+		return OP_NEXT;
+	case 0x13:                      /* def_cfa_offset_sf */
+		m->now.cfa_off = rd_sleb(d) * c->data_align;
+		return OP_NEXT;
+	default:
+		return reg_op(m, d, op);
+	}
+}
+
 /* Run D's instructions while the row's address is at or below the one
  * wanted.  False when an instruction is unknown or malformed. */
 static bool
@@ -467,117 +579,29 @@ run(struct machine *m, struct rd *d)
 
 	while (d->p < d->end && !d->bad) {
 		uint8_t op = *d->p++;
-		uint64_t reg, delta = 0;
-		bool advance = false;
+		uint64_t delta = 0;
+		int r = OP_NEXT;
 
 		switch (op >> 6) {
-		case 1:
+		case 1:                         /* advance_loc */
 			delta = op & 0x3f;
-			advance = true;
+			r = OP_ADVANCE;
 			break;
-		case 2:
+		case 2:                         /* offset */
 			set_reg(&m->now, op & 0x3f, HOW_OFFSET,
 			    (int64_t)rd_uleb(d) * c->data_align);
 			break;
-		case 3:
+		case 3:                         /* restore */
 			restore_reg(m, op & 0x3f);
 			break;
 		default:
-			switch (op) {
-			case 0x00:                      /* nop */
-				break;
-			case 0x01:                      /* set_loc */
-				m->loc = rd_pointer(d, c->fde_enc, 0);
-				if (m->loc > m->addr)
-					return true;
-				break;
-			case 0x02: delta = rd_fixed(d, 1); advance = true; break;
-			case 0x03: delta = rd_fixed(d, 2); advance = true; break;
-			case 0x04: delta = rd_fixed(d, 4); advance = true; break;
-			case 0x05:                      /* offset_extended */
-				reg = rd_uleb(d);
-				set_reg(&m->now, reg, HOW_OFFSET,
-				    (int64_t)rd_uleb(d) * c->data_align);
-				break;
-			case 0x06:                      /* restore_extended */
-				restore_reg(m, rd_uleb(d));
-				break;
-			case 0x07:                      /* undefined */
-				set_reg(&m->now, rd_uleb(d), HOW_UNDEF, 0);
-				break;
-			case 0x08:                      /* same_value */
-				set_reg(&m->now, rd_uleb(d), HOW_SAME, 0);
-				break;
-			case 0x09:                      /* register */
-				reg = rd_uleb(d);
-				(void)rd_uleb(d);
-				set_reg(&m->now, reg, HOW_OTHER, 0);
-				break;
-			case 0x0a:                      /* remember_state */
-				if (m->depth == STATES)
-					return false;
-				m->saved[m->depth++] = m->now;
-				break;
-			case 0x0b:                      /* restore_state */
-				if (m->depth == 0)
-					return false;
-				m->now = m->saved[--m->depth];
-				break;
-			case 0x0c:                      /* def_cfa */
-				m->now.cfa_reg = (int)rd_uleb(d);
-				m->now.cfa_off = (int64_t)rd_uleb(d);
-				break;
-			case 0x0d:                      /* def_cfa_register */
-				m->now.cfa_reg = (int)rd_uleb(d);
-				break;
-			case 0x0e:                      /* def_cfa_offset */
-				m->now.cfa_off = (int64_t)rd_uleb(d);
-				break;
-			case 0x0f:                      /* def_cfa_expression */
-				rd_skip(d, rd_uleb(d));
-				m->now.cfa_reg = -1;
-				break;
-			case 0x10:                      /* expression */
-			case 0x16:                      /* val_expression */
-				reg = rd_uleb(d);
-				rd_skip(d, rd_uleb(d));
-				set_reg(&m->now, reg, HOW_OTHER, 0);
-				break;
-			case 0x11:                      /* offset_extended_sf */
-				reg = rd_uleb(d);
-				set_reg(&m->now, reg, HOW_OFFSET,
-				    rd_sleb(d) * c->data_align);
-				break;
-			case 0x12:                      /* def_cfa_sf */
-				m->now.cfa_reg = (int)rd_uleb(d);
-				m->now.cfa_off = rd_sleb(d) * c->data_align;
-				break;
-			case 0x13:                      /* def_cfa_offset_sf */
-				m->now.cfa_off = rd_sleb(d) * c->data_align;
-				break;
-			case 0x14:                      /* val_offset */
-				reg = rd_uleb(d);
-				(void)rd_uleb(d);
-				set_reg(&m->now, reg, HOW_OTHER, 0);
-				break;
-			case 0x15:                      /* val_offset_sf */
-				reg = rd_uleb(d);
-				(void)rd_sleb(d);
-				set_reg(&m->now, reg, HOW_OTHER, 0);
-				break;
-			case 0x2e:                      /* GNU_args_size */
-				(void)rd_uleb(d);
-				break;
-			case 0x2f:          /* GNU_negative_offset_extended */
-				reg = rd_uleb(d);
-				set_reg(&m->now, reg, HOW_OFFSET,
-				    -(int64_t)rd_uleb(d) * c->data_align);
-				break;
-			default:
-				return false;
-			}
+			r = row_op(m, d, op, &delta);
 		}
-		if (advance) {
+		if (r == OP_DONE)
+			return true;
+		if (r == OP_BAD)
+			return false;
+		if (r == OP_ADVANCE) {
 			m->loc += delta * c->code_align;
 			if (m->loc > m->addr)
 				return true;
