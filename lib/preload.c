@@ -361,18 +361,113 @@ activation(const char *v, long *root, uint64_t *start)
 	return 0;
 }
 
+/* What dhat-run asks of the profiler, from the DHAT_* variables. */
+struct run_settings {
+	bool follow, quiet, stack_cache, ad_hoc;
+	size_t frames;          /* 0: libdhat's default */
+	unsigned long interval;
+	int sig, unit;
+};
+
+/* Reads the DHAT_* variables into *S (the output pattern into
+ * run.pattern); a bad value draws one warning and is left out. */
+static void
+read_settings(struct run_settings *s)
+{
+	const char *v;
+
+	*s = (struct run_settings){ .follow = true, .stack_cache = true,
+	    .sig = SIGUSR2, .unit = DHAT_TIME_US };
+	if ((v = secure_getenv("DHAT_MODE")) != NULL) {
+		if (strcmp(v, "ad-hoc") == 0)
+			s->ad_hoc = true;
+		else if (strcmp(v, "heap") != 0)
+			warn("DHAT_MODE", v, "not heap or ad-hoc: using heap");
+	}
+	if ((v = secure_getenv("DHAT_FRAMES")) != NULL &&
+	    !dhat__frames_parse(v, &s->frames))
+		warn("DHAT_FRAMES", v, "not a positive number or all: ignored");
+	if ((v = secure_getenv("DHAT_TIME_UNIT")) != NULL) {
+		if (strcmp(v, "bytes") == 0)
+			s->unit = DHAT_TIME_BYTES;
+		else if (strcmp(v, "us") != 0)
+			warn("DHAT_TIME_UNIT", v, "not us or bytes: using us");
+	}
+	if ((v = secure_getenv("DHAT_QUIET")) != NULL &&
+	    !dhat__bool_parse(v, &s->quiet))
+		warn("DHAT_QUIET", v, "not 0 or 1: ignored");
+	if ((v = secure_getenv("DHAT_FOLLOW")) != NULL &&
+	    !dhat__bool_parse(v, &s->follow))
+		warn("DHAT_FOLLOW", v, "not 0 or 1: ignored");
+	if ((v = secure_getenv("DHAT_STACK_CACHE")) != NULL &&
+	    !dhat__bool_parse(v, &s->stack_cache))
+		warn("DHAT_STACK_CACHE", v, "not 0 or 1: ignored");
+	if ((v = secure_getenv("DHAT_SIGNAL")) != NULL &&
+	    (s->sig = dhat__signal_parse(v)) < 0) {
+		warn("DHAT_SIGNAL", v, "not a usable signal: no snapshots");
+		s->sig = 0;
+	}
+	if ((v = secure_getenv("DHAT_INTERVAL")) != NULL &&
+	    !dhat__interval_parse(v, &s->interval))
+		warn("DHAT_INTERVAL", v, "not a number of seconds: ignored");
+	if ((v = secure_getenv("DHAT_STATUS_FILE")) != NULL && v[0] == '/' &&
+	    (run.status_file = dhat__own_malloc(strlen(v) + 1)) != NULL)
+		strcpy(run.status_file, v);
+	v = secure_getenv("DHAT_OUTPUT");
+	if (v == NULL || *v == '\0')
+		v = s->ad_hoc ? "dhat-ad-hoc.%p.json" : "dhat-heap.%p.json";
+	run.pattern = anchor(v);
+}
+
+/* The profiler that S asks for, writing to NAME, of the run that
+ * started at START. */
+static struct dhat_profiler *
+build_profiler(const struct run_settings *s, const char *name,
+    uint64_t start)
+{
+	struct dhat_builder *b = dhat_builder_new();
+
+	if (s->ad_hoc)
+		b = dhat_builder_ad_hoc(b);
+	b = dhat_builder_file_name(b, name);
+	if (s->frames != 0)
+		b = dhat_builder_trim_backtraces(b, s->frames);
+	b = dhat_builder_time_unit(b, (enum dhat_time_unit)s->unit);
+	b = dhat_builder_interval(b, s->interval);
+	if (s->quiet)
+		b = dhat__builder_quiet(b);
+	b = dhat__builder_run_start(b, start);
+	b = dhat__builder_status_file(b, run.status_file);
+	if (!s->stack_cache)
+		b = dhat_builder_no_stack_cache(b);
+	return dhat_builder_build(b);
+}
+
+/* This process is dhat-run's root (ACT 1): later processes of the run
+ * find when it started, and its pid, in DHAT_RUN. */
+static uint64_t
+mark_root(void)
+{
+	char **slot = env_slot("DHAT_RUN");
+	uint64_t start = run_clock();
+
+	snprintf(run.marker, sizeof(run.marker), "DHAT_RUN=1:%ld:%llu",
+	    (long)getpid(), (unsigned long long)start);
+	if (slot != NULL)
+		*slot = run.marker;
+	return start;
+}
+
 static void
 preload_start(void)
 {
-	const char *v, *self;
-	struct dhat_builder *b;
-	bool follow = true, quiet = false, stack_cache = true, root;
-	size_t frames = 0;
-	unsigned long interval = 0;
+	struct run_settings set;
+	const char *self;
+	bool root;
 	long root_pid = 0;
 	uint64_t start = 0;
-	int act, sig = SIGUSR2, ad_hoc = 0, unit = DHAT_TIME_US, g;
-	char *name;
+	int act, g;
+	char *name = NULL;
 
 	act = activation(secure_getenv("DHAT_RUN"), &root_pid, &start);
 	if (act == 0)
@@ -389,89 +484,26 @@ preload_start(void)
 	dhat__symbolize_copies(secure_getenv("DHAT_DEBUG_COPIES"));
 	dhat__frame_cache_dir(secure_getenv("DHAT_FRAME_CACHE"));
 	root = act == 1 || root_pid == (long)getpid();
-	if (act == 1) {
-		char **slot = env_slot("DHAT_RUN");
-		start = run_clock();
-		snprintf(run.marker, sizeof(run.marker), "DHAT_RUN=1:%ld:%llu",
-		    (long)getpid(), (unsigned long long)start);
-		if (slot != NULL)
-			*slot = run.marker;
-	}
-
-	if ((v = secure_getenv("DHAT_MODE")) != NULL) {
-		if (strcmp(v, "ad-hoc") == 0)
-			ad_hoc = 1;
-		else if (strcmp(v, "heap") != 0)
-			warn("DHAT_MODE", v, "not heap or ad-hoc: using heap");
-	}
-	if ((v = secure_getenv("DHAT_FRAMES")) != NULL &&
-	    !dhat__frames_parse(v, &frames))
-		warn("DHAT_FRAMES", v, "not a positive number or all: ignored");
-	if ((v = secure_getenv("DHAT_TIME_UNIT")) != NULL) {
-		if (strcmp(v, "bytes") == 0)
-			unit = DHAT_TIME_BYTES;
-		else if (strcmp(v, "us") != 0)
-			warn("DHAT_TIME_UNIT", v, "not us or bytes: using us");
-	}
-	if ((v = secure_getenv("DHAT_QUIET")) != NULL &&
-	    !dhat__bool_parse(v, &quiet))
-		warn("DHAT_QUIET", v, "not 0 or 1: ignored");
-	if ((v = secure_getenv("DHAT_FOLLOW")) != NULL &&
-	    !dhat__bool_parse(v, &follow))
-		warn("DHAT_FOLLOW", v, "not 0 or 1: ignored");
-	if ((v = secure_getenv("DHAT_STACK_CACHE")) != NULL &&
-	    !dhat__bool_parse(v, &stack_cache))
-		warn("DHAT_STACK_CACHE", v, "not 0 or 1: ignored");
-	if ((v = secure_getenv("DHAT_SIGNAL")) != NULL &&
-	    (sig = dhat__signal_parse(v)) < 0) {
-		warn("DHAT_SIGNAL", v, "not a usable signal: no snapshots");
-		sig = 0;
-	}
-	if ((v = secure_getenv("DHAT_INTERVAL")) != NULL &&
-	    !dhat__interval_parse(v, &interval))
-		warn("DHAT_INTERVAL", v, "not a number of seconds: ignored");
-	if ((v = secure_getenv("DHAT_STATUS_FILE")) != NULL && v[0] == '/' &&
-	    (run.status_file = dhat__own_malloc(strlen(v) + 1)) != NULL)
-		strcpy(run.status_file, v);
-	v = secure_getenv("DHAT_OUTPUT");
-	if (v == NULL || *v == '\0')
-		v = ad_hoc ? "dhat-ad-hoc.%p.json" : "dhat-heap.%p.json";
-	run.pattern = anchor(v);
-
+	if (act == 1)
+		start = mark_root();
+	read_settings(&set);
 	/* Settings read: now the environment may change. */
-	if (!follow) {
+	if (!set.follow) {
 		unpreload(self);
 		for (size_t i = 0; i < sizeof(run_vars) / sizeof(run_vars[0]);
 		     i++)
 			env_remove(run_vars[i]);
 	}
-	if (run.pattern == NULL || program_links_libdhat()) {
+	/* Out of memory for a descendant's name: never fall back to the
+	 * root's. */
+	if (run.pattern == NULL || program_links_libdhat() ||
+	    (!root && (name = descendant_name(run.pattern)) == NULL)) {
 		dhat__leave(g);
 		return;
 	}
-	name = NULL;
-	if (!root && (name = descendant_name(run.pattern)) == NULL) {
-		/* Out of memory: never fall back to the root's name. */
-		dhat__leave(g);
-		return;
-	}
-
-	b = dhat_builder_new();
-	if (ad_hoc)
-		b = dhat_builder_ad_hoc(b);
-	b = dhat_builder_file_name(b, name != NULL ? name : run.pattern);
-	if (frames != 0)
-		b = dhat_builder_trim_backtraces(b, frames);
-	b = dhat_builder_time_unit(b, unit);
-	b = dhat_builder_interval(b, interval);
-	if (quiet)
-		b = dhat__builder_quiet(b);
-	b = dhat__builder_run_start(b, start);
-	b = dhat__builder_status_file(b, run.status_file);
-	if (!stack_cache)
-		b = dhat_builder_no_stack_cache(b);
+	run.prof = build_profiler(&set, name != NULL ? name : run.pattern,
+	    start);
 	dhat__own_free(name);
-	run.prof = dhat_builder_build(b);
 	if (run.prof == NULL) {
 		dhat__leave(g);
 		return;
@@ -481,8 +513,8 @@ preload_start(void)
 	 * the program's own exit handlers, registered later, run first:
 	 * what they free is counted. */
 	pthread_atfork(NULL, NULL, fork_child);
-	if (sig > 0)
-		(void)dhat__snapshot_install(sig);
+	if (set.sig > 0)
+		(void)dhat__snapshot_install(set.sig);
 	dhat__leave(g);
 }
 
