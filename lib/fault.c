@@ -91,12 +91,14 @@ dhat__fault_report(void)
 {
 	char line[128];
 
-	if (!__atomic_load_n(&fault.ready, __ATOMIC_ACQUIRE) || fault.fail_at == 0)
+	if (!__atomic_load_n(&fault.ready, __ATOMIC_ACQUIRE) ||
+	    fault.fail_at == 0)
 		return;
 	snprintf(line, sizeof line, "dhat: fault injection: allocation "
 	    "%llu %s (%llu so far)\n", (unsigned long long)fault.fail_at,
 	    fault.failed ? "failed" : "not reached",
-	    (unsigned long long)__atomic_load_n(&fault.count, __ATOMIC_RELAXED));
+	    (unsigned long long)__atomic_load_n(&fault.count,
+	    __ATOMIC_RELAXED));
 	/* write(2) itself: unit tests link this file without the writer. */
 	if (write(STDERR_FILENO, line, strlen(line)) < 0)
 		return;

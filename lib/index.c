@@ -137,7 +137,8 @@ dhat__index_remove(struct dhat__index *ix, uint64_t hash, uint32_t pos)
 
 	if (ix->cap == 0)
 		return;
-	for (i = slot_home(ix, h); ix->slots[i].pos1 != pos + 1; i = (i + 1) & mask)
+	for (i = slot_home(ix, h); ix->slots[i].pos1 != pos + 1;
+	    i = (i + 1) & mask)
 		if (ix->slots[i].pos1 == 0)
 			return;
 	for (j = (i + 1) & mask; ix->slots[j].pos1 != 0; j = (j + 1) & mask)

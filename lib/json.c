@@ -295,7 +295,8 @@ put_timeline(struct sink *k, const struct dhat__config *cfg,
 }
 
 static void
-emit(struct sink *k, const struct dhat__collection *b, const struct dhat__config *cfg)
+emit(struct sink *k, const struct dhat__collection *b,
+    const struct dhat__config *cfg)
 {
 	const struct dhat__closed *c = b->c;
 	bool heap = cfg->mode == DHAT__MODE_HEAP;

@@ -49,8 +49,15 @@ struct big {
  * written with atomic stores. */
 struct dhat__live_slot *dhat__live_slots;
 size_t dhat__live_nslots;
-static struct big *bigs;
-static size_t nbigs, capbigs;
+
+/* This file's state: the blocks too big for the table's size field
+ * (struct big), and whether an odd pointer was ever inserted (MOVED,
+ * below). */
+static struct {
+	struct big *bigs;
+	size_t nbigs, capbigs;
+	bool odd_keys;
+} lt;
 
 /*
  * A pointer's home slot (dhat__live_home, live_table.h) is the 4 KiB
@@ -80,20 +87,20 @@ next(size_t j, size_t n)
 static int
 big_put(uintptr_t ptr, size_t size)
 {
-	if (nbigs == capbigs) {
-		size_t cap = capbigs ? capbigs * 2 : 16;
+	if (lt.nbigs == lt.capbigs) {
+		size_t cap = lt.capbigs ? lt.capbigs * 2 : 16;
 		int e = errno;
-		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
+		struct big *b = dhat__realloc(lt.bigs, cap * sizeof *b);
 
 		errno = e;
 		if (b == NULL)
 			return -1;
-		bigs = b;
-		capbigs = cap;
+		lt.bigs = b;
+		lt.capbigs = cap;
 	}
-	bigs[nbigs].ptr = ptr;
-	bigs[nbigs].size = size;
-	nbigs++;
+	lt.bigs[lt.nbigs].ptr = ptr;
+	lt.bigs[lt.nbigs].size = size;
+	lt.nbigs++;
 	return 0;
 }
 
@@ -102,10 +109,10 @@ big_take(uintptr_t ptr)
 {
 	size_t i, size;
 
-	for (i = 0; i < nbigs; i++) {
-		if (bigs[i].ptr == ptr) {
-			size = bigs[i].size;
-			bigs[i] = bigs[--nbigs];
+	for (i = 0; i < lt.nbigs; i++) {
+		if (lt.bigs[i].ptr == ptr) {
+			size = lt.bigs[i].size;
+			lt.bigs[i] = lt.bigs[--lt.nbigs];
 			return size;
 		}
 	}
@@ -212,7 +219,7 @@ too_full(size_t extra)
  * odd one ever inserted (never seen) makes the table grow by copying.
  */
 #define MOVED ((uintptr_t)1)
-static bool odd_keys;
+
 
 static void
 rehash(struct dhat__live_slot *tab, size_t old_n, size_t n)
@@ -252,7 +259,7 @@ table_extend(struct dhat__live_slot *t, size_t old_n, size_t n, bool *failed)
 	struct dhat__live_slot *p;
 
 	*failed = false;
-	if (t == NULL || odd_keys)
+	if (t == NULL || lt.odd_keys)
 		return NULL;
 	/* Fault injection: the growth's one allocation fails, as when
 	 * there is no memory for the table (t/unit/heap_oom expects every
@@ -282,10 +289,12 @@ table_extend(struct dhat__live_slot *t, size_t old_n, size_t n, bool *failed)
 static int
 grow(void)
 {
-	size_t n = dhat__live_nslots ? dhat__live_nslots + dhat__live_nslots / 2 : 4096, i;
+	size_t n = dhat__live_nslots ? dhat__live_nslots +
+	    dhat__live_nslots / 2 : 4096, i;
 	int e = errno;
 	bool failed;
-	struct dhat__live_slot *t = table_extend(dhat__live_slots, dhat__live_nslots, n, &failed);
+	struct dhat__live_slot *t = table_extend(dhat__live_slots,
+	    dhat__live_nslots, n, &failed);
 
 	if (t == NULL) {
 		/* Else odd keys, or no room to move the mapping: a copy. */
@@ -310,7 +319,8 @@ grow(void)
 static inline struct dhat__live_slot *
 probe(uintptr_t ptr)
 {
-	struct dhat__live_slot *s = dhat__live_slots + dhat__live_home(ptr, dhat__live_nslots);
+	struct dhat__live_slot *s = dhat__live_slots +
+	    dhat__live_home(ptr, dhat__live_nslots);
 	uintptr_t k;
 
 	for (;;) {
@@ -369,16 +379,16 @@ dhat__live_make_room(size_t size)
 {
 	if (too_full(1) && grow() < 0)
 		return -1;
-	if (size >= BIG && nbigs == capbigs) {
-		size_t cap = capbigs ? capbigs * 2 : 16;
+	if (size >= BIG && lt.nbigs == lt.capbigs) {
+		size_t cap = lt.capbigs ? lt.capbigs * 2 : 16;
 		int e = errno;
-		struct big *b = dhat__realloc(bigs, cap * sizeof *b);
+		struct big *b = dhat__realloc(lt.bigs, cap * sizeof *b);
 
 		errno = e;
 		if (b == NULL)
 			return -1;
-		bigs = b;
-		capbigs = cap;
+		lt.bigs = b;
+		lt.capbigs = cap;
 	}
 	return 0;
 }
@@ -391,7 +401,7 @@ insert_slow(const struct dhat__block *b, struct dhat__live_slot *e,
     struct dhat__block *old, bool *had_old)
 {
 	if (b->ptr & MOVED)
-		odd_keys = true;
+		lt.odd_keys = true;
 	if (e->ptr != 0) {
 		to_block(e, old);
 		*had_old = true;
@@ -461,10 +471,10 @@ void
 dhat__live_reset(void)
 {
 	table_free(dhat__live_slots, dhat__live_nslots);
-	dhat__own_free(bigs);
+	dhat__own_free(lt.bigs);
 	__atomic_store_n(&dhat__live_slots, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&dhat__live_nslots, 0, __ATOMIC_RELAXED);
-	bigs = NULL;
-	nbigs = capbigs = 0;
-	odd_keys = false;
+	lt.bigs = NULL;
+	lt.nbigs = lt.capbigs = 0;
+	lt.odd_keys = false;
 }

@@ -109,17 +109,22 @@ struct dhat__op_seq_line dhat__op_seq_line;
 int dhat__oplog_tsc;
 int dhat__oplog_many;
 int dhat__oplog_claim;
-/* Whether the processor has PREFETCHW; found with the keys' kind. */
-static bool can_claim;
-
-/* Under the lock: every log ever made, how many, and room for as many
- * in the merge's heap. */
+/* Under the lock: every log ever made (published for the hot path). */
 struct dhat__log *dhat__oplog_logs;
-static size_t nlogs, cap;
-static struct dhat__log **order;
 
-static pthread_key_t exit_key;
-static int exit_key_ok;
+/* This file's state: whether the processor has PREFETCHW (found with
+ * the keys' kind); under the lock, how many logs there are and room for
+ * as many in the merge's heap; the key that marks a thread's log an
+ * orphan at its exit; the log of the thread that merged last because
+ * its log was full. */
+static struct {
+	bool can_claim;
+	size_t nlogs, cap;
+	struct dhat__log **order;
+	pthread_key_t exit_key;
+	int exit_key_ok;
+	struct dhat__log *merger;
+} ol;
 
 /* A thread's log outlives it: what is still in it is applied by the next
  * merge, and a drained orphan is handed to the next new thread. */
@@ -143,13 +148,13 @@ make_key(void)
 	{
 		unsigned a, b, c, d;
 
-		can_claim = __get_cpuid(0x80000001, &a, &b, &c, &d) &&
+		ol.can_claim = __get_cpuid(0x80000001, &a, &b, &c, &d) &&
 		    (c & bit_PRFCHW) != 0;
 	}
 #else
-	can_claim = true;
+	ol.can_claim = true;
 #endif
-	exit_key_ok = pthread_key_create(&exit_key, log_exit) == 0;
+	ol.exit_key_ok = pthread_key_create(&ol.exit_key, log_exit) == 0;
 }
 
 void
@@ -179,15 +184,15 @@ static bool
 room_for_one(void)
 {
 	struct dhat__log **n;
-	size_t c = cap != 0 ? 2 * cap : 16;
+	size_t c = ol.cap != 0 ? 2 * ol.cap : 16;
 
-	if (nlogs < cap)
+	if (ol.nlogs < ol.cap)
 		return true;
 	if (DHAT__FAULT() ||
-	    (n = dhat__own_realloc(order, c * sizeof *order)) == NULL)
+	    (n = dhat__own_realloc(ol.order, c * sizeof *ol.order)) == NULL)
 		return false;
-	order = n;
-	cap = c;
+	ol.order = n;
+	ol.cap = c;
 	return true;
 }
 
@@ -197,7 +202,7 @@ dhat__oplog_attach(void)
 	struct dhat__log *l;
 	int e = errno;
 
-	if (!exit_key_ok) {
+	if (!ol.exit_key_ok) {
 		dhat__my_log = DHAT__LOG_DEAD;
 		return false;
 	}
@@ -212,15 +217,15 @@ dhat__oplog_attach(void)
 	} else if (room_for_one() && (l = log_new()) != NULL) {
 		l->next = dhat__oplog_logs;
 		dhat__oplog_logs = l;
-		if (++nlogs == 2) {
+		if (++ol.nlogs == 2) {
 			__atomic_store_n(&dhat__oplog_many, 1,
 			    __ATOMIC_RELAXED);
-			__atomic_store_n(&dhat__oplog_claim, can_claim,
+			__atomic_store_n(&dhat__oplog_claim, ol.can_claim,
 			    __ATOMIC_RELAXED);
 		}
 	}
 	dhat__unlock();
-	if (l == NULL || pthread_setspecific(exit_key, l) != 0) {
+	if (l == NULL || pthread_setspecific(ol.exit_key, l) != 0) {
 		/* The log stays in the list, empty, for another thread. */
 		if (l != NULL)
 			__atomic_store_n(&l->orphan, 1, __ATOMIC_RELEASE);
@@ -270,21 +275,21 @@ wait_gate(struct dhat__log *l)
 static void
 sift_down(size_t i, size_t n)
 {
-	struct dhat__log *l = order[i];
+	struct dhat__log *l = ol.order[i];
 
 	for (;;) {
 		size_t c = 2 * i + 1;
 
 		if (c >= n)
 			break;
-		if (c + 1 < n && order[c + 1]->key < order[c]->key)
+		if (c + 1 < n && ol.order[c + 1]->key < ol.order[c]->key)
 			c++;
-		if (order[c]->key >= l->key)
+		if (ol.order[c]->key >= l->key)
 			break;
-		order[i] = order[c];
+		ol.order[i] = ol.order[c];
 		i = c;
 	}
-	order[i] = l;
+	ol.order[i] = l;
 }
 
 /* Entries the merge applies before it tells a waiting thread that
@@ -384,30 +389,30 @@ merge(uint64_t s, bool wait)
 			continue;
 		l->key = key_of(&l->ops[l->tail % DHAT__LOG_N], s);
 		if (l->key < s)
-			order[n++] = l;
+			ol.order[n++] = l;
 	}
 	if (n == 2) {
-		merge_two(order[0], order[1], s);
+		merge_two(ol.order[0], ol.order[1], s);
 		return;
 	}
 	for (i = n / 2; i-- > 0;)
 		sift_down(i, n);
 	while (n > 0) {
-		struct dhat__log *l = order[0];
+		struct dhat__log *l = ol.order[0];
 		uint64_t t = l->tail, next = UINT64_MAX;
 
 		/* The smallest key of the others, in one of the root's
 		 * children. */
 		if (n > 1)
-			next = order[1]->key;
-		if (n > 2 && order[2]->key < next)
-			next = order[2]->key;
+			next = ol.order[1]->key;
+		if (n > 2 && ol.order[2]->key < next)
+			next = ol.order[2]->key;
 		do
 			l->key = apply_one(l, t++, s);
 		while (l->key <= next && l->key != UINT64_MAX);
 		__atomic_store_n(&l->tail, t, __ATOMIC_RELEASE);
 		if (l->key == UINT64_MAX)
-			order[0] = order[--n];
+			ol.order[0] = ol.order[--n];
 		sift_down(0, n);
 	}
 }
@@ -446,8 +451,6 @@ dhat__oplog_settle(void)
 	(void)dhat__heap_apply(&o, NULL, NULL);
 }
 
-/* The log of the thread that merged last because its log was full. */
-static struct dhat__log *merger;
 
 void
 dhat__oplog_drain(void)
@@ -476,7 +479,7 @@ dhat__oplog_drain(void)
 			return;
 		}
 		if ((spins >= 4096 ||
-		    __atomic_load_n(&merger, __ATOMIC_RELAXED) == l) &&
+		    __atomic_load_n(&ol.merger, __ATOMIC_RELAXED) == l) &&
 		    dhat__trylock())
 			break;
 		if (spins == 8192) {
@@ -485,7 +488,7 @@ dhat__oplog_drain(void)
 		}
 		DHAT__CPU_RELAX();
 	}
-	__atomic_store_n(&merger, l, __ATOMIC_RELAXED);
+	__atomic_store_n(&ol.merger, l, __ATOMIC_RELAXED);
 	dhat__oplog_sync();
 	dhat__unlock();
 	dhat__leave(g);
@@ -494,7 +497,7 @@ dhat__oplog_drain(void)
 void
 dhat__oplog_fork_child(void)
 {
-	merger = NULL;
+	ol.merger = NULL;
 	merge(dhat__oplog_tsc ? UINT64_MAX :
 	    __atomic_load_n(&dhat__op_seq, __ATOMIC_RELAXED), false);
 	for (struct dhat__log *l = dhat__oplog_logs; l != NULL; l = l->next) {

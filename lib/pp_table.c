@@ -42,16 +42,21 @@ struct chunk {
 /* The array and its length, read inline by pp_table.h's accessors. */
 struct dhat__pp *dhat__pp_v;
 size_t dhat__pp_n;
-static size_t cappps;
+
 struct slot {
 	uint32_t pp;                 /* PP index + 1; 0 = empty */
 	uint32_t tag;                /* the hash's high half */
 	const uintptr_t *ips;        /* the PP's stack, after its length */
 };
 
-static struct slot *slots;
-static size_t nslots;            /* power of two */
-static struct chunk *chunks;
+/* This file's state: room in the array, the index of stacks (a power
+ * of two of slots), and the chunks the stacks are kept in. */
+static struct {
+	size_t cappps;
+	struct slot *slots;
+	size_t nslots;
+	struct chunk *chunks;
+} pt;
 
 /* Bumped by every reset: PP indices held elsewhere (the stack caches)
  * are valid only within one epoch. */
@@ -88,7 +93,7 @@ dhat__pp_hash(const uintptr_t *ips, size_t n)
 static uintptr_t *
 arena_copy(const uintptr_t *ips, size_t n)
 {
-	struct chunk *c = chunks;
+	struct chunk *c = pt.chunks;
 	uintptr_t *p;
 
 	if (c == NULL || c->cap - c->used < n + 1) {
@@ -97,10 +102,10 @@ arena_copy(const uintptr_t *ips, size_t n)
 		c = dhat__malloc(sizeof *c + cap * sizeof(uintptr_t));
 		if (c == NULL)
 			return NULL;
-		c->next = chunks;
+		c->next = pt.chunks;
 		c->used = 0;
 		c->cap = cap;
-		chunks = c;
+		pt.chunks = c;
 	}
 	p = c->data + c->used;
 	c->used += n + 1;
@@ -168,7 +173,7 @@ place(struct slot *s, size_t n, uint32_t i)
 static int
 grow_index(void)
 {
-	size_t n = nslots ? nslots * 2 : 1024, i;
+	size_t n = pt.nslots ? pt.nslots * 2 : 1024, i;
 	struct slot *s = table_new(n * sizeof *s, _Alignof(struct slot));
 
 	if (s == NULL)
@@ -177,10 +182,10 @@ grow_index(void)
 	for (i = 0; i < dhat__pp_n; i++)
 		if (!dhat__pp_v[i].retired)
 			place(s, n, (uint32_t)i);
-	table_free(slots, nslots * sizeof *slots);
+	table_free(pt.slots, pt.nslots * sizeof *pt.slots);
 	/* Read without the lock by dhat__pp_prefetch_slot. */
-	__atomic_store_n(&slots, s, __ATOMIC_RELAXED);
-	__atomic_store_n(&nslots, n, __ATOMIC_RELAXED);
+	__atomic_store_n(&pt.slots, s, __ATOMIC_RELAXED);
+	__atomic_store_n(&pt.nslots, n, __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -208,15 +213,15 @@ add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 	if (dhat__pp_n >= UINT32_MAX - 1)
 		return DHAT__PP_NONE;
 	/* Load factor at most 1/2. */
-	if ((dhat__pp_n + 1) * 2 > nslots) {
+	if ((dhat__pp_n + 1) * 2 > pt.nslots) {
 		if (grow_index() < 0)
 			return DHAT__PP_NONE;
-		for (j = h & (nslots - 1); slots[j].pp != 0;
-		    j = (j + 1) & (nslots - 1))
+		for (j = h & (pt.nslots - 1); pt.slots[j].pp != 0;
+		    j = (j + 1) & (pt.nslots - 1))
 			;
 	}
-	if (dhat__pp_n == cappps) {
-		size_t cap = cappps ? cappps * 2 : 256;
+	if (dhat__pp_n == pt.cappps) {
+		size_t cap = pt.cappps ? pt.cappps * 2 : 256;
 		struct dhat__pp *a = table_new(cap * sizeof *a,
 		    _Alignof(struct dhat__pp));
 
@@ -224,9 +229,9 @@ add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 			return DHAT__PP_NONE;
 		if (dhat__pp_n > 0)
 			memcpy(a, dhat__pp_v, dhat__pp_n * sizeof *a);
-		table_free(dhat__pp_v, cappps * sizeof *dhat__pp_v);
+		table_free(dhat__pp_v, pt.cappps * sizeof *dhat__pp_v);
 		__atomic_store_n(&dhat__pp_v, a, __ATOMIC_RELAXED);
-		cappps = cap;
+		pt.cappps = cap;
 		/* Room to write this many program points at the end. */
 		dhat__reserve_want(cap);
 	}
@@ -238,9 +243,9 @@ add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 	pp->ips = arena_copy(ips, n);
 	if (pp->ips == NULL)
 		return DHAT__PP_NONE;
-	slots[j].pp = (uint32_t)dhat__pp_n + 1;
-	slots[j].tag = tag_of(h);
-	slots[j].ips = pp->ips;
+	pt.slots[j].pp = (uint32_t)dhat__pp_n + 1;
+	pt.slots[j].tag = tag_of(h);
+	pt.slots[j].ips = pp->ips;
 	return (uint32_t)dhat__pp_n++;
 }
 
@@ -252,8 +257,8 @@ dhat__pp_prefetch_slot(uint64_t h)
 
 	if (DHAT__UNDER_VALGRIND())
 		return;
-	s = __atomic_load_n(&slots, __ATOMIC_RELAXED);
-	n = __atomic_load_n(&nslots, __ATOMIC_RELAXED);
+	s = __atomic_load_n(&pt.slots, __ATOMIC_RELAXED);
+	n = __atomic_load_n(&pt.nslots, __ATOMIC_RELAXED);
 	if (n != 0)
 		__builtin_prefetch(&s[h & (n - 1)]);
 }
@@ -271,9 +276,9 @@ dhat__pp_intern_hashed(const uintptr_t *ips, size_t n, uint64_t h)
 	const struct slot *s;
 	size_t j = 0;
 
-	if (nslots != 0) {
-		for (j = h & (nslots - 1); (s = &slots[j])->pp != 0;
-		    j = (j + 1) & (nslots - 1)) {
+	if (pt.nslots != 0) {
+		for (j = h & (pt.nslots - 1); (s = &pt.slots[j])->pp != 0;
+		    j = (j + 1) & (pt.nslots - 1)) {
 			if (s->tag != tag)
 				continue;
 			i = s->pp - 1;
@@ -312,10 +317,10 @@ dhat__pp_retire(uintptr_t lo, uintptr_t hi)
 		return;
 	/* Linear probing has no deletion: the index is made again from the
 	 * PPs still found, at its size (a dlclose is rare). */
-	memset(slots, 0, nslots * sizeof *slots);
+	memset(pt.slots, 0, pt.nslots * sizeof *pt.slots);
 	for (i = 0; i < dhat__pp_n; i++)
 		if (!dhat__pp_v[i].retired)
-			place(slots, nslots, (uint32_t)i);
+			place(pt.slots, pt.nslots, (uint32_t)i);
 }
 
 void
@@ -323,16 +328,16 @@ dhat__pp_reset(void)
 {
 	__atomic_store_n(&dhat__pp_epoch, dhat__pp_epoch + 1,
 	    __ATOMIC_RELAXED);
-	while (chunks != NULL) {
-		struct chunk *c = chunks;
+	while (pt.chunks != NULL) {
+		struct chunk *c = pt.chunks;
 
-		chunks = c->next;
+		pt.chunks = c->next;
 		dhat__own_free(c);
 	}
-	table_free(dhat__pp_v, cappps * sizeof *dhat__pp_v);
-	table_free(slots, nslots * sizeof *slots);
+	table_free(dhat__pp_v, pt.cappps * sizeof *dhat__pp_v);
+	table_free(pt.slots, pt.nslots * sizeof *pt.slots);
 	__atomic_store_n(&dhat__pp_v, NULL, __ATOMIC_RELAXED);
-	__atomic_store_n(&slots, NULL, __ATOMIC_RELAXED);
-	__atomic_store_n(&nslots, 0, __ATOMIC_RELAXED);
-	dhat__pp_n = cappps = 0;
+	__atomic_store_n(&pt.slots, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&pt.nslots, 0, __ATOMIC_RELAXED);
+	dhat__pp_n = pt.cappps = 0;
 }

@@ -101,10 +101,13 @@
  * bytes, and the return address lies right after its one call. */
 #define ENTRY_WINDOW 64
 
-static uintptr_t text_lo, text_hi;      /* libdhat's code */
-static uintptr_t start_lo, start_hi;    /* _start; 0: unknown */
-static uintptr_t libc_lo, libc_hi;      /* libc's code; 0: unknown */
-static uintptr_t lsm_lo, lsm_hi;        /* __libc_start_main; 0: unknown */
+/* Code ranges, found when a profiler starts. */
+static struct {
+	uintptr_t text_lo, text_hi;     /* libdhat's code */
+	uintptr_t start_lo, start_hi;   /* _start; 0: unknown */
+	uintptr_t libc_lo, libc_hi;     /* libc's code; 0: unknown */
+	uintptr_t lsm_lo, lsm_hi;       /* __libc_start_main; 0: unknown */
+} code;
 
 
 struct find_ctx {
@@ -260,20 +263,21 @@ find_start_code(void)
 	uintptr_t entry = (uintptr_t)getauxval(AT_ENTRY), lsm;
 	struct find_ctx c;
 
-	if (entry != 0 && !function_range(entry, &start_lo, &start_hi)) {
-		start_lo = entry;
-		start_hi = entry + ENTRY_WINDOW;
+	if (entry != 0 &&
+	    !function_range(entry, &code.start_lo, &code.start_hi)) {
+		code.start_lo = entry;
+		code.start_hi = entry + ENTRY_WINDOW;
 	}
 	if (text_of((uintptr_t)&__libc_free, &c) && !c.in_main &&
-	    !(c.lo < text_hi && text_lo < c.hi)) {
-		libc_lo = c.lo;
-		libc_hi = c.hi;
+	    !(c.lo < code.text_hi && code.text_lo < c.hi)) {
+		code.libc_lo = c.lo;
+		code.libc_hi = c.hi;
 		/* glibc's start-up function, which calls main and the
 		 * constructors. */
 		lsm = (uintptr_t)dlsym(RTLD_DEFAULT, "__libc_start_main");
-		if (!function_range(lsm, &lsm_lo, &lsm_hi) ||
-		    lsm_lo < libc_lo || lsm_hi > libc_hi)
-			lsm_lo = lsm_hi = 0;
+		if (!function_range(lsm, &code.lsm_lo, &code.lsm_hi) ||
+		    code.lsm_lo < code.libc_lo || code.lsm_hi > code.libc_hi)
+			code.lsm_lo = code.lsm_hi = 0;
 	}
 }
 
@@ -283,13 +287,13 @@ dhat__stack_init(void)
 	struct find_ctx c;
 
 	dhat__stack_cache_init();
-	if (text_hi != 0)
+	if (code.text_hi != 0)
 		return 0;
 	/* The object whose executable segment holds this function. */
 	if (!text_of((uintptr_t)&dhat__stack_init, &c))
 		return -1;
-	text_lo = c.lo;
-	text_hi = c.hi;
+	code.text_lo = c.lo;
+	code.text_hi = c.hi;
 	find_start_code();
 	return 0;
 }
@@ -297,7 +301,7 @@ dhat__stack_init(void)
 static inline bool
 own(uintptr_t ip)
 {
-	return ip >= text_lo && ip < text_hi;
+	return ip >= code.text_lo && ip < code.text_hi;
 }
 
 /* Index of the outermost frame of the first run of libdhat frames. */
@@ -326,7 +330,7 @@ static bool
 libc_trampoline(uintptr_t ip)
 {
 #if defined(__x86_64__)
-	return libc_hi - ip >= sizeof sigreturn_code &&
+	return code.libc_hi - ip >= sizeof sigreturn_code &&
 	    memcmp((const void *)ip, sigreturn_code,
 	    sizeof sigreturn_code) == 0;
 #else
@@ -347,7 +351,8 @@ returns_into(uintptr_t ip, uintptr_t lo, uintptr_t hi)
 static bool
 libc_frame(uintptr_t ip)
 {
-	return returns_into(ip, libc_lo, libc_hi) && !libc_trampoline(ip);
+	return returns_into(ip, code.libc_lo, code.libc_hi) &&
+	    !libc_trampoline(ip);
 }
 
 /*
@@ -371,9 +376,11 @@ program_end(const uintptr_t *ips, size_t k, size_t n)
 	size_t end = n;
 	int drop;
 
-	if (end > k + 1 && returns_into(ips[end - 1], start_lo, start_hi)) {
+	if (end > k + 1 &&
+	    returns_into(ips[end - 1], code.start_lo, code.start_hi)) {
 		end--;
-		if (end > k + 1 && returns_into(ips[end - 1], lsm_lo, lsm_hi))
+		if (end > k + 1 &&
+		    returns_into(ips[end - 1], code.lsm_lo, code.lsm_hi))
 			end--;
 		drop = 1;       /* __libc_start_call_main */
 	} else {
@@ -444,8 +451,8 @@ room_for(struct dhat__stack *s, size_t cap, uintptr_t **buf, size_t *size)
 static inline bool
 stops_trim(uintptr_t ip)
 {
-	return !returns_into(ip, start_lo, start_hi) &&
-	    !returns_into(ip, libc_lo, libc_hi);
+	return !returns_into(ip, code.start_lo, code.start_hi) &&
+	    !returns_into(ip, code.libc_lo, code.libc_hi);
 }
 
 /* Trimming drops frames from the stack's end only, and only start code:
@@ -574,11 +581,14 @@ static __thread unsigned looks __attribute__((tls_model("initial-exec")));
 static __thread unsigned hits __attribute__((tls_model("initial-exec")));
 static __thread unsigned skip __attribute__((tls_model("initial-exec")));
 static __thread unsigned skipped __attribute__((tls_model("initial-exec")));
-static pthread_key_t cache_key;
-static int cache_key_ok;
-/* How many times code was unmapped: a return address in an entry may
- * name other code since, with other unwind tables. */
-static unsigned code_gen;
+/* The caches of all threads: the key that frees a thread's at its exit,
+ * and how many times code was unmapped (a return address in an entry
+ * may name other code since, with other unwind tables). */
+static struct {
+	pthread_key_t key;
+	int key_ok;
+	unsigned code_gen;
+} caches;
 
 static void
 cache_free(void *p)
@@ -591,14 +601,14 @@ cache_free(void *p)
 void
 dhat__stack_cache_init(void)
 {
-	if (!cache_key_ok && pthread_key_create(&cache_key, cache_free) == 0)
-		cache_key_ok = 1;
+	if (!caches.key_ok && pthread_key_create(&caches.key, cache_free) == 0)
+		caches.key_ok = 1;
 }
 
 void
 dhat__stack_cache_flush(void)
 {
-	__atomic_add_fetch(&code_gen, 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&caches.code_gen, 1, __ATOMIC_RELEASE);
 }
 
 /* The generation an entry is stamped with: the PP table's epoch (never
@@ -606,7 +616,8 @@ dhat__stack_cache_flush(void)
 static inline uint64_t
 key_gen(uint64_t gen)
 {
-	return gen ^ (uint64_t)__atomic_load_n(&code_gen, __ATOMIC_ACQUIRE) <<
+	return gen ^ (uint64_t)__atomic_load_n(&caches.code_gen,
+	    __ATOMIC_ACQUIRE) <<
 	    48;
 }
 
@@ -820,7 +831,7 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	if (skip != 0 && skipped++ % (skip + 1) != 0)
 		return;
 	/* The walk's frame at CFA must be the stack's first. */
-	if (cache == DEAD || !cache_key_ok || s->n == 0 || s->ips[0] != ip0 ||
+	if (cache == DEAD || !caches.key_ok || s->n == 0 || s->ips[0] != ip0 ||
 	    s->walk.from != cfa || s->walk.first < 0 ||
 	    s->ips != base + s->walk.first || !plan(&ne, cfa, s))
 		return;
@@ -829,7 +840,7 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 		if (cache == NULL)
 			return;
 		memset(cache, 0, sizeof *cache);
-		if (pthread_setspecific(cache_key, cache) != 0) {
+		if (pthread_setspecific(caches.key, cache) != 0) {
 			dhat__own_free(cache);
 			cache = DEAD;
 			return;
