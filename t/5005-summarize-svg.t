@@ -42,17 +42,7 @@ mv out evil.svg
 
 # One wide stack and 3000 narrow ones, each in a function of its own
 # under main: the narrow ones are one "other" box of their sum.
-"${PYTHON3:-python3}" - >many.json <<'EOT'
-import json
-ftbl = ["[root]", "0x1: main (m.c:1)", "0x2: big (m.c:2)"]
-pps = [{"tb": 3000000, "tbk": 1, "fs": [2, 1]}]
-for i in range(3000):
-    ftbl.append("0x%x: f%d (m.c:%d)" % (16 + i, i, 10 + i))
-    pps.append({"tb": 10, "tbk": 1, "fs": [len(ftbl) - 1, 1]})
-print(json.dumps({"dhatFileVersion": 2, "mode": "ad-hoc", "verb": "Occurred",
-    "bklt": False, "bkacc": False, "tu": "i", "Mtu": "Mi", "cmd": "many",
-    "pid": 1, "te": 1, "pps": pps, "ftbl": ftbl}))
-EOT
+"${PYTHON3:-python3}" "$srcdir_t/many-sites.py" >many.json
 "$S" --format=svg many.json >many.svg
 is "$(grep -o '<title>other[^<]*</title>' many.svg)" \
 	"<title>other: 3000 functions (30,000 bytes, 0.99%)</title>" \

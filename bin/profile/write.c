@@ -40,12 +40,8 @@ put_end(FILE *f, const struct dtool_header *h)
 	}
 	if (h->ntimeline == 0)
 		return;
-	fputs(",\"timeline\":[", f);
-	for (size_t i = 0; i < h->ntimeline; i++)
-		fprintf(f, "%s[%" PRIu64 ",%" PRIu64 ",%" PRIu64 "]",
-		    i ? "," : "", h->timeline[i][0], h->timeline[i][1],
-		    h->timeline[i][2]);
-	fputs("]\n", f);
+	dtool_json_timeline(f, h);
+	fputc('\n', f);
 }
 
 static void
