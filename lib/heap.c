@@ -26,9 +26,9 @@
  * makes every time figure reproducible.  A tick is a nanosecond of
  * CLOCK_MONOTONIC, or, when the kernel's own clocksource is the TSC (or
  * KVM's clock over an invariant TSC, see tsc_usable), a TSC count:
- * reading the counter directly costs a third of what clock_gettime costs
- * here (33 against 92 ns on the reference machine), and it is read twice
- * per block.  TSC ticks become nanoseconds at the
+ * reading the counter directly costs far less than clock_gettime, and it
+ * is read twice per block (bench/RESULTS.md).  TSC ticks become
+ * nanoseconds at the
  * rate measured against CLOCK_MONOTONIC between the start and the latest
  * dhat__heap_now() (the drop, a snapshot): the kernel derives
  * CLOCK_MONOTONIC from the same counter, so a converted time is off by
@@ -150,8 +150,8 @@ cpu_flag(const char *cpuinfo, const char *flag)
  * says the TSC is invariant (constant_tsc, nonstop_tsc) and the
  * hypervisor vouches for it (tsc_reliable): kvm-clock is then the host's
  * scaling of this same counter, which CLOCK_MONOTONIC follows, and
- * reading it through clock_gettime costs 27 ns against rdtsc's 11 ns on
- * such a machine.
+ * reading it through clock_gettime costs more than twice what rdtsc
+ * does.
  */
 static int
 tsc_usable(void)
@@ -187,8 +187,8 @@ raw_ticks(void)
 
 /*
  * The hot path's clock in two halves: stamp() reads the counter before
- * the lock is taken (rdtsc is a third of the time spent under it
- * otherwise), at() makes it a time of the profile under the lock (the
+ * the lock is taken (under it, rdtsc would be much of the time the lock
+ * is held), at() makes it a time of the profile under the lock (the
  * bytes allocated so far, with DHAT_TIME_BYTES).  The time unit is only
  * written while no profiler counts.
  */
@@ -590,8 +590,8 @@ dhat__heap_free(void *p)
  * are freed soon after they are made, by the thread that made them: when
  * F, the next entry of the same log, frees the block that O makes and
  * comes in this same merge, the block skips the live table (an insert
- * and a removal with the slots shifted back, a third of the merge's
- * work): its figures are counted now, the block goes to *HELD for F's
+ * and a removal with the slots shifted back, much of the merge's work):
+ * its figures are counted now, the block goes to *HELD for F's
  * turn (dhat__heap_apply_held), and the return is true.  Whatever
  * another log has between the two sees the figures with the block live,
  * as the table would have had it; nothing reads the table during a

@@ -139,8 +139,8 @@ table_bytes(size_t n)
 /*
  * Tables are mapped by hand, so that every growth can keep the pages
  * the table has (table_extend): with a copy to a fresh table each time,
- * the small tables on the way to Python's 28 MB one made the kernel
- * provide and clear 4.8 MB more, 1,200 page faults in all.  Tables of
+ * every table on the way to a large one would be paged in and cleared
+ * by the kernel only to be thrown away.  Tables of
  * 2 MiB and more are offered huge pages: a table of a million blocks is
  * probed at random, and with 4 KiB pages nearly every probe also misses
  * the TLB.

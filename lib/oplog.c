@@ -32,11 +32,9 @@
  * share nothing.  Elsewhere keys are numbers from one atomic counter,
  * ordered by the counter itself; but its cache line then moves between
  * the cores at every operation, and with two threads allocating at once
- * that alone made them slower than one (82% of the logging path's time
- * at the increment, on a machine where a line takes 400 ns to go and
- * come back).
+ * that alone can make them slower than one.
  *
- * One log.  Reading the TSC in step costs an lfence, about 10 ns.  It
+ * One log.  Reading the TSC in step costs an lfence.  It
  * is left out while the process has one log (one thread that allocates
  * among others that do not): keys are then compared only with those
  * that the lock's holders read in step.  An operation that happened
@@ -70,11 +68,10 @@
  * The logs' lines.  The merging thread reads every line of the other
  * threads' logs, so when a thread comes round to write a line again the
  * line is shared with the merging core, and the first store to it waits
- * for that core to give it up (400 ns on a machine measured), with
- * every later store of the thread queued behind it.  While there are
- * two logs, a thread claims the line 16 entries ahead for writing
- * (dhat__prefetch_write): two threads allocating at once took 12 to 14%
- * less time.
+ * for that core to give it up, with every later store of the thread
+ * queued behind it.  While there are two logs, a thread claims the line
+ * 16 entries ahead for writing (dhat__prefetch_write), so that the wait
+ * is over before the stores come.
  *
  * Single-threaded processes never log: heap.c counts each operation
  * when the next one begins (dhat__oplog_one), with no atomic operation
@@ -308,9 +305,9 @@ apply_one(struct dhat__log *l, uint64_t t, uint64_t s)
 	const struct dhat__op *f = NULL;
 	uint64_t k = UINT64_MAX;
 
-	/* The line of a later entry, which another core may hold.
-	 * (Prefetching live slots here cost more than it saved: 8% of a
-	 * thread's time when the slots are cached.) */
+	/* The line of a later entry, which another core may hold.  (Not
+	 * the live slots: when they are cached, that costs more than it
+	 * saves.) */
 	if (!DHAT__UNDER_VALGRIND())
 		__builtin_prefetch(&l->ops[(t + 32) % DHAT__LOG_N]);
 	/* The next entry, when this merge applies it too: it may free the
@@ -339,13 +336,12 @@ apply_one(struct dhat__log *l, uint64_t t, uint64_t s)
 /*
  * Two logs: two threads allocating at once, whose entries alternate
  * every few operations (three on average in bench/threads.c).  A plain
- * two-way merge spares the heap's bookkeeping at each change of log
- * (the merge took 7% less time).  It branches on the keys: the branch
+ * two-way merge spares the heap's bookkeeping at each change of log.
+ * It branches on the keys: the branch
  * goes the same way for a few entries at a time, and the processor
  * goes on past it into the next entry while that entry's line is on
- * its way from the other core; picking the log without a branch made
- * every entry wait for the key before it (12 to 21% more time than the
- * heap).
+ * its way from the other core; picking the log without a branch would
+ * make every entry wait for the key before it.
  */
 static void
 merge_two(struct dhat__log *a, struct dhat__log *b, uint64_t s)
