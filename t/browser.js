@@ -201,6 +201,13 @@ async function htmlTimeline(page) {
 	await page.waitForSelector("body[data-ready=yes]");
 	const peak = await page.$eval("#timeline-peak", (e) => e.textContent);
 	check("the peak is marked", peak === "peak 164 bytes", peak);
+	const segs = await page.$$eval("#timeline-sites .stack-bar",
+	    (bars) => bars.map((b) => Array.from(b.children,
+	    (s) => s.title)));
+	check("what was live at the peak and at the end, by site",
+	    segs.length === 2 && segs[0].length === 2 &&
+	    segs[0][0].startsWith("work (prog.c:8)") &&
+	    segs[1][0].startsWith("leaky (prog.c:5)"), JSON.stringify(segs));
 	const path = await page.$eval("#timeline-chart path",
 	    (e) => e.getAttribute("d").split(" L").length);
 	check("the chart has a step per point", path >= 16, path);

@@ -214,11 +214,54 @@
     div.appendChild(info);
   }
 
+  // What was live at a moment (FIELD: gb at the peak, eb at the end),
+  // stacked by the first sites, the rest as one.
+  function stackedBar(parent, title, field) {
+    var total = D.totals[field], colours = ["#c2761a", "#e8a33d", "#7a9cc6",
+      "#9bc17a", "#c67a9c"], left = 0, row = el("div", "stack-row");
+    var sites = D.sites.filter(function (x) { return x[field] > 0; })
+      .sort(function (a, b) { return b[field] - a[field]; }).slice(0, 5);
+    row.appendChild(el("div", "muted", title + ": " + size(total)));
+    var bar = el("div", "stack-bar");
+    sites.forEach(function (x, i) {
+      var seg = el("div", "seg");
+      seg.style.width = pct(x[field], total);
+      seg.style.background = colours[i];
+      seg.title = siteName(x) + ": " + size(x[field]) + " (" +
+        pct(x[field], total) + ")";
+      left += x[field];
+      bar.appendChild(seg);
+    });
+    if (total > left) {
+      var rest = el("div", "seg");
+      rest.style.width = pct(total - left, total);
+      rest.style.background = "#ccc";
+      rest.title = "other sites: " + size(total - left);
+      bar.appendChild(rest);
+    }
+    row.appendChild(bar);
+    var legend = el("div", "legend");
+    sites.forEach(function (x, i) {
+      var item = el("span", "fn", siteName(x) + " " + pct(x[field], total));
+      item.style.borderLeft = "10px solid " + colours[i];
+      legend.appendChild(item);
+    });
+    row.appendChild(legend);
+    parent.appendChild(row);
+  }
+
   function timeline() {
     var s = section("timeline", "Memory over time");
     var div = el("div");
     div.id = "timeline-chart";
     s.appendChild(div);
+    if (D.bklt) {
+      var stacks = el("div");
+      stacks.id = "timeline-sites";
+      stackedBar(stacks, "Live at the peak, by site", "gb");
+      stackedBar(stacks, "Live at the end, by site", "eb");
+      s.appendChild(stacks);
+    }
     if (D.timeline && D.timeline.length > 0) {
       timelineChart(div);
       return;
