@@ -270,10 +270,8 @@ cache_settings(const struct args *a, struct run_settings *s)
 int
 main(int argc, char **argv)
 {
-	/* Static, as what they point to: reachable until exit, for leak
-	 * checkers. */
-	static struct run_settings s;
-	static char **env;
+	struct run_settings s = { .n = 0 };
+	char **env;
 	struct args a = { 0 };
 	const char *lib, *why;
 	char *status_file;
@@ -298,6 +296,7 @@ main(int argc, char **argv)
 
 	env = run_environment(lib, &s);
 	pid = run_start(argv + first, env, &err);
+	run_environment_free(env, &s);
 	/* The program has started: the copies cannot delay it now. */
 	if (err == 0)
 		dbgcache_start();

@@ -124,6 +124,21 @@ run_environment(const char *lib, const struct run_settings *s)
 }
 
 void
+run_environment_free(char **env, struct run_settings *s)
+{
+	size_t k = 0;
+
+	while (env[k] != NULL)
+		k++;
+	/* The last entry, LD_PRELOAD, is the one made here. */
+	free(env[k - 1]);
+	free(env);
+	for (size_t i = 0; i < s->n; i++)
+		free(s->entries[i]);
+	s->n = 0;
+}
+
+void
 run_setting(struct run_settings *s, const char *name, const char *value)
 {
 	if (s->n == sizeof(s->entries) / sizeof(s->entries[0]))

@@ -28,4 +28,7 @@ char *run_absolute_pattern(const char *pattern);
  * dhat-run left behind), plus S, plus LD_PRELOAD with LIB in front. */
 char **run_environment(const char *lib, const struct run_settings *s);
 
+/* Frees ENV, made by run_environment from S, and S's entries. */
+void run_environment_free(char **env, struct run_settings *s);
+
 #endif
