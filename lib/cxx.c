@@ -104,7 +104,7 @@ local_runtime(const char *name)
 
 /* The operator's next definition, looked up on its first call. */
 static __attribute__((noinline)) void *
-resolve(enum op i)
+cxx_resolve(enum op i)
 {
 	void *fn = dhat__next_lookup(op_names[i]);
 	int g;
@@ -129,7 +129,7 @@ next_op(enum op i)
 {
 	void *fn = __atomic_load_n(&next_ops[i], __ATOMIC_ACQUIRE);
 
-	return DHAT__LIKELY(fn != NULL) ? fn : resolve(i);
+	return DHAT__LIKELY(fn != NULL) ? fn : cxx_resolve(i);
 }
 
 /* Leaves libdhat when its scope ends, by a return or an exception. */

@@ -38,7 +38,7 @@ static struct {
 
 /* The next definitions, found before any is needed (dlsym allocates). */
 __attribute__((constructor)) static void
-resolve_next(void)
+ending_resolve_next(void)
 {
 	int g = dhat__enter();
 
@@ -81,7 +81,7 @@ register_handlers(void)
 	/* A profiler started at the first allocation may come before
 	 * libdhat's constructors. */
 	if (ending.next_exit == NULL)
-		resolve_next();
+		ending_resolve_next();
 	(void)on_exit(at_exit, NULL);
 	(void)at_quick_exit(at_quick_exit_);
 }

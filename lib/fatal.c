@@ -144,7 +144,7 @@ next_sigaction(void)
 }
 
 __attribute__((constructor)) static void
-resolve_next(void)
+fatal_resolve_next(void)
 {
 	(void)next_sigaction();
 }

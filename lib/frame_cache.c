@@ -146,7 +146,7 @@ index_add(struct dhat__frame_file *f, size_t k)
 
 /* Append R to the records, indexed. */
 static bool
-add(struct dhat__frame_file *f, const struct rec *r)
+record_add(struct dhat__frame_file *f, const struct rec *r)
 {
 	if (f->nv == f->capv) {
 		size_t cap = f->capv ? 2 * f->capv : 256;
@@ -205,7 +205,7 @@ parse(struct dhat__frame_file *f, size_t size)
 			return false;
 		r.data = p;
 		p += r.len;
-		if (!add(f, &r))
+		if (!record_add(f, &r))
 			return false;
 	}
 	return true;
@@ -328,7 +328,7 @@ dhat__frame_file_put(struct dhat__frame_file *f, uint64_t off, bool ra,
 	r.ra = ra;
 	r.kind = (uint8_t)kind;
 	r.owned = true;
-	if (!add(f, &r)) {
+	if (!record_add(f, &r)) {
 		free(copy);
 		return;
 	}

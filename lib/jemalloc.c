@@ -138,7 +138,7 @@ static struct {
 
 /* All of them or none: jemalloc's blocks go back to jemalloc. */
 static __attribute__((noinline)) void
-resolve(void)
+je_resolve(void)
 {
 	FIND(mallocx);
 	if (je.mallocx == emu_mallocx) {
@@ -163,7 +163,7 @@ static inline void
 ready(void)
 {
 	if (DHAT__UNLIKELY(!__atomic_load_n(&je.ready, __ATOMIC_ACQUIRE)))
-		resolve();
+		je_resolve();
 }
 
 /* ---- the entry points --------------------------------------------------- */

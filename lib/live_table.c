@@ -120,7 +120,7 @@ big_take(uintptr_t ptr)
 }
 
 static void
-place(struct dhat__live_slot *tab, size_t n, const struct dhat__live_slot *s)
+slot_place(struct dhat__live_slot *tab, size_t n, const struct dhat__live_slot *s)
 {
 	size_t j = dhat__live_home(s->ptr, n);
 
@@ -158,7 +158,7 @@ mapped(size_t bytes)
 }
 
 static struct dhat__live_slot *
-table_new(size_t n)
+slots_new(size_t n)
 {
 	size_t bytes = mapped(table_bytes(n));
 	void *p;
@@ -175,7 +175,7 @@ table_new(size_t n)
 }
 
 static void
-table_free(struct dhat__live_slot *t, size_t n)
+slots_free(struct dhat__live_slot *t, size_t n)
 {
 	if (t != NULL)
 		munmap(t, mapped(table_bytes(n)));
@@ -287,7 +287,7 @@ table_extend(struct dhat__live_slot *t, size_t old_n, size_t n, bool *failed)
  * sets it: the allocation entry points do not save it on their cached
  * path. */
 static int
-grow(void)
+slots_grow(void)
 {
 	size_t n = dhat__live_nslots ? dhat__live_nslots +
 	    dhat__live_nslots / 2 : 4096, i;
@@ -298,15 +298,15 @@ grow(void)
 
 	if (t == NULL) {
 		/* Else odd keys, or no room to move the mapping: a copy. */
-		t = failed ? NULL : table_new(n);
+		t = failed ? NULL : slots_new(n);
 		if (t == NULL) {
 			errno = e;
 			return -1;
 		}
 		for (i = 0; i < dhat__live_nslots; i++)
 			if (dhat__live_slots[i].ptr != 0)
-				place(t, n, &dhat__live_slots[i]);
-		table_free(dhat__live_slots, dhat__live_nslots);
+				slot_place(t, n, &dhat__live_slots[i]);
+		slots_free(dhat__live_slots, dhat__live_nslots);
 	}
 	t[n].ptr = END;
 	errno = e;
@@ -377,7 +377,7 @@ erase(size_t j)
 int
 dhat__live_make_room(size_t size)
 {
-	if (too_full(1) && grow() < 0)
+	if (too_full(1) && slots_grow() < 0)
 		return -1;
 	if (size >= BIG && lt.nbigs == lt.capbigs) {
 		size_t cap = lt.capbigs ? lt.capbigs * 2 : 16;
@@ -422,7 +422,7 @@ dhat__live_insert(const struct dhat__block *b, struct dhat__block *old,
 
 	*had_old = false;
 	/* The pointer may be present: grow anyway. */
-	if (DHAT__UNLIKELY(dhat__live_nslots == 0 || too_full(0)) && grow() < 0)
+	if (DHAT__UNLIKELY(dhat__live_nslots == 0 || too_full(0)) && slots_grow() < 0)
 		return -1;
 	if (DHAT__UNLIKELY(b->ptr <= END))
 		return -1;
@@ -470,7 +470,7 @@ dhat__live_count(void)
 void
 dhat__live_reset(void)
 {
-	table_free(dhat__live_slots, dhat__live_nslots);
+	slots_free(dhat__live_slots, dhat__live_nslots);
 	dhat__own_free(lt.bigs);
 	__atomic_store_n(&dhat__live_slots, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&dhat__live_nslots, 0, __ATOMIC_RELAXED);

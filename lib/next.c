@@ -307,7 +307,7 @@ before_self(const char *name)
 
 /* The first definition of NAME that is not libdhat's, or FALLBACK. */
 static void *
-lookup(const char *name, void *fallback)
+next_lookup(const char *name, void *fallback)
 {
 	void *fn = before_self(name);
 
@@ -318,7 +318,7 @@ lookup(const char *name, void *fallback)
 
 #define LOOKUP(field, fallback)                                                \
 	__atomic_store_n(&dhat__next.field,                                    \
-	    (__typeof__(dhat__next.field))lookup(#field, (void *)(fallback)),  \
+	    (__typeof__(dhat__next.field))next_lookup(#field, (void *)(fallback)),  \
 	    __ATOMIC_RELEASE)
 
 /*
@@ -358,7 +358,7 @@ dhat__next_lookup(const char *name)
 	void *fn;
 
 	dhat__guard = DHAT__GUARD_NEXT;
-	fn = lookup(name, NULL);
+	fn = next_lookup(name, NULL);
 	dhat__guard = g;
 	return fn;
 }

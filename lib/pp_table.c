@@ -125,7 +125,7 @@ arena_copy(const uintptr_t *ips, size_t n)
 #define HUGE_SIZE ((size_t)2 << 20)
 
 static void *
-table_new(size_t bytes, size_t align)
+index_new(size_t bytes, size_t align)
 {
 	void *p;
 
@@ -142,7 +142,7 @@ table_new(size_t bytes, size_t align)
 }
 
 static void
-table_free(void *p, size_t bytes)
+index_free(void *p, size_t bytes)
 {
 	if (bytes < HUGE_SIZE)
 		dhat__own_free(p);
@@ -158,7 +158,7 @@ tag_of(uint64_t h)
 
 /* PP I's slot in the index S of N slots, which has room. */
 static void
-place(struct slot *s, size_t n, uint32_t i)
+index_place(struct slot *s, size_t n, uint32_t i)
 {
 	const struct dhat__pp *pp = &dhat__pp_v[i];
 	size_t j;
@@ -174,15 +174,15 @@ static int
 grow_index(void)
 {
 	size_t n = pt.nslots ? pt.nslots * 2 : 1024, i;
-	struct slot *s = table_new(n * sizeof *s, _Alignof(struct slot));
+	struct slot *s = index_new(n * sizeof *s, _Alignof(struct slot));
 
 	if (s == NULL)
 		return -1;
 	memset(s, 0, n * sizeof *s);
 	for (i = 0; i < dhat__pp_n; i++)
 		if (!dhat__pp_v[i].retired)
-			place(s, n, (uint32_t)i);
-	table_free(pt.slots, pt.nslots * sizeof *pt.slots);
+			index_place(s, n, (uint32_t)i);
+	index_free(pt.slots, pt.nslots * sizeof *pt.slots);
 	/* Read without the lock by dhat__pp_prefetch_slot. */
 	__atomic_store_n(&pt.slots, s, __ATOMIC_RELAXED);
 	__atomic_store_n(&pt.nslots, n, __ATOMIC_RELAXED);
@@ -206,7 +206,7 @@ same_stack(const uintptr_t *a, const uintptr_t *b, size_t n)
 /* A new PP for the stack IPS[0..N) of hash H, into slot J when the index
  * does not grow. */
 static uint32_t
-add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
+pp_add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 {
 	struct dhat__pp *pp;
 
@@ -222,14 +222,14 @@ add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 	}
 	if (dhat__pp_n == pt.cappps) {
 		size_t cap = pt.cappps ? pt.cappps * 2 : 256;
-		struct dhat__pp *a = table_new(cap * sizeof *a,
+		struct dhat__pp *a = index_new(cap * sizeof *a,
 		    _Alignof(struct dhat__pp));
 
 		if (a == NULL)
 			return DHAT__PP_NONE;
 		if (dhat__pp_n > 0)
 			memcpy(a, dhat__pp_v, dhat__pp_n * sizeof *a);
-		table_free(dhat__pp_v, pt.cappps * sizeof *dhat__pp_v);
+		index_free(dhat__pp_v, pt.cappps * sizeof *dhat__pp_v);
 		__atomic_store_n(&dhat__pp_v, a, __ATOMIC_RELAXED);
 		pt.cappps = cap;
 		/* Room to write this many program points at the end. */
@@ -288,7 +288,7 @@ dhat__pp_intern_hashed(const uintptr_t *ips, size_t n, uint64_t h)
 				return i;
 		}
 	}
-	return add(ips, n, h, j);
+	return pp_add(ips, n, h, j);
 }
 
 /* Whether any of PP's addresses is in [lo, hi). */
@@ -320,7 +320,7 @@ dhat__pp_retire(uintptr_t lo, uintptr_t hi)
 	memset(pt.slots, 0, pt.nslots * sizeof *pt.slots);
 	for (i = 0; i < dhat__pp_n; i++)
 		if (!dhat__pp_v[i].retired)
-			place(pt.slots, pt.nslots, (uint32_t)i);
+			index_place(pt.slots, pt.nslots, (uint32_t)i);
 }
 
 void
@@ -334,8 +334,8 @@ dhat__pp_reset(void)
 		pt.chunks = c->next;
 		dhat__own_free(c);
 	}
-	table_free(dhat__pp_v, pt.cappps * sizeof *dhat__pp_v);
-	table_free(pt.slots, pt.nslots * sizeof *pt.slots);
+	index_free(dhat__pp_v, pt.cappps * sizeof *dhat__pp_v);
+	index_free(pt.slots, pt.nslots * sizeof *pt.slots);
 	__atomic_store_n(&dhat__pp_v, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&pt.slots, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&pt.nslots, 0, __ATOMIC_RELAXED);

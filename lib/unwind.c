@@ -93,7 +93,7 @@ slot_of(uintptr_t key, size_t mask)
 }
 
 static inline __attribute__((always_inline)) bool
-lookup(const struct rtable *t, uintptr_t key, struct rule *r)
+rules_lookup(const struct rtable *t, uintptr_t key, struct rule *r)
 {
 	size_t i = slot_of(key, t->mask), n;
 
@@ -140,7 +140,7 @@ put(struct rtable *t, uintptr_t key, const struct rule *r)
  * by one thread at a time.  Entries other threads add to T meanwhile are
  * lost: they are found again on their next miss. */
 static void
-grow(struct rtable *t)
+rules_grow(struct rtable *t)
 {
 	struct rtable *nt;
 	size_t size = t != NULL ? 2 * (t->mask + 1) : FIRST_SLOTS, i;
@@ -175,7 +175,7 @@ remember(uintptr_t key, const struct rule *r)
 	 * them. */
 	if (t == NULL || 4 * (__atomic_load_n(&t->used, __ATOMIC_RELAXED) +
 	    1) > 3 * t->mask) {
-		grow(t);
+		rules_grow(t);
 		t = __atomic_load_n(&table, __ATOMIC_ACQUIRE);
 		if (t == NULL || 4 * (__atomic_load_n(&t->used,
 		    __ATOMIC_RELAXED) + 1) > 3 * t->mask)
@@ -681,7 +681,7 @@ rule_at(uintptr_t addr, struct rule *r)
 {
 	const struct rtable *t = __atomic_load_n(&table, __ATOMIC_ACQUIRE);
 
-	if (t != NULL && lookup(t, addr, r))
+	if (t != NULL && rules_lookup(t, addr, r))
 		return;
 	derive(addr, r);
 	remember(addr, r);
@@ -733,7 +733,7 @@ hint_rules(struct hint *h)
 
 	h->known = 0;
 	for (i = 0; t != NULL && i < h->n; i++)
-		if (h->guess[i] > 1 && lookup(t, h->guess[i] - 1, &h->r[i]))
+		if (h->guess[i] > 1 && rules_lookup(t, h->guess[i] - 1, &h->r[i]))
 			h->known |= (uint32_t)1 << i;
 }
 

@@ -272,7 +272,7 @@ struct stack_ref {
 };
 
 static bool
-same_stack(const void *ctx, uint32_t id)
+same_key_stack(const void *ctx, uint32_t id)
 {
 	const struct stack_ref *r = ctx;
 
@@ -311,7 +311,7 @@ stack_intern(struct dtool_stacks *s, const uint32_t *keys, uint32_t n)
 	uint32_t id;
 
 	id = dhat__index_intern(&s->stack_index,
-	    dhat__hash(keys, n * sizeof(*keys)), same_stack, &r,
+	    dhat__hash(keys, n * sizeof(*keys)), same_key_stack, &r,
 	    (uint32_t)s->nstacks);
 	if (id == s->nstacks)
 		stack_push(s, keys, n);

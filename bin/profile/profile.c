@@ -234,7 +234,7 @@ pp_at(struct dtool_profile *p, size_t i)
 }
 
 static bool
-same_stack(const struct dtool_pp *a, const uint32_t *fs, uint32_t nfs)
+stack_equal(const struct dtool_pp *a, const uint32_t *fs, uint32_t nfs)
 {
 	return a->nfs == nfs &&
 	    (nfs == 0 || memcmp(a->fs, fs, nfs * sizeof(*fs)) == 0);
@@ -251,7 +251,7 @@ same_pp_stack(const void *ctx, uint32_t pos)
 {
 	const struct stack_key *k = ctx;
 
-	return same_stack(pp_at(k->p, pos), k->fs, k->nfs);
+	return stack_equal(pp_at(k->p, pos), k->fs, k->nfs);
 }
 
 /* Makes the stack index cover every PP; -1, with the positions of the

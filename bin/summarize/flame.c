@@ -55,7 +55,7 @@ struct kid_key {
 };
 
 static uint64_t
-kid_hash(uint32_t parent, uint32_t name)
+flame_kid_hash(uint32_t parent, uint32_t name)
 {
 	uint32_t key[2] = { parent, name };
 
@@ -63,7 +63,7 @@ kid_hash(uint32_t parent, uint32_t name)
 }
 
 static bool
-same_kid(const void *ctx, uint32_t node)
+same_flame_kid(const void *ctx, uint32_t node)
 {
 	const struct kid_key *k = ctx;
 
@@ -99,8 +99,8 @@ static uint32_t
 kid_of(struct dtool_flame *f, uint32_t parent, uint32_t name)
 {
 	struct kid_key k = { f, parent, name };
-	uint64_t h = kid_hash(parent, name);
-	uint32_t node = dhat__index_find(&f->kid_index, h, same_kid, &k);
+	uint64_t h = flame_kid_hash(parent, name);
+	uint32_t node = dhat__index_find(&f->kid_index, h, same_flame_kid, &k);
 
 	if (node != DHAT__INDEX_NONE)
 		return node;

@@ -226,7 +226,7 @@ print_sites(const struct page *pg)
 
 /* Every frame of the file without its address (sites index them). */
 static void
-print_frames(const struct page *pg)
+put_frames(const struct page *pg)
 {
 	dtool_json_key(pg->f, "frames");
 	fputc('[', pg->f);
@@ -285,7 +285,7 @@ print_data(struct page *pg, const char *name)
 		dtool_die(1, "memory stream");
 	pg->f = mem;
 	print_header(pg, name);
-	print_frames(pg);
+	put_frames(pg);
 	print_sites(pg);
 	print_flame(pg);
 	fputs("}", mem);

@@ -142,7 +142,7 @@ struct pick {
 };
 
 static uint64_t
-field_of(const struct dtool_pp *pp, int field)
+pick_field(const struct dtool_pp *pp, int field)
 {
 	return field == 0 ? pp->gb : field == 1 ? pp->eb : pp->tbk;
 }
@@ -151,9 +151,9 @@ static int
 cmp_pick(const void *a, const void *b, void *ctx)
 {
 	const struct pick *c = ctx;
-	uint64_t x = field_of(dtool_profile_pp(c->p, *(const size_t *)a),
+	uint64_t x = pick_field(dtool_profile_pp(c->p, *(const size_t *)a),
 	    c->field);
-	uint64_t y = field_of(dtool_profile_pp(c->p, *(const size_t *)b),
+	uint64_t y = pick_field(dtool_profile_pp(c->p, *(const size_t *)b),
 	    c->field);
 
 	if (x != y)
@@ -172,7 +172,7 @@ top_sites(const struct page *pg, const char *title, int field,
 	char v[DTOOL_NUMBUF];
 
 	for (size_t i = 0; i < n; i++)
-		if (field_of(dtool_profile_pp(pg->p, i), field) > 0)
+		if (pick_field(dtool_profile_pp(pg->p, i), field) > 0)
 			idx[k++] = i;
 	fprintf(pg->f, "\n%s%s%s\n", dtool_bold(), title, dtool_reset());
 	if (k == 0)
@@ -187,7 +187,7 @@ top_sites(const struct page *pg, const char *title, int field,
 }
 
 static void
-amount(const struct page *pg, const char *title, uint64_t bytes,
+total_line(const struct page *pg, const char *title, uint64_t bytes,
     uint64_t blocks, const char *tail)
 {
 	char a[DTOOL_NUMBUF], b[DTOOL_NUMBUF];
@@ -201,7 +201,7 @@ amount(const struct page *pg, const char *title, uint64_t bytes,
 }
 
 static void
-print_totals(const struct page *pg)
+totals(const struct page *pg)
 {
 	const struct dtool_header *h = pg->h;
 	char t[128], a[DTOOL_NUMBUF], b[DTOOL_NUMBUF], c[DTOOL_NUMBUF];
@@ -209,15 +209,15 @@ print_totals(const struct page *pg)
 
 	snprintf(t, sizeof(t), " (average %s)", dtool_fmt_size(a,
 	    pg->tot.tbk ? pg->tot.tb / pg->tot.tbk : 0, pg->u.bytes));
-	amount(pg, dtool_text(verb, sizeof(verb), h->verb != NULL ? h->verb :
+	total_line(pg, dtool_text(verb, sizeof(verb), h->verb != NULL ? h->verb :
 	    "Allocated"), pg->tot.tb, pg->tot.tbk, t);
 	if (!h->bklt)
 		return;
 	snprintf(t, sizeof(t), ", at t-gmax %s of %s %.20s (%s of the run)",
 	    dtool_fmt_u64(a, h->tg), dtool_fmt_u64(b, h->te), pg->tu,
 	    dtool_fmt_perc(c, dtool_div((double)h->tg, (double)h->te)));
-	amount(pg, "Peak", pg->tot.gb, pg->tot.gbk, t);
-	amount(pg, "Live at end", pg->tot.eb, pg->tot.ebk, "");
+	total_line(pg, "Peak", pg->tot.gb, pg->tot.gbk, t);
+	total_line(pg, "Live at end", pg->tot.eb, pg->tot.ebk, "");
 }
 
 /* Blocks of the sites that meet metric M's condition (tiny,
@@ -303,7 +303,7 @@ dtool_print_overview(const struct dtool_summary *s, const struct dtool_pp *tot)
 	pg.u.bytes = dtool_text(pg.bytes, sizeof(pg.bytes), pg.u.bytes);
 	pg.u.blocks = dtool_text(pg.blocks, sizeof(pg.blocks), pg.u.blocks);
 	dtool_text(pg.tu, sizeof(pg.tu), h->tu);
-	print_totals(&pg);
+	totals(&pg);
 	if (h->ntimeline > 0) {
 		fprintf(pg.f, "\n%sMemory over time%s (live %s; # marks the "
 		    "peak; --timeline draws it larger)\n", dtool_bold(),
