@@ -243,7 +243,8 @@ eval_budgets(const struct dtool_diff_out *o, const struct dtool_diff *d)
 	size_t exceeded = 0;
 
 	for (size_t i = 0; i < o->nbudgets; i++)
-		exceeded += dtool_budget_eval(&o->budgets[i], d);
+		exceeded += dtool_budget_eval(&o->budgets[i],
+		    &d->side[DTOOL_OLD].tot, &d->side[DTOOL_NEW].tot);
 	return exceeded;
 }
 
@@ -256,7 +257,7 @@ warn_budgets(const struct dtool_diff_out *o, const struct dtool_diff *d)
 	for (size_t i = 0; i < o->nbudgets; i++) {
 		if (!o->budgets[i].breached)
 			continue;
-		dtool_budget_describe(&o->budgets[i], d, false, err,
+		dtool_budget_describe(&o->budgets[i], &d->u, false, err,
 		    sizeof(err));
 		dtool_warnx("budget exceeded: %s", err);
 	}

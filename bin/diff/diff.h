@@ -2,7 +2,7 @@
 /*
  * diff.h - dhat-diff's model: the program points of two profiles matched
  * on their stacks of frame keys (match.c), budgets on the totals
- * (budget.c) and the outputs, one file per format (text.c, json.c,
+ * (profile/budget.c) and the outputs, one file per format (text.c, json.c,
  * tap.c), found by name in formats.c.
  */
 #ifndef DTOOL_DIFF_H
@@ -15,6 +15,7 @@
 #include "common/format.h"
 #include "profile/frame.h"
 #include "profile/profile.h"
+#include "profile/budget.h"
 #include "profile/tree.h"
 
 enum { DTOOL_DFMT_TEXT, DTOOL_DFMT_JSON, DTOOL_DFMT_TAP };
@@ -64,47 +65,6 @@ void dtool_diff_free(struct dtool_diff *d);
 /* The metric's field of a sum: the value compared and ranked. */
 uint64_t dtool_diff_value(const struct dtool_diff *d,
     const struct dtool_pp *pp);
-
-/* ---- budgets (budget.c) ---- */
-
-enum dtool_bmetric {
-	DTOOL_BM_TB, DTOOL_BM_TBK, DTOOL_BM_GB, DTOOL_BM_GBK, DTOOL_BM_EB,
-	DTOOL_BM_EBK, DTOOL_BM_RB, DTOOL_BM_WB, DTOOL_BM_COUNT
-};
-
-struct dtool_budget {
-	const char *text;	/* the --fail-if argument */
-	int metric;		/* enum dtool_bmetric */
-	bool ge;		/* ">=": growth equal to the limit fails too */
-	bool relative;		/* LIMIT%: of the old value */
-	char limit[64];		/* the limit as written, with a '+' */
-	/* The number written, exactly, as NUM / DEN (DEN a power of 10),
-	 * and the unit's multiplier (1 for plain counts and percentages):
-	 * absolute limits are NUM * MULT / DEN units, relative ones
-	 * NUM / DEN percent. */
-	uint64_t num, den, mult;
-	/* Set by dtool_budget_eval(). */
-	uint64_t old, new;
-	bool breached;
-};
-
-/* Parses "METRIC>LIMIT" or "METRIC>=LIMIT"; -1 with ERR set. */
-int dtool_budget_parse(const char *s, struct dtool_budget *b, char *err,
-    size_t errlen);
-const char *dtool_budget_metric_name(int bm);
-/* NULL when a file with header H can give the budget's metric. */
-const char *dtool_budget_refusal(const struct dtool_budget *b,
-    const struct dtool_header *h);
-/* Evaluates B on the totals of D; returns b->breached. */
-bool dtool_budget_eval(struct dtool_budget *b, const struct dtool_diff *d);
-/* "tgmax-bytes grew by 2,048 bytes (+12.5%), limit +1KiB"; with
- * FIGURES, "16,384 -> 18,432 bytes, " after the metric's name. */
-void dtool_budget_describe(const struct dtool_budget *b,
-    const struct dtool_diff *d, bool figures, char *buf, size_t len);
-/* The budget metric's field of a sum. */
-uint64_t dtool_budget_value(int bm, const struct dtool_pp *pp);
-/* Whether the metric counts bytes (else blocks). */
-bool dtool_budget_is_bytes(int bm);
 
 struct dtool_diff_out {
 	const struct dtool_diff_format *format;

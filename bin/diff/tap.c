@@ -24,7 +24,7 @@ print_tap(const struct dtool_diff *d,
 	for (size_t i = 0; i < o->nbudgets; i++) {
 		const struct dtool_budget *b = &o->budgets[i];
 
-		dtool_budget_describe(b, d, true, line, sizeof(line));
+		dtool_budget_describe(b, &d->u, true, line, sizeof(line));
 		fprintf(o->out, "%s %zu - ", b->breached ? "not ok" : "ok",
 		    i + 1);
 		/* '#' would start a TAP directive in the description. */

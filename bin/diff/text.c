@@ -261,7 +261,7 @@ print_text(const struct dtool_diff *d,
 	for (size_t i = 0; i < o->nbudgets; i++) {
 		const struct dtool_budget *b = &o->budgets[i];
 
-		dtool_budget_describe(b, d, true, line, sizeof(line));
+		dtool_budget_describe(b, &d->u, true, line, sizeof(line));
 		fprintf(f, "  %s%-8s%s", b->breached ? dtool_alert() : "",
 		    b->breached ? "EXCEEDED" : "ok", b->breached ?
 		    dtool_reset() : "");

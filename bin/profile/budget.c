@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * budget.c - dhat-diff's --fail-if budgets: "METRIC>LIMIT" on the growth
- * of a total from the old profile to the new one, absolute (with SI or
- * IEC byte units) or relative to the old value.  Limits are kept as
+ * budget.c - the --fail-if budgets: "METRIC>LIMIT" on the growth of a
+ * total from the old profile to the new one (dhat-diff), absolute (with
+ * SI or IEC byte units) or relative to the old value, or on the value of
+ * one profile (dhat-summarize).  Limits are kept as
  * exact fractions and compared with 128-bit products, so "1.5MB" means
  * 1,500,000 bytes and not a double near it.
  */
@@ -13,8 +14,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "budget.h"
 #include "common/format.h"
-#include "diff.h"
 
 enum { NEED_NONE, NEED_BKLT, NEED_BKACC };
 
@@ -239,15 +240,14 @@ cmp_products(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 }
 
 bool
-dtool_budget_eval(struct dtool_budget *b, const struct dtool_diff *d)
+dtool_budget_eval(struct dtool_budget *b, const struct dtool_pp *oldp,
+    const struct dtool_pp *newp)
 {
 	uint64_t old, new, growth;
 	int c;
 
-	old = b->old = dtool_budget_value(b->metric,
-	    &d->side[DTOOL_OLD].tot);
-	new = b->new = dtool_budget_value(b->metric,
-	    &d->side[DTOOL_NEW].tot);
+	old = b->old = dtool_budget_value(b->metric, oldp);
+	new = b->new = dtool_budget_value(b->metric, newp);
 	if (new < old) {
 		b->breached = false;
 	} else if (new == old) {
@@ -267,16 +267,42 @@ dtool_budget_eval(struct dtool_budget *b, const struct dtool_diff *d)
 	return b->breached;
 }
 
+bool
+dtool_budget_eval_value(struct dtool_budget *b, const struct dtool_pp *tot)
+{
+	struct dtool_pp zero;
+
+	/* The value is the growth from nothing. */
+	memset(&zero, 0, sizeof(zero));
+	return dtool_budget_eval(b, &zero, tot);
+}
+
+void
+dtool_budget_describe_value(const struct dtool_budget *b,
+    const struct dtool_units *u, char *buf, size_t len)
+{
+	char v[DTOOL_NUMBUF], h[DTOOL_NUMBUF], unit[64];
+	bool bytes = bmetrics[b->metric].bytes;
+
+	dtool_text(unit, sizeof(unit), bytes ? u->bytes : u->blocks);
+	snprintf(buf, len, "%s is %s %s%s%s%s, limit %s%s",
+	    bmetrics[b->metric].name, dtool_fmt_u64(v, b->new), unit,
+	    bytes && b->new >= 1024 ? " (" : "",
+	    bytes && b->new >= 1024 ? dtool_fmt_size(h, b->new, "bytes") : "",
+	    bytes && b->new >= 1024 ? ")" : "", b->ge ? "under " : "",
+	    b->limit + 1);
+}
+
 void
 dtool_budget_describe(const struct dtool_budget *b,
-    const struct dtool_diff *d, bool figures, char *buf, size_t len)
+    const struct dtool_units *u, bool figures, char *buf, size_t len)
 {
 	char o[DTOOL_NUMBUF], n[DTOOL_NUMBUF], g[DTOOL_NUMBUF];
 	char pc[DTOOL_NUMBUF], unit[64];
 	int w = 0;
 
 	dtool_text(unit, sizeof(unit), bmetrics[b->metric].bytes ?
-	    d->u.bytes : d->u.blocks);
+	    u->bytes : u->blocks);
 	if (figures)
 		w = snprintf(buf, len, "%s -> %s %s, ",
 		    dtool_fmt_u64(o, b->old), dtool_fmt_u64(n, b->new), unit);
