@@ -60,7 +60,8 @@ take_sort(void *ctx, const char *arg)
 static void
 take_top(void *ctx, const char *arg)
 {
-	((struct args *)ctx)->o.top = dtool_parse_count(arg, "--top", false);
+	((struct args *)ctx)->o.top = dtool_parse_count(arg, "--top",
+	    true);
 	((struct args *)ctx)->top_given = true;
 }
 
@@ -117,7 +118,7 @@ static const struct dtool_option options[] = {
 	  "(the whole frame string)", take_match },
 	{ "sort", 's', "METRIC", "rank changes by METRIC (default total-bytes)",
 	  take_sort },
-	{ "top", 'n', "N", "list at most N changed, new and gone program\n"
+	{ "top", 'n', "N|all", "list at most N changed, new and gone program\n"
 	  "points each (default 10)", take_top },
 	{ "frames", 'f', "N|all",
 	  "show at most N frames per stack (default all)", take_frames },
@@ -278,7 +279,7 @@ main(int argc, char **argv)
 	int first;
 
 	dtool_setprogname(argv[0]);
-	dtool_set_oom_status(EXIT_TROUBLE);
+	dtool_set_trouble_status(EXIT_TROUBLE);
 	a.o.format = &dtool_diff_text;
 	a.o.out = stdout;
 	first = dtool_options_parse(&command, argc, argv, &a);

@@ -2,7 +2,9 @@
 /*
  * dhat-summarize - print what matters in DHAT profiles: totals, the top
  * program points by any of the viewer's sort metrics, the viewer's tree,
- * what is live at the end, folded stacks and SVG flame graphs.
+ * what is live at the end, folded stacks, flame graphs, an HTML report;
+ * and budgets on the totals for CI, with an exit status of 1 when one is
+ * exceeded.
  */
 #include "config.h"
 
@@ -20,6 +22,10 @@
 #include "summarize/summary.h"
 #include "profile/tree.h"
 
+/* Exit statuses: 1 is kept for "a budget was exceeded". */
+#define EXIT_BUDGET	1
+#define EXIT_TROUBLE	2
+
 /* What the command line asks; SORT_GIVEN and the others: the option
  * was given, for the combinations that cannot be honoured. */
 struct args {
@@ -33,7 +39,7 @@ take_top(void *ctx, const char *arg)
 {
 	struct args *a = ctx;
 
-	a->o.top = dtool_parse_count(arg, "--top", false);
+	a->o.top = dtool_parse_count(arg, "--top", true);
 	a->o.top_given = true;
 }
 
@@ -110,8 +116,26 @@ take_colour(void *ctx, const char *arg)
 	((struct args *)ctx)->colour_given = true;
 }
 
+static void
+take_budget(void *ctx, const char *arg)
+{
+	struct dtool_summary_opts *o = &((struct args *)ctx)->o;
+	struct dtool_budget *b;
+	char err[512];
+
+	o->budgets = dtool_xreallocarray(o->budgets, o->nbudgets + 1,
+	    sizeof(*o->budgets));
+	b = &o->budgets[o->nbudgets];
+	if (dtool_budget_parse(arg, b, err, sizeof(err)) < 0)
+		dtool_usage_error("%s", err);
+	if (b->relative)
+		dtool_usage_error("--fail-if '%s': a percentage needs a "
+		    "baseline; dhat-diff OLD NEW compares two profiles", arg);
+	o->nbudgets++;
+}
+
 static const struct dtool_option options[] = {
-	{ "top", 'n', "N", "show the N first program points (default 10)",
+	{ "top", 'n', "N|all", "show the N first program points (default 10)",
 	  take_top },
 	{ "sort", 's', "METRIC", "order by METRIC (default total-bytes)",
 	  take_sort },
@@ -128,6 +152,8 @@ static const struct dtool_option options[] = {
 	  take_timeline },
 	{ "format", 'F', "FORMAT", "text (default), json, folded, svg or "
 	  "html", take_format },
+	{ "fail-if", 0, "BUDGET", "exit 1 when BUDGET is exceeded (repeatable);"
+	  "\nBUDGET is TOTAL>LIMIT or TOTAL>=LIMIT", take_budget },
 	{ "color", 0, "WHEN", "auto (default), always or never", take_colour },
 	{ "colour", 0, "WHEN", NULL, take_colour },
 	{ NULL, 0, NULL, NULL, NULL },
@@ -143,8 +169,15 @@ static const struct dtool_command command = {
 "  at-tgmax, at-tend (need lifetimes), reads, reads-high, writes,\n"
 "  writes-high (need accesses).\n"
 "\n"
-"Exit status: 0 success, 1 a profile could not be read or summarized,\n"
-"2 usage error.\n",
+"Budgets: TOTAL is total-bytes, total-blocks, tgmax-bytes, tgmax-blocks,\n"
+"tend-bytes, tend-blocks, reads, writes.  LIMIT is a count with an\n"
+"optional unit for bytes (B; kB, MB, GB, TB = 1000^n; KiB, MiB, GiB,\n"
+"TiB = 1024^n), as in 0, 64MiB, 1.5MB.\n"
+"  Example: --fail-if 'tgmax-bytes>64MiB' --fail-if 'tend-bytes>0'\n"
+"\n"
+"Exit status: 0 success (all budgets met), 1 a budget exceeded,\n"
+"2 trouble (a profile that could not be read or summarized, usage\n"
+"error).\n",
 	.options = options,
 };
 
@@ -201,45 +234,54 @@ print_head(const char *path, bool *headed)
 	*headed = true;
 }
 
-/* Summarizes the profile in PATH; false when it could not.  HEADED:
- * whether to print a head line, and whether one came before. */
-static bool
+/* Summarizes the profile in PATH: 0, EXIT_BUDGET when a budget was
+ * exceeded, EXIT_TROUBLE when the profile could not be summarized.
+ * HEADED: whether to print a head line, and whether one came before. */
+static int
 summarize_file(const char *path, const struct dtool_summary_opts *o,
     bool *headed)
 {
 	char err[512];
 	struct dtool_profile *p;
 	const struct dtool_header *h;
+	size_t exceeded = 0;
 	bool ok;
 
 	p = dtool_profile_read(path, err, sizeof(err));
 	if (p == NULL) {
 		dtool_warnx("%s: %s", path, err);
-		return false;
+		return EXIT_TROUBLE;
 	}
 	h = dtool_profile_header(p);
 	if (h->incomplete != NULL)
 		dtool_warnx("%s: warning: the profile is incomplete: %s", path,
 		    h->incomplete);
 	ok = dtool_profile_check_sums(p, err, sizeof(err)) == 0 &&
-	    dtool_summary_check(p, o, err, sizeof(err)) == 0;
+	    dtool_summary_check(p, o, err, sizeof(err)) == 0 &&
+	    dtool_gate_check(p, o, err, sizeof(err)) == 0;
 	if (ok && headed != NULL)
 		print_head(path, headed);
+	if (ok)
+		exceeded = dtool_gate_eval(p, o);
 	ok = ok && dtool_summarize(p, path, o, err, sizeof(err)) == 0;
 	if (!ok)
 		dtool_warnx("%s: %s", path, err);
+	else if (fflush(stdout) != 0 || ferror(stdout))
+		dtool_die(EXIT_TROUBLE, "writing standard output");
+	else
+		dtool_gate_warn(p, path, o);
 	dtool_profile_free(p);
-	return ok;
+	return !ok ? EXIT_TROUBLE : exceeded > 0 ? EXIT_BUDGET : 0;
 }
 
 int
 main(int argc, char **argv)
 {
-	struct args a = {
+	static struct args a = {
 		.o = {
 			.top = 10, .metric = DTOOL_M_TOTAL_BYTES,
 			.max_frames = -1, .threshold = -1,
-			.format = &dtool_summary_text, .out = stdout,
+			.format = &dtool_summary_text,
 		},
 		.colour = -1,
 	};
@@ -247,6 +289,8 @@ main(int argc, char **argv)
 	bool headed = false;
 
 	dtool_setprogname(argv[0]);
+	dtool_set_trouble_status(EXIT_TROUBLE);
+	a.o.out = stdout;
 	first = dtool_options_parse(&command, argc, argv, &a);
 	if (first == argc)
 		dtool_usage_error("no profile given");
@@ -259,11 +303,11 @@ main(int argc, char **argv)
 	for (int i = first; i < argc; i++) {
 		bool heads = a.o.format == &dtool_summary_text &&
 		    argc - first > 1;
+		int st = summarize_file(argv[i], &a.o, heads ? &headed : NULL);
 
-		if (!summarize_file(argv[i], &a.o, heads ? &headed : NULL))
-			status = 1;
-		if (fflush(stdout) != 0 || ferror(stdout))
-			dtool_die(1, "writing standard output");
+		if (st > status)
+			status = st;
 	}
+	free(a.o.budgets);
 	return status;
 }

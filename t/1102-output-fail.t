@@ -109,10 +109,10 @@ else
 	skip "merge into an unwritable directory" "cannot drop privileges"
 fi
 "$S" "$V" >/dev/full 2>err
-is "$?" 1 "summarize to /dev/full: exit 1"
+is "$?" 2 "summarize to /dev/full: exit 2"
 is "$(cat err)" \
     "dhat-summarize: writing standard output: No space left on device" \
     "summarize to /dev/full: the message"
 "$S" --format=svg "$V" >/dev/full 2>err
-is "$?" 1 "summarize --format=svg to /dev/full: exit 1"
+is "$?" 2 "summarize --format=svg to /dev/full: exit 2"
 done_testing

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Bad profiles: one message "dhat-summarize: FILE: what", exit 1, nothing
+# Bad profiles: one message "dhat-summarize: FILE: what", exit 2, nothing
 # on stdout, and the next file is still summarized.
 . "${abs_top_srcdir:-.}/t/test-lib.sh"
 
@@ -13,7 +13,7 @@ good='{"dhatFileVersion":2,"mode":"heap","verb":"Allocated","bklt":true,"bkacc":
 # exactly MESSAGE.
 bad() {
 	printf '%s\n' "$good" | sed "$2" >"$1.json"
-	expect_exit 1 "$1: exit 1" -- "$S" "$1.json"
+	expect_exit 2 "$1: exit 2" -- "$S" "$1.json"
 	is "$(cat err)" "dhat-summarize: $1.json: $3" "$1: message"
 	is "$(cat out)" "" "$1: no output"
 }
@@ -24,22 +24,22 @@ printf '%s\n' "$good" >good.json
 expect_exit 0 "the base profile is good" -- "$S" good.json
 
 printf 'hello\n' >notjson.json
-expect_exit 1 "not JSON: exit 1" -- "$S" notjson.json
+expect_exit 2 "not JSON: exit 2" -- "$S" notjson.json
 is "$(cat err)" "dhat-summarize: notjson.json: not JSON: unexpected 'h' at byte 0" \
 	"not JSON: message with offset"
 : >empty.json
-expect_exit 1 "empty: exit 1" -- "$S" empty.json
+expect_exit 2 "empty: exit 2" -- "$S" empty.json
 is "$(cat err)" "dhat-summarize: empty.json: empty file (not a DHAT profile)" \
 	"empty: message"
 printf '%s' "$good" | head -c 100 >trunc.json
-expect_exit 1 "truncated: exit 1" -- "$S" trunc.json
+expect_exit 2 "truncated: exit 2" -- "$S" trunc.json
 like "$(cat err)" '^dhat-summarize: trunc.json: truncated file: unexpected end of input at byte 100 ' \
 	"truncated: message"
-expect_exit 1 "missing file: exit 1" -- "$S" nosuch.json
+expect_exit 2 "missing file: exit 2" -- "$S" nosuch.json
 is "$(cat err)" "dhat-summarize: nosuch.json: No such file or directory" \
 	"missing file: message"
 printf '[1,2]' >array.json
-expect_exit 1 "array: exit 1" -- "$S" array.json
+expect_exit 2 "array: exit 2" -- "$S" array.json
 is "$(cat err)" "dhat-summarize: array.json: not a DHAT profile: the JSON value at byte 0 is not an object" \
 	"array: message"
 
@@ -86,7 +86,7 @@ expect_exit 0 "2^64-1 is accepted" -- "$S" max.json
 # Deep nesting in an unknown field is an error, not a crash.
 deep=$(awk 'BEGIN { for (i = 0; i < 100000; i++) printf "["; }')
 printf '%s\n' "$good" | sed "s/^{/{\"x\":$deep,/" >deep.json
-expect_exit 1 "deep nesting: exit 1" -- "$S" deep.json
+expect_exit 2 "deep nesting: exit 2" -- "$S" deep.json
 like "$(cat err)" 'nested too deeply' "deep nesting: message"
 
 # Unknown fields of any shape are skipped.
@@ -94,21 +94,21 @@ printf '%s\n' "$good" | sed 's/^{/{"x":{"a":[1,-2.5e3,true,false,null,"s\\u00e9"
 expect_exit 0 "unknown fields are skipped" -- "$S" extra.json
 
 # Going on after an error, exit 1 at the end.
-expect_exit 1 "bad then good: exit 1" -- "$S" notjson.json good.json
+expect_exit 2 "bad then good: exit 2" -- "$S" notjson.json good.json
 { printf '==> good.json <==\n\n'; "$S" good.json; } >good.out
 cmp -s out good.out
 ok $? "bad then good: the good file is summarized"
 
 # What a file cannot give is refused clearly.
-expect_exit 1 "metric needing bkacc: exit 1" -- "$S" --sort=reads \
+expect_exit 2 "metric needing bkacc: exit 2" -- "$S" --sort=reads \
 	"$D/dhat-rs-heap.json"
 like "$(cat err)" "dhat-summarize: .*dhat-rs-heap.json: sort metric 'reads' needs block accesses" \
 	"metric needing bkacc: message"
-expect_exit 1 "metric needing bklt: exit 1" -- "$S" --sort=short-lived \
+expect_exit 2 "metric needing bklt: exit 2" -- "$S" --sort=short-lived \
 	"$D/dhat-rs-ad-hoc.json"
 like "$(cat err)" "sort metric 'short-lived' needs block lifetimes" \
 	"metric needing bklt: message"
-expect_exit 1 "--leaks on ad hoc: exit 1" -- "$S" --leaks "$D/valgrind-ad-hoc.json"
+expect_exit 2 "--leaks on ad hoc: exit 2" -- "$S" --leaks "$D/valgrind-ad-hoc.json"
 like "$(cat err)" -- "--leaks needs block lifetimes" "--leaks on ad hoc: message"
 
 done_testing

@@ -12,7 +12,7 @@ D=$abs_top_srcdir/t/data/fuzz
 
 for f in "$D"/bad-*.json; do
 	b=$(basename "$f")
-	expect_exit 1 "$b: refused" -- "$S" "$f"
+	expect_exit 2 "$b: refused" -- "$S" "$f"
 	is "$(wc -l <err | tr -d ' ')" 1 "$b: one message"
 	like "$(cat err)" "^dhat-summarize: $f: " "$b: names the file"
 	is "$(wc -c <out | tr -d ' ')" 0 "$b: nothing on stdout"

@@ -27,7 +27,7 @@ expect_exit 0 "with memory enough, the profile reads" -- "$S" huge.json
 
 limited() { (ulimit -v 40000 && exec "$@"); }
 
-expect_exit 1 "dhat-summarize: exit 1" -- limited "$S" huge.json
+expect_exit 2 "dhat-summarize: exit 2" -- limited "$S" huge.json
 is "$(cat err)" "dhat-summarize: out of memory" "dhat-summarize: the message"
 is "$(wc -c <out | tr -d ' ')" 0 "dhat-summarize: nothing on stdout"
 expect_exit 1 "dhat-merge: exit 1" -- limited "$M" -o m.json huge.json

@@ -28,19 +28,19 @@ printf '%s\n' "$base" >good.json
 for f in tb tbk tl mb gb ebk wb; do
 	huge $f $max $f
 done
-expect_exit 1 "summarize: a sum of 'tb' beyond 2^64-1 exits 1" -- \
+expect_exit 2 "summarize: a sum of 'tb' beyond 2^64-1 exits 2" -- \
 	"$S" tb.json
 is "$(cat err)" \
 	"dhat-summarize: tb.json: program point 2: the sum of 'tb' is beyond 2^64-1" \
 	"  with dhat-merge's message"
 is "$(cat out)" "" "  and nothing on stdout"
 for f in tbk tl mb gb ebk wb; do
-	expect_exit 1 "summarize: '$f' too" -- "$S" --format=json $f.json
+	expect_exit 2 "summarize: '$f' too" -- "$S" --format=json $f.json
 	is "$(cat err)" \
 		"dhat-summarize: $f.json: program point 2: the sum of '$f' is beyond 2^64-1" \
 		"  message"
 done
-expect_exit 1 "summarize: the next file is still summarized" -- \
+expect_exit 2 "summarize: the next file is still summarized" -- \
 	"$S" --format=folded tb.json good.json
 is "$(cat out)" "main (a.c:2:1);malloc (a.c:1:1) 10
 main (a.c:3:1);malloc (a.c:1:1) 20" "  its output"

@@ -3,7 +3,8 @@
 # dhat-diff --fail-if: absolute limits with SI and IEC units, exact to the
 # byte (also with decimals), relative limits, ">" against ">=", growth
 # from 0, shrinking totals; exit 0 within budget and 1 with each breach
-# named on stderr; the TAP and JSON forms of the verdicts.
+# named on stderr and the stacks that grew most by its total listed in the
+# text, TAP and JSON forms of the verdicts.
 . "${abs_top_srcdir:-.}/t/test-lib.sh"
 
 S=$abs_top_builddir/dhat-diff
@@ -74,9 +75,13 @@ dhat-diff: budget exceeded: tgmax-bytes grew by 2,516 bytes (+212.5%), limit +10
 	"two of three exceeded: both named"
 is "$(sed -n '/^Budgets:/,$p' out)" "Budgets:
   EXCEEDED tb>1KiB: 1,184 -> 3,700 bytes, grew by 2,516 bytes (+212.5%), limit +1KiB
+                 +2,048 bytes  site_grow (diff-prog.c) ← main
+                   +500 bytes  site_new (diff-prog.c) ← main (new)
   ok       eb>0: 128 -> 128 bytes, grew by 0 bytes (0%), limit +0
-  EXCEEDED gb>+100%: 1,184 -> 3,700 bytes, grew by 2,516 bytes (+212.5%), limit +100%" \
-	"two of three exceeded: the text report"
+  EXCEEDED gb>+100%: 1,184 -> 3,700 bytes, grew by 2,516 bytes (+212.5%), limit +100%
+                 +2,048 bytes  site_grow (diff-prog.c) ← main
+                   +500 bytes  site_new (diff-prog.c) ← main (new)" \
+	"two of three exceeded: the text report, with the stacks that grew"
 
 # Exact limits: growth of 1,500,000 units.
 adhoc a 1000000
@@ -114,13 +119,17 @@ expect_exit 1 "TAP: exit 1 when exceeded" -- "$S" -F tap --fail-if='tb>+5%' \
 cp out budgets.tap
 is "$(cat budgets.tap)" "1..3
 not ok 1 - tb>+5%: 1,184 -> 3,700 bytes, grew by 2,516 bytes (+212.5%), limit +5%
+#       +2,048 bytes  site_grow (diff-prog.c) ← main
+#         +500 bytes  site_new (diff-prog.c) ← main (new)
 ok 2 - tend-bytes>0: 128 -> 128 bytes, grew by 0 bytes (0%), limit +0
-not ok 3 - gbk>=0: 4 -> 4 blocks, grew by 0 blocks (0%), limit under +0" \
-	"TAP: the stream"
+not ok 3 - gbk>=0: 4 -> 4 blocks, grew by 0 blocks (0%), limit under +0
+#           +1 blocks  site_new (diff-prog.c) ← main (new)" \
+	"TAP: the stream, the stacks that grew as diagnostics"
 awk 'NR == 1 { if (!/^1\.\.[0-9]+$/) bad = 1; n = substr($0, 4); next }
+	/^#/ { next }
 	!/^(not )?ok [0-9]+ - / { bad = 1 }
-	{ t = $0; sub(/^not /, "", t); split(t, w, " "); if (w[2] != NR - 1) bad = 1 }
-	END { exit bad || n != NR - 1 }' budgets.tap
+	{ t = $0; sub(/^not /, "", t); split(t, w, " "); if (w[2] != ++k) bad = 1 }
+	END { exit bad || n != k }' budgets.tap
 ok $? "TAP: plan matches, lines numbered in order"
 expect_exit 0 "TAP: exit 0 within budget" -- "$S" -F tap --fail-if='eb>0' \
 	old.json more.json
@@ -147,11 +156,15 @@ d = json.load(open(sys.argv[1]))
 for b in d["budgets"]:
     print(b["budget"], b["metric"], b["op"], b["limit"], b["relative"],
           b["old"], b["new"], b["delta"], b["exceeded"])
+    for c in b.get("contributors", []):
+        print(" ", c["old"], c["new"], c["delta"], c["frames"][1])
 print(d["exceeded"])
 EOP
 	is "$(cat py.out)" "tb>+5% total-bytes > +5% True 1184 3700 2516 True
+  1024 3072 2048 site_grow (diff-prog.c)
+  0 500 500 site_new (diff-prog.c)
 eb>0 tend-bytes > +0 False 128 128 0 False
-1" "JSON: the budgets"
+1" "JSON: the budgets, with the stacks that grew"
 else
 	skip "JSON: exit 1 when exceeded" "python3 not found"
 	skip "JSON: the budgets" "python3 not found"

@@ -64,7 +64,7 @@ trouble "no metric" "unknown budget metric '' in --fail-if '>1' (see --help)" \
 	--fail-if='>1' vh.json vh.json
 for l in abc -1 1XB 1. .5 1.1234567 '' '5%%' '1 2' '1KiB%' '+' '++1'; do
 	trouble "limit '$l'" \
-		"invalid limit in --fail-if 'tb>$l' (a growth such as 0, +64KiB, 1.5MB or +5%)" \
+		"invalid limit in --fail-if 'tb>$l' (a count with an optional unit, such as 0, 64KiB or 1.5MB, or a percentage such as 5%)" \
 		--fail-if="tb>$l" vh.json vh.json
 done
 trouble "limit too large" "limit too large in --fail-if 'tb>1000000000001'" \

@@ -113,18 +113,24 @@ dtool_diex(int status, const char *fmt, ...)
 	exit(status);
 }
 
-static int oom_status = 1;
+static int trouble_status = 1;
 
 void
-dtool_set_oom_status(int status)
+dtool_set_trouble_status(int status)
 {
-	oom_status = status;
+	trouble_status = status;
+}
+
+int
+dtool_trouble_status(void)
+{
+	return trouble_status;
 }
 
 static void
 oom(void)
 {
-	dtool_diex(oom_status, "out of memory");
+	dtool_diex(trouble_status, "out of memory");
 }
 
 void *

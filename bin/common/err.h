@@ -5,7 +5,8 @@
  * Messages follow err(3): "prog: message[: strerror(errno)]" on stderr.
  * The tools pass the file name as the first part of the message, giving
  * the house form "prog: FILE: what went wrong".  The x*alloc functions
- * print "prog: out of memory" and exit 1 instead of returning NULL.
+ * print "prog: out of memory" and exit (see dtool_set_trouble_status())
+ * instead of returning NULL.
  */
 #ifndef DTOOL_ERR_H
 #define DTOOL_ERR_H
@@ -26,9 +27,11 @@ void dtool_die(int status, const char *fmt, ...)
 void dtool_diex(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 
-/* The status the x*alloc functions exit with (default 1): dhat-diff
- * keeps 1 for "a budget was exceeded". */
-void dtool_set_oom_status(int status);
+/* The status for trouble that ends a tool, such as the x*alloc
+ * functions running out of memory (default 1): dhat-diff and
+ * dhat-summarize keep 1 for "a budget was exceeded". */
+void dtool_set_trouble_status(int status);
+int dtool_trouble_status(void);
 void *dtool_xmalloc(size_t n);
 void *dtool_xcalloc(size_t n, size_t size);
 void *dtool_xreallocarray(void *p, size_t n, size_t size);

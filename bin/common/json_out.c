@@ -116,3 +116,26 @@ dtool_json_timeline(FILE *f, const struct dtool_header *h)
 		    h->timeline[i][2]);
 	putc(']', f);
 }
+
+void
+dtool_json_frames(FILE *f, const struct dtool_profile *p,
+    const struct dtool_pp *pp, size_t nf)
+{
+	dtool_json_key(f, "frames");
+	putc('[', f);
+	for (size_t k = 0; k < nf && k < pp->nfs; k++) {
+		if (k)
+			putc(',', f);
+		dtool_json_string(f, dtool_profile_frame(p, pp->fs[k]));
+	}
+	putc(']', f);
+}
+
+void
+dtool_json_budget(FILE *f, const struct dtool_budget *b)
+{
+	fputs("{\"budget\":", f);
+	dtool_json_string(f, b->text);
+	dtool_json_str(f, "metric", dtool_budget_metric_name(b->metric));
+	dtool_json_str(f, "op", b->ge ? ">=" : ">");
+}

@@ -2,7 +2,8 @@
 /*
  * diff.h - dhat-diff's model: the program points of two profiles matched
  * on their stacks of frame keys (match.c), budgets on the totals
- * (profile/budget.c) and the outputs, one file per format (text.c, json.c,
+ * (profile/budget.c) and the stacks to blame for them (blame.c), and the
+ * outputs, one file per format (text.c, json.c,
  * tap.c), found by name in formats.c.
  */
 #ifndef DTOOL_DIFF_H
@@ -65,6 +66,21 @@ void dtool_diff_free(struct dtool_diff *d);
 /* The metric's field of a sum: the value compared and ranked. */
 uint64_t dtool_diff_value(const struct dtool_diff *d,
     const struct dtool_pp *pp);
+
+/* How many stacks a budget exceeded names. */
+#define DTOOL_BLAME	3
+
+/* Blame (blame.c): the ids of the stacks that grew most by budget
+ * metric BM, at most K, largest growth first; returns how many.  A
+ * stack's name, as "f (file) <- caller".  print_blame: the first
+ * DTOOL_BLAME of them, a line each after PREFIX, as
+ * "+2,048 bytes  f (file) <- caller", marked "(new)" for a new stack. */
+size_t dtool_diff_blame(const struct dtool_diff *d, int bm, uint32_t *ids,
+    size_t k);
+void dtool_diff_site_name(const struct dtool_diff *d, uint32_t id,
+    char *buf, size_t len);
+void dtool_diff_print_blame(FILE *f, const struct dtool_diff *d, int bm,
+    const char *prefix);
 
 struct dtool_diff_out {
 	const struct dtool_diff_format *format;

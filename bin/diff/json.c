@@ -124,6 +124,38 @@ jlist(FILE *f, const struct dtool_diff *d, const struct dtool_diff_out *o,
 	putc(']', f);
 }
 
+/* The stacks that grew most by budget metric BM: their figures in both
+ * files and their frame keys. */
+static void
+jblame(FILE *f, const struct dtool_diff *d, int bm)
+{
+	uint32_t ids[DTOOL_BLAME];
+	size_t n = dtool_diff_blame(d, bm, ids, DTOOL_BLAME);
+
+	dtool_json_key(f, "contributors");
+	putc('[', f);
+	for (size_t i = 0; i < n; i++) {
+		const struct dtool_group *g = &d->g[ids[i]];
+		uint32_t depth = dtool_stacks_depth(d->stacks, ids[i]);
+		uint64_t o = dtool_budget_value(bm, &g->sum[DTOOL_OLD]);
+		uint64_t v = dtool_budget_value(bm, &g->sum[DTOOL_NEW]);
+
+		fprintf(f, "%s{\"old\":%" PRIu64 ",\"new\":%" PRIu64,
+		    i ? "," : "", o, v);
+		jdelta(f, "delta", o, v);
+		dtool_json_key(f, "frames");
+		putc('[', f);
+		for (uint32_t k = 0; k < depth; k++) {
+			if (k)
+				putc(',', f);
+			dtool_json_string(f,
+			    dtool_stacks_key(d->stacks, ids[i], k));
+		}
+		fputs("]}", f);
+	}
+	putc(']', f);
+}
+
 static void
 print_json(const struct dtool_diff *d,
     const struct dtool_diff_out *o)
@@ -154,17 +186,17 @@ print_json(const struct dtool_diff *d,
 	for (size_t i = 0; i < o->nbudgets; i++) {
 		const struct dtool_budget *b = &o->budgets[i];
 
-		fputs(i ? ",{\"budget\":" : "{\"budget\":", f);
-		dtool_json_string(f, b->text);
-		dtool_json_str(f, "metric",
-		    dtool_budget_metric_name(b->metric));
-		dtool_json_str(f, "op", b->ge ? ">=" : ">");
+		if (i)
+			putc(',', f);
+		dtool_json_budget(f, b);
 		dtool_json_str(f, "limit", b->limit);
 		dtool_json_bool(f, "relative", b->relative);
 		dtool_json_u64(f, "old", b->old);
 		dtool_json_u64(f, "new", b->new);
 		jdelta(f, "delta", b->old, b->new);
 		dtool_json_bool(f, "exceeded", b->breached);
+		if (b->breached)
+			jblame(f, d, b->metric);
 		putc('}', f);
 		exceeded += b->breached;
 	}

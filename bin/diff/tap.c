@@ -2,7 +2,8 @@
 /*
  * tap.c - dhat-diff --format=tap: the budgets as a TAP stream for test
  * harnesses (prove, automake's tap-driver): a plan, then one "ok" or
- * "not ok" line per budget with its figures.
+ * "not ok" line per budget with its figures, and under a "not ok" the
+ * stacks to blame as diagnostics.
  */
 #include "config.h"
 
@@ -32,6 +33,9 @@ print_tap(const struct dtool_diff *d,
 		fputs(": ", o->out);
 		dtool_fputs_style(line, o->out, DTOOL_S_TAP, SIZE_MAX);
 		putc('\n', o->out);
+		if (b->breached)
+			/* As TAP diagnostics. */
+			dtool_diff_print_blame(o->out, d, b->metric, "#   ");
 	}
 }
 

@@ -268,6 +268,9 @@ print_text(const struct dtool_diff *d,
 		fputs(" ", f);
 		dtool_fputs_text(b->text, f);
 		fprintf(f, ": %s\n", line);
+		if (b->breached)
+			dtool_diff_print_blame(f, d, b->metric,
+			    "             ");
 	}
 }
 

@@ -190,8 +190,9 @@ dtool_budget_parse(const char *s, struct dtool_budget *b, char *err,
 		return 0;
 	}
 bad:
-	snprintf(err, errlen, "invalid limit in --fail-if '%s' (a growth "
-	    "such as 0, +64KiB, 1.5MB or +5%%)", s);
+	snprintf(err, errlen, "invalid limit in --fail-if '%s' (a count "
+	    "with an optional unit, such as 0, 64KiB or 1.5MB, or a "
+	    "percentage such as 5%%)", s);
 	return -1;
 big:
 	snprintf(err, errlen, "limit too large in --fail-if '%s'", s);

@@ -282,7 +282,7 @@ print_data(struct page *pg, const char *name)
 	FILE *mem = open_memstream(&buf, &len);
 
 	if (mem == NULL)
-		dtool_die(1, "memory stream");
+		dtool_die(dtool_trouble_status(), "memory stream");
 	pg->f = mem;
 	print_header(pg, name);
 	put_frames(pg);
@@ -290,7 +290,7 @@ print_data(struct page *pg, const char *name)
 	print_flame(pg);
 	fputs("}", mem);
 	if (fclose(mem) != 0)
-		dtool_die(1, "memory stream");
+		dtool_die(dtool_trouble_status(), "memory stream");
 	pg->f = out;
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] == '<' && i + 1 < len && buf[i + 1] == '/')

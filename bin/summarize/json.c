@@ -37,15 +37,8 @@ jlist(FILE *f, const struct dtool_profile *p, const struct dtool_tree *t,
 		fprintf(f, "%s{\"rank\":%zu,", i ? "," : "", i + 1);
 		dtool_json_figures(f, pp, h->bklt, h->bkacc, true);
 		dtool_json_u64(f, "frame_count", pp->nfs);
-		dtool_json_key(f, "frames");
-		putc('[', f);
-		for (size_t k = 0; k < nf; k++) {
-			if (k)
-				putc(',', f);
-			dtool_json_string(f,
-			    dtool_profile_frame(p, pp->fs[k]));
-		}
-		fputs("]}", f);
+		dtool_json_frames(f, p, pp, nf);
+		putc('}', f);
 	}
 	putc(']', f);
 	free(idx);
@@ -84,6 +77,8 @@ print_json(const struct dtool_summary *s)
 	dtool_json_str(f, "sort",
 	    o->leaks ? "at-tend" : dtool_metric_name(o->metric));
 	jlist(f, p, t, o, o->leaks);
+	if (o->nbudgets > 0)
+		dtool_gate_print_json(f, s);
 	fputs("}\n", f);
 }
 

@@ -47,139 +47,28 @@ dtool_text_width(FILE *f)
 	return 100;
 }
 
-/* FRAME's function, without its location. */
-static void
-function_of(const struct page *pg, uint32_t frame, char *buf, size_t len)
+/* A list of PG's sites by the budget metric BM. */
+static struct dtool_sites
+sites_by(const struct page *pg, int bm)
 {
-	char *paren;
+	struct dtool_sites l = { .f = pg->f, .p = pg->p, .bm = bm,
+	    .bytes = pg->u.bytes, .width = pg->width, .indent = 4 };
 
-	dtool_frame_short(buf, len, dtool_profile_frame(pg->p, frame));
-	if ((paren = strrchr(buf, '(')) != NULL && paren > buf)
-		paren[-1] = '\0';
+	return l;
 }
 
-/* PP's name: its first frame that is not the allocator's own, and that
- * frame's caller's function.  When an earlier site of the same list,
- * SAME, has the same name, the first frame where their stacks part is
- * added, so that no two lines read alike. */
+/* TITLE, then the first SITES_SHOWN sites by BM out of WHOLE. */
 static void
-site_name(const struct page *pg, const struct dtool_pp *pp,
-    const struct dtool_pp *same, char *buf, size_t len)
+top_sites(const struct page *pg, const char *title, int bm, uint64_t whole)
 {
-	char a[512], b[512], c[512] = "";
-	uint32_t i = 0, k;
-
-	if (pp->nfs == 0) {
-		snprintf(buf, len, "[root]");
-		return;
-	}
-	while (i + 1 < pp->nfs && dtool_frame_is_allocator(
-	    dtool_profile_frame(pg->p, pp->fs[i])))
-		i++;
-	dtool_frame_short(a, sizeof(a), dtool_profile_frame(pg->p, pp->fs[i]));
-	if (i + 1 < pp->nfs)
-		function_of(pg, pp->fs[i + 1], b, sizeof(b));
-	for (k = 0; same != NULL && k < pp->nfs && k < same->nfs &&
-	    pp->fs[k] == same->fs[k]; k++)
-		;
-	if (same != NULL && k > i + 1 && k < pp->nfs)
-		function_of(pg, pp->fs[k], c, sizeof(c));
-	snprintf(buf, len, "%.400s%s%.300s%s%.300s", a,
-	    i + 1 < pp->nfs ? " \xe2\x86\x90 " : "", i + 1 < pp->nfs ? b : "",
-	    c[0] != '\0' ? " \xe2\x86\x90 \xe2\x80\xa6 \xe2\x86\x90 " : "", c);
-}
-
-/* One line of a list: VALUE (right-aligned), its share of WHOLE, and the
- * site's NAME, cut to the line. */
-static void
-site_line(const struct page *pg, const char *value, uint64_t part,
-    uint64_t whole, const char *name)
-{
-	char pc[DTOOL_NUMBUF];
-	int room = pg->width - 4 - 12 - 2 - 7 - 2;
-
-	dtool_fmt_perc(pc, dtool_div((double)part, (double)whole));
-	fprintf(pg->f, "    %12s  %6s  ", value, part > 0 &&
-	    strcmp(pc, "0%") == 0 ? "<0.01%" : pc);
-	if (!dtool_fputs_style(name, pg->f, DTOOL_S_TEXT,
-	    room > 10 ? (size_t)room : 10))
-		fputs("..", pg->f);
-	fputc('\n', pg->f);
-}
-
-/* The sites of a list, named apart: IDX[0..N) are their PPs. */
-static void
-list_sites(const struct page *pg, const size_t *idx, size_t n,
-    int field, uint64_t whole, bool blocks)
-{
-	char (*names)[1024] = dtool_xcalloc(n ? n : 1, sizeof(*names));
+	struct dtool_sites l = sites_by(pg, bm);
+	size_t *idx, k = dtool_sites_top(&l, &idx);
 	char v[DTOOL_NUMBUF];
 
-	for (size_t i = 0; i < n; i++) {
-		const struct dtool_pp *pp = dtool_profile_pp(pg->p, idx[i]);
-		const struct dtool_pp *same = NULL;
-		uint64_t x = field == 0 ? pp->gb : field == 1 ? pp->eb :
-		    pp->tbk;
-
-		site_name(pg, pp, NULL, names[i], sizeof(names[i]));
-		for (size_t j = 0; j < i && same == NULL; j++)
-			if (strcmp(names[i], names[j]) == 0)
-				same = dtool_profile_pp(pg->p, idx[j]);
-		if (same != NULL)
-			site_name(pg, pp, same, names[i], sizeof(names[i]));
-		if (blocks)
-			dtool_fmt_u64(v, x);
-		else
-			dtool_fmt_size(v, x, pg->u.bytes);
-		site_line(pg, v, x, whole, names[i]);
-	}
-	free(names);
-}
-
-struct pick {
-	const struct dtool_profile *p;
-	int field;		/* 0 gb, 1 eb, 2 tbk */
-};
-
-static uint64_t
-pick_field(const struct dtool_pp *pp, int field)
-{
-	return field == 0 ? pp->gb : field == 1 ? pp->eb : pp->tbk;
-}
-
-static int
-cmp_pick(const void *a, const void *b, void *ctx)
-{
-	const struct pick *c = ctx;
-	uint64_t x = pick_field(dtool_profile_pp(c->p, *(const size_t *)a),
-	    c->field);
-	uint64_t y = pick_field(dtool_profile_pp(c->p, *(const size_t *)b),
-	    c->field);
-
-	if (x != y)
-		return x < y ? 1 : -1;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
-}
-
-/* TITLE, then the first SITES_SHOWN sites by FIELD out of WHOLE. */
-static void
-top_sites(const struct page *pg, const char *title, int field,
-    uint64_t whole, bool blocks)
-{
-	size_t n = dtool_profile_npps(pg->p), k = 0;
-	size_t *idx = dtool_xreallocarray(NULL, n ? n : 1, sizeof(*idx));
-	struct pick c = { pg->p, field };
-	char v[DTOOL_NUMBUF];
-
-	for (size_t i = 0; i < n; i++)
-		if (pick_field(dtool_profile_pp(pg->p, i), field) > 0)
-			idx[k++] = i;
 	fprintf(pg->f, "\n%s%s%s\n", dtool_bold(), title, dtool_reset());
 	if (k == 0)
 		fputs("    none\n", pg->f);
-	qsort_r(idx, k, sizeof(*idx), cmp_pick, &c);
-	list_sites(pg, idx, k < SITES_SHOWN ? k : SITES_SHOWN, field, whole,
-	    blocks);
+	dtool_sites_print(&l, idx, k < SITES_SHOWN ? k : SITES_SHOWN, whole);
 	if (k > SITES_SHOWN)
 		fprintf(pg->f, "    ... and %s more\n", dtool_fmt_u64(v,
 		    k - SITES_SHOWN));
@@ -228,7 +117,7 @@ condition(const struct page *pg, const char *title, int m)
 	size_t n = dtool_profile_npps(pg->p), k = 0;
 	uint64_t blocks = 0;
 	size_t *idx = dtool_xreallocarray(NULL, n ? n : 1, sizeof(*idx));
-	struct pick c = { pg->p, 2 };
+	struct dtool_sites l = sites_by(pg, DTOOL_BM_TBK);
 	char v[DTOOL_NUMBUF], pc[DTOOL_NUMBUF];
 
 	for (size_t i = 0; i < n; i++) {
@@ -246,8 +135,8 @@ condition(const struct page *pg, const char *title, int m)
 	dtool_fputs_text(pg->u.blocks, pg->f);
 	fprintf(pg->f, ", %s of all\n", dtool_fmt_perc(pc,
 	    dtool_div((double)blocks, (double)pg->tot.tbk)));
-	qsort_r(idx, k, sizeof(*idx), cmp_pick, &c);
-	list_sites(pg, idx, k < 3 ? k : 3, 2, pg->tot.tbk, true);
+	dtool_sites_sort(&l, idx, k);
+	dtool_sites_print(&l, idx, k < 3 ? k : 3, pg->tot.tbk);
 	free(idx);
 }
 
@@ -311,17 +200,18 @@ dtool_print_overview(const struct dtool_summary *s, const struct dtool_pp *tot)
 		dtool_print_timeline(pg.f, h, pg.width, 8);
 	}
 	if (h->bklt) {
-		top_sites(&pg, "The peak (t-gmax) came from", 0, pg.tot.gb,
-		    false);
-		top_sites(&pg, "Live at the end (t-end), by site", 1, pg.tot.eb,
-		    false);
+		top_sites(&pg, "The peak (t-gmax) came from", DTOOL_BM_GB,
+		    pg.tot.gb);
+		top_sites(&pg, "Live at the end (t-end), by site", DTOOL_BM_EB,
+		    pg.tot.eb);
 	}
 	if (strcmp(dtool_mode_kind(h->mode), "heap") != 0) {
 		/* Ad hoc events: no allocations, sizes or lifetimes. */
-		top_sites(&pg, "Most events", 2, pg.tot.tbk, true);
+		top_sites(&pg, "Most events", DTOOL_BM_TBK, pg.tot.tbk);
 		goto more;
 	}
-	top_sites(&pg, "Most allocation calls", 2, pg.tot.tbk, true);
+	top_sites(&pg, "Most allocation calls", DTOOL_BM_TBK,
+	    pg.tot.tbk);
 	if (h->bklt)
 		condition(&pg, "Short-lived:", DTOOL_M_SHORT_LIVED);
 	condition(&pg, "Tiny (at most 16 bytes on average):", DTOOL_M_TINY);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "profile/budget.h"
 #include "profile/profile.h"
 #include "profile/tree.h"
 
@@ -24,6 +25,9 @@ struct dtool_summary_opts {
 	bool list;		/* a list of PPs (--top, --sort, --leaks)
 				 * rather than the overview */
 	bool timeline;		/* only the chart of memory over time */
+	/* --fail-if: evaluated on each profile in turn (gate.c). */
+	struct dtool_budget *budgets;
+	size_t nbudgets;
 	const struct dtool_summary_format *format;
 	FILE *out;
 };
@@ -51,6 +55,33 @@ extern const struct dtool_summary_format dtool_summary_folded;
 extern const struct dtool_summary_format dtool_summary_svg;
 extern const struct dtool_summary_format dtool_summary_html;
 
+/* PP's name (site.c): its first frame that is not the allocator's own,
+ * and that frame's caller's function; with SAME, an earlier site that has
+ * the same name, the first frame where their stacks part is added (the
+ * caller's line, when they part there). */
+void dtool_site_name(const struct dtool_profile *p, const struct dtool_pp *pp,
+    const struct dtool_pp *same, char *buf, size_t len);
+
+/* A list of sites by one figure (site.c). */
+struct dtool_sites {
+	FILE *f;
+	const struct dtool_profile *p;
+	int bm;			/* the figure: enum dtool_bmetric */
+	const char *bytes;	/* the bytes unit, safe to print */
+	int width;		/* columns for a line */
+	int indent;		/* columns before each line */
+};
+
+/* The PPs whose figure is not 0, largest first (ties: file order);
+ * returns how many, *OUT (malloc'd) holds them. */
+size_t dtool_sites_top(const struct dtool_sites *l, size_t **out);
+/* Sorts IDX[0..N) as dtool_sites_top() does. */
+void dtool_sites_sort(const struct dtool_sites *l, size_t *idx, size_t n);
+/* One line per site of IDX[0..N): its figure, its share of WHOLE, its
+ * name (named apart from the earlier ones). */
+void dtool_sites_print(const struct dtool_sites *l, const size_t *idx,
+    size_t n, uint64_t whole);
+
 /* H's memory over time as a text chart of WIDTH columns and HEIGHT rows
  * (chart.c); nothing when H has no timeline. */
 void dtool_print_timeline(FILE *f, const struct dtool_header *h, int width,
@@ -64,6 +95,21 @@ int dtool_text_width(FILE *f);
  * (overview.c). */
 void dtool_print_overview(const struct dtool_summary *s,
     const struct dtool_pp *tot);
+
+/* Budgets (gate.c).  check: whether P has the figures that O's budgets
+ * limit; -1 with ERR set.  eval: evaluates them on P's totals, whose sums
+ * were checked; returns how many were exceeded.  print_text: a "Budgets"
+ * section, each one exceeded with its top contributors.  print_json: the
+ * "budgets" and "exceeded" members.  warn: one line on stderr per budget
+ * exceeded, for the profile read from NAME. */
+int dtool_gate_check(const struct dtool_profile *p,
+    const struct dtool_summary_opts *o, char *err, size_t errlen);
+size_t dtool_gate_eval(const struct dtool_profile *p,
+    const struct dtool_summary_opts *o);
+void dtool_gate_print_text(const struct dtool_summary *s);
+void dtool_gate_print_json(FILE *f, const struct dtool_summary *s);
+void dtool_gate_warn(const struct dtool_profile *p, const char *name,
+    const struct dtool_summary_opts *o);
 
 /* The format called NAME; NULL when there is none. */
 const struct dtool_summary_format *dtool_summary_format_find(

@@ -177,6 +177,7 @@ print_text(const struct dtool_summary *s)
 		};
 
 		dtool_tree_print(t, &r);
+		dtool_gate_print_text(s);
 		return;
 	}
 	dtool_tree_totals(t, &tot);
@@ -187,12 +188,14 @@ print_text(const struct dtool_summary *s)
 			    "it was written by another tool\nor an older "
 			    "libdhat.\n", o->out);
 		dtool_print_timeline(o->out, h, dtool_text_width(o->out), 20);
+		dtool_gate_print_text(s);
 		return;
 	}
 	if (!o->list) {
 		print_command(h, o->out);
 		print_end(h, o->out);
 		dtool_print_overview(s, &tot);
+		dtool_gate_print_text(s);
 		return;
 	}
 	dtool_print_invocation(h, o->out);
@@ -200,6 +203,7 @@ print_text(const struct dtool_summary *s)
 	print_totals(h, &tot, o->out);
 	fputc('\n', o->out);
 	print_list(p, t, o, o->leaks);
+	dtool_gate_print_text(s);
 }
 
 const struct dtool_summary_format dtool_summary_text = {

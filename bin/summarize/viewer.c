@@ -439,7 +439,7 @@ print_inner(struct rctx *c, uint32_t ni, char *id, size_t idlen,
 			size_t need = idl + 16;
 
 			if (need > idlen)
-				dtool_diex(1, "tree too deep");
+				dtool_diex(dtool_trouble_status(), "tree too deep");
 			path_push(old, t->nodes[ni].frames, nframes);
 			snprintf(id + idl, idlen - idl, ".%u", k + 1);
 			print_inner(c, kids[k].node, id, idlen, (int)nk - 1,

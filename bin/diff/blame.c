@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * blame.c - what explains a budget exceeded: the matched stacks whose
+ * figure grew most by the total the budget limits, and their names as
+ * people read them.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/format.h"
+#include "diff.h"
+
+/* Group ID's growth by budget metric BM; 0 when it did not grow. */
+static uint64_t
+growth(const struct dtool_diff *d, uint32_t id, int bm)
+{
+	uint64_t o = dtool_budget_value(bm, &d->g[id].sum[DTOOL_OLD]);
+	uint64_t n = dtool_budget_value(bm, &d->g[id].sum[DTOOL_NEW]);
+
+	return n > o ? n - o : 0;
+}
+
+size_t
+dtool_diff_blame(const struct dtool_diff *d, int bm, uint32_t *ids,
+    size_t k)
+{
+	size_t m = 0;
+
+	/* K is a handful: an insertion into a sorted array of K. */
+	for (uint32_t id = 0; id < d->ng; id++) {
+		uint64_t x = growth(d, id, bm);
+		size_t j;
+
+		if (x == 0 || (m == k && x <= growth(d, ids[m - 1], bm)))
+			continue;
+		j = m < k ? m++ : m - 1;
+		while (j > 0 && growth(d, ids[j - 1], bm) < x) {
+			ids[j] = ids[j - 1];
+			j--;
+		}
+		ids[j] = id;
+	}
+	return m;
+}
+
+/* KEY without its " (file)" or " (in object)". */
+static void
+function_of(const char *key, char *buf, size_t len)
+{
+	const char *paren = strrchr(key, '(');
+	size_t n = paren != NULL && paren > key ? (size_t)(paren - key - 1) :
+	    strlen(key);
+
+	snprintf(buf, len, "%.*s", (int)n, key);
+}
+
+void
+dtool_diff_site_name(const struct dtool_diff *d, uint32_t id, char *buf,
+    size_t len)
+{
+	uint32_t n = dtool_stacks_depth(d->stacks, id), i = 0;
+	char caller[512];
+
+	if (n == 0) {
+		snprintf(buf, len, "[root]");
+		return;
+	}
+	while (i + 1 < n && dtool_frame_is_allocator(dtool_stacks_key(
+	    d->stacks, id, i)))
+		i++;
+	if (i + 1 < n)
+		function_of(dtool_stacks_key(d->stacks, id, i + 1), caller,
+		    sizeof(caller));
+	snprintf(buf, len, "%.500s%s%.500s", dtool_stacks_key(d->stacks, id,
+	    i), i + 1 < n ? " \xe2\x86\x90 " : "", i + 1 < n ? caller : "");
+}
+
+/* "+2,048 bytes  f (file) <- caller", "(new)" after a new stack. */
+static void
+blame_line(const struct dtool_diff *d, int bm, uint32_t id, char *buf,
+    size_t len)
+{
+	const struct dtool_group *g = &d->g[id];
+	char delta[DTOOL_NUMBUF], unit[64], name[1100];
+
+	dtool_fmt_delta(delta, dtool_budget_value(bm, &g->sum[DTOOL_OLD]),
+	    dtool_budget_value(bm, &g->sum[DTOOL_NEW]));
+	dtool_text(unit, sizeof(unit), dtool_budget_is_bytes(bm) ?
+	    d->u.bytes : d->u.blocks);
+	dtool_diff_site_name(d, id, name, sizeof(name));
+	snprintf(buf, len, "%10s %s  %s%s", delta, unit, name,
+	    g->n[DTOOL_OLD] == 0 ? " (new)" : "");
+}
+
+void
+dtool_diff_print_blame(FILE *f, const struct dtool_diff *d, int bm,
+    const char *prefix)
+{
+	uint32_t ids[DTOOL_BLAME];
+	size_t n = dtool_diff_blame(d, bm, ids, DTOOL_BLAME);
+	char line[1400];
+
+	for (size_t i = 0; i < n; i++) {
+		blame_line(d, bm, ids[i], line, sizeof(line));
+		fputs(prefix, f);
+		dtool_fputs_text(line, f);
+		putc('\n', f);
+	}
+}
