@@ -4,7 +4,9 @@
 # build that allocates more at one site differs there by exactly what it
 # allocates more, with a new and a gone site; the build whose code only
 # moved (every address and line differs) shows no difference when frames
-# are matched by function, and nothing but differences by address.
+# are matched by function, and nothing but differences by address.  The
+# allocator's own frame is left out of the stacks compared; the two call
+# sites of site_same in main stay two sites, told apart by line.
 . "${abs_top_srcdir:-.}/t/test-lib.sh"
 
 S=$abs_top_builddir/dhat-diff
@@ -34,29 +36,29 @@ is "$(sed -n 5p changed)" \
 	"its bytes at t-gmax"
 is "$(sed -n 6p changed)" "  At t-end:  0 bytes in 0 blocks" "its bytes at t-end"
 is "$(sed -n '/#[0-9]:/p' changed | tr -d ' ')" \
-	"#1:malloc(interpose.c)
-#2:site_grow(diff-prog.c)
-#3:main(diff-prog.c)" "its frames, without addresses or lines"
+	"#1:site_grow(diff-prog.c)
+#2:main(diff-prog.c)" "its frames, without the allocator's, addresses or lines"
 like "$(sed -n '/^New by/,/^Gone by/p' more.txt | tr '\n' '|')" \
-	'^New by Total \(bytes\) \(1\):\|\|PP 1/1: 500 bytes\|.*#2: site_new ' \
+	'^New by Total \(bytes\) \(1\):\|\|PP 1/1: 500 bytes\|.*#1: site_new ' \
 	"site_new is new"
 like "$(sed -n '/^Gone by/,$p' more.txt | tr '\n' '|')" \
-	'^Gone by Total \(bytes\) \(1\):\|\|PP 1/1: 32 bytes\|.*#2: site_gone ' \
+	'^Gone by Total \(bytes\) \(1\):\|\|PP 1/1: 32 bytes\|.*#1: site_gone ' \
 	"site_gone is gone"
 is "$(grep '^Program points' more.txt)" \
-	"Program points: 4 in old, 4 in new; 2 stacks matched by function and file" \
-	"site_same's two call sites are one stack"
+	"Program points: 4 in old, 4 in new; 3 stacks matched by function and file" \
+	"site_same's two call sites are two sites"
 
-# The unchanged site reports zero, its two call sites summed.
+# The unchanged sites report zero, each call site of site_same apart.
 "$S" --unchanged old.json more.json >unch.txt
-sed -n '/^PP 2\/2/,/^  }/p' unch.txt >same
-is "$(sed -n 1p same)" "PP 2/2: 0 bytes (0%)" "--unchanged: the unchanged site, delta 0"
-is "$(sed -n 2p same)" "  Total:     128 bytes in 2 blocks" "--unchanged: its figures"
-is "$(grep Summed same)" "  Summed: 2 program points in old, 2 in new" \
-	"--unchanged: two call sites summed on each side"
-grep -q 'site_same' same
-ok $? "--unchanged: it is site_same"
-is "$(grep -c '^PP 1/2: +2,048 bytes' unch.txt)" 1 "--unchanged: the change first"
+sed -n '/^PP 2\/3/,$p' unch.txt >same
+is "$(grep -c '^PP [23]/3: 0 bytes (0%)$' same)" 2 \
+	"--unchanged: the unchanged sites, delta 0"
+is "$(grep -c '^  Total:     64 bytes in 1 blocks$' same)" 2 \
+	"--unchanged: their figures"
+is "$(grep -c Summed unch.txt)" 0 "--unchanged: nothing summed"
+is "$(grep -c '#1: site_same (diff-prog.c:[0-9]*:[0-9]*)$' same)" 2 \
+	"--unchanged: both are site_same, shown with their lines"
+is "$(grep -c '^PP 1/3: +2,048 bytes' unch.txt)" 1 "--unchanged: the change first"
 
 # By line, the two call sites of site_same are two stacks (the lines are
 # the same in both builds: one source).
@@ -64,7 +66,7 @@ is "$(grep -c '^PP 1/2: +2,048 bytes' unch.txt)" 1 "--unchanged: the change firs
 is "$(grep '^Program points' line.txt)" \
 	"Program points: 4 in old, 4 in new; 3 stacks matched by function, file and line" \
 	"--match=line: call sites apart"
-grep -q '#2: site_grow (diff-prog.c:[0-9]*:[0-9]*)$' line.txt
+grep -q '#1: site_grow (diff-prog.c:[0-9]*:[0-9]*)$' line.txt
 ok $? "--match=line: frames with line and column"
 
 # Other sort metrics: by blocks nothing changed.
@@ -72,7 +74,7 @@ ok $? "--match=line: frames with line and column"
 is "$(grep '^Changed by' blocks.txt)" "Changed by Total (blocks) (0)" \
 	"--sort=total-blocks: no change in blocks"
 "$S" -s at-tend -u old.json more.json >tend.txt
-is "$(grep -c '^PP [0-9]/2: 0 bytes (0%)$' tend.txt)" 2 \
+is "$(grep -c '^PP [0-9]/3: 0 bytes (0%)$' tend.txt)" 3 \
 	"--sort=at-tend: nothing changed at t-end"
 
 # A metric's condition filters every list: no block is tiny here.
@@ -95,8 +97,8 @@ is "$(grep -E '^(Changed|New|Gone) by' layout.txt | tr '\n' '|')" \
 	"Changed by Total (bytes) (0)|New by Total (bytes) (0)|Gone by Total (bytes) (0)|" \
 	"layout: no differences by function"
 is "$(grep '^Program points' layout.txt)" \
-	"Program points: 4 in old, 4 in new; 3 stacks matched by function and file" \
-	"layout: every stack matched"
+	"Program points: 4 in old, 4 in new; 4 stacks matched by function and file" \
+	"layout: every stack matched, site_same's call sites by their nearest lines"
 is "$(sed -n '/^Total (bytes)/p' layout.txt | tr -s ' ')" \
 	"Total (bytes) 1,184 1,184 0 0%" "layout: same totals"
 "$S" --match=address old.json layout.json >addr.txt
@@ -124,14 +126,16 @@ if [ -n "${PYTHON3:-}" ]; then
 	"$PYTHON3" - more.json.out >py.out <<'EOP'
 import json, sys
 d = json.load(open(sys.argv[1]))
-c = {p["frames"][1]: p for p in d["changed"]}
-g, s = c["site_grow (diff-prog.c)"], c["site_same (diff-prog.c)"]
+g = [p for p in d["changed"] if p["frames"][0].startswith("site_grow ")]
+s = [p for p in d["changed"] if p["frames"][0].startswith("site_same ")]
+g = g[0]
 print(g["old"]["tb"], g["new"]["tb"], g["delta"]["tb"], g["delta"]["gb"],
-      s["delta"]["tb"], s["old_program_points"], d["new"][0]["frames"][1],
-      d["gone"][0]["frames"][1], d["totals"]["delta"]["tb"], d["matched"])
+      len(s), [x["delta"]["tb"] for x in s], [x["old_program_points"] for x in s],
+      d["new"][0]["frames"][0], d["gone"][0]["frames"][0],
+      d["totals"]["delta"]["tb"], d["matched"])
 EOP
 	is "$(cat py.out)" \
-		"1024 3072 2048 2048 0 2 site_new (diff-prog.c) site_gone (diff-prog.c) 2516 2" \
+		"1024 3072 2048 2048 2 [0, 0] [1, 1] site_new (diff-prog.c) site_gone (diff-prog.c) 2516 3" \
 		"JSON: the changed, unchanged, new and gone sites"
 else
 	skip "JSON: the changed, unchanged, new and gone sites" "python3 not found"

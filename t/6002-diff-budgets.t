@@ -157,7 +157,7 @@ for b in d["budgets"]:
     print(b["budget"], b["metric"], b["op"], b["limit"], b["relative"],
           b["old"], b["new"], b["delta"], b["exceeded"])
     for c in b.get("contributors", []):
-        print(" ", c["old"], c["new"], c["delta"], c["frames"][1])
+        print(" ", c["old"], c["new"], c["delta"], c["frames"][0])
 print(d["exceeded"])
 EOP
 	is "$(cat py.out)" "tb>+5% total-bytes > +5% True 1184 3700 2516 True

@@ -60,21 +60,20 @@ void
 dtool_diff_site_name(const struct dtool_diff *d, uint32_t id, char *buf,
     size_t len)
 {
-	uint32_t n = dtool_stacks_depth(d->stacks, id), i = 0;
+	uint32_t n = dtool_diff_depth(d, id), i = 0;
 	char caller[512];
 
 	if (n == 0) {
 		snprintf(buf, len, "[root]");
 		return;
 	}
-	while (i + 1 < n && dtool_frame_is_allocator(dtool_stacks_key(
-	    d->stacks, id, i)))
+	while (i + 1 < n && dtool_frame_is_allocator(dtool_diff_frame(d,
+	    id, i)))
 		i++;
 	if (i + 1 < n)
-		function_of(dtool_stacks_key(d->stacks, id, i + 1), caller,
+		function_of(dtool_diff_frame(d, id, i + 1), caller,
 		    sizeof(caller));
-	snprintf(buf, len, "%.500s%s%.500s", dtool_stacks_key(d->stacks, id,
-	    i), i + 1 < n ? " \xe2\x86\x90 " : "", i + 1 < n ? caller : "");
+	snprintf(buf, len, "%.500s%s%.500s", dtool_diff_frame(d, id, i), i + 1 < n ? " \xe2\x86\x90 " : "", i + 1 < n ? caller : "");
 }
 
 /* "+2,048 bytes  f (file) <- caller", "(new)" after a new stack. */

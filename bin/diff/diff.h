@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * diff.h - dhat-diff's model: the program points of two profiles matched
- * on their stacks of frame keys (match.c), budgets on the totals
+ * diff.h - dhat-diff's model: the program points of two profiles grouped
+ * by allocation site on their stacks of frame keys (group.c) and ranked
+ * (match.c), budgets on the totals
  * (profile/budget.c) and the stacks to blame for them (blame.c), and the
  * outputs, one file per format (text.c, json.c,
  * tap.c), found by name in formats.c.
@@ -22,11 +23,13 @@
 enum { DTOOL_DFMT_TEXT, DTOOL_DFMT_JSON, DTOOL_DFMT_TAP };
 enum { DTOOL_OLD, DTOOL_NEW };
 
-/* One stack of frame keys, with the sums of the PPs of each file that
- * have it (mb and mbk are not summed: they are left 0). */
+/* One allocation site: the PPs of each file that denote it (group.c),
+ * with their sums (mb and mbk are not summed: they are left 0). */
 struct dtool_group {
 	struct dtool_pp sum[2];	/* [DTOOL_OLD], [DTOOL_NEW] */
 	uint32_t n[2];		/* how many PPs were summed, per file */
+	bool by_line;		/* shown by a stack of line keys */
+	uint32_t stack;		/* its stack in lines or stacks */
 };
 
 struct dtool_side {
@@ -42,8 +45,10 @@ struct dtool_diff {
 	int metric;		/* enum dtool_metric: what --sort ranks by */
 	bool bklt, bkacc;	/* both files have them */
 	struct dtool_units u;	/* the new file's unit names */
-	struct dtool_stacks *stacks;
-	struct dtool_group *g;	/* indexed by stack id */
+	struct dtool_stacks *stacks;	/* under the matching rule */
+	struct dtool_stacks *lines;	/* by line, to tell sites apart
+					 * (--match=function only) */
+	struct dtool_group *g;	/* indexed by group id */
 	size_t ng;
 	size_t nmatched;	/* stacks in both files */
 	bool unchanged;		/* the changed list has unchanged ones too */
@@ -62,6 +67,15 @@ void dtool_diff_build(struct dtool_diff *d, const struct dtool_profile *old,
     const char *newname, int match, int metric, bool unchanged,
     size_t limit);
 void dtool_diff_free(struct dtool_diff *d);
+
+/* Groups the PPs of P[DTOOL_OLD] and P[DTOOL_NEW] on stacks of at most
+ * DEPTH frames (0: all) into D's groups, and sums D's totals (group.c).
+ * A group's frames, innermost first: its depth and its frame I. */
+void dtool_diff_group(struct dtool_diff *d, const struct dtool_profile *p[2],
+    uint32_t depth);
+uint32_t dtool_diff_depth(const struct dtool_diff *d, uint32_t gid);
+const char *dtool_diff_frame(const struct dtool_diff *d, uint32_t gid,
+    uint32_t i);
 
 /* The metric's field of a sum: the value compared and ranked. */
 uint64_t dtool_diff_value(const struct dtool_diff *d,

@@ -79,7 +79,7 @@ jfile(FILE *f, const struct dtool_side *s)
 static void
 jframes(FILE *f, const struct dtool_diff *d, uint32_t id, int max)
 {
-	uint32_t n = dtool_stacks_depth(d->stacks, id);
+	uint32_t n = dtool_diff_depth(d, id);
 
 	dtool_json_u64(f, "frame_count", n);
 	dtool_json_key(f, "frames");
@@ -87,7 +87,7 @@ jframes(FILE *f, const struct dtool_diff *d, uint32_t id, int max)
 	for (uint32_t i = 0; i < n && (max < 0 || i < (uint32_t)max); i++) {
 		if (i)
 			putc(',', f);
-		dtool_json_string(f, dtool_stacks_key(d->stacks, id,
+		dtool_json_string(f, dtool_diff_frame(d, id,
 		    i));
 	}
 	putc(']', f);
@@ -136,7 +136,7 @@ jblame(FILE *f, const struct dtool_diff *d, int bm)
 	putc('[', f);
 	for (size_t i = 0; i < n; i++) {
 		const struct dtool_group *g = &d->g[ids[i]];
-		uint32_t depth = dtool_stacks_depth(d->stacks, ids[i]);
+		uint32_t depth = dtool_diff_depth(d, ids[i]);
 		uint64_t o = dtool_budget_value(bm, &g->sum[DTOOL_OLD]);
 		uint64_t v = dtool_budget_value(bm, &g->sum[DTOOL_NEW]);
 
@@ -149,7 +149,7 @@ jblame(FILE *f, const struct dtool_diff *d, int bm)
 			if (k)
 				putc(',', f);
 			dtool_json_string(f,
-			    dtool_stacks_key(d->stacks, ids[i], k));
+			    dtool_diff_frame(d, ids[i], k));
 		}
 		fputs("]}", f);
 	}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * match.c - dhat-diff's matching: every PP of both profiles gets the id
- * of its stack of frame keys (profile/frame.c), PPs of one file with the
- * same id are summed, and the ids are sorted into changed, new and gone.
+ * match.c - dhat-diff's comparison: the PPs of both profiles grouped by
+ * allocation site (group.c), and the groups sorted into changed, new and
+ * gone.
  */
 #include "config.h"
 
@@ -12,20 +12,6 @@
 #include "common/err.h"
 #include "profile/top.h"
 #include "diff.h"
-
-static void
-add_sums(struct dtool_pp *s, const struct dtool_pp *pp)
-{
-	s->tb += pp->tb;
-	s->tbk += pp->tbk;
-	s->tl += pp->tl;
-	s->gb += pp->gb;
-	s->gbk += pp->gbk;
-	s->eb += pp->eb;
-	s->ebk += pp->ebk;
-	s->rb += pp->rb;
-	s->wb += pp->wb;
-}
 
 uint64_t
 dtool_diff_value(const struct dtool_diff *d, const struct dtool_pp *pp)
@@ -88,6 +74,7 @@ dtool_diff_build(struct dtool_diff *d, const struct dtool_profile *old,
 	const struct dtool_header *hn = dtool_profile_header(new);
 	struct rank *rc, *ra, *rg;
 	size_t nc = 0, na = 0, ngone = 0;
+	uint32_t depth = 0;
 
 	memset(d, 0, sizeof(*d));
 	d->side[DTOOL_OLD].name = oldname;
@@ -98,26 +85,20 @@ dtool_diff_build(struct dtool_diff *d, const struct dtool_profile *old,
 	d->bklt = ho->bklt && hn->bklt;
 	d->bkacc = ho->bkacc && hn->bkacc;
 	dtool_units(hn, &d->u);
-	d->stacks = dtool_stacks_new(match);
 	for (int s = 0; s < 2; s++) {
-		size_t before = d->ng;
-		uint32_t *ids;
-
 		d->side[s].p = p[s];
 		d->side[s].t = dtool_tree_build(p[s], false);
-		ids = dtool_stacks_add(d->stacks, p[s]);
-		d->ng = dtool_stacks_count(d->stacks);
-		d->g = dtool_xreallocarray(d->g, d->ng, sizeof(*d->g));
-		memset(d->g + before, 0, (d->ng - before) * sizeof(*d->g));
-		for (size_t i = 0; i < dtool_profile_npps(p[s]); i++) {
-			const struct dtool_pp *pp = dtool_profile_pp(p[s], i);
-
-			add_sums(&d->side[s].tot, pp);
-			add_sums(&d->g[ids[i]].sum[s], pp);
-			d->g[ids[i]].n[s]++;
-		}
-		free(ids);
 	}
+	/* Profiles written with different depths match on the frames
+	 * both have. */
+	if (match != DTOOL_MATCH_ADDRESS) {
+		uint32_t a = dtool_stacks_usual_depth(old);
+		uint32_t b = dtool_stacks_usual_depth(new);
+
+		if (a != b)
+			depth = a < b ? a : b;
+	}
+	dtool_diff_group(d, p, depth);
 	rc = dtool_xreallocarray(NULL, d->ng, sizeof(*rc));
 	ra = dtool_xreallocarray(NULL, d->ng, sizeof(*ra));
 	rg = dtool_xreallocarray(NULL, d->ng, sizeof(*rg));
@@ -127,6 +108,8 @@ dtool_diff_build(struct dtool_diff *d, const struct dtool_profile *old,
 		uint64_t vn = dtool_diff_value(d, &g->sum[DTOOL_NEW]);
 		struct rank r = { id, 0, 0 };
 
+		if (g->n[DTOOL_OLD] == 0 && g->n[DTOOL_NEW] == 0)
+			continue;
 		if (!cond(d, g, DTOOL_OLD) && !cond(d, g, DTOOL_NEW)) {
 			if (g->n[DTOOL_OLD] > 0 && g->n[DTOOL_NEW] > 0)
 				d->nmatched++;
@@ -167,6 +150,7 @@ dtool_diff_free(struct dtool_diff *d)
 	for (int s = 0; s < 2; s++)
 		dtool_tree_free(d->side[s].t);
 	dtool_stacks_free(d->stacks);
+	dtool_stacks_free(d->lines);
 	free(d->g);
 	free(d->changed);
 	free(d->added);

@@ -67,7 +67,7 @@ static void
 frames(FILE *f, const struct dtool_diff *d, uint32_t id, int side, int max)
 {
 	const struct dtool_header *h = dtool_profile_header(d->side[side].p);
-	uint32_t n = dtool_stacks_depth(d->stacks, id);
+	uint32_t n = dtool_diff_depth(d, id);
 	char a[DTOOL_NUMBUF];
 
 	fputs("  ", f);
@@ -79,7 +79,7 @@ frames(FILE *f, const struct dtool_diff *d, uint32_t id, int side, int max)
 			break;
 		}
 		fprintf(f, "    #%u: ", i + 1);
-		dtool_fputs_text(dtool_stacks_key(d->stacks, id, i), f);
+		dtool_fputs_text(dtool_diff_frame(d, id, i), f);
 		fputc('\n', f);
 	}
 	fputs("  }\n", f);

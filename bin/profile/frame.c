@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * frame.c - keys of frame strings without their addresses, and stack ids
- * shared by several profiles (see frame.h for the rules).  Keys are
- * interned once per frame table entry, so matching costs one hash lookup
- * per frame of the table and one per program point.
+ * frame.c - frame strings: their keys without addresses (see frame.h
+ * for the rules), the allocator's own frames, and the short form a site
+ * is shown by.
  */
 #include "config.h"
 
@@ -14,7 +13,6 @@
 
 #include "common/err.h"
 #include "frame.h"
-#include "index.h"
 
 static const char *const match_names[] = { "function", "line", "address" };
 
@@ -185,180 +183,4 @@ dtool_frame_short(char *buf, size_t len, const char *frame)
 	snprintf(buf, len, "%s", key);
 	free(key);
 	return buf;
-}
-
-/* ------------------------------------------------------------------ */
-/* Stacks */
-
-struct dtool_stacks {
-	int match;
-	/* Interned frame keys. */
-	char **keys;
-	size_t nkeys, capkeys;
-	struct dhat__index key_index;
-	/* Stacks as runs of key ids in POOL. */
-	uint32_t *pool;
-	size_t npool, cappool;
-	size_t *off;
-	uint32_t *len;
-	size_t nstacks, capstacks;
-	struct dhat__index stack_index;
-};
-
-struct dtool_stacks *
-dtool_stacks_new(int match)
-{
-	struct dtool_stacks *s = dtool_xcalloc(1, sizeof(*s));
-
-	s->match = match;
-	return s;
-}
-
-void
-dtool_stacks_free(struct dtool_stacks *s)
-{
-	if (s == NULL)
-		return;
-	for (size_t i = 0; i < s->nkeys; i++)
-		free(s->keys[i]);
-	free(s->keys);
-	dhat__index_free(&s->key_index);
-	free(s->pool);
-	free(s->off);
-	free(s->len);
-	dhat__index_free(&s->stack_index);
-	free(s);
-}
-
-struct key_ref {
-	const struct dtool_stacks *s;
-	const char *key;
-};
-
-static bool
-same_key(const void *ctx, uint32_t id)
-{
-	const struct key_ref *r = ctx;
-
-	return strcmp(r->s->keys[id], r->key) == 0;
-}
-
-/* The id of KEY, which is taken over (or freed when known). */
-static uint32_t
-key_intern(struct dtool_stacks *s, char *key)
-{
-	struct key_ref r = { s, key };
-	uint32_t id;
-
-	id = dhat__index_intern(&s->key_index, dhat__hash(key, strlen(key)),
-	    same_key, &r, (uint32_t)s->nkeys);
-	if (id != s->nkeys) {
-		free(key);
-		return id;
-	}
-	if (s->nkeys == s->capkeys) {
-		s->capkeys = s->capkeys ? 2 * s->capkeys : 256;
-		s->keys = dtool_xreallocarray(s->keys, s->capkeys,
-		    sizeof(*s->keys));
-	}
-	s->keys[s->nkeys++] = key;
-	return id;
-}
-
-struct stack_ref {
-	const struct dtool_stacks *s;
-	const uint32_t *keys;
-	uint32_t n;
-};
-
-static bool
-same_key_stack(const void *ctx, uint32_t id)
-{
-	const struct stack_ref *r = ctx;
-
-	return r->s->len[id] == r->n && (r->n == 0 ||
-	    memcmp(r->s->pool + r->s->off[id], r->keys,
-	    r->n * sizeof(*r->keys)) == 0);
-}
-
-static void
-stack_push(struct dtool_stacks *s, const uint32_t *keys, uint32_t n)
-{
-	if (s->nstacks == s->capstacks) {
-		s->capstacks = s->capstacks ? 2 * s->capstacks : 256;
-		s->off = dtool_xreallocarray(s->off, s->capstacks,
-		    sizeof(*s->off));
-		s->len = dtool_xreallocarray(s->len, s->capstacks,
-		    sizeof(*s->len));
-	}
-	while (s->npool + n > s->cappool) {
-		s->cappool = s->cappool ? 2 * s->cappool : 4096;
-		s->pool = dtool_xreallocarray(s->pool, s->cappool,
-		    sizeof(*s->pool));
-	}
-	if (n > 0)
-		memcpy(s->pool + s->npool, keys, n * sizeof(*keys));
-	s->off[s->nstacks] = s->npool;
-	s->len[s->nstacks] = n;
-	s->npool += n;
-	s->nstacks++;
-}
-
-static uint32_t
-stack_intern(struct dtool_stacks *s, const uint32_t *keys, uint32_t n)
-{
-	struct stack_ref r = { s, keys, n };
-	uint32_t id;
-
-	id = dhat__index_intern(&s->stack_index,
-	    dhat__hash(keys, n * sizeof(*keys)), same_key_stack, &r,
-	    (uint32_t)s->nstacks);
-	if (id == s->nstacks)
-		stack_push(s, keys, n);
-	return id;
-}
-
-uint32_t *
-dtool_stacks_add(struct dtool_stacks *s, const struct dtool_profile *p)
-{
-	size_t nf = dtool_profile_nframes(p), npps = dtool_profile_npps(p);
-	uint32_t *fkey = dtool_xreallocarray(NULL, nf, sizeof(*fkey));
-	uint32_t *ids = dtool_xreallocarray(NULL, npps, sizeof(*ids));
-	uint32_t *buf = NULL, cap = 0;
-
-	for (size_t i = 0; i < nf; i++)
-		fkey[i] = key_intern(s, dtool_frame_key(
-		    dtool_profile_frame(p, (uint32_t)i), s->match));
-	for (size_t i = 0; i < npps; i++) {
-		const struct dtool_pp *pp = dtool_profile_pp(p, i);
-
-		if (pp->nfs > cap) {
-			cap = pp->nfs;
-			buf = dtool_xreallocarray(buf, cap, sizeof(*buf));
-		}
-		for (uint32_t k = 0; k < pp->nfs; k++)
-			buf[k] = fkey[pp->fs[k]];
-		ids[i] = stack_intern(s, buf, pp->nfs);
-	}
-	free(buf);
-	free(fkey);
-	return ids;
-}
-
-size_t
-dtool_stacks_count(const struct dtool_stacks *s)
-{
-	return s->nstacks;
-}
-
-uint32_t
-dtool_stacks_depth(const struct dtool_stacks *s, uint32_t id)
-{
-	return s->len[id];
-}
-
-const char *
-dtool_stacks_key(const struct dtool_stacks *s, uint32_t id, uint32_t i)
-{
-	return s->keys[s->pool[s->off[id] + i]];
 }

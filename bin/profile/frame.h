@@ -17,9 +17,15 @@
  *
  * Files are compared by base name because writers cut paths differently
  * (Valgrind keeps the base name, libdhat and the Rust crate the last
- * three components, which can include the checkout directory).  Two
- * frames match when their keys are equal; two stacks match when they
- * have the same number of frames and their keys match one by one.
+ * three components, which can include the checkout directory).
+ *
+ * Frames are matched on a normal form of their key (normal.c): glibc's
+ * aliases of one function taken as one, C++ parameter lists and GCC's
+ * "[clone ...]" suffixes, symbol versions and columns left out, objects
+ * by base name.  Two frames match when their normal keys are equal; two
+ * stacks (stacks.c) match when, without the frames the writers add
+ * around the program's own, they have the same number of frames and
+ * their keys match one by one.
  */
 #ifndef DTOOL_FRAME_H
 #define DTOOL_FRAME_H
@@ -60,21 +66,49 @@ const char *dtool_match_name(int match);
 /* The key of FRAME under MATCH, as a new string (free() it). */
 char *dtool_frame_key(const char *frame, int match);
 
+/* The normal form of FRAME's key, matched across writers: "strdup" for
+ * __strdup, "file_underflow" for _IO_new_file_underflow and
+ * _IO_file_underflow@@GLIBC_2.2.5, "x_table" for
+ * "x_table(int) [clone .constprop.0]", "file:line" without the column,
+ * "(in libc.so.6)" for any path to it.  A new string (free() it). */
+char *dtool_frame_match_key(const char *frame, int match);
+
+/* Whether FRAME is one a writer adds on the allocator's side of the
+ * program's frames: the allocator's own (dtool_frame_is_allocator()) or
+ * any frame in Valgrind's preloaded wrappers, which label realloc's
+ * frame "malloc". */
+bool dtool_frame_is_wrapper(const char *frame);
+
 /*
  * Stack ids shared by several profiles: dtool_stacks_add() gives every
  * PP of a profile the id of its stack of keys; PPs of any of the added
  * profiles get equal ids exactly when their stacks match.  Ids are
- * 0..dtool_stacks_count()-1 in order of first appearance.
+ * 0..dtool_stacks_count()-1 in order of first appearance.  A stack
+ * leaves out the wrapper frames on its inner end and the start code
+ * Valgrind shows ("(below main)", the dynamic loader without debugging
+ * information) on its outer end, and keeps at most the depth set by
+ * dtool_stacks_limit() (0, the default: all), so that profiles written
+ * with different depths (Valgrind keeps 12 frames, libdhat 10) match on
+ * the frames both have.  dtool_stacks_usual_depth() gives the number of
+ * frames, without those left out, that most of a profile's stacks have:
+ * the writer's depth where stacks are deep (a few are deeper still, with
+ * inlined calls), and where they are shallow a depth that another
+ * writer's profile of the program shares; dtool_stacks_max_depth() the
+ * number of frames of its deepest stack.
  */
 struct dtool_stacks;	/* opaque */
 
 struct dtool_stacks *dtool_stacks_new(int match);
 void dtool_stacks_free(struct dtool_stacks *s);
+void dtool_stacks_limit(struct dtool_stacks *s, uint32_t depth);
+uint32_t dtool_stacks_usual_depth(const struct dtool_profile *p);
+uint32_t dtool_stacks_max_depth(const struct dtool_profile *p);
 /* Returns an array of npps ids, indexed like the PPs (free() it). */
 uint32_t *dtool_stacks_add(struct dtool_stacks *s,
     const struct dtool_profile *p);
 size_t dtool_stacks_count(const struct dtool_stacks *s);
-/* The keys of stack ID, innermost first. */
+/* The keys of stack ID, innermost first, each as it was first spelt
+ * (dtool_frame_key(), not the normal form). */
 uint32_t dtool_stacks_depth(const struct dtool_stacks *s, uint32_t id);
 const char *dtool_stacks_key(const struct dtool_stacks *s, uint32_t id,
     uint32_t i);

@@ -4,7 +4,8 @@
  * under the three matching rules, on the frame strings of Valgrind,
  * libdhat and the Rust crate, on C++ names with parentheses of their own
  * and on strings that only look a little like frames; and stack ids
- * shared by two profiles.
+ * shared by two profiles; the normal forms that match the spellings of
+ * Valgrind's DHAT and libdhat, and their stacks matched.
  */
 #include "config.h"
 
@@ -30,6 +31,126 @@ key(const char *frame, int match, const char *want)
 
 	is_string(k, want, "%s key of '%s'", dtool_match_name(match), frame);
 	free(k);
+}
+
+static void
+normal(const char *frame, int match, const char *want)
+{
+	char *k = dtool_frame_match_key(frame, match);
+
+	is_string(k, want, "normal %s key of '%s'", dtool_match_name(match),
+	    frame);
+	free(k);
+}
+
+/* The spellings of one frame by Valgrind's DHAT and by libdhat. */
+static void
+normal_forms(void)
+{
+	const int F = DTOOL_MATCH_FUNCTION, L = DTOOL_MATCH_LINE;
+
+	normal("0x48A1: __strdup (./string/strdup.c:42:15)", F,
+	    "strdup (strdup.c)");
+	normal("0x48A1: strdup (strdup.c:42)", F, "strdup (strdup.c)");
+	normal("0x1: _IO_file_underflow@@GLIBC_2.2.5 (fileops.c:485)", F,
+	    "file_underflow (fileops.c)");
+	normal("0x1: _IO_new_file_underflow (./libio/fileops.c:485:7)", F,
+	    "file_underflow (fileops.c)");
+	normal("0x1: _IO_fread (iofread.c:38)", F, "fread (iofread.c)");
+	normal("0x1: fread (./libio/iofread.c:38:16)", F, "fread (iofread.c)");
+	normal("0x1: __GI___libc_malloc (malloc.c:3287)", F,
+	    "malloc (malloc.c)");
+	normal("0x1: __printf (./stdio-common/printf.c:33:10)", L,
+	    "printf (printf.c:33)");
+	normal("0x1: printf (printf.c:33)", L, "printf (printf.c:33)");
+	normal("0x1: x_table(int) [clone .constprop.0] (t.cc:3)", F,
+	    "x_table (t.cc)");
+	normal("0x1: x_table (src/t.cc:3:1)", F, "x_table (t.cc)");
+	normal("0x1: _PyUnicode_FromUCS1.part.0 (unicodeobject.c:2409)", F,
+	    "PyUnicode_FromUCS1 (unicodeobject.c)");
+	normal("0x1: parse.cold (p.c:9)", F, "parse (p.c)");
+	normal("0x1: Widget::size() const (w.cc:9)", F, "Widget::size (w.cc)");
+	normal("0x1: Widget::operator()(int) (w.cc:9)", F,
+	    "Widget::operator() (w.cc)");
+	normal("0x1: Widget::operator() (w.cc:9)", F,
+	    "Widget::operator() (w.cc)");
+	normal("0x1: ??? (in /usr/lib/x86_64-linux-gnu/libc.so.6)", F,
+	    "??? (in libc.so.6)");
+	normal("0x1: ??? (in /lib/x86_64-linux-gnu/libc.so.6)", F,
+	    "??? (in libc.so.6)");
+	normal("0x1: new_item (list.c:4)", F, "new_item (list.c)");
+	normal("0x1: _private (list.c:4)", F, "private (list.c)");
+	normal("[root]", F, "[root]");
+	normal("0x1: f (a.c:1:2)", DTOOL_MATCH_ADDRESS, "0x1: f (a.c:1:2)");
+	ok(dtool_frame_is_wrapper("0x4: malloc (in /usr/libexec/valgrind/"
+	    "vgpreload_dhat-amd64-linux.so)"), "wrapper: Valgrind's malloc");
+	ok(dtool_frame_is_wrapper("0x4: realloc (../lib/interpose.c:134:6)"),
+	    "wrapper: libdhat's realloc");
+	ok(dtool_frame_is_wrapper("0x4: _vgr10010ZU_libc_so_calloc (in "
+	    "/usr/libexec/valgrind/vgpreload_dhat-amd64-linux.so)"),
+	    "wrapper: anything in Valgrind's preloaded object");
+	ok(!dtool_frame_is_wrapper("0x4: xmalloc (util.c:3)"),
+	    "wrapper: not the program's own xmalloc");
+}
+
+/* A Valgrind stack of the same code as a libdhat one: the allocator's
+ * frame under another name, "(below main)", deeper. */
+static void
+writers(void)
+{
+	static const char *const fv[] = {
+		"0x1: malloc (in /usr/libexec/valgrind/vgpreload_dhat-amd64-"
+		"linux.so)",
+		"0x2: __strdup (strdup.c:42)",
+		"0x3: add (wordfreq.c:82)",
+		"0x4: main (wordfreq.c:120)",
+		"0x5: (below main) (libc_start_call_main.h:58)",
+		NULL,
+	};
+	static const char *const fd[] = {
+		"0x9: realloc (../lib/interpose.c:134:6)",
+		"0x8: strdup (./string/strdup.c:42:15)",
+		"0x7: add (t/prog/wordfreq.c:82:12)",
+		"0x6: main (t/prog/wordfreq.c:120:4)",
+		NULL,
+	};
+	static const uint32_t sv[][5] = { { 1, 2, 3, 4, 5 } };
+	static const uint32_t sd[][4] = { { 1, 2, 3, 4 } };
+	struct dtool_header h = {
+		.version = 2, .mode = "heap", .verb = "Allocated",
+		.tu = "B", .Mtu = "MB", .cmd = "t",
+	};
+	struct dtool_profile *v = dtool_profile_new(&h);
+	struct dtool_profile *d = dtool_profile_new(&h);
+	struct dtool_pp ppv = { .tb = 1, .tbk = 1, .nfs = 5, .fs = sv[0] };
+	struct dtool_pp ppd = { .tb = 1, .tbk = 1, .nfs = 4, .fs = sd[0] };
+	struct dtool_stacks *s = dtool_stacks_new(DTOOL_MATCH_FUNCTION);
+	uint32_t *iv, *id;
+
+	for (size_t i = 0; fv[i] != NULL; i++)
+		dtool_profile_intern_frame(v, fv[i]);
+	for (size_t i = 0; fd[i] != NULL; i++)
+		dtool_profile_intern_frame(d, fd[i]);
+	dtool_profile_add_pp(v, &ppv);
+	dtool_profile_add_pp(d, &ppd);
+	is_uint(dtool_stacks_max_depth(v), 3,
+	    "writers: Valgrind's stack keeps three frames");
+	iv = dtool_stacks_add(s, v);
+	id = dtool_stacks_add(s, d);
+	ok(iv[0] == id[0], "writers: Valgrind's and libdhat's stacks match");
+	is_string(dtool_stacks_key(s, iv[0], 0), "__strdup (strdup.c)",
+	    "writers: shown as first spelt");
+	free(iv);
+	free(id);
+	dtool_stacks_free(s);
+	s = dtool_stacks_new(DTOOL_MATCH_FUNCTION);
+	dtool_stacks_limit(s, 2);
+	iv = dtool_stacks_add(s, v);
+	is_uint(dtool_stacks_depth(s, iv[0]), 2, "writers: a limit of two");
+	free(iv);
+	dtool_stacks_free(s);
+	dtool_profile_free(v);
+	dtool_profile_free(d);
 }
 
 static struct dtool_profile *
@@ -77,7 +198,7 @@ main(void)
 	uint32_t *ia, *ib;
 	const char *v = "0x1093C4: work (prog.c:8)";
 
-	plan(49);
+	plan(49 + 26 + 4);
 	strip("0x1093C4: work (prog.c:8)", "work (prog.c:8)");
 	strip("0x55cd25980f16: app::f (app/src/main.rs:5:29)",
 	    "app::f (app/src/main.rs:5:29)");
@@ -150,8 +271,9 @@ main(void)
 	is_uint(ib[0], 0, "function: the other build's stack matches");
 	is_uint(ib[1], 1, "function: a new function is a new stack");
 	is_uint(dtool_stacks_count(s), 2, "function: two stacks");
-	is_uint(dtool_stacks_depth(s, 0), 3, "function: depth 3");
-	is_string(dtool_stacks_key(s, 0, 1), "work (prog.c)",
+	is_uint(dtool_stacks_depth(s, 0), 2,
+	    "function: depth 2, without the allocator's frame");
+	is_string(dtool_stacks_key(s, 0, 0), "work (prog.c)",
 	    "function: keys of a stack, innermost first");
 	free(ia);
 	free(ib);
@@ -179,5 +301,7 @@ main(void)
 	free(ia);
 	free(ib);
 	dtool_stacks_free(s);
+	normal_forms();
+	writers();
 	return done_testing();
 }
