@@ -24,7 +24,7 @@ enum { DTOOL_DFMT_TEXT, DTOOL_DFMT_JSON, DTOOL_DFMT_TAP };
 enum { DTOOL_OLD, DTOOL_NEW };
 
 /* One allocation site: the PPs of each file that denote it (group.c),
- * with their sums (mb and mbk are not summed: they are left 0). */
+ * with their sums (of mb and mbk too, which are not shown). */
 struct dtool_group {
 	struct dtool_pp sum[2];	/* [DTOOL_OLD], [DTOOL_NEW] */
 	uint32_t n[2];		/* how many PPs were summed, per file */

@@ -32,20 +32,6 @@ struct cell {
  * rather than made slow. */
 #define MAX_PAIRINGS	65536
 
-static void
-add_sums(struct dtool_pp *s, const struct dtool_pp *pp)
-{
-	s->tb += pp->tb;
-	s->tbk += pp->tbk;
-	s->tl += pp->tl;
-	s->gb += pp->gb;
-	s->gbk += pp->gbk;
-	s->eb += pp->eb;
-	s->ebk += pp->ebk;
-	s->rb += pp->rb;
-	s->wb += pp->wb;
-}
-
 /* A new group, shown by stack SID of the line stacks (BY_LINE) or of the
  * function stacks. */
 static uint32_t
@@ -303,16 +289,16 @@ dtool_diff_group(struct dtool_diff *d, const struct dtool_profile *p[2],
 			struct cell *x = &c[lid[s][i]];
 
 			x->fid = fid[s][i];
-			add_sums(&x->sum[s], pp);
+			dtool_pp_sum(&x->sum[s], pp);
 			x->n[s]++;
-			add_sums(&d->side[s].tot, pp);
+			dtool_pp_sum(&d->side[s].tot, pp);
 		}
 	group_cells(d, c, nc, (uint32_t)dtool_stacks_count(d->stacks));
 	if (d->match != DTOOL_MATCH_ADDRESS)
 		rematch_cut(d, p, c, nc, lid);
 	for (uint32_t i = 0; i < nc; i++)
 		for (int s = 0; s < 2; s++) {
-			add_sums(&d->g[c[i].group].sum[s], &c[i].sum[s]);
+			dtool_pp_sum(&d->g[c[i].group].sum[s], &c[i].sum[s]);
 			d->g[c[i].group].n[s] += c[i].n[s];
 		}
 	for (int s = 0; s < 2; s++) {

@@ -434,6 +434,14 @@ dtool_pp_add(struct dtool_pp *dst, const struct dtool_pp *src, size_t ppno,
 	return 0;
 }
 
+void
+dtool_pp_sum(struct dtool_pp *dst, const struct dtool_pp *src)
+{
+	char err[128];
+
+	(void)dtool_pp_add(dst, src, 0, err, sizeof(err));
+}
+
 int
 dtool_profile_check_sums(const struct dtool_profile *p, char *err,
     size_t errlen)

@@ -163,6 +163,9 @@ int dtool_profile_check(struct dtool_profile *p, char *err, size_t errlen);
  */
 int dtool_pp_add(struct dtool_pp *dst, const struct dtool_pp *src,
     size_t ppno, char *err, size_t errlen);
+/* dtool_pp_add() for sums of a profile whose sums were checked: they
+ * cannot overflow. */
+void dtool_pp_sum(struct dtool_pp *dst, const struct dtool_pp *src);
 int dtool_profile_check_sums(const struct dtool_profile *p, char *err,
     size_t errlen);
 

@@ -43,12 +43,9 @@ dtool_gate_eval(const struct dtool_profile *p,
 {
 	struct dtool_pp tot = { 0 };
 	size_t exceeded = 0;
-	char err[256];
 
-	/* The sums fit: the caller checked them (dtool_profile_check_sums). */
 	for (size_t i = 0; i < dtool_profile_npps(p); i++)
-		(void)dtool_pp_add(&tot, dtool_profile_pp(p, i), i + 1, err,
-		    sizeof(err));
+		dtool_pp_sum(&tot, dtool_profile_pp(p, i));
 	for (size_t i = 0; i < o->nbudgets; i++)
 		exceeded += dtool_budget_eval_value(&o->budgets[i], &tot);
 	return exceeded;

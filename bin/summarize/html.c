@@ -174,19 +174,6 @@ site_figures(FILE *f, const struct dtool_pp *pp)
 	    pp->mb, pp->gb, pp->gbk, pp->eb, pp->ebk);
 }
 
-static void
-add_rest(struct dtool_pp *rest, const struct dtool_pp *pp)
-{
-	rest->tb += pp->tb;
-	rest->tbk += pp->tbk;
-	rest->tl += pp->tl;
-	rest->mb += pp->mb;
-	rest->gb += pp->gb;
-	rest->gbk += pp->gbk;
-	rest->eb += pp->eb;
-	rest->ebk += pp->ebk;
-}
-
 /* The kept sites with their stacks (frame-table indices of the file),
  * and the rest summed. */
 static void
@@ -204,7 +191,7 @@ print_sites(const struct page *pg)
 		const struct dtool_pp *pp = dtool_profile_pp(pg->p, i);
 
 		if (!keep[i]) {
-			add_rest(&rest, pp);
+			dtool_pp_sum(&rest, pp);
 			nrest++;
 			continue;
 		}
@@ -249,7 +236,7 @@ print_header(const struct page *pg, const char *name)
 
 	memset(&tot, 0, sizeof(tot));
 	for (size_t i = 0; i < dtool_profile_npps(pg->p); i++)
-		add_rest(&tot, dtool_profile_pp(pg->p, i));
+		dtool_pp_sum(&tot, dtool_profile_pp(pg->p, i));
 	dtool_units(h, &u);
 	dtool_json_profile_head(pg->f, name, h);
 	dtool_json_str(pg->f, "bytes_unit", u.bytes);
