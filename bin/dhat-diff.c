@@ -101,8 +101,8 @@ take_format(void *ctx, const char *arg)
 
 	a->o.format = dtool_diff_format_find(arg);
 	if (a->o.format == NULL)
-		dtool_usage_error("unknown format '%s' (text, json or tap)",
-		    arg);
+		dtool_usage_error("unknown format '%s' (text, json, tap, junit "
+		    "or markdown)", arg);
 }
 
 static void
@@ -126,7 +126,8 @@ static const struct dtool_option options[] = {
 	  "METRIC\ndid not change", take_unchanged },
 	{ "fail-if", 0, "BUDGET", "exit 1 when BUDGET is exceeded (repeatable);"
 	  "\nBUDGET is TOTAL>LIMIT or TOTAL>=LIMIT", take_budget },
-	{ "format", 'F', "FORMAT", "text (default), json or tap", take_format },
+	{ "format", 'F', "FORMAT", "text (default), json, tap, junit or\n"
+	  "markdown", take_format },
 	{ "color", 0, "WHEN", "auto (default), always or never", take_colour },
 	{ "colour", 0, "WHEN", NULL, take_colour },
 	{ NULL, 0, NULL, NULL, NULL },
@@ -221,17 +222,22 @@ check_needs(const struct dtool_profile *p, const char *name, int metric,
 }
 
 /* Options that the format leaves without effect are refused, so that no
- * option is silently ignored: TAP holds the budgets only, and colour is
- * for text. */
+ * option is silently ignored: TAP and JUnit hold the budgets only,
+ * Markdown names each site in one line, and colour is for text. */
 static void
 check_combination(const struct args *a)
 {
 	const char *fmt = a->o.format->name;
 
-	if (a->o.format == &dtool_diff_tap && (a->sort_given ||
+	if ((a->o.format == &dtool_diff_tap ||
+	    a->o.format == &dtool_diff_junit) && (a->sort_given ||
 	    a->top_given || a->frames_given || a->unchanged))
-		dtool_usage_error("--format=tap lists the budgets only: "
-		    "--sort, --top, --frames and --unchanged do not apply");
+		dtool_usage_error("--format=%s lists the budgets only: "
+		    "--sort, --top, --frames and --unchanged do not apply",
+		    fmt);
+	if (a->o.format == &dtool_diff_markdown && a->frames_given)
+		dtool_usage_error("--format=markdown names each site in one "
+		    "line: --frames does not apply");
 	if (a->colour_given && a->o.format != &dtool_diff_text)
 		dtool_usage_error("--color applies to text output only, not to "
 		    "--format=%s", fmt);

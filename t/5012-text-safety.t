@@ -26,7 +26,7 @@ clean() {
 	sed 's/^/# /' check.out
 }
 
-plan 49
+plan 61
 
 "$PYTHON3" "$srcdir_t/hostile-text.py" old.json new.json
 
@@ -70,8 +70,27 @@ grep -c '<title>del??;semi#hash&lt;&amp;&gt;&quot;&apos; (e.c) (200 b' \
 	sum.svg >/dev/null
 ok $? "summarize: svg escapes XML's specials, shows controls as '?'"
 
+# The CI forms, with a budget exceeded (exit 1): well-formed XML, and
+# Markdown tables that keep their columns.
+xml_ok() {
+	"$PYTHON3" -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])' \
+		"$1" 2>/dev/null
+}
+expect_exit 1 "summarize: junit" -- "$S" --format=junit --fail-if 'tb>0' old.json
+mv out sum.junit
+clean "junit" sum.junit
+xml_ok sum.junit
+ok $? "summarize: junit is well-formed XML"
+expect_exit 1 "summarize: markdown" -- "$S" --format=markdown --fail-if 'tb>0' \
+	old.json
+mv out sum.md
+clean "markdown" sum.md
+"$PYTHON3" "$srcdir_t/mdtables.py" sum.md | sed 's/^/# /'
+"$PYTHON3" "$srcdir_t/mdtables.py" sum.md >/dev/null
+ok $? "summarize: markdown tables keep their columns"
+
 # dhat-diff, every format, with a budget exceeded (exit 1).
-for f in text json tap; do
+for f in text json tap junit markdown; do
 	expect_exit 1 "diff: $f" -- "$D" --format=$f --fail-if 'total-bytes>0' \
 		old.json new.json
 	mv out diff.$f
@@ -80,6 +99,13 @@ done
 clean "diff text and stderr" diff.text diff.text.err
 clean "diff json" diff.json --jsonl
 clean "diff tap" diff.tap
+clean "diff junit" diff.junit
+clean "diff markdown" diff.markdown
+xml_ok diff.junit
+ok $? "diff: junit is well-formed XML"
+"$PYTHON3" "$srcdir_t/mdtables.py" diff.markdown | sed 's/^/# /'
+"$PYTHON3" "$srcdir_t/mdtables.py" diff.markdown >/dev/null
+ok $? "diff: markdown tables keep their columns"
 cmp_golden diff.text "$G/5012-hostile-diff.txt" "diff: text as expected"
 cmp_golden diff.tap "$G/5012-hostile-diff.tap" "diff: tap as expected"
 "$PYTHON3" -c 'import json, sys

@@ -11,7 +11,7 @@ S=$abs_top_builddir/dhat-summarize
 P=$builddir_t/prog
 D=$srcdir_t/data
 
-plan 41
+plan 49
 
 # old: total and t-gmax 1,184 bytes in 4 blocks (site_grow 1,024, two
 # calls of site_same 64 each, site_gone 32); t-end 128 bytes in 2 blocks,
@@ -141,6 +141,28 @@ expect_exit 2 "a byte unit on blocks: exit 2" -- "$S" \
 is "$(head -n 1 err)" \
 	"dhat-summarize: invalid limit in --fail-if 'tend-blocks>1KiB': tend-blocks counts blocks, not bytes" \
 	"a byte unit on blocks: message"
+
+# The CI forms: JUnit XML (golden, read by an XML parser and xmllint
+# where installed) and Markdown (golden, the command masked).
+G=$srcdir_t/golden
+expect_exit 1 "junit: exit 1" -- "$S" -F junit --fail-if 'tend-bytes>0' \
+	--fail-if 'tgmax-bytes>64MiB' old.json
+cmp_golden out "$G/5017-summarize.junit" "junit: as expected"
+if command -v xmllint >/dev/null 2>&1; then
+	xmllint --noout out
+	ok $? "junit: xmllint reads it"
+else
+	skip "junit: xmllint reads it" "xmllint not installed"
+fi
+expect_exit 2 "junit takes one profile" -- "$S" -F junit old.json more.json
+expect_exit 1 "markdown: exit 1" -- "$S" -F markdown --fail-if 'tend-bytes>0' \
+	old.json
+sed '3s/^`.*`$/`CMD`/' out >md.out
+cmp_golden md.out "$G/5017-summarize.md" "markdown: as expected"
+expect_exit 2 "markdown: --sort does not apply" -- "$S" -F markdown \
+	--sort=tiny old.json
+is "$(head -n 1 err)" "dhat-summarize: --format=markdown shows the budgets and a fixed page: --sort, --frames and --leaks do not apply" \
+	"markdown: --sort refused, with the reason"
 
 # --top=all lists every program point.
 expect_exit 0 "--top=all" -- "$S" --top=all old.json

@@ -51,7 +51,7 @@ usage "bad --match" "unknown --match rule 'symbol' (function, line or address)" 
 usage "bad --sort" "unknown sort metric 'nope' (see --help)" -s nope "$V" "$V"
 usage "bad --top" "invalid --top value '-1'" --top=-1 "$V" "$V"
 usage "bad --frames" "invalid --frames value 'x'" --frames=x "$V" "$V"
-usage "bad --format" "unknown format 'xml' (text, json or tap)" -F xml "$V" "$V"
+usage "bad --format" "unknown format 'xml' (text, json, tap, junit or markdown)" -F xml "$V" "$V"
 expect_exit 2 "unknown option: exit 2" -- "$S" --bogus "$V" "$V"
 like "$(tail -n 1 err)" "Try 'dhat-diff --help'" "unknown option: hint"
 

@@ -247,6 +247,8 @@ special(uint32_t cp, enum dtool_style st)
 		return cp == ';' ? "," : NULL;
 	case DTOOL_S_TAP:
 		return cp == '#' ? "?" : NULL;
+	case DTOOL_S_MARKDOWN:
+		return cp == '|' ? "\\|" : cp == '`' ? "'" : NULL;
 	default:
 		return NULL;
 	}

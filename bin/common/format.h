@@ -70,6 +70,8 @@ enum dtool_style {
 				 * characters) as U+FFFD */
 	DTOOL_S_FOLDED,		/* a folded stack's frame: ';' as ',' */
 	DTOOL_S_TAP,		/* a TAP description: '#' as '?' */
+	DTOOL_S_MARKDOWN,	/* in a Markdown table's code span: '|'
+				 * escaped, '`' as '\'' */
 };
 
 /* Writes at most MAX characters of S in style ST; false when S had more

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/err.h"
 #include "common/format.h"
 #include "diff.h"
 
@@ -60,26 +61,36 @@ void
 dtool_diff_site_name(const struct dtool_diff *d, uint32_t id, char *buf,
     size_t len)
 {
-	uint32_t n = dtool_diff_depth(d, id), i = 0;
-	char caller[512];
+	uint32_t n = dtool_diff_depth(d, id);
+	char site[512], caller[512];
 
 	if (n == 0) {
 		snprintf(buf, len, "[root]");
 		return;
 	}
-	while (i + 1 < n && dtool_frame_is_allocator(dtool_diff_frame(d,
-	    id, i)))
-		i++;
-	if (i + 1 < n)
-		function_of(dtool_diff_frame(d, id, i + 1), caller,
-		    sizeof(caller));
-	snprintf(buf, len, "%.500s%s%.500s", dtool_diff_frame(d, id, i), i + 1 < n ? " \xe2\x86\x90 " : "", i + 1 < n ? caller : "");
+	/* A site told apart by line is named with its lines, and its
+	 * caller's, which may be all that tells it apart. */
+	if (d->g[id].by_line) {
+		dtool_frame_short(site, sizeof(site),
+		    dtool_diff_frame(d, id, 0));
+		if (n > 1)
+			dtool_frame_short(caller, sizeof(caller),
+			    dtool_diff_frame(d, id, 1));
+	} else {
+		snprintf(site, sizeof(site), "%s", dtool_diff_frame(d, id, 0));
+		if (n > 1)
+			function_of(dtool_diff_frame(d, id, 1), caller,
+			    sizeof(caller));
+	}
+	snprintf(buf, len, "%.500s%s%.500s", site, n > 1 ?
+	    " \xe2\x86\x90 " : "", n > 1 ? caller : "");
 }
 
-/* "+2,048 bytes  f (file) <- caller", "(new)" after a new stack. */
+/* "+2,048 bytes  f (file) <- caller", "(new)" after a new stack; the
+ * growth right-aligned in PAD columns. */
 static void
-blame_line(const struct dtool_diff *d, int bm, uint32_t id, char *buf,
-    size_t len)
+blame_line(const struct dtool_diff *d, int bm, uint32_t id, int pad,
+    char *buf, size_t len)
 {
 	const struct dtool_group *g = &d->g[id];
 	char delta[DTOOL_NUMBUF], unit[64], name[1100];
@@ -89,7 +100,7 @@ blame_line(const struct dtool_diff *d, int bm, uint32_t id, char *buf,
 	dtool_text(unit, sizeof(unit), dtool_budget_is_bytes(bm) ?
 	    d->u.bytes : d->u.blocks);
 	dtool_diff_site_name(d, id, name, sizeof(name));
-	snprintf(buf, len, "%10s %s  %s%s", delta, unit, name,
+	snprintf(buf, len, "%*s %s  %s%s", pad, delta, unit, name,
 	    g->n[DTOOL_OLD] == 0 ? " (new)" : "");
 }
 
@@ -97,14 +108,39 @@ void
 dtool_diff_print_blame(FILE *f, const struct dtool_diff *d, int bm,
     const char *prefix)
 {
-	uint32_t ids[DTOOL_BLAME];
-	size_t n = dtool_diff_blame(d, bm, ids, DTOOL_BLAME);
+	uint32_t ids[DTOOL_BLAME_LINES];
+	size_t n = dtool_diff_blame(d, bm, ids, DTOOL_BLAME_LINES);
 	char line[1400];
 
 	for (size_t i = 0; i < n; i++) {
-		blame_line(d, bm, ids[i], line, sizeof(line));
+		blame_line(d, bm, ids[i], 10, line, sizeof(line));
 		fputs(prefix, f);
 		dtool_fputs_text(line, f);
 		putc('\n', f);
 	}
+}
+
+struct dtool_verdict *
+dtool_diff_verdicts(const struct dtool_diff *d,
+    const struct dtool_diff_out *o)
+{
+	struct dtool_verdict *v = dtool_xcalloc(o->nbudgets ? o->nbudgets : 1,
+	    sizeof(*v));
+
+	for (size_t i = 0; i < o->nbudgets; i++) {
+		const struct dtool_budget *b = &o->budgets[i];
+		uint32_t ids[DTOOL_BLAME_LINES];
+
+		v[i].budget = b->text;
+		v[i].exceeded = b->breached;
+		dtool_budget_describe(b, &d->u, false, v[i].figures,
+		    sizeof(v[i].figures));
+		if (b->breached)
+			v[i].nblame = dtool_diff_blame(d, b->metric, ids,
+			    DTOOL_BLAME_LINES);
+		for (size_t k = 0; k < v[i].nblame; k++)
+			blame_line(d, b->metric, ids[k], 0, v[i].blame[k],
+			    sizeof(v[i].blame[k]));
+	}
+	return v;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "common/ci.h"
 #include "common/format.h"
 #include "profile/frame.h"
 #include "profile/profile.h"
@@ -81,20 +82,33 @@ const char *dtool_diff_frame(const struct dtool_diff *d, uint32_t gid,
 uint64_t dtool_diff_value(const struct dtool_diff *d,
     const struct dtool_pp *pp);
 
-/* How many stacks a budget exceeded names. */
-#define DTOOL_BLAME	3
 
 /* Blame (blame.c): the ids of the stacks that grew most by budget
  * metric BM, at most K, largest growth first; returns how many.  A
  * stack's name, as "f (file) <- caller".  print_blame: the first
- * DTOOL_BLAME of them, a line each after PREFIX, as
- * "+2,048 bytes  f (file) <- caller", marked "(new)" for a new stack. */
+ * DTOOL_BLAME_LINES of them, a line each after PREFIX, as
+ * "+2,048 bytes  f (file) <- caller", marked "(new)" for a new stack.
+ * verdicts: O's budgets evaluated on D as the CI forms show them (an
+ * array of o->nbudgets, to free()). */
 size_t dtool_diff_blame(const struct dtool_diff *d, int bm, uint32_t *ids,
     size_t k);
 void dtool_diff_site_name(const struct dtool_diff *d, uint32_t id,
     char *buf, size_t len);
 void dtool_diff_print_blame(FILE *f, const struct dtool_diff *d, int bm,
     const char *prefix);
+struct dtool_diff_out;
+struct dtool_verdict *dtool_diff_verdicts(const struct dtool_diff *d,
+    const struct dtool_diff_out *o);
+
+/* The table of totals (totals.c): a row per total the files have, at
+ * most DTOOL_DIFF_ROWS, labelled with the units BYTES and BLOCKS. */
+#define DTOOL_DIFF_ROWS	8
+struct dtool_diff_row {
+	char label[96];			/* "Total (bytes)" */
+	char col[4][DTOOL_NUMBUF];	/* old, new, delta, change */
+};
+int dtool_diff_totals(const struct dtool_diff *d, const char *bytes,
+    const char *blocks, struct dtool_diff_row *r);
 
 struct dtool_diff_out {
 	const struct dtool_diff_format *format;
@@ -115,6 +129,8 @@ struct dtool_diff_format {
 extern const struct dtool_diff_format dtool_diff_text;
 extern const struct dtool_diff_format dtool_diff_json;
 extern const struct dtool_diff_format dtool_diff_tap;
+extern const struct dtool_diff_format dtool_diff_junit;
+extern const struct dtool_diff_format dtool_diff_markdown;
 
 /* The format called NAME; NULL when there is none. */
 const struct dtool_diff_format *dtool_diff_format_find(const char *name);

@@ -10,6 +10,7 @@
 
 static const struct dtool_diff_format *const formats[] = {
 	&dtool_diff_text, &dtool_diff_json, &dtool_diff_tap,
+	&dtool_diff_junit, &dtool_diff_markdown,
 };
 
 const struct dtool_diff_format *

@@ -129,8 +129,8 @@ jlist(FILE *f, const struct dtool_diff *d, const struct dtool_diff_out *o,
 static void
 jblame(FILE *f, const struct dtool_diff *d, int bm)
 {
-	uint32_t ids[DTOOL_BLAME];
-	size_t n = dtool_diff_blame(d, bm, ids, DTOOL_BLAME);
+	uint32_t ids[DTOOL_BLAME_LINES];
+	size_t n = dtool_diff_blame(d, bm, ids, DTOOL_BLAME_LINES);
 
 	dtool_json_key(f, "contributors");
 	putc('[', f);

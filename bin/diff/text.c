@@ -156,22 +156,6 @@ file_line(FILE *f, const char *tag, const struct dtool_side *s)
 	fputc('\n', f);
 }
 
-struct row {
-	char label[96];
-	char col[4][DTOOL_NUMBUF];
-};
-
-static void
-row(struct row *r, const char *what, const char *unit, uint64_t old,
-    uint64_t new)
-{
-	snprintf(r->label, sizeof(r->label), "%s (%s)", what, unit);
-	dtool_fmt_u64(r->col[0], old);
-	dtool_fmt_u64(r->col[1], new);
-	dtool_fmt_delta(r->col[2], old, new);
-	dtool_fmt_change(r->col[3], old, new);
-}
-
 /* Display width: "∞" is three bytes and one column. */
 static int
 width(const char *s)
@@ -186,25 +170,10 @@ width(const char *s)
 static void
 totals(FILE *f, const struct dtool_diff *d, const struct units *u)
 {
-	const struct dtool_pp *o = &d->side[DTOOL_OLD].tot;
-	const struct dtool_pp *n = &d->side[DTOOL_NEW].tot;
 	static const char *const head[4] = { "old", "new", "delta",
 	    "change" };
-	struct row r[8];
-	int nr = 0, lw = 0, cw[4];
-
-	row(&r[nr++], "Total", u->bytes, o->tb, n->tb);
-	row(&r[nr++], "Total", u->blocks, o->tbk, n->tbk);
-	if (d->bklt) {
-		row(&r[nr++], "At t-gmax", u->bytes, o->gb, n->gb);
-		row(&r[nr++], "At t-gmax", u->blocks, o->gbk, n->gbk);
-		row(&r[nr++], "At t-end", u->bytes, o->eb, n->eb);
-		row(&r[nr++], "At t-end", u->blocks, o->ebk, n->ebk);
-	}
-	if (d->bkacc) {
-		row(&r[nr++], "Reads", u->bytes, o->rb, n->rb);
-		row(&r[nr++], "Writes", u->bytes, o->wb, n->wb);
-	}
+	struct dtool_diff_row r[DTOOL_DIFF_ROWS];
+	int nr = dtool_diff_totals(d, u->bytes, u->blocks, r), lw = 0, cw[4];
 	for (int c = 0; c < 4; c++)
 		cw[c] = width(head[c]);
 	for (int i = 0; i < nr; i++) {

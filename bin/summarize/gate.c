@@ -152,3 +152,57 @@ dtool_gate_warn(const struct dtool_profile *p, const char *name,
 		dtool_warnx("%s: budget exceeded: %s", name, line);
 	}
 }
+
+/* The lines that name the sites to blame for B: "64 bytes (50%)  f
+ * (file.c:40) <- caller". */
+static size_t
+blame(const struct dtool_profile *p, const struct dtool_budget *b,
+    const struct dtool_units *u, struct dtool_verdict *v)
+{
+	struct dtool_sites l = { .p = p, .bm = b->metric };
+	size_t *idx, n = dtool_sites_top(&l, &idx);
+	char (*names)[1024], val[DTOOL_NUMBUF], pc[DTOOL_NUMBUF];
+	char unit[64];
+
+	if (n > DTOOL_BLAME_LINES)
+		n = DTOOL_BLAME_LINES;
+	names = dtool_sites_names(p, idx, n);
+	dtool_text(unit, sizeof(unit), u->bytes);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t x = dtool_budget_value(b->metric,
+		    dtool_profile_pp(p, idx[i]));
+
+		if (dtool_budget_is_bytes(b->metric))
+			dtool_fmt_size(val, x, unit);
+		else
+			dtool_fmt_u64(val, x);
+		snprintf(v->blame[i], sizeof(v->blame[i]), "%s (%s)  %s", val,
+		    dtool_fmt_perc(pc, dtool_div((double)x, (double)b->new)),
+		    names[i]);
+	}
+	free(names);
+	free(idx);
+	return n;
+}
+
+struct dtool_verdict *
+dtool_gate_verdicts(const struct dtool_summary *s)
+{
+	const struct dtool_summary_opts *o = s->o;
+	struct dtool_verdict *v = dtool_xcalloc(o->nbudgets ? o->nbudgets : 1,
+	    sizeof(*v));
+	struct dtool_units u;
+
+	dtool_units(dtool_profile_header(s->p), &u);
+	for (size_t i = 0; i < o->nbudgets; i++) {
+		const struct dtool_budget *b = &o->budgets[i];
+
+		v[i].budget = b->text;
+		v[i].exceeded = b->breached;
+		dtool_budget_describe_value(b, &u, v[i].figures,
+		    sizeof(v[i].figures));
+		if (b->breached)
+			v[i].nblame = blame(s->p, b, &u, &v[i]);
+	}
+	return v;
+}

@@ -114,25 +114,37 @@ site_line(const struct dtool_sites *l, const char *value, uint64_t part,
 	fputc('\n', l->f);
 }
 
+char (*dtool_sites_names(const struct dtool_profile *p, const size_t *idx,
+    size_t n))[1024]
+{
+	char (*names)[1024] = dtool_xcalloc(n ? n : 1, sizeof(*names));
+
+	for (size_t i = 0; i < n; i++) {
+		const struct dtool_pp *pp = dtool_profile_pp(p, idx[i]);
+		const struct dtool_pp *same = NULL;
+
+		dtool_site_name(p, pp, NULL, names[i], sizeof(names[i]));
+		for (size_t j = 0; j < i && same == NULL; j++)
+			if (strcmp(names[i], names[j]) == 0)
+				same = dtool_profile_pp(p, idx[j]);
+		if (same != NULL)
+			dtool_site_name(p, pp, same, names[i],
+			    sizeof(names[i]));
+	}
+	return names;
+}
+
 void
 dtool_sites_print(const struct dtool_sites *l, const size_t *idx, size_t n,
     uint64_t whole)
 {
-	char (*names)[1024] = dtool_xcalloc(n ? n : 1, sizeof(*names));
+	char (*names)[1024] = dtool_sites_names(l->p, idx, n);
 	char v[DTOOL_NUMBUF];
 
 	for (size_t i = 0; i < n; i++) {
-		const struct dtool_pp *pp = dtool_profile_pp(l->p, idx[i]);
-		const struct dtool_pp *same = NULL;
-		uint64_t x = dtool_budget_value(l->bm, pp);
+		uint64_t x = dtool_budget_value(l->bm,
+		    dtool_profile_pp(l->p, idx[i]));
 
-		dtool_site_name(l->p, pp, NULL, names[i], sizeof(names[i]));
-		for (size_t j = 0; j < i && same == NULL; j++)
-			if (strcmp(names[i], names[j]) == 0)
-				same = dtool_profile_pp(l->p, idx[j]);
-		if (same != NULL)
-			dtool_site_name(l->p, pp, same, names[i],
-			    sizeof(names[i]));
 		if (dtool_budget_is_bytes(l->bm))
 			dtool_fmt_size(v, x, l->bytes);
 		else

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "common/ci.h"
 #include "profile/budget.h"
 #include "profile/profile.h"
 #include "profile/tree.h"
@@ -54,6 +55,8 @@ extern const struct dtool_summary_format dtool_summary_json;
 extern const struct dtool_summary_format dtool_summary_folded;
 extern const struct dtool_summary_format dtool_summary_svg;
 extern const struct dtool_summary_format dtool_summary_html;
+extern const struct dtool_summary_format dtool_summary_junit;
+extern const struct dtool_summary_format dtool_summary_markdown;
 
 /* PP's name (site.c): its first frame that is not the allocator's own,
  * and that frame's caller's function; with SAME, an earlier site that has
@@ -77,6 +80,10 @@ struct dtool_sites {
 size_t dtool_sites_top(const struct dtool_sites *l, size_t **out);
 /* Sorts IDX[0..N) as dtool_sites_top() does. */
 void dtool_sites_sort(const struct dtool_sites *l, size_t *idx, size_t n);
+/* The names of the sites IDX[0..N) of P, each apart from the earlier
+ * ones (an array of N, to free()). */
+char (*dtool_sites_names(const struct dtool_profile *p, const size_t *idx,
+    size_t n))[1024];
 /* One line per site of IDX[0..N): its figure, its share of WHOLE, its
  * name (named apart from the earlier ones). */
 void dtool_sites_print(const struct dtool_sites *l, const size_t *idx,
@@ -110,6 +117,9 @@ void dtool_gate_print_text(const struct dtool_summary *s);
 void dtool_gate_print_json(FILE *f, const struct dtool_summary *s);
 void dtool_gate_warn(const struct dtool_profile *p, const char *name,
     const struct dtool_summary_opts *o);
+/* S's budgets as the CI forms show them (an array of nbudgets, to
+ * free()). */
+struct dtool_verdict *dtool_gate_verdicts(const struct dtool_summary *s);
 
 /* The format called NAME; NULL when there is none. */
 const struct dtool_summary_format *dtool_summary_format_find(
