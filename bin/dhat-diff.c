@@ -17,6 +17,7 @@
 #include "common/format.h"
 #include "profile/frame.h"
 #include "common/opts.h"
+#include "profile/filter.h"
 #include "profile/profile.h"
 #include "profile/tree.h"
 #include "diff/diff.h"
@@ -31,9 +32,23 @@ struct args {
 	struct dtool_diff_out o;
 	int colour, match, metric;
 	bool unchanged;
+	struct dtool_rename *renames;
+	size_t nrenames;
 	/* Given on the command line, for the combinations refused. */
 	bool sort_given, top_given, frames_given, colour_given;
 };
+
+static void
+take_rename(void *ctx, const char *arg)
+{
+	struct args *a = ctx;
+
+	a->renames = dtool_xreallocarray(a->renames, a->nrenames + 1,
+	    sizeof(*a->renames));
+	if (dtool_rename_parse(arg, &a->renames[a->nrenames]) < 0)
+		dtool_usage_error("invalid --rename '%s' (FROM=TO)", arg);
+	a->nrenames++;
+}
 
 static void
 take_match(void *ctx, const char *arg)
@@ -122,6 +137,8 @@ static const struct dtool_option options[] = {
 	  "points each (default 10)", take_top },
 	{ "frames", 'f', "N|all",
 	  "show at most N frames per stack (default all)", take_frames },
+	{ "rename", 0, "FROM=TO", "the function, file or object FROM in OLD "
+	  "is TO\nin NEW (repeatable)", take_rename },
 	{ "unchanged", 'u', NULL, "also list matched program points whose "
 	  "METRIC\ndid not change", take_unchanged },
 	{ "fail-if", 0, "BUDGET", "exit 1 when BUDGET is exceeded (repeatable);"
@@ -130,6 +147,7 @@ static const struct dtool_option options[] = {
 	  "markdown", take_format },
 	{ "color", 0, "WHEN", "auto (default), always or never", take_colour },
 	{ "colour", 0, "WHEN", NULL, take_colour },
+	DTOOL_FILTER_OPTIONS,
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -159,13 +177,25 @@ static struct dtool_profile *
 load(const char *path)
 {
 	char err[512];
-	struct dtool_profile *p = dtool_profile_read(path, err, sizeof(err));
+	struct dtool_profile *p = dtool_filter_read(path, err, sizeof(err));
 
 	/* Totals and groups are sums over a file's PPs. */
 	if (p != NULL && dtool_profile_check_sums(p, err, sizeof(err)) < 0) {
 		dtool_profile_free(p);
 		p = NULL;
 	}
+	if (p == NULL)
+		dtool_diex(EXIT_TROUBLE, "%s: %s", path, err);
+	return p;
+}
+
+/* P, read from PATH, with A's renames applied, or exits. */
+static struct dtool_profile *
+renamed(struct dtool_profile *p, const char *path, const struct args *a)
+{
+	char err[512];
+
+	p = dtool_rename_apply(p, a->renames, a->nrenames, err, sizeof(err));
 	if (p == NULL)
 		dtool_diex(EXIT_TROUBLE, "%s: %s", path, err);
 	return p;
@@ -301,7 +331,7 @@ main(int argc, char **argv)
 	dtool_colour_set(a.o.format == &dtool_diff_text &&
 	    dtool_colour_decide(a.colour));
 
-	old = load(oldname);
+	old = renamed(load(oldname), oldname, &a);
 	new = load(newname);
 	check_pair(old, oldname, new, newname);
 	check_needs(old, oldname, a.metric, a.o.budgets, a.o.nbudgets);
@@ -319,5 +349,9 @@ main(int argc, char **argv)
 	dtool_profile_free(old);
 	dtool_profile_free(new);
 	free(a.o.budgets);
+	for (size_t i = 0; i < a.nrenames; i++)
+		free(a.renames[i].from);
+	free(a.renames);
+	dtool_filter_free();
 	return exceeded > 0 ? EXIT_BUDGET : 0;
 }

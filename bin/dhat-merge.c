@@ -16,6 +16,7 @@
 #include "common/err.h"
 #include "common/opts.h"
 #include "merge/merge.h"
+#include "profile/filter.h"
 #include "profile/profile.h"
 
 /* What the command line asks. */
@@ -49,6 +50,7 @@ static const struct dtool_option options[] = {
 	{ "addresses", 'a', NULL, "compare frames with their addresses "
 	  "(profiles of\none binary at fixed addresses, as under Valgrind)",
 	  take_addresses },
+	DTOOL_FILTER_OPTIONS,
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -110,7 +112,7 @@ merge_file(struct dtool_merge *m, const char *path)
 	struct dtool_profile *in;
 	char err[512];
 
-	in = dtool_profile_read(path, err, sizeof(err));
+	in = dtool_filter_read(path, err, sizeof(err));
 	if (in == NULL)
 		dtool_diex(1, "%s: %s", path, err);
 	if (dtool_merge_add(m, path, in, err, sizeof(err)) < 0) {
@@ -162,5 +164,6 @@ main(int argc, char **argv)
 	write_merged(out, a.output);
 	dtool_profile_free(out);
 	dtool_merge_free(m);
+	dtool_filter_free();
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "common/err.h"
 #include "common/format.h"
 #include "common/opts.h"
+#include "profile/filter.h"
 #include "profile/profile.h"
 #include "summarize/summary.h"
 #include "profile/tree.h"
@@ -156,6 +157,7 @@ static const struct dtool_option options[] = {
 	  "\nBUDGET is TOTAL>LIMIT or TOTAL>=LIMIT", take_budget },
 	{ "color", 0, "WHEN", "auto (default), always or never", take_colour },
 	{ "colour", 0, "WHEN", NULL, take_colour },
+	DTOOL_FILTER_OPTIONS,
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -254,7 +256,7 @@ summarize_file(const char *path, const struct dtool_summary_opts *o,
 	size_t exceeded = 0;
 	bool ok;
 
-	p = dtool_profile_read(path, err, sizeof(err));
+	p = dtool_filter_read(path, err, sizeof(err));
 	if (p == NULL) {
 		dtool_warnx("%s: %s", path, err);
 		return EXIT_TROUBLE;
@@ -316,5 +318,6 @@ main(int argc, char **argv)
 			status = st;
 	}
 	free(a.o.budgets);
+	dtool_filter_free();
 	return status;
 }

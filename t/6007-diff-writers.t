@@ -6,7 +6,7 @@
 # allocator frames, glibc's aliases, C++ parameters and clones, paths,
 # columns, depths, Valgrind's "(below main)"); and a site added to a
 # function is new, not folded into the old one, while a site whose lines
-# moved still matches.
+# moved still matches; --rename matches renamed functions and files.
 . "${abs_top_srcdir:-.}/t/test-lib.sh"
 
 S=$abs_top_builddir/dhat-diff
@@ -15,7 +15,7 @@ P=$builddir_t/prog
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 is needed to read the JSON"
 
-plan 29
+plan 33
 
 # share OLD NEW: "PPS_OLD PPS_NEW BYTES_OLD BYTES_NEW", the whole percent
 # of each side's program points and of its bytes that are in matched
@@ -114,6 +114,40 @@ is "$(lists old two)" "1 0 1 0 work (w.c:10)<main (w.c:31)" \
 is "$(grep '^Program points' line.txt)" \
 	"Program points: 1 in old, 2 in new; 0 stacks matched by function, file and line" \
 	"--match=line: a moved line does not match"
+
+# Renamed functions and files: --rename FROM=TO.
+# rprofile NAME FRAME...: one program point of 100 bytes on FRAME...
+rprofile() {
+	n=$1
+	shift
+	fr='"[root]"'
+	fs=
+	i=1
+	for f in "$@"; do
+		fr="$fr,\"0x$i: $f\""
+		fs="$fs${fs:+,}$i"
+		i=$((i + 1))
+	done
+	printf '{"dhatFileVersion":2,"mode":"heap","verb":"Allocated","bklt":true,"bkacc":false,"tu":"instrs","Mtu":"Minstr","tuth":500,"cmd":"w","pid":1,"te":1000,"tg":500,"pps":[%s],"ftbl":[%s]}\n' \
+		"$(pp 100 "$fs")" "$fr" >"$n.json"
+}
+rprofile r-old "malloc (in /usr/libexec/valgrind/vgpreload_dhat-amd64-linux.so)" \
+	"parse (src/util.c:10)" "nest(int) (src/tree.cc:3)" "main (src/main.c:30)"
+rprofile r-new "malloc (../lib/interpose.c:52:2)" \
+	"parse_input (src/helpers.c:12:3)" "walk(int) (src/tree.cc:3:1)" \
+	"main (src/main.c:30:2)"
+is "$(lists r-old r-new)" "0 0 1 1 parse_input (helpers.c)<walk(int) (tree.cc)<main (main.c)" \
+	"renamed: without --rename, gone and new"
+"$S" -F json --rename parse=parse_input --rename util.c=helpers.c \
+	--rename nest=walk r-old.json r-new.json >l.json 2>/dev/null
+"$PYTHON3" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["matched"], d["new_count"], d["gone_count"])' l.json >r.out
+is "$(cat r.out)" "1 0 0" \
+	"--rename of a function, a C++ function and a file: matched"
+expect_exit 2 "--rename without '='" -- "$S" --rename parse r-old.json r-new.json
+is "$(head -n 1 err)" "dhat-diff: invalid --rename 'parse' (FROM=TO)" \
+	"  one message"
 
 # Live: the same programs under Valgrind and dhat-run, where Valgrind
 # runs.  Test programs: every site; real programs: 90% of the bytes.

@@ -110,6 +110,19 @@ struct dtool_diff_row {
 int dtool_diff_totals(const struct dtool_diff *d, const char *bytes,
     const char *blocks, struct dtool_diff_row *r);
 
+/* --rename FROM=TO (rename.c): TO points into FROM's allocation. */
+struct dtool_rename {
+	char *from, *to;
+};
+/* Parses "FROM=TO" into R; -1 when it is not of that form. */
+int dtool_rename_parse(const char *arg, struct dtool_rename *r);
+/* P's frames with R[0..N) applied in turn: a function called FROM, or a
+ * file or object whose base name is FROM, takes the name TO; stacks made
+ * alike are merged.  P itself when N is 0, else a new profile and P
+ * freed; NULL with ERR set when a sum would overflow. */
+struct dtool_profile *dtool_rename_apply(struct dtool_profile *p,
+    const struct dtool_rename *r, size_t n, char *err, size_t errlen);
+
 struct dtool_diff_out {
 	const struct dtool_diff_format *format;
 	int top;		/* per list */

@@ -316,3 +316,15 @@ dtool_merge_free(struct dtool_merge *m)
 	dtool_timeline_sum_free(&m->timeline);
 	free(m);
 }
+
+struct dtool_profile *
+dtool_merge_self(const struct dtool_profile *p, char *err, size_t errlen)
+{
+	struct dtool_merge *m = dtool_merge_new(true);
+	struct dtool_profile *out = NULL;
+
+	if (dtool_merge_add(m, "", p, err, errlen) == 0)
+		out = dtool_merge_finish(m);
+	dtool_merge_free(m);
+	return out;
+}

@@ -25,6 +25,11 @@ int dtool_merge_add(struct dtool_merge *m, const char *name,
 /* The merged profile, to be freed by the caller. */
 struct dtool_profile *dtool_merge_finish(struct dtool_merge *m);
 void dtool_merge_free(struct dtool_merge *m);
+/* P with the program points that have the same stack (whole frame texts)
+ * merged into one: a new profile; NULL with ERR set when a sum would
+ * overflow.  For profiles built with stacks that may repeat. */
+struct dtool_profile *dtool_merge_self(const struct dtool_profile *p,
+    char *err, size_t errlen);
 
 /* The element-wise sum of A's and B's access counts, each latched at
  * 65535, in *NOUT elements (malloc'ed); NULL when the blocks' sizes
