@@ -38,6 +38,7 @@
 /* What the command line asks; NULL: libdhat's default. */
 struct args {
 	const char *output, *mode, *frames, *time_unit, *signame, *interval;
+	const char *skip, *only;	/* --skip, --follow: GLOB,... */
 	bool no_follow, quiet, no_stack_cache, no_debug_cache;
 	int error_exitcode;
 };
@@ -151,6 +152,31 @@ take_no_stack_cache(void *ctx, const char *arg)
 	((struct args *)ctx)->no_stack_cache = true;
 }
 
+/* A list of globs, "GLOB,GLOB,...", for OPT: no glob empty. */
+static const char *
+globs(const char *opt, const char *arg)
+{
+	size_t n = strlen(arg);
+
+	if (n == 0 || arg[0] == ',' || arg[n - 1] == ',' ||
+	    strstr(arg, ",,") != NULL)
+		dtool_usage_error("--%s: '%s': expected GLOB,GLOB,... with no "
+		    "empty glob", opt, arg);
+	return arg;
+}
+
+static void
+take_skip(void *ctx, const char *arg)
+{
+	((struct args *)ctx)->skip = globs("skip", arg);
+}
+
+static void
+take_follow(void *ctx, const char *arg)
+{
+	((struct args *)ctx)->only = globs("follow", arg);
+}
+
 static void
 take_no_debug_cache(void *ctx, const char *arg)
 {
@@ -169,6 +195,10 @@ static const struct dtool_option options[] = {
 	  "(allocated)", take_time_unit },
 	{ "no-follow", 0, NULL, "do not profile programs that PROGRAM "
 	  "executes", take_no_follow },
+	{ "skip", 0, "GLOB,...", "run the programs named GLOB unprofiled, "
+	  "their\nchildren still followed (as sh,make)", take_skip },
+	{ "follow", 0, "GLOB,...", "profile only the programs named GLOB, the "
+	  "others'\nchildren still followed", take_follow },
 	{ "quiet", 0, NULL, "no summary on stderr", take_quiet },
 	{ "no-stack-cache", 0, NULL, "unwind every allocation's stack "
 	  "(slower)", take_no_stack_cache },
@@ -237,6 +267,10 @@ settings_of(const struct args *a, struct run_settings *s,
 		run_setting(s, "DHAT_TIME_UNIT", a->time_unit);
 	if (a->no_follow)
 		run_setting(s, "DHAT_FOLLOW", "0");
+	if (a->skip != NULL)
+		run_setting(s, "DHAT_SKIP", a->skip);
+	if (a->only != NULL)
+		run_setting(s, "DHAT_ONLY", a->only);
 	if (a->quiet)
 		run_setting(s, "DHAT_QUIET", "1");
 	if (a->signame != NULL)
@@ -282,6 +316,9 @@ main(int argc, char **argv)
 	first = dtool_options_parse(&command, argc, argv, &a);
 	if (first >= argc)
 		dtool_usage_error("%s", "no PROGRAM to run");
+	if (a.no_follow && a.only != NULL)
+		dtool_usage_error("%s", "--follow=GLOB,... profiles some of the "
+		    "programs executed: it cannot be combined with --no-follow");
 	lib = preload_library();
 	why = unprofiled_reason(argv[first], lib);
 	if (why != NULL)

@@ -30,8 +30,8 @@
 /* The program's base name, for "%n": the executable file's, read from
  * /proc/self/exe, which the program cannot change (its argv[0] it can,
  * and a login shell's is "-sh"); argv[0]'s when /proc cannot be read. */
-static void
-program_name(char *buf, size_t size)
+void
+dhat__program_name(char *buf, size_t size)
 {
 	char path[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
@@ -85,7 +85,7 @@ dhat__file_expand(const char *name, pid_t process)
 	char *out;
 
 	snprintf(pid, sizeof pid, "%ld", (long)process);
-	program_name(prog, sizeof prog);
+	dhat__program_name(prog, sizeof prog);
 	out = dhat__malloc(expand_into(NULL, name, pid, prog) + 1);
 	if (out != NULL)
 		expand_into(out, name, pid, prog);

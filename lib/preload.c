@@ -25,6 +25,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <link.h>
 #include <pthread.h>
@@ -40,6 +41,7 @@
 #include <unistd.h>
 
 #include "eprint.h"
+#include "file_name.h"
 #include "guard.h"
 #include "heap.h"
 #include "lock.h"
@@ -58,6 +60,7 @@ static const char *const run_vars[] = { "DHAT_RUN", "DHAT_OUTPUT",
 	"DHAT_MODE", "DHAT_FRAMES", "DHAT_TIME_UNIT", "DHAT_QUIET",
 	"DHAT_FOLLOW", "DHAT_SIGNAL", "DHAT_STACK_CACHE",
 	"DHAT_DEBUG_COPIES", "DHAT_FRAME_CACHE", "DHAT_INTERVAL",
+	"DHAT_SKIP", "DHAT_ONLY",
 	"DHAT_STATUS_FILE" };
 
 static struct {
@@ -443,6 +446,45 @@ build_profiler(const struct run_settings *s, const char *name,
 	return dhat_builder_build(b);
 }
 
+/* Whether NAME matches one of the globs of LIST, "GLOB,GLOB,...". */
+static bool
+listed(const char *list, const char *name)
+{
+	char glob[256];
+
+	while (*list != '\0') {
+		size_t n = strcspn(list, ",");
+
+		if (n > 0 && n < sizeof(glob)) {
+			memcpy(glob, list, n);
+			glob[n] = '\0';
+			if (fnmatch(glob, name, 0) == 0)
+				return true;
+		}
+		list += n + (list[n] == ',');
+	}
+	return false;
+}
+
+/* Whether this program is one to profile: not one DHAT_SKIP names, and
+ * one DHAT_ONLY names when it is set (dhat-run --skip, --follow).  A
+ * program that is not runs with libdhat idle, and its children are
+ * still followed. */
+static bool
+wanted(void)
+{
+	const char *skip = secure_getenv("DHAT_SKIP");
+	const char *only = secure_getenv("DHAT_ONLY");
+	char name[NAME_MAX + 1];
+
+	if ((skip == NULL || *skip == '\0') && (only == NULL || *only == '\0'))
+		return true;
+	dhat__program_name(name, sizeof(name));
+	if (skip != NULL && listed(skip, name))
+		return false;
+	return only == NULL || *only == '\0' || listed(only, name);
+}
+
 /* This process is dhat-run's root (ACT 1): later processes of the run
  * find when it started, and its pid, in DHAT_RUN. */
 static uint64_t
@@ -463,7 +505,7 @@ preload_start(void)
 {
 	struct run_settings set;
 	const char *self;
-	bool root;
+	bool root, want;
 	long root_pid = 0;
 	uint64_t start = 0;
 	int act, g;
@@ -487,6 +529,7 @@ preload_start(void)
 	if (act == 1)
 		start = mark_root();
 	read_settings(&set);
+	want = wanted();
 	/* Settings read: now the environment may change. */
 	if (!set.follow) {
 		unpreload(self);
@@ -496,7 +539,7 @@ preload_start(void)
 	}
 	/* Out of memory for a descendant's name: never fall back to the
 	 * root's. */
-	if (run.pattern == NULL || program_links_libdhat() ||
+	if (run.pattern == NULL || program_links_libdhat() || !want ||
 	    (!root && (name = descendant_name(run.pattern)) == NULL)) {
 		dhat__leave(g);
 		return;

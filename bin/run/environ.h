@@ -11,7 +11,7 @@
 
 /* The DHAT_* settings, as "NAME=VALUE" strings. */
 struct run_settings {
-	char *entries[16];
+	char *entries[24];
 	size_t n;
 };
 
