@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "compress.h"
 #include "eprint.h"
 #include "heap.h"
 #include "memory.h"
@@ -27,6 +28,7 @@
 
 struct sink {
 	int fd;
+	struct dhat__compressor *z;	/* NULL: the text as it is */
 	int err;              /* first errno, 0 if none */
 	size_t len;
 	char buf[65536];
@@ -35,7 +37,9 @@ struct sink {
 static void
 sink_flush(struct sink *k)
 {
-	if (k->err == 0 && k->len > 0 &&
+	if (k->err == 0 && k->len > 0 && k->z != NULL)
+		k->err = dhat__compress_write(k->z, k->buf, k->len);
+	else if (k->err == 0 && k->len > 0 &&
 	    dhat__write_all(k->fd, k->buf, k->len) < 0)
 		k->err = errno ? errno : EIO;
 	k->len = 0;
@@ -393,7 +397,7 @@ emit(struct sink *k, const struct dhat__collection *b,
 
 int
 dhat__json_write(int fd, const struct dhat__collection *b,
-    const struct dhat__config *cfg, bool newline)
+    const struct dhat__config *cfg, bool newline, int codec)
 {
 	struct sink *k = dhat__malloc(sizeof *k);
 	int err;
@@ -403,10 +407,23 @@ dhat__json_write(int fd, const struct dhat__collection *b,
 	k->fd = fd;
 	k->err = 0;
 	k->len = 0;
+	/* Out of memory for the compressor: the text as it is, which the
+	 * tools read as well (they tell by the content, not the name). */
+	k->z = codec != DHAT__PLAIN ? dhat__compress_open(
+	    (enum dhat__codec)codec, fd) : NULL;
+	if (codec != DHAT__PLAIN && k->z == NULL)
+		dhat__eprint("dhat: no memory to compress the profile: "
+		    "writing it uncompressed\n");
 	emit(k, b, cfg);
 	if (!newline && k->len > 0 && k->buf[k->len - 1] == '\n')
 		k->len--;
 	sink_flush(k);
+	if (k->z != NULL) {
+		int zerr = dhat__compress_close(k->z);
+
+		if (k->err == 0)
+			k->err = zerr;
+	}
 	err = k->err;
 	dhat__own_free(k);
 	return err;

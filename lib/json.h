@@ -10,10 +10,11 @@
 
 #include "collect.h"
 
-/* Writes B as DHAT JSON to FD; with NEWLINE, a newline after the final
- * brace.  0, or the errno of the first failure. */
+/* Writes B as DHAT JSON to FD, compressed by CODEC (compress.h); with
+ * NEWLINE, a newline after the final brace.  0, or the errno of the
+ * first failure. */
 int dhat__json_write(int fd, const struct dhat__collection *b,
-    const struct dhat__config *cfg, bool newline);
+    const struct dhat__config *cfg, bool newline, int codec);
 
 /* Whether C lacks figures, and why (into WHY, of LEN bytes). */
 bool dhat__profile_incomplete(const struct dhat__config *cfg,

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "collect.h"
+#include "compress.h"
 #include "eprint.h"
 #include "heap.h"
 #include "memory.h"
@@ -136,7 +137,8 @@ save_file(const char *file, const struct dhat__collection *b,
 		fd = open_through(file);
 		if (fd < 0)
 			return errno;
-		err = dhat__json_write(fd, b, cfg, true);
+		err = dhat__json_write(fd, b, cfg, true,
+		    dhat__codec_of(file));
 		if (close(fd) < 0 && err == 0)
 			err = errno;
 		return err;
@@ -162,7 +164,7 @@ save_file(const char *file, const struct dhat__collection *b,
 	}
 	if (fstat(fd, &st) != 0)
 		st.st_mode = S_IRUSR;
-	err = dhat__json_write(fd, b, cfg, true);
+	err = dhat__json_write(fd, b, cfg, true, dhat__codec_of(file));
 	/* On the disk before it replaces the old file: a crash right after
 	 * the rename must not leave an empty profile behind. */
 	if (err == 0 && fsync(fd) < 0 && errno != EINVAL)
@@ -379,7 +381,8 @@ write_profile(const struct dhat__config *cfg, const struct dhat__closed *c,
 		if (cfg->eprint_json && dhat__stderr_ok()) {
 			dhat__eprint("dhat: json = `");
 			/* The closing quote right after the final brace. */
-			(void)dhat__json_write(STDERR_FILENO, &b, cfg, false);
+			(void)dhat__json_write(STDERR_FILENO, &b, cfg, false,
+			    DHAT__PLAIN);
 			dhat__eprint("`\n");
 		}
 	}

@@ -2,7 +2,8 @@
 /*
  * read.c - a streaming reader for DHAT JSON.
  *
- * The input is read in 256 KiB blocks and parsed by a small pull parser
+ * The input is read in 256 KiB blocks, decompressed when the file is
+ * (source.c), and parsed by a small pull parser
  * that knows the DHAT schema, so each program point goes straight into
  * the model and no document tree is ever built: memory stays at about
  * the size of the model, several times less than a document tree of a
@@ -24,12 +25,13 @@
 
 #include "common/err.h"
 #include "profile_int.h"
+#include "source.h"
 
 #define RD_BUF		(256 * 1024)
 #define MAX_DEPTH	512
 
 struct rd {
-	int fd;
+	struct dtool_source *src;	/* NULL: a memory buffer */
 	unsigned char *buf;
 	size_t pos, len;
 	uint64_t base;		/* file offset of buf[0] */
@@ -75,20 +77,19 @@ offset(const struct rd *r)
 static bool
 fill(struct rd *r)
 {
+	char why[256];
 	ssize_t n;
 
-	/* A memory buffer (fd -1) is all there from the start. */
-	if (r->eof || r->fd < 0) {
+	/* A memory buffer is all there from the start. */
+	if (r->eof || r->src == NULL) {
 		r->eof = true;
 		return false;
 	}
 	r->base += r->len;
 	r->pos = r->len = 0;
-	do
-		n = read(r->fd, r->buf, RD_BUF);
-	while (n < 0 && errno == EINTR);
+	n = dtool_source_read(r->src, r->buf, RD_BUF, why, sizeof(why));
 	if (n < 0)
-		fail(r, "read error: %s", strerror(errno));
+		fail(r, "read error: %s", why);
 	if (n == 0) {
 		r->eof = true;
 		return false;
@@ -1122,12 +1123,15 @@ dtool_profile_read_fd(int fd, char *err, size_t errlen)
 	struct rd r;
 
 	memset(&r, 0, sizeof(r));
-	r.fd = fd;
+	r.src = dtool_source_open(fd, err, errlen);
+	if (r.src == NULL)
+		return NULL;
 	r.err = err;
 	r.errlen = errlen;
 	r.buf = dtool_xmalloc(RD_BUF);
 	p = read_rd(&r);
 	free(r.buf);
+	dtool_source_close(r.src);
 	return p;
 }
 
@@ -1138,7 +1142,6 @@ dtool_profile_read_mem(const void *data, size_t len, char *err,
 	struct rd r;
 
 	memset(&r, 0, sizeof(r));
-	r.fd = -1;
 	r.err = err;
 	r.errlen = errlen;
 	/* Only read through buf: the cast drops a const never written. */
