@@ -148,6 +148,7 @@ static const struct dtool_option options[] = {
 	{ "color", 0, "WHEN", "auto (default), always or never", take_colour },
 	{ "colour", 0, "WHEN", NULL, take_colour },
 	DTOOL_FILTER_OPTIONS,
+	DTOOL_LEFTOVERS_OPTION,
 	{ NULL, 0, NULL, NULL, NULL },
 };
 
@@ -316,6 +317,7 @@ main(int argc, char **argv)
 
 	dtool_setprogname(argv[0]);
 	dtool_set_trouble_status(EXIT_TROUBLE);
+	dtool_filter_discount_leftovers(true);
 	a.o.format = &dtool_diff_text;
 	a.o.out = stdout;
 	first = dtool_options_parse(&command, argc, argv, &a);

@@ -53,7 +53,7 @@ is "$(figures --hide .)" "1184 4 128 4 timeline" \
 
 # Accepted leaks: a suppressions file.
 printf '# known leaks\n\n  leak:^site_same \n' >accepted.supp
-is "$(figures --suppressions=accepted.supp)" "1184 4 0 4 -" \
+is "$(figures --suppressions=accepted.supp)" "1184 4 0 4 timeline" \
 	"--suppressions: site_same's blocks are not live at t-end"
 expect_exit 1 "tend-bytes>0 without suppressions: exceeded" -- \
 	"$S" --fail-if 'tend-bytes>0' old.json

@@ -21,11 +21,41 @@
 
 enum { FOCUS, EXCLUDE, HIDE, SUPPRESS, NKINDS };
 
-/* The expressions of each kind, as the options gave them. */
+/* The expressions of each kind, as the options gave them; whether the C
+ * and C++ libraries' own leftovers are discounted, and the expressions
+ * that tell them. */
 static struct filter_state {
 	regex_t *re[NKINDS];
 	size_t n[NKINDS];
+	bool discount;
+	regex_t owner, helper, pool, ctor;
+	bool compiled;
 } fl;
+
+/*
+ * The C and C++ libraries' leftovers at exit: what glibc's
+ * __libc_freeres and libstdc++'s __gnu_cxx::__freeres free when Valgrind
+ * runs them, so that Valgrind's t-end shows none of it.  A block is one
+ * when the first frame of its stack that is not the allocator's, nor a
+ * string duplicator or glibc's allocate_once on the way, belongs to glibc
+ * state that lives to the end (OWNER): stdio buffers, locale and
+ * character-set data, the time zone, NSS modules and the static buffers
+ * of getpwnam and its kin; or when it is the emergency pool that
+ * libstdc++ allocates in its constructor (POOL under CTOR).  Names only
+ * glibc's debugging information gives (libc6-dbg) are needed for some.
+ */
+static const char owner_re[] =
+    "^(_IO_file_doallocate|_nl_[A-Za-z0-9_]+|setlocale|new_composite_name|"
+    "read_alias_file|extend_alias_table|__wcsmbs_load_conv|"
+    "__gconv_[a-z_]+|tzset_internal|__tzfile_read|__tzstring(_len)?|"
+    "__nss_[a-z_]+|nss_[a-z_]+|global_state_allocate|"
+    "getpwuid|getpwnam|getpwent|getgrgid|getgrnam|getgrent|getspnam|"
+    "getspent|gethostbyname2?|gethostbyaddr|getservbyname|getservbyport|"
+    "getprotobyname|getprotobynumber) ";
+static const char helper_re[] =
+    "^(__)?(strdup|strndup|libc_allocate_once_slow|allocate_once) ";
+static const char pool_re[] = "\\(in [^)]*/libstdc\\+\\+\\.so";
+static const char ctor_re[] = "^(call_init|_dl_init) ";
 
 static void
 add(int kind, const char *expr, const char *what)
@@ -108,13 +138,27 @@ dtool_filter_take_suppressions(void *ctx, const char *arg)
 	fclose(f);
 }
 
+void
+dtool_filter_discount_leftovers(bool on)
+{
+	fl.discount = on;
+}
+
+void
+dtool_filter_take_libc_leftovers(void *ctx, const char *arg)
+{
+	(void)ctx;
+	(void)arg;
+	fl.discount = false;
+}
+
 bool
 dtool_filter_active(void)
 {
 	for (int k = 0; k < NKINDS; k++)
 		if (fl.n[k] > 0)
 			return true;
-	return false;
+	return fl.discount;
 }
 
 /* Whether frame I of P matches an expression of KIND. */
@@ -140,8 +184,67 @@ any_frame(const struct dtool_profile *p, const struct dtool_pp *pp,
 	return false;
 }
 
-/* The copy of P's kept program points, frames hidden and accepted leaks
- * not live at t-end; its stacks may repeat. */
+static bool
+frame_is(const struct dtool_profile *p, uint32_t i, const regex_t *re)
+{
+	return regexec(re, dtool_frame_strip_address(dtool_profile_frame(p,
+	    i)), 0, NULL, 0) == 0;
+}
+
+/* Whether PP's blocks are the libraries' leftovers (see owner_re). */
+static bool
+leftover(const struct dtool_profile *p, const struct dtool_pp *pp)
+{
+	uint32_t k = 0;
+
+	while (k < pp->nfs && (dtool_frame_is_wrapper(dtool_profile_frame(p,
+	    pp->fs[k])) || frame_is(p, pp->fs[k], &fl.helper)))
+		k++;
+	if (k == pp->nfs)
+		return false;
+	if (frame_is(p, pp->fs[k], &fl.owner))
+		return true;
+	if (!frame_is(p, pp->fs[k], &fl.pool))
+		return false;
+	for (uint32_t j = k + 1; j < pp->nfs; j++)
+		if (frame_is(p, pp->fs[j], &fl.ctor))
+			return true;
+	return false;
+}
+
+static void
+compile_leftovers(void)
+{
+	if (fl.compiled)
+		return;
+	if (regcomp(&fl.owner, owner_re, REG_EXTENDED | REG_NOSUB) != 0 ||
+	    regcomp(&fl.helper, helper_re, REG_EXTENDED | REG_NOSUB) != 0 ||
+	    regcomp(&fl.pool, pool_re, REG_EXTENDED | REG_NOSUB) != 0 ||
+	    regcomp(&fl.ctor, ctor_re, REG_EXTENDED | REG_NOSUB) != 0)
+		dtool_diex(dtool_trouble_status(), "cannot compile the "
+		    "expressions of the libraries' leftovers");
+	fl.compiled = true;
+}
+
+/* Accepted leaks and the libraries' leftovers, in P itself: not live at
+ * t-end. */
+static void
+discount(struct dtool_profile *p)
+{
+	if (fl.discount)
+		compile_leftovers();
+	for (size_t i = 0; i < dtool_profile_npps(p); i++) {
+		struct dtool_pp *pp = dtool_profile_pp_edit(p, i);
+
+		if ((pp->eb > 0 || pp->ebk > 0) &&
+		    ((fl.discount && leftover(p, pp)) ||
+		    any_frame(p, pp, SUPPRESS)))
+			pp->eb = pp->ebk = 0;
+	}
+}
+
+/* The copy of P's kept program points, frames hidden; its stacks may
+ * repeat. */
 static struct dtool_profile *
 copy(const struct dtool_profile *p)
 {
@@ -152,7 +255,7 @@ copy(const struct dtool_profile *p)
 
 	/* The timeline is the whole program's: it does not describe a part
 	 * of it. */
-	if (fl.n[FOCUS] + fl.n[EXCLUDE] + fl.n[SUPPRESS] > 0) {
+	if (fl.n[FOCUS] + fl.n[EXCLUDE] > 0) {
 		nh.timeline = NULL;
 		nh.ntimeline = 0;
 	}
@@ -176,8 +279,6 @@ copy(const struct dtool_profile *p)
 		if (n == 0 && c.nfs > 0)
 			fs[n++] = dtool_profile_intern_frame(out,
 			    dtool_profile_frame(p, c.fs[c.nfs - 1]));
-		if (any_frame(p, &c, SUPPRESS))
-			c.eb = c.ebk = 0;
 		c.fs = fs;
 		c.nfs = n;
 		dtool_profile_add_pp(out, &c);
@@ -192,6 +293,9 @@ dtool_filter_apply(struct dtool_profile *p, char *err, size_t errlen)
 	struct dtool_profile *tmp, *out;
 
 	if (!dtool_filter_active())
+		return p;
+	discount(p);
+	if (fl.n[FOCUS] + fl.n[EXCLUDE] + fl.n[HIDE] == 0)
 		return p;
 	tmp = copy(p);
 	out = dtool_merge_self(tmp, err, errlen);
@@ -211,6 +315,13 @@ dtool_filter_read(const char *path, char *err, size_t errlen)
 void
 dtool_filter_free(void)
 {
+	if (fl.compiled) {
+		regfree(&fl.owner);
+		regfree(&fl.helper);
+		regfree(&fl.pool);
+		regfree(&fl.ctor);
+		fl.compiled = false;
+	}
 	for (int k = 0; k < NKINDS; k++) {
 		for (size_t i = 0; i < fl.n[k]; i++)
 			regfree(&fl.re[k][i]);

@@ -37,6 +37,21 @@ void dtool_filter_take_suppressions(void *ctx, const char *arg);
 	  "stacks FILE\nnames are not live at t-end", \
 	  dtool_filter_take_suppressions }
 
+/*
+ * The C and C++ libraries' own leftovers at exit (stdio buffers, locale,
+ * time zone and NSS data, libstdc++'s emergency pool), which Valgrind
+ * frees before it takes t-end: discounted at t-end when ON, so that a
+ * profile's leaks are the program's.  dhat-summarize and dhat-diff turn
+ * it on, and --libc-leftovers (DTOOL_LEFTOVERS_OPTION) off again.
+ */
+void dtool_filter_discount_leftovers(bool on);
+void dtool_filter_take_libc_leftovers(void *ctx, const char *arg);
+
+#define DTOOL_LEFTOVERS_OPTION \
+	{ "libc-leftovers", 0, NULL, "count the C and C++ libraries' own " \
+	  "buffers left\nat exit as live at t-end", \
+	  dtool_filter_take_libc_leftovers }
+
 /* Whether a filter was given. */
 bool dtool_filter_active(void);
 /* P filtered: P itself when no filter was given, else a new profile

@@ -135,6 +135,13 @@ dtool_profile_pp(const struct dtool_profile *p, size_t i)
 	return &p->pages[i / DTOOL_PP_PAGE][i % DTOOL_PP_PAGE];
 }
 
+struct dtool_pp *
+dtool_profile_pp_edit(struct dtool_profile *p, size_t i)
+{
+	assert(i < p->npps);
+	return &p->pages[i / DTOOL_PP_PAGE][i % DTOOL_PP_PAGE];
+}
+
 size_t
 dtool_profile_nframes(const struct dtool_profile *p)
 {

@@ -128,6 +128,8 @@ size_t dtool_profile_npps(const struct dtool_profile *p);
 const struct dtool_pp *dtool_profile_pp(const struct dtool_profile *p,
     size_t i);
 size_t dtool_profile_nframes(const struct dtool_profile *p);
+/* PP I, whose counters (not its stack) the caller may change. */
+struct dtool_pp *dtool_profile_pp_edit(struct dtool_profile *p, size_t i);
 const char *dtool_profile_frame(const struct dtool_profile *p, uint32_t i);
 
 /*
