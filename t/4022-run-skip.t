@@ -73,3 +73,5 @@ expect_exit 2 "--follow with --no-follow" -- "$RUN" --follow=x --no-follow \
 	"$E" exit 0
 is "$(head -n 1 err)" "dhat-run: --follow=GLOB,... profiles some of the programs executed: it cannot be combined with --no-follow" \
 	"  one message"
+
+done_testing

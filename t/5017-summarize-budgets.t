@@ -167,3 +167,5 @@ is "$(head -n 1 err)" "dhat-summarize: --format=markdown shows the budgets and a
 # --top=all lists every program point.
 expect_exit 0 "--top=all" -- "$S" --top=all old.json
 is "$(grep -c '^PP ' out)" 4 "--top=all: the four program points"
+
+done_testing

@@ -102,3 +102,5 @@ is "$(head -n 1 err)" \
 	"  named"
 [ ! -e x.json ]
 ok $? "  and no output written"
+
+done_testing

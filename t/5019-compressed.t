@@ -100,3 +100,5 @@ printf '\375\067\172\130\132\000garbage' >bad.json.xz
 expect_exit 2 "a corrupt xz file" -- "$S" bad.json.xz
 like "$(cat err)" "^dhat-summarize: bad.json.xz: read error: xz: " \
 	"  one message"
+
+done_testing

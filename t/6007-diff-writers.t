@@ -226,3 +226,5 @@ ok $? "live python3: at least 90% of the bytes matched both ways ($f; $g)"
 set -- $(tend python3-dh.json) $(tend python3-vg.json)
 [ $(( ($1 - $3) * 100 )) -le "$3" ] && [ $(( ($3 - $1) * 100 )) -le "$3" ]
 ok $? "live python3: t-end as Valgrind's, within 1% ($1 and $3 bytes)"
+
+done_testing

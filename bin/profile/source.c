@@ -211,8 +211,15 @@ dtool_source_read(struct dtool_source *s, void *buf, size_t n, char *err,
 	for (;;) {
 		ssize_t got;
 
-		if (refill(s, err, errlen) < 0)
-			return -1;
+		if (s->codec == PLAIN && s->in_pos == s->in_len) {
+			/* Past the first bytes: straight into BUF. */
+			do
+				got = s->in_eof ? 0 : read(s->fd, buf, n);
+			while (got < 0 && errno == EINTR);
+			if (got < 0)
+				snprintf(err, errlen, "%s", strerror(errno));
+			return got;
+		}
 		if (s->codec == PLAIN) {
 			size_t k = s->in_len - s->in_pos < n ?
 			    s->in_len - s->in_pos : n;
@@ -221,6 +228,8 @@ dtool_source_read(struct dtool_source *s, void *buf, size_t n, char *err,
 			s->in_pos += k;
 			return (ssize_t)k;
 		}
+		if (refill(s, err, errlen) < 0)
+			return -1;
 		got = s->codec == GZIP ? read_gzip(s, buf, n, err, errlen) :
 		    s->codec == ZSTD ? read_zstd(s, buf, n, err, errlen) :
 		    read_xz(s, buf, n, err, errlen);
