@@ -184,30 +184,75 @@ any_frame(const struct dtool_profile *p, const struct dtool_pp *pp,
 	return false;
 }
 
+/* What a frame is to the discount, worked out once per frame of a
+ * profile: frames recur in thousands of stacks. */
+enum {
+	C_KNOWN = 1, C_SKIP = 2, C_OWNER = 4, C_POOL = 8, C_CTOR = 16,
+	C_SUPPRESS = 32
+};
+
 static bool
-frame_is(const struct dtool_profile *p, uint32_t i, const regex_t *re)
+frame_is(const char *s, const regex_t *re)
 {
-	return regexec(re, dtool_frame_strip_address(dtool_profile_frame(p,
-	    i)), 0, NULL, 0) == 0;
+	return regexec(re, s, 0, NULL, 0) == 0;
+}
+
+/* Frame I's C_* bits, from CLASS[I] or worked out into it. */
+static unsigned
+class_of(const struct dtool_profile *p, unsigned char *class, uint32_t i)
+{
+	const char *f, *s;
+	unsigned c;
+
+	if (class[i] & C_KNOWN)
+		return class[i];
+	f = dtool_profile_frame(p, i);
+	s = dtool_frame_strip_address(f);
+	c = C_KNOWN;
+	if (fl.discount) {
+		if (dtool_frame_is_wrapper(f) || frame_is(s, &fl.helper))
+			c |= C_SKIP;
+		if (frame_is(s, &fl.owner))
+			c |= C_OWNER;
+		if (frame_is(s, &fl.pool))
+			c |= C_POOL;
+		if (frame_is(s, &fl.ctor))
+			c |= C_CTOR;
+	}
+	if (matches(p, i, SUPPRESS))
+		c |= C_SUPPRESS;
+	class[i] = (unsigned char)c;
+	return c;
 }
 
 /* Whether PP's blocks are the libraries' leftovers (see owner_re). */
 static bool
-leftover(const struct dtool_profile *p, const struct dtool_pp *pp)
+leftover(const struct dtool_profile *p, unsigned char *class,
+    const struct dtool_pp *pp)
 {
 	uint32_t k = 0;
 
-	while (k < pp->nfs && (dtool_frame_is_wrapper(dtool_profile_frame(p,
-	    pp->fs[k])) || frame_is(p, pp->fs[k], &fl.helper)))
+	while (k < pp->nfs && (class_of(p, class, pp->fs[k]) & C_SKIP))
 		k++;
 	if (k == pp->nfs)
 		return false;
-	if (frame_is(p, pp->fs[k], &fl.owner))
+	if (class_of(p, class, pp->fs[k]) & C_OWNER)
 		return true;
-	if (!frame_is(p, pp->fs[k], &fl.pool))
+	if (!(class_of(p, class, pp->fs[k]) & C_POOL))
 		return false;
 	for (uint32_t j = k + 1; j < pp->nfs; j++)
-		if (frame_is(p, pp->fs[j], &fl.ctor))
+		if (class_of(p, class, pp->fs[j]) & C_CTOR)
+			return true;
+	return false;
+}
+
+/* Whether a frame of PP names an accepted leak. */
+static bool
+suppressed(const struct dtool_profile *p, unsigned char *class,
+    const struct dtool_pp *pp)
+{
+	for (uint32_t k = 0; k < pp->nfs; k++)
+		if (class_of(p, class, pp->fs[k]) & C_SUPPRESS)
 			return true;
 	return false;
 }
@@ -231,16 +276,23 @@ compile_leftovers(void)
 static void
 discount(struct dtool_profile *p)
 {
+	size_t nf = dtool_profile_nframes(p);
+	unsigned char *class;
+
+	if (!fl.discount && fl.n[SUPPRESS] == 0)
+		return;
 	if (fl.discount)
 		compile_leftovers();
+	class = dtool_xcalloc(nf ? nf : 1, 1);
 	for (size_t i = 0; i < dtool_profile_npps(p); i++) {
 		struct dtool_pp *pp = dtool_profile_pp_edit(p, i);
 
 		if ((pp->eb > 0 || pp->ebk > 0) &&
-		    ((fl.discount && leftover(p, pp)) ||
-		    any_frame(p, pp, SUPPRESS)))
+		    ((fl.discount && leftover(p, class, pp)) ||
+		    suppressed(p, class, pp)))
 			pp->eb = pp->ebk = 0;
 	}
+	free(class);
 }
 
 /* The copy of P's kept program points, frames hidden; its stacks may
