@@ -12,13 +12,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <zstd.h>
 #include <zstd_errors.h>
 
 #include "compress.h"
-#include "eprint.h"
-#include "memory.h"
 
 #define ZSTD_LEVEL	3
 #define XZ_PRESET	1	/* about 10 MiB to compress */
@@ -60,7 +59,7 @@ z_alloc(void *opaque, unsigned items, unsigned size)
 
 	(void)opaque;
 	return __builtin_mul_overflow((size_t)items, (size_t)size, &n) ? NULL :
-	    dhat__malloc(n);
+	    dhat__compress_alloc(n);
 }
 
 static void *
@@ -69,14 +68,15 @@ lz_alloc(void *opaque, size_t m, size_t size)
 	size_t n;
 
 	(void)opaque;
-	return __builtin_mul_overflow(m, size, &n) ? NULL : dhat__malloc(n);
+	return __builtin_mul_overflow(m, size, &n) ? NULL :
+	    dhat__compress_alloc(n);
 }
 
 static void
 own_free(void *opaque, void *p)
 {
 	(void)opaque;
-	dhat__own_free(p);
+	dhat__compress_release(p);
 }
 
 static const lzma_allocator lz_allocator = { lz_alloc, own_free, NULL };
@@ -94,8 +94,8 @@ start(struct dhat__compressor *c)
 		    15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK;
 	case DHAT__ZSTD:
 		/* libzstd's stable interface takes no allocator: its
-		 * malloc comes back to libdhat's entry points, which pass
-		 * it on uncounted while the writer runs. */
+		 * malloc is the process's (in libdhat, its entry points
+		 * pass it on uncounted while the writer runs). */
 		c->zc = ZSTD_createCCtx();
 		return c->zc != NULL && !ZSTD_isError(ZSTD_CCtx_setParameter(
 		    c->zc, ZSTD_c_compressionLevel, ZSTD_LEVEL));
@@ -118,19 +118,14 @@ end(struct dhat__compressor *c)
 		ZSTD_freeCCtx(c->zc);
 	else
 		lzma_end(&c->xz);
-	dhat__own_free(c);
+	dhat__compress_release(c);
 }
 
 struct dhat__compressor *
 dhat__compress_open(enum dhat__codec codec, int fd)
 {
-	struct dhat__compressor *c;
+	struct dhat__compressor *c = dhat__compress_alloc(sizeof(*c));
 
-	/* A thread writing on spare pages after a crash in the allocator
-	 * cannot let a compressor call it. */
-	if (dhat__spare_on)
-		return NULL;
-	c = dhat__malloc(sizeof(*c));
 	if (c == NULL)
 		return NULL;
 	memset(c, 0, sizeof(*c) - sizeof(c->out));
@@ -147,8 +142,15 @@ dhat__compress_open(enum dhat__codec codec, int fd)
 static int
 put(struct dhat__compressor *c, size_t n)
 {
-	if (n > 0 && dhat__write_all(c->fd, (const char *)c->out, n) < 0)
-		return errno ? errno : EIO;
+	for (size_t done = 0; done < n;) {
+		ssize_t k = write(c->fd, c->out + done, n - done);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return errno;
+		done += (size_t)k;
+	}
 	return 0;
 }
 

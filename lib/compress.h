@@ -2,8 +2,10 @@
 /*
  * compress.h - profiles written compressed when their name asks for it:
  * a name that ends in ".gz", ".zst" or ".xz" gets gzip, zstd or xz.
- * The compressors allocate libdhat's own memory, as the rest of the
- * writer does (libzstd through libdhat's entry points, uncounted).
+ * libdhat's writer and the tools' (dhat-merge) share it; each defines
+ * the memory it comes from (dhat__compress_alloc and _release): in
+ * libdhat its own memory, as the rest of the writer uses (libzstd's goes
+ * through libdhat's entry points, uncounted).
  */
 #ifndef DHAT_COMPRESS_H
 #define DHAT_COMPRESS_H
@@ -14,6 +16,11 @@ enum dhat__codec { DHAT__PLAIN, DHAT__GZIP, DHAT__ZSTD, DHAT__XZ };
 
 /* The codec that the file NAME asks for. */
 enum dhat__codec dhat__codec_of(const char *name);
+
+/* The compressors' memory, defined by the user of this file: NULL when
+ * there is none. */
+void *dhat__compress_alloc(size_t n);
+void dhat__compress_release(void *p);
 
 struct dhat__compressor;	/* opaque */
 

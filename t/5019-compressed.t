@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # Compressed profiles: libdhat writes gzip, zstd or xz when the file name
 # ends in .gz, .zst or .xz (a linked program, and dhat-run), with the same
-# figures as the plain profile; every tool reads them, by their content
+# figures as the plain profile, and so does dhat-merge; every tool reads them, by their content
 # (also on standard input, and under any name); a truncated or corrupt
 # compressed file is refused with one message.
 . "${abs_top_srcdir:-.}/t/test-lib.sh"
@@ -15,7 +15,7 @@ P=$builddir_t/prog
 
 [ -n "${PYTHON3:-}" ] || skip_all "python3 is needed to read the profiles"
 
-plan 29
+plan 36
 
 # magic FILE: the codec that FILE's first bytes name.
 magic() {
@@ -88,6 +88,21 @@ is "$(grep -E '^(Changed|New|Gone) by' out | tr '\n' '|')" \
 expect_exit 0 "dhat-merge of the three" -- "$M" -o merged.json \
 	old.json.gz old.json.zst old.json.xz
 is "$(totals merged.json | cut -d' ' -f1)" "3552" "  three times the bytes"
+
+# dhat-merge writes compressed too, by name.
+for z in gz zst xz; do
+	"$M" -o "merged.json.$z" old.json.gz plain.json
+	ok $? "dhat-merge -o merged.json.$z"
+done
+is "$(magic merged.json.gz) $(magic merged.json.zst) $(magic merged.json.xz)" \
+	"gzip zstd xz" "dhat-merge: compressed by name"
+is "$(totals merged.json.gz merged.json.zst merged.json.xz | cut -d' ' -f1 | sort -u)" \
+	"2368" "dhat-merge: the figures of both inputs"
+ln -s /dev/full full.json.gz
+expect_exit 1 "dhat-merge to a full device, compressed" -- "$M" -o full.json.gz \
+	plain.json
+is "$(cat err)" "dhat-merge: writing full.json.gz: No space left on device" \
+	"  one message"
 
 # Damaged files.
 head -c 200 old.json.gz >cut.json.gz

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compress.h"
 #include "err.h"
 #include "index.h"
 #include "format.h"
@@ -186,6 +187,20 @@ dhat__index_calloc(size_t n, size_t size)
 
 void
 dhat__index_release(void *p)
+{
+	free(p);
+}
+
+/* The compressors' memory (lib/compress.h): the tools' own; NULL when
+ * there is none, for the writer to report. */
+void *
+dhat__compress_alloc(size_t n)
+{
+	return malloc(n);
+}
+
+void
+dhat__compress_release(void *p)
 {
 	free(p);
 }

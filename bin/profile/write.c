@@ -2,7 +2,9 @@
 /*
  * write.c - writes a profile model as DHAT JSON (Valgrind's
  * compact comma-first layout) so that a crash or a full disk never
- * leaves half a profile where a whole one was expected.
+ * leaves half a profile where a whole one was expected; compressed
+ * (lib/compress.c, which libdhat's writer uses too) when the name ends
+ * in .gz, .zst or .xz.
  */
 #include "config.h"
 
@@ -18,6 +20,7 @@
 
 #include "common/err.h"
 #include "common/json_out.h"
+#include "compress.h"
 #include "profile_int.h"
 
 static void
@@ -118,17 +121,70 @@ emit(const struct dtool_profile *p, FILE *f)
 	fprintf(f, "\n ]\n}\n");
 }
 
-/* Finishes stream F; -1 with errno when anything failed. */
+static ssize_t
+z_write(void *z, const char *buf, size_t n)
+{
+	int e = dhat__compress_write(z, buf, n);
+
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return (ssize_t)n;
+}
+
 static int
-write_finish(FILE *f, bool sync)
+z_close(void *z)
+{
+	int e = dhat__compress_close(z);
+
+	if (e != 0) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/* A stream that writes to FD, compressed as NAME asks; NULL with errno
+ * set.  FD stays open when the stream is closed if it is compressed
+ * (*Z set), and is closed with it if not. */
+static FILE *
+open_out(int fd, const char *name, bool *z)
+{
+	enum dhat__codec codec = dhat__codec_of(name);
+	struct dhat__compressor *c;
+	FILE *f;
+
+	*z = codec != DHAT__PLAIN;
+	if (!*z)
+		return fdopen(fd, "w");
+	c = dhat__compress_open(codec, fd);
+	if (c == NULL) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	f = fopencookie(c, "w", (cookie_io_functions_t){ .write = z_write,
+	    .close = z_close });
+	if (f == NULL)
+		(void)dhat__compress_close(c);
+	return f;
+}
+
+/* Finishes stream F on FD (compressed when Z); -1 with errno when
+ * anything failed.  FD is closed. */
+static int
+write_finish(FILE *f, int fd, bool z, bool sync)
 {
 	int e = 0;
 
 	if (fflush(f) != 0 || ferror(f))
 		e = errno ? errno : EIO;
-	if (e == 0 && sync && fsync(fileno(f)) != 0 && errno != EINVAL)
+	/* A compressed stream writes its end when it is closed. */
+	if (z && fclose(f) != 0 && e == 0)
 		e = errno;
-	if (fclose(f) != 0 && e == 0)
+	if (e == 0 && sync && fsync(fd) != 0 && errno != EINVAL)
+		e = errno;
+	if ((z ? close(fd) : fclose(f)) != 0 && e == 0)
 		e = errno;
 	if (e != 0) {
 		errno = e;
@@ -145,6 +201,7 @@ dtool_profile_write(const struct dtool_profile *p, const char *path,
 	char *tmp, *dir, *dcopy;
 	FILE *f;
 	int fd, e;
+	bool z;
 
 	/* Only a plain regular file (or a new name) is replaced by rename.
 	 * Anything else is written in place: FIFOs and devices, and symbolic
@@ -156,7 +213,7 @@ dtool_profile_write(const struct dtool_profile *p, const char *path,
 			fd = dup(STDOUT_FILENO);
 		else
 			fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-		if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		if (fd < 0 || (f = open_out(fd, path, &z)) == NULL) {
 			snprintf(err, errlen, "writing %s: %s", path,
 			    strerror(errno));
 			if (fd >= 0)
@@ -164,7 +221,7 @@ dtool_profile_write(const struct dtool_profile *p, const char *path,
 			return -1;
 		}
 		emit(p, f);
-		if (write_finish(f, false) < 0) {
+		if (write_finish(f, fd, z, false) < 0) {
 			snprintf(err, errlen, "writing %s: %s", path,
 			    strerror(errno));
 			return -1;
@@ -177,7 +234,7 @@ dtool_profile_write(const struct dtool_profile *p, const char *path,
 	sprintf(tmp, "%s/.dhat-tmp.XXXXXX", dir);
 	free(dcopy);
 	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+	if (fd < 0 || (f = open_out(fd, path, &z)) == NULL) {
 		snprintf(err, errlen, "writing %s: %s", path, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
@@ -194,7 +251,7 @@ dtool_profile_write(const struct dtool_profile *p, const char *path,
 		(void)fchmod(fd, 0666 & ~um);
 	}
 	emit(p, f);
-	if (write_finish(f, true) < 0 || rename(tmp, path) < 0) {
+	if (write_finish(f, fd, z, true) < 0 || rename(tmp, path) < 0) {
 		e = errno;
 		unlink(tmp);
 		free(tmp);
