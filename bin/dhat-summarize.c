@@ -107,7 +107,7 @@ take_format(void *ctx, const char *arg)
 	a->o.format = dtool_summary_format_find(arg);
 	if (a->o.format == NULL)
 		dtool_usage_error("unknown format '%s' (text, json, folded, "
-		    "svg, html, junit or markdown)", arg);
+		    "svg, html, tap, junit or markdown)", arg);
 }
 
 static void
@@ -152,7 +152,7 @@ static const struct dtool_option options[] = {
 	{ "timeline", 0, NULL, "chart memory over time (live bytes)",
 	  take_timeline },
 	{ "format", 'F', "FORMAT", "text (default), json, folded, svg, html,\n"
-	  "junit or markdown", take_format },
+	  "tap, junit or markdown", take_format },
 	{ "fail-if", 0, "BUDGET", "exit 1 when BUDGET is exceeded (repeatable);"
 	  "\nBUDGET is TOTAL>LIMIT or TOTAL>=LIMIT", take_budget },
 	{ "color", 0, "WHEN", "auto (default), always or never", take_colour },
@@ -219,12 +219,13 @@ check_combination(struct args *a)
 		    "stacks and the leaks: --sort, --frames and --leaks do not "
 		    "apply");
 	if ((a->o.format == &dtool_summary_junit ||
+	    a->o.format == &dtool_summary_tap ||
 	    a->o.format == &dtool_summary_markdown) && (a->sort_given ||
 	    a->frames_given || a->o.leaks))
 		dtool_usage_error("--format=%s shows the budgets%s: --sort, "
 		    "--frames and --leaks do not apply", fmt,
-		    a->o.format == &dtool_summary_junit ? " only" :
-		    " and a fixed page");
+		    a->o.format == &dtool_summary_markdown ?
+		    " and a fixed page" : " only");
 	if (a->o.leaks && a->sort_given)
 		dtool_usage_error("--leaks orders by what is live at t-end: "
 		    "it cannot be combined with --sort");

@@ -11,7 +11,7 @@ S=$abs_top_builddir/dhat-summarize
 P=$builddir_t/prog
 D=$srcdir_t/data
 
-plan 49
+plan 53
 
 # old: total and t-gmax 1,184 bytes in 4 blocks (site_grow 1,024, two
 # calls of site_same 64 each, site_gone 32); t-end 128 bytes in 2 blocks,
@@ -163,6 +163,18 @@ expect_exit 2 "markdown: --sort does not apply" -- "$S" -F markdown \
 	--sort=tiny old.json
 is "$(head -n 1 err)" "dhat-summarize: --format=markdown shows the budgets and a fixed page: --sort, --frames and --leaks do not apply" \
 	"markdown: --sort refused, with the reason"
+
+# TAP: a plan, a line per budget, the sites to blame as diagnostics.
+expect_exit 1 "tap: exit 1" -- "$S" -F tap --fail-if 'tend-bytes>0' \
+	--fail-if 'tgmax-bytes>64MiB' old.json
+is "$(sed -E 's/:[0-9]+\)/:L)/g' out)" "1..2
+not ok 1 - tend-bytes>0: tend-bytes is 128 bytes, limit 0
+#   64 bytes (50%)  site_same (diff-prog.c:L) ← main
+#   64 bytes (50%)  site_same (diff-prog.c:L) ← main (diff-prog.c:L)
+ok 2 - tgmax-bytes>64MiB: tgmax-bytes is 1,184 bytes (1.16 KiB), limit 64MiB" \
+	"tap: the stream"
+expect_exit 0 "tap without budgets" -- "$S" -F tap old.json
+is "$(cat out)" "1..0 # SKIP no --fail-if budgets" "  a skipped plan"
 
 # --top=all lists every program point.
 expect_exit 0 "--top=all" -- "$S" --top=all old.json

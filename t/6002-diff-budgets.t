@@ -119,11 +119,11 @@ expect_exit 1 "TAP: exit 1 when exceeded" -- "$S" -F tap --fail-if='tb>+5%' \
 cp out budgets.tap
 is "$(cat budgets.tap)" "1..3
 not ok 1 - tb>+5%: 1,184 -> 3,700 bytes, grew by 2,516 bytes (+212.5%), limit +5%
-#       +2,048 bytes  site_grow (diff-prog.c) ← main
-#         +500 bytes  site_new (diff-prog.c) ← main (new)
+#   +2,048 bytes  site_grow (diff-prog.c) ← main
+#   +500 bytes  site_new (diff-prog.c) ← main (new)
 ok 2 - tend-bytes>0: 128 -> 128 bytes, grew by 0 bytes (0%), limit +0
 not ok 3 - gbk>=0: 4 -> 4 blocks, grew by 0 blocks (0%), limit under +0
-#           +1 blocks  site_new (diff-prog.c) ← main (new)" \
+#   +1 blocks  site_new (diff-prog.c) ← main (new)" \
 	"TAP: the stream, the stacks that grew as diagnostics"
 awk 'NR == 1 { if (!/^1\.\.[0-9]+$/) bad = 1; n = substr($0, 4); next }
 	/^#/ { next }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ci.c - JUnit XML and Markdown forms of budgets' verdicts (see ci.h).
+ * ci.c - TAP, JUnit XML and Markdown forms of budgets' verdicts (see
+ * ci.h).
  */
 #include "config.h"
 
@@ -14,6 +15,29 @@ static void
 xml(FILE *f, const char *s)
 {
 	dtool_fputs_style(s, f, DTOOL_S_XML, SIZE_MAX);
+}
+
+void
+dtool_tap(FILE *f, const struct dtool_verdict *v, size_t n)
+{
+	if (n == 0) {
+		fputs("1..0 # SKIP no --fail-if budgets\n", f);
+		return;
+	}
+	fprintf(f, "1..%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(f, "%s %zu - ", v[i].exceeded ? "not ok" : "ok", i + 1);
+		/* '#' would start a TAP directive in the description. */
+		dtool_fputs_style(v[i].budget, f, DTOOL_S_TAP, SIZE_MAX);
+		fputs(": ", f);
+		dtool_fputs_style(v[i].figures, f, DTOOL_S_TAP, SIZE_MAX);
+		putc('\n', f);
+		for (size_t k = 0; k < v[i].nblame; k++) {
+			fputs("#   ", f);
+			dtool_fputs_text(v[i].blame[k], f);
+			putc('\n', f);
+		}
+	}
 }
 
 void

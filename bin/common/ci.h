@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ci.h - budgets' verdicts in the forms CI systems show natively: JUnit
- * XML, which test report pages read (a test case per budget), and
- * Markdown, for pull-request comments and job summaries.  dhat-diff and
+ * ci.h - budgets' verdicts in the forms CI systems show natively: TAP,
+ * for test harnesses, JUnit XML, which test report pages read (a test
+ * case per budget), and Markdown, for pull-request comments and job
+ * summaries.  dhat-diff and
  * dhat-summarize each say what a budget measured; these write it.
  */
 #ifndef DTOOL_CI_H
@@ -24,6 +25,12 @@ struct dtool_verdict {
 	char blame[DTOOL_BLAME_LINES][1400];	/* the sites to blame */
 	size_t nblame;
 };
+
+/* A TAP stream for test harnesses (prove, Automake's tap-driver): a plan,
+ * then "ok N - BUDGET: FIGURES" or "not ok ...", and under a "not ok" the
+ * sites to blame as diagnostics; "1..0 # SKIP no --fail-if budgets" when
+ * N is 0. */
+void dtool_tap(FILE *f, const struct dtool_verdict *v, size_t n);
 
 /* A JUnit XML document: one test suite called SUITE with a test case per
  * verdict of V[0..N), failed when exceeded, its figures as the failure

@@ -122,7 +122,7 @@ dtool_diff_print_blame(FILE *f, const struct dtool_diff *d, int bm,
 
 struct dtool_verdict *
 dtool_diff_verdicts(const struct dtool_diff *d,
-    const struct dtool_diff_out *o)
+    const struct dtool_diff_out *o, bool figures)
 {
 	struct dtool_verdict *v = dtool_xcalloc(o->nbudgets ? o->nbudgets : 1,
 	    sizeof(*v));
@@ -133,7 +133,7 @@ dtool_diff_verdicts(const struct dtool_diff *d,
 
 		v[i].budget = b->text;
 		v[i].exceeded = b->breached;
-		dtool_budget_describe(b, &d->u, false, v[i].figures,
+		dtool_budget_describe(b, &d->u, figures, v[i].figures,
 		    sizeof(v[i].figures));
 		if (b->breached)
 			v[i].nblame = dtool_diff_blame(d, b->metric, ids,

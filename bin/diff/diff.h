@@ -89,7 +89,8 @@ uint64_t dtool_diff_value(const struct dtool_diff *d,
  * DTOOL_BLAME_LINES of them, a line each after PREFIX, as
  * "+2,048 bytes  f (file) <- caller", marked "(new)" for a new stack.
  * verdicts: O's budgets evaluated on D as the CI forms show them (an
- * array of o->nbudgets, to free()). */
+ * array of o->nbudgets, to free()); with FIGURES, the old and new totals
+ * before the growth. */
 size_t dtool_diff_blame(const struct dtool_diff *d, int bm, uint32_t *ids,
     size_t k);
 void dtool_diff_site_name(const struct dtool_diff *d, uint32_t id,
@@ -98,7 +99,7 @@ void dtool_diff_print_blame(FILE *f, const struct dtool_diff *d, int bm,
     const char *prefix);
 struct dtool_diff_out;
 struct dtool_verdict *dtool_diff_verdicts(const struct dtool_diff *d,
-    const struct dtool_diff_out *o);
+    const struct dtool_diff_out *o, bool figures);
 
 /* The table of totals (totals.c): a row per total the files have, at
  * most DTOOL_DIFF_ROWS, labelled with the units BYTES and BLOCKS. */

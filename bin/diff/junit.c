@@ -13,7 +13,7 @@
 static void
 print_junit(const struct dtool_diff *d, const struct dtool_diff_out *o)
 {
-	struct dtool_verdict *v = dtool_diff_verdicts(d, o);
+	struct dtool_verdict *v = dtool_diff_verdicts(d, o, false);
 	char suite[1024];
 
 	snprintf(suite, sizeof(suite), "dhat-diff %.500s %.500s",

@@ -67,7 +67,7 @@ static void
 print_markdown(const struct dtool_diff *d, const struct dtool_diff_out *o)
 {
 	FILE *f = o->out;
-	struct dtool_verdict *v = dtool_diff_verdicts(d, o);
+	struct dtool_verdict *v = dtool_diff_verdicts(d, o, false);
 	struct units u;
 	char label[128], t[192];
 

@@ -13,8 +13,8 @@
 
 static const struct dtool_summary_format *const formats[] = {
 	&dtool_summary_text, &dtool_summary_json, &dtool_summary_folded,
-	&dtool_summary_svg, &dtool_summary_html, &dtool_summary_junit,
-	&dtool_summary_markdown,
+	&dtool_summary_svg, &dtool_summary_html, &dtool_summary_tap,
+	&dtool_summary_junit, &dtool_summary_markdown,
 };
 
 const struct dtool_summary_format *

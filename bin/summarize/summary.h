@@ -56,6 +56,7 @@ extern const struct dtool_summary_format dtool_summary_folded;
 extern const struct dtool_summary_format dtool_summary_svg;
 extern const struct dtool_summary_format dtool_summary_html;
 extern const struct dtool_summary_format dtool_summary_junit;
+extern const struct dtool_summary_format dtool_summary_tap;
 extern const struct dtool_summary_format dtool_summary_markdown;
 
 /* PP's name (site.c): its first frame that is not the allocator's own,
