@@ -74,8 +74,10 @@ take_output(void *ctx, const char *arg)
 static void
 take_mode(void *ctx, const char *arg)
 {
-	if (strcmp(arg, "heap") != 0 && strcmp(arg, "ad-hoc") != 0)
-		dtool_usage_error("--mode: '%s': expected heap or ad-hoc", arg);
+	if (strcmp(arg, "heap") != 0 && strcmp(arg, "ad-hoc") != 0 &&
+	    strcmp(arg, "copy") != 0)
+		dtool_usage_error("--mode: '%s': expected heap, ad-hoc or copy",
+		    arg);
 	((struct args *)ctx)->mode = arg;
 }
 
@@ -188,7 +190,7 @@ static const struct dtool_option options[] = {
 	{ "output", 'o', "PATTERN", "write profiles to PATTERN (%p: the pid, "
 	  "%n: the\nprogram's name, %%: a %; default dhat-heap.%p.json\n"
 	  "or dhat-ad-hoc.%p.json)", take_output },
-	{ "mode", 0, "MODE", "heap (default) or ad-hoc", take_mode },
+	{ "mode", 0, "MODE", "heap (default), ad-hoc or copy", take_mode },
 	{ "frames", 0, "N|all", "keep at most N frames per stack (default 10)",
 	  take_frames },
 	{ "time-unit", 0, "UNIT", "us (microseconds, default) or bytes "
@@ -228,6 +230,47 @@ static const struct dtool_command command = {
 	.stop_at_operand = true,
 };
 
+/* What --mode=copy preloads besides LIB: libdhat-copy, installed next to
+ * libdhat under the same kind of name (libdhat.so.0, libdhat-copy.so.0). */
+static char *
+copy_library(const char *lib)
+{
+	const char *base = strrchr(lib, '/'), *soname = "libdhat.so";
+	size_t dir, n;
+	char *copy;
+
+	base = base != NULL ? base + 1 : lib;
+	if (strncmp(base, soname, strlen(soname)) != 0)
+		dtool_diex(RUN_EXIT_TROUBLE, "%s: cannot tell where libdhat-copy "
+		    "is: the library's name does not start with %s", lib,
+		    soname);
+	dir = (size_t)(base - lib);
+	n = strlen(lib) + sizeof "-copy";
+	copy = dtool_xmalloc(n);
+	snprintf(copy, n, "%.*slibdhat-copy.so%s", (int)dir, lib,
+	    base + strlen(soname));
+	if (access(copy, R_OK) != 0)
+		run_die(copy, errno);
+	return copy;
+}
+
+/* LIB and, with --mode=copy, libdhat-copy: LD_PRELOAD's new entries. */
+static char *
+preload_list(const char *lib, const char *mode)
+{
+	char *copy, *list;
+	size_t n;
+
+	if (mode == NULL || strcmp(mode, "copy") != 0)
+		return dtool_xstrdup(lib);
+	copy = copy_library(lib);
+	n = strlen(lib) + strlen(copy) + 2;
+	list = dtool_xmalloc(n);
+	snprintf(list, n, "%s:%s", lib, copy);
+	free(copy);
+	return list;
+}
+
 /* The library to preload: DHAT_PRELOAD (the tests') or the installed one. */
 static const char *
 preload_library(void)
@@ -253,6 +296,7 @@ settings_of(const struct args *a, struct run_settings *s,
 	const char *mode = a->mode != NULL ? a->mode : "heap";
 	char *pattern = run_absolute_pattern(a->output != NULL ? a->output :
 	    strcmp(mode, "heap") == 0 ? "dhat-heap.%p.json" :
+	    strcmp(mode, "copy") == 0 ? "dhat-copy.%p.json" :
 	    "dhat-ad-hoc.%p.json");
 
 	if (pattern == NULL)
@@ -308,7 +352,7 @@ main(int argc, char **argv)
 	char **env;
 	struct args a = { 0 };
 	const char *lib, *why;
-	char *status_file;
+	char *status_file, *preload;
 	int first, status, err, sig;
 	pid_t pid;
 
@@ -331,7 +375,9 @@ main(int argc, char **argv)
 	if (sig > 0)
 		run_forward(sig);
 
-	env = run_environment(lib, &s);
+	preload = preload_list(lib, a.mode);
+	env = run_environment(preload, &s);
+	free(preload);
 	pid = run_start(argv + first, env, &err);
 	run_environment_free(env, &s);
 	/* The program has started: the copies cannot delay it now. */

@@ -179,15 +179,18 @@ dhat__profile_incomplete(const struct dhat__config *cfg,
     const struct dhat__closed *c,
     char *buf, size_t n)
 {
-	const char *what = cfg->mode == DHAT__MODE_HEAP ? "allocation" :
-	    "event";
+	static const char *const what[][2] = {
+		[DHAT__MODE_HEAP] = { "allocation", "allocations" },
+		[DHAT__MODE_AD_HOC] = { "event", "events" },
+		[DHAT__MODE_COPY] = { "copy", "copies" },
+	};
 	uint64_t allocs = c->lost_allocs, stacks = c->lost_stacks;
 
 	if (allocs == 0 && stacks == 0)
 		return false;
-	snprintf(buf, n, "libdhat ran out of memory: %llu %s%s not "
+	snprintf(buf, n, "libdhat ran out of memory: %llu %s not "
 	    "recorded, %llu stack%s not captured",
-	    (unsigned long long)allocs, what, allocs == 1 ? "" : "s",
+	    (unsigned long long)allocs, what[cfg->mode][allocs != 1],
 	    (unsigned long long)stacks, stacks == 1 ? "" : "s");
 	return true;
 }
@@ -313,6 +316,11 @@ emit(struct sink *k, const struct dhat__collection *b,
 	if (heap)
 		sink_puts(k, ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n"
 		    ",\"bklt\":true,\"bkacc\":false\n");
+	else if (cfg->mode == DHAT__MODE_COPY)
+		/* As Valgrind's copy mode: bytes and blocks keep their
+		 * names, a block being one copy. */
+		sink_puts(k, ",\"mode\":\"copy\",\"verb\":\"Copied\"\n"
+		    ",\"bklt\":false,\"bkacc\":false\n");
 	else
 		sink_puts(k, ",\"mode\":\"ad-hoc\",\"verb\":\"Occurred\"\n"
 		    ",\"bklt\":false,\"bkacc\":false\n"

@@ -366,7 +366,8 @@ activation(const char *v, long *root, uint64_t *start)
 
 /* What dhat-run asks of the profiler, from the DHAT_* variables. */
 struct run_settings {
-	bool follow, quiet, stack_cache, ad_hoc;
+	bool follow, quiet, stack_cache;
+	enum dhat__mode mode;
 	size_t frames;          /* 0: libdhat's default */
 	unsigned long interval;
 	int sig, unit;
@@ -383,9 +384,12 @@ read_settings(struct run_settings *s)
 	    .sig = SIGUSR2, .unit = DHAT_TIME_US };
 	if ((v = secure_getenv("DHAT_MODE")) != NULL) {
 		if (strcmp(v, "ad-hoc") == 0)
-			s->ad_hoc = true;
+			s->mode = DHAT__MODE_AD_HOC;
+		else if (strcmp(v, "copy") == 0)
+			s->mode = DHAT__MODE_COPY;
 		else if (strcmp(v, "heap") != 0)
-			warn("DHAT_MODE", v, "not heap or ad-hoc: using heap");
+			warn("DHAT_MODE", v, "not heap, ad-hoc or copy: using "
+			    "heap");
 	}
 	if ((v = secure_getenv("DHAT_FRAMES")) != NULL &&
 	    !dhat__frames_parse(v, &s->frames))
@@ -418,7 +422,9 @@ read_settings(struct run_settings *s)
 		strcpy(run.status_file, v);
 	v = secure_getenv("DHAT_OUTPUT");
 	if (v == NULL || *v == '\0')
-		v = s->ad_hoc ? "dhat-ad-hoc.%p.json" : "dhat-heap.%p.json";
+		v = s->mode == DHAT__MODE_AD_HOC ? "dhat-ad-hoc.%p.json" :
+		    s->mode == DHAT__MODE_COPY ? "dhat-copy.%p.json" :
+		    "dhat-heap.%p.json";
 	run.pattern = anchor(v);
 }
 
@@ -430,8 +436,10 @@ build_profiler(const struct run_settings *s, const char *name,
 {
 	struct dhat_builder *b = dhat_builder_new();
 
-	if (s->ad_hoc)
+	if (s->mode == DHAT__MODE_AD_HOC)
 		b = dhat_builder_ad_hoc(b);
+	else if (s->mode == DHAT__MODE_COPY)
+		b = dhat_builder_copy(b);
 	b = dhat_builder_file_name(b, name);
 	if (s->frames != 0)
 		b = dhat_builder_trim_backtraces(b, s->frames);

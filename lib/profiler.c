@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "copy.h"
 #include "eprint.h"
 #include "guard.h"
 #include "heap.h"
@@ -95,6 +96,27 @@ dhat_builder_ad_hoc(struct dhat_builder *b)
 	if (b != NULL)
 		b->cfg.mode = DHAT__MODE_AD_HOC;
 	return b;
+}
+
+struct dhat_builder *
+dhat_builder_copy(struct dhat_builder *b)
+{
+	if (b != NULL)
+		b->cfg.mode = DHAT__MODE_COPY;
+	return b;
+}
+
+const char *
+dhat__mode_file_name(enum dhat__mode mode)
+{
+	switch (mode) {
+	case DHAT__MODE_AD_HOC:
+		return "dhat-ad-hoc.json";
+	case DHAT__MODE_COPY:
+		return "dhat-copy.json";
+	default:
+		return "dhat-heap.json";
+	}
 }
 
 struct dhat_builder *
@@ -324,6 +346,8 @@ dhat_builder_build(struct dhat_builder *b)
 	dhat__ending_install();
 	if (b->cfg.mode == DHAT__MODE_HEAP)
 		warn_shadowed();
+	if (b->cfg.mode == DHAT__MODE_COPY)
+		dhat__copy_attach();
 
 	dhat__lock();
 	if (dhat__prof.state != DHAT__IDLE) {
@@ -566,8 +590,10 @@ dhat_heap_stats_get(void)
 	else if (dhat__prof.state == DHAT__POST_ASSERT)
 		err = "dhat: getting heap stats after the profiler has "
 		    "asserted";
-	else if (dhat__prof.cfg.mode != DHAT__MODE_HEAP)
+	else if (dhat__prof.cfg.mode == DHAT__MODE_AD_HOC)
 		err = "dhat: getting heap stats while doing ad hoc profiling";
+	else if (dhat__prof.cfg.mode == DHAT__MODE_COPY)
+		err = "dhat: getting heap stats while doing copy profiling";
 	else {
 		dhat__oplog_sync();
 		s = dhat__heap_stats();

@@ -21,7 +21,12 @@ enum dhat__state {
 	DHAT__POST_ASSERT    /* testing mode after a failed assertion */
 };
 
-enum dhat__mode { DHAT__MODE_HEAP = 0, DHAT__MODE_AD_HOC };
+/* What a profiler counts: allocations, the program's ad hoc events, or
+ * the copies libdhat-copy reports (copy.c). */
+enum dhat__mode { DHAT__MODE_HEAP = 0, DHAT__MODE_AD_HOC, DHAT__MODE_COPY };
+
+/* The file a profile of MODE is written to when none is named. */
+const char *dhat__mode_file_name(enum dhat__mode mode);
 
 struct dhat__config {
 	enum dhat__mode mode;

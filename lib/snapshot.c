@@ -245,7 +245,7 @@ static bool
 snapshot_config(struct dhat__config *cfg, unsigned n)
 {
 	const char *name = cfg->file_name != NULL ? cfg->file_name :
-	    cfg->mode == DHAT__MODE_HEAP ? "dhat-heap.json" : "dhat-ad-hoc.json";
+	    dhat__mode_file_name(cfg->mode);
 	char insert[32];
 
 	cfg->eprint_json = false;

@@ -104,6 +104,7 @@
 /* Code ranges, found when a profiler starts. */
 static struct {
 	uintptr_t text_lo, text_hi;     /* libdhat's code */
+	uintptr_t also_lo, also_hi;     /* libdhat-copy's code; 0: none */
 	uintptr_t start_lo, start_hi;   /* _start; 0: unknown */
 	uintptr_t libc_lo, libc_hi;     /* libc's code; 0: unknown */
 	uintptr_t lsm_lo, lsm_hi;       /* __libc_start_main; 0: unknown */
@@ -298,10 +299,25 @@ dhat__stack_init(void)
 	return 0;
 }
 
+int
+dhat__stack_own_also(uintptr_t addr)
+{
+	struct find_ctx c;
+
+	if (addr >= code.also_lo && addr < code.also_hi)
+		return 0;
+	if (!text_of(addr, &c))
+		return -1;
+	code.also_lo = c.lo;
+	code.also_hi = c.hi;
+	return 0;
+}
+
 static inline bool
 own(uintptr_t ip)
 {
-	return ip >= code.text_lo && ip < code.text_hi;
+	return (ip >= code.text_lo && ip < code.text_hi) ||
+	    (ip >= code.also_lo && ip < code.also_hi);
 }
 
 /* Index of the outermost frame of the first run of libdhat frames. */

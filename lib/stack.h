@@ -50,6 +50,10 @@ struct dhat__stack {
 
 /* Find libdhat's own code; called when a profiler starts.  0 or -1. */
 int dhat__stack_init(void);
+/* The object whose code holds ADDR (libdhat-copy) counts as libdhat's
+ * own in the captures from now on; called when a profiler starts.  0 or
+ * -1. */
+int dhat__stack_own_also(uintptr_t addr);
 /* Capture the caller's stack: libdhat's frames dropped except the
  * outermost (the entry point the program called), and the C library's
  * start code below main or a thread's start routine; at most MAX frames

@@ -211,13 +211,16 @@ summary(const struct dhat__config *cfg, const struct dhat__closed *c)
 	struct dhat_heap_stats s = c->stats;
 	char line[256], a[32], b[32];
 
-	if (cfg->mode == DHAT__MODE_AD_HOC) {
-		/* Ad hoc events are kept in the same totals: units as
-		 * bytes, events as blocks. */
+	if (cfg->mode != DHAT__MODE_HEAP) {
+		/* Events are kept in the same totals: units (or bytes
+		 * copied) as bytes, events (or copies) as blocks. */
+		bool copy = cfg->mode == DHAT__MODE_COPY;
+
 		snprintf(line, sizeof line,
-		    "dhat: Total:     %s units in %s events\n",
-		    dhat__commas(a, s.total_bytes),
-		    dhat__commas(b, s.total_blocks));
+		    "dhat: Total:     %s %s in %s %s\n",
+		    dhat__commas(a, s.total_bytes), copy ? "bytes" : "units",
+		    dhat__commas(b, s.total_blocks),
+		    copy ? "copies" : "events");
 		dhat__eprint(line);
 		warn_incomplete(cfg, c);
 		return;
@@ -338,8 +341,7 @@ write_profile(const struct dhat__config *cfg, const struct dhat__closed *c,
 	int err = 0;
 
 	if (name == NULL)
-		name = cfg->mode == DHAT__MODE_HEAP ? "dhat-heap.json" :
-		    "dhat-ad-hoc.json";
+		name = dhat__mode_file_name(cfg->mode);
 	if (!cfg->quiet)
 		summary(cfg, c);
 	file = dhat__file_expand(name, getpid());

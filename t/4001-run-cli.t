@@ -31,7 +31,7 @@ usage_case() {
 }
 usage_case 'no PROGRAM to run' 
 usage_case "unknown option '--bogus'" --bogus true
-usage_case "--mode: 'stack': expected heap or ad-hoc" --mode=stack true
+usage_case "--mode: 'stack': expected heap, ad-hoc or copy" --mode=stack true
 usage_case "--frames: '0': expected" --frames=0 true
 usage_case "--frames: '12x': expected" --frames 12x true
 usage_case "--time-unit: 'ms': expected us or bytes" --time-unit=ms true

@@ -221,7 +221,9 @@ void
 dtool_units(const struct dtool_header *h, struct dtool_units *u)
 {
 	u->bytes = h->bsu != NULL ? h->bsu : "bytes";
-	u->blocks = h->bksu != NULL ? h->bksu : "blocks";
+	/* Valgrind's copy mode names no units: its blocks are copies. */
+	u->blocks = h->bksu != NULL ? h->bksu : h->mode != NULL &&
+	    strcmp(h->mode, "copy") == 0 ? "copies" : "blocks";
 	u->byte = h->bu != NULL ? u->bytes : "byte";
 }
 

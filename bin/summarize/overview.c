@@ -205,6 +205,11 @@ dtool_print_overview(const struct dtool_summary *s, const struct dtool_pp *tot)
 		top_sites(&pg, "Live at the end (t-end), by site", DTOOL_BM_EB,
 		    pg.tot.eb);
 	}
+	if (strcmp(dtool_mode_kind(h->mode), "copy") == 0) {
+		top_sites(&pg, "Most bytes copied", DTOOL_BM_TB, pg.tot.tb);
+		top_sites(&pg, "Most copies", DTOOL_BM_TBK, pg.tot.tbk);
+		goto more;
+	}
 	if (strcmp(dtool_mode_kind(h->mode), "heap") != 0) {
 		/* Ad hoc events: no allocations, sizes or lifetimes. */
 		top_sites(&pg, "Most events", DTOOL_BM_TBK, pg.tot.tbk);
