@@ -5,8 +5,10 @@
  * libdhat, finished at exit.
  *
  * Nothing happens unless DHAT_RUN is set AND libdhat came in through
- * LD_PRELOAD AND the program does not link libdhat itself: a program that
- * uses the API runs its own profilers.  Variables are read with
+ * LD_PRELOAD.  A program that links libdhat itself is profiled too, until
+ * it starts a profiler of its own: dhat-run's then writes its profile and
+ * makes way (dhat__preload_yield), so that the program's profilers work
+ * as they would without dhat-run.  Variables are read with
  * secure_getenv, so set-user-ID programs ignore them.
  *
  * Process trees.  The first process (the "root") writes to the output
@@ -202,50 +204,6 @@ unpreload(const char *self)
 	*w = '\0';
 	if (empty)
 		env_remove("LD_PRELOAD");
-}
-
-/* ---- the program ------------------------------------------------------- */
-
-static int
-check_needed(struct dl_phdr_info *info, size_t size, void *ctx)
-{
-	bool *links = ctx;
-	const ElfW(Dyn) *dyn = NULL;
-	const char *strtab = NULL;
-
-	(void)size;
-	for (int i = 0; i < info->dlpi_phnum; i++)
-		if (info->dlpi_phdr[i].p_type == PT_DYNAMIC)
-			dyn = (const ElfW(Dyn) *)(info->dlpi_addr +
-			    info->dlpi_phdr[i].p_vaddr);
-	if (dyn == NULL)
-		return 1;
-	for (const ElfW(Dyn) *d = dyn; d->d_tag != DT_NULL; d++)
-		if (d->d_tag == DT_STRTAB) {
-			/* The loader relocates the entry in place; an
-			 * address below the load base has not been. */
-			ElfW(Addr) a = d->d_un.d_ptr;
-			if (a < info->dlpi_addr)
-				a += info->dlpi_addr;
-			strtab = (const char *)a;
-		}
-	if (strtab == NULL)
-		return 1;
-	for (const ElfW(Dyn) *d = dyn; d->d_tag != DT_NULL; d++)
-		if (d->d_tag == DT_NEEDED &&
-		    strncmp(strtab + d->d_un.d_val, "libdhat.so", 10) == 0)
-			*links = true;
-	return 1; /* the main program comes first: stop there */
-}
-
-/* The program was linked with -ldhat: it uses the API itself. */
-static bool
-program_links_libdhat(void)
-{
-	bool links = false;
-
-	dl_iterate_phdr(check_needed, &links);
-	return links;
 }
 
 /* ---- names ------------------------------------------------------------- */
@@ -547,7 +505,7 @@ preload_start(void)
 	}
 	/* Out of memory for a descendant's name: never fall back to the
 	 * root's. */
-	if (run.pattern == NULL || program_links_libdhat() || !want ||
+	if (run.pattern == NULL || !want ||
 	    (!root && (name = descendant_name(run.pattern)) == NULL)) {
 		dhat__leave(g);
 		return;
@@ -567,6 +525,26 @@ preload_start(void)
 	if (set.sig > 0)
 		(void)dhat__snapshot_install(set.sig);
 	dhat__leave(g);
+}
+
+void
+dhat__preload_yield(void)
+{
+	struct dhat_profiler *p = run.prof;
+	bool ours;
+
+	if (p == NULL)
+		return;
+	dhat__lock();
+	ours = dhat__prof.gen == run.gen && dhat__prof.state == DHAT__RUNNING;
+	dhat__unlock();
+	run.prof = NULL;
+	if (!ours)
+		return;
+	if (!dhat__prof.cfg.quiet)
+		dhat__eprint("dhat: the program starts a profiler of its own: "
+		    "dhat-run's profile of it ends here\n");
+	dhat_profiler_drop(p);
 }
 
 void

@@ -15,6 +15,11 @@
  * Leaves dhat__heap_running decided. */
 void dhat__preload_decide(void);
 
+/* When dhat-run's profiler runs in this process (a program linked with
+ * libdhat, which is about to start a profiler of its own): its profile
+ * written now, with a line on stderr that says why it ends here. */
+void dhat__preload_yield(void);
+
 /* No summary on stderr: errors only. */
 struct dhat_builder *dhat__builder_quiet(struct dhat_builder *b);
 /* The profile belongs to a run that started at START (run_start): it

@@ -325,6 +325,9 @@ dhat_builder_build(struct dhat_builder *b)
 		errno = ENOMEM;
 		return NULL;
 	}
+	/* A program linked with libdhat under dhat-run: its own profiler
+	 * takes over from dhat-run's. */
+	dhat__preload_yield();
 	g = dhat__enter();
 	p = dhat__malloc(sizeof *p);
 	if (p == NULL) {

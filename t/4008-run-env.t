@@ -6,7 +6,7 @@
 
 have_python || skip_all "python3 is needed to read the profiles"
 
-plan 22
+plan 27
 
 pre() {
 	env LD_PRELOAD="$DHAT_PRELOAD" "$@"
@@ -32,12 +32,22 @@ expect_exit 0 "DHAT_RUN=1 without LD_PRELOAD, program linked with libdhat" \
 is "$(profiles | tr '\n' ' ')" "api.json " \
 	"  only the program's own profile"
 rm -f ./*.json
-# ... nor under dhat-run: its own profilers work as without it.
+# Under dhat-run it is profiled until it starts a profiler of its own,
+# which then works as without dhat-run.
 expect_exit 0 "a program that uses the API, under dhat-run" -- \
-	"$RUN" --quiet "$builddir_t/prog/run-api"
-is "$(profiles | tr '\n' ' ')" "api.json " \
-	"  its own profiler ran, dhat-run's stayed out of the way"
-is "$(figures api.json)" "123 1 123 1 0 0" "  with its own figures"
+	"$RUN" -o run.json "$builddir_t/prog/run-api"
+is "$(profiles | tr '\n' ' ')" "api.json run.json " \
+	"  dhat-run's profile and the program's own"
+is "$(figures api.json)" "123 1 123 1 0 0" "  the program's own figures"
+is "$(figures run.json)" "77 1 77 1 0 0" \
+	"  dhat-run's: what came before the program's profiler"
+like "$(cat err)" "^dhat: the program starts a profiler of its own: \
+dhat-run's profile of it ends here" "  a line on stderr says where it ended"
+rm -f ./*.json
+expect_exit 0 "... and one that starts no profiler, under dhat-run" -- \
+	"$RUN" --quiet -o run.json "$builddir_t/prog/run-api" none
+is "$(profiles | tr '\n' ' ')" "run.json " "  dhat-run's profile only"
+is "$(figures run.json)" "77 1 77 1 0 0" "  with the program's block"
 rm -f ./*.json
 
 expect_exit 0 "DHAT_OUTPUT, DHAT_TIME_UNIT, DHAT_QUIET" -- \
