@@ -240,6 +240,8 @@ opp_add(struct dhat__collection *b, const struct dhat__pp *pp, size_t nfs)
 	o->gbk += pp->g_blocks;
 	o->eb += pp->curr_bytes;
 	o->ebk += pp->curr_blocks;
+	if (b->c->access != NULL)
+		dhat__access_merge(&o->acc, &b->c->access[pp - b->c->pps]);
 	return 0;
 }
 
@@ -332,6 +334,8 @@ dhat__collection_free(struct dhat__collection *b)
 	dhat__index_free(&b->ip_index);
 	dhat__own_free(b->ipstrs.v);
 	dhat__own_free(b->fsids.v);
+	for (i = 0; i < b->opps.n; i++)
+		dhat__own_free(b->opps.v[i].acc.acc);
 	dhat__own_free(b->opps.v);
 	dhat__index_free(&b->opp_index);
 	dhat__own_free(b->cur.v);

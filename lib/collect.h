@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "access.h"
 #include "heap.h"
 #include "index.h"
 
@@ -39,6 +40,7 @@ struct ipent {
 struct opp {
 	uint64_t tb, tbk, tl;
 	uint64_t mb, mbk, gb, gbk, eb, ebk;
+	struct dhat__pp_access acc;  /* when accesses were counted */
 	size_t fs, nfs;        /* in fsids */
 };
 

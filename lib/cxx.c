@@ -160,7 +160,7 @@ typedef void *new_al_nt_fn(size_t, size_t, const void *);
 			dhat__guard = 1;                                       \
 			p = fn args;                                           \
 			if (p != NULL)                                         \
-				dhat__heap_alloc(p, size);                     \
+				dhat__count_block(p, size);                    \
 		}                                                              \
 		DHAT__NO_TAILCALL();                                           \
 		return p;                                                      \

@@ -7,6 +7,8 @@
 #ifndef DHAT_ENTRY_H
 #define DHAT_ENTRY_H
 
+#include "access.h"
+#include "compiler.h"
 #include "guard.h"
 #include "heap.h"
 
@@ -16,6 +18,28 @@
  * sibling call would replace by libdhat's internal function.
  */
 #define DHAT__NO_TAILCALL() __asm__ __volatile__("" ::: "memory")
+
+/* A fresh block counted by the heap, and by the access counts when they
+ * run.  Inlined into the entry point, whose frame the heap's stack cache
+ * measures from. */
+static inline __attribute__((always_inline)) void
+dhat__count_block(void *p, size_t n)
+{
+	uint32_t pp = dhat__heap_alloc(p, n);
+
+	if (DHAT__UNLIKELY(dhat__access_counting()))
+		dhat__access_alloc(p, n, pp);
+}
+
+/* A block moved by a reallocating entry point (B its record, detached
+ * from OLD), for the heap and the access counts. */
+static inline __attribute__((always_inline)) void
+dhat__count_moved(const struct dhat__block *b, void *old, void *p, size_t n)
+{
+	dhat__heap_moved(b, p, n);
+	if (DHAT__UNLIKELY(dhat__access_counting()))
+		dhat__access_moved(old, p, n);
+}
 
 /*
  * The counting half of an allocating entry point, once the guard was
@@ -30,7 +54,7 @@
 		dhat__guard = 1;                                               \
 		block_ = (call);                                               \
 		if (block_ != NULL)                                            \
-			dhat__heap_alloc(block_, (n));                         \
+			dhat__count_block(block_, (n));                        \
 		dhat__leave(0);                                                \
 		DHAT__NO_TAILCALL();                                           \
 		return block_;                                                 \
@@ -42,6 +66,8 @@
 #define DHAT__COUNT_FREE(p, call)                                             \
 	do {                                                                   \
 		dhat__guard = 1;                                               \
+		if (DHAT__UNLIKELY(dhat__access_counting()))                           \
+			dhat__access_free(p);                                  \
 		dhat__heap_free(p);                                            \
 		call;                                                          \
 		dhat__leave(0);                                                \

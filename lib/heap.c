@@ -55,6 +55,7 @@
 #define HAVE_TSC 1
 #endif
 
+#include "access.h"
 #include "compiler.h"
 #include "entry.h"
 #include "guard.h"
@@ -255,6 +256,9 @@ dhat__heap_reset(void)
 	/* All but the lock, which the caller holds. */
 	memset((char *)hot + offsetof(struct dhat__hot, seq), 0,
 	    sizeof *hot - offsetof(struct dhat__hot, seq));
+	/* The access records name program points of the tables just
+	 * emptied (a forked child's fresh profile, or the next profiler). */
+	(void)dhat__access_start(dhat__access_counting());
 	(void)dhat__clock_tsc();
 	clk.tick0 = clk.tick1 = raw_ticks();
 	clk.ns0 = clk.ns1 = dhat__clock_ns();
@@ -426,7 +430,7 @@ cache_gen(uint64_t epoch, uint64_t mg)
  * (its frame stays below this one, and the capture drops libdhat's
  * frames).
  */
-static __attribute__((noinline)) void
+static __attribute__((noinline)) uint32_t
 alloc_uncached(void *p, size_t n, uintptr_t ip0, uintptr_t cfa)
 {
 	uint64_t epoch = 0, mg = 0, t, hash;
@@ -473,6 +477,7 @@ alloc_uncached(void *p, size_t n, uintptr_t ip0, uintptr_t cfa)
 		dhat__stack_remember(ip0, cfa, cache_gen(epoch, mg), &s, i);
 	dhat__stack_release(&s);
 	errno = e;
+	return i;
 }
 
 /*
@@ -483,7 +488,7 @@ alloc_uncached(void *p, size_t n, uintptr_t ip0, uintptr_t cfa)
  * its caller's rbp stays at CFA - 16 throughout, where the stack cache
  * checks it (stack.c).
  */
-void
+uint32_t
 dhat__heap_alloc(void *p, size_t n)
 {
 	uintptr_t ip0 = (uintptr_t)__builtin_return_address(0);
@@ -507,7 +512,7 @@ dhat__heap_alloc(void *p, size_t n)
 	i = dhat__stack_cached(ip0, cfa, cache_gen(epoch, mg));
 	if (i != DHAT__PP_NONE) {
 		if (logging && dhat__oplog_push((uintptr_t)p, n, i, epoch))
-			return;
+			return i;
 		t = stamp();
 		if (!logging)
 			dhat__pp_prefetch(i);
@@ -521,12 +526,13 @@ dhat__heap_alloc(void *p, size_t n)
 			else
 				defer((uintptr_t)p, n, t, i, epoch);
 			dhat__unlock_hot(taken);
-			return;
+			return i;
 		}
 		dhat__unlock_hot(taken);
 	}
-	alloc_uncached(p, n, ip0, cfa);
+	i = alloc_uncached(p, n, ip0, cfa);
 	DHAT__NO_TAILCALL();
+	return i;
 }
 
 /*
@@ -775,6 +781,8 @@ dhat__heap_close(struct dhat__closed *c, uint64_t te, bool copy)
 	c->ntimeline = 0;
 	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
 		c->ntimeline = dhat__timeline_copy(&c->timeline);
+	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
+		c->access = dhat__access_figures(n);
 	return 0;
 }
 

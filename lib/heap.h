@@ -15,8 +15,9 @@
 #include "pp_table.h"
 
 /* Called by the entry points with the guard set, after glibc succeeded;
- * each preserves errno. */
-void dhat__heap_alloc(void *p, size_t n);
+ * each preserves errno.  dhat__heap_alloc returns the program point it
+ * counted the block under, DHAT__PP_NONE when none. */
+uint32_t dhat__heap_alloc(void *p, size_t n);
 void dhat__heap_free(void *p);
 /* realloc in three steps around glibc's call: take OLD out of the live
  * table first (so its address cannot be reused under us), then either
@@ -34,6 +35,7 @@ uint64_t dhat__heap_now(void);
 
 /* A profile closed at one moment: everything the writer reads. */
 struct dhat__tpoint;
+struct dhat__pp_access;
 
 struct dhat__closed {
 	const struct dhat__pp *pps;  /* with their final figures */
@@ -47,6 +49,9 @@ struct dhat__closed {
 	struct dhat__tpoint *timeline; /* memory over time (timeline.h), to
 				      * dhat__own_free; NULL: none */
 	size_t ntimeline;
+	struct dhat__pp_access *access; /* per PP (access.h), to
+					 * dhat__access_free_figures; NULL:
+					 * no accesses counted */
 };
 
 /* Close the books at time TE into *C: lifetimes of the live blocks, and

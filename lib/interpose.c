@@ -71,6 +71,8 @@ free(void *p)
 		return;
 	}
 	dhat__guard = 1;
+	if (DHAT__UNLIKELY(dhat__access_counting()))
+		dhat__access_free(p);
 	if (dhat__single_threaded()) {
 		/* No other thread can be handed the address meanwhile:
 		 * the allocator's work hides the wait for the block's live slot
@@ -110,7 +112,7 @@ realloc_counted(void *old, size_t n)
 	if (old == NULL) {
 		p = dhat__next.realloc(NULL, n);
 		if (p != NULL)
-			dhat__heap_alloc(p, n);
+			dhat__count_block(p, n);
 		return p;
 	}
 	tracked = dhat__heap_detach(old, &b);
@@ -122,16 +124,19 @@ realloc_counted(void *old, size_t n)
 		 * case below.) */
 		if (!tracked)
 			return NULL;
-		if (n == 0)
+		if (n == 0) {
+			if (DHAT__UNLIKELY(dhat__access_counting()))
+				dhat__access_free(old);
 			dhat__heap_detached_free(&b);
-		else
+		} else {
 			dhat__heap_reattach(&b);
+		}
 		return NULL;
 	}
 	if (tracked)
-		dhat__heap_moved(&b, p, n);
+		dhat__count_moved(&b, old, p, n);
 	else
-		dhat__heap_alloc(p, n);
+		dhat__count_block(p, n);
 	return p;
 }
 
@@ -218,7 +223,7 @@ posix_memalign(void **pp, size_t alignment, size_t n)
 	dhat__guard = 1;
 	r = dhat__next.posix_memalign(pp, alignment, n);
 	if (r == 0)
-		dhat__heap_alloc(*pp, n);
+		dhat__count_block(*pp, n);
 	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return r;

@@ -193,9 +193,9 @@ rallocx(void *old, size_t n, int flags)
 	if (p == NULL && tracked)       /* OLD is untouched */
 		dhat__heap_reattach(&b);
 	else if (p != NULL && tracked)
-		dhat__heap_moved(&b, p, n);
+		dhat__count_moved(&b, old, p, n);
 	else if (p != NULL)
-		dhat__heap_alloc(p, n);
+		dhat__count_block(p, n);
 	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
@@ -227,7 +227,7 @@ xallocx(void *p, size_t n, size_t extra, int flags)
 		real = je.xallocx(p, n, extra, flags);
 		size = resized(real, n, extra);
 		if (real >= n && size != b.size)
-			dhat__heap_moved(&b, p, size);
+			dhat__count_moved(&b, p, p, size);
 		else
 			dhat__heap_reattach(&b);
 	}

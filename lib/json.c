@@ -301,6 +301,36 @@ put_timeline(struct sink *k, const struct dhat__config *cfg,
 	sink_put(k, "]", 1);
 }
 
+/* A program point's reads and writes, and its per-byte counts when all
+ * its blocks had one size: runs of a repeated count as -N, COUNT, as
+ * Valgrind writes them. */
+static void
+put_access(struct sink *k, const struct dhat__pp_access *a)
+{
+	size_t i, j;
+
+	sink_put(k, ",", 1);
+	sink_putkv(k, "rb", a->rb);
+	sink_put(k, ",", 1);
+	sink_putkv(k, "wb", a->wb);
+	if (a->acc == NULL || a->xsize == 0 || a->xsize == SIZE_MAX)
+		return;
+	sink_puts(k, ",\"acc\":[");
+	for (i = 0; i < a->xsize; i = j) {
+		for (j = i + 1; j < a->xsize && a->acc[j] == a->acc[i]; j++)
+			;
+		if (i > 0)
+			sink_put(k, ",", 1);
+		if (j - i > 1) {
+			sink_put(k, "-", 1);
+			sink_putu(k, j - i);
+			sink_put(k, ",", 1);
+		}
+		sink_putu(k, a->acc[i]);
+	}
+	sink_put(k, "]", 1);
+}
+
 static void
 emit(struct sink *k, const struct dhat__collection *b,
     const struct dhat__config *cfg)
@@ -314,7 +344,10 @@ emit(struct sink *k, const struct dhat__collection *b,
 
 	sink_puts(k, "{\"dhatFileVersion\":2\n");
 	if (heap)
-		sink_puts(k, ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n"
+		sink_puts(k, c->access != NULL ?
+		    ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n"
+		    ",\"bklt\":true,\"bkacc\":true\n" :
+		    ",\"mode\":\"heap\",\"verb\":\"Allocated\"\n"
 		    ",\"bklt\":true,\"bkacc\":false\n");
 	else if (cfg->mode == DHAT__MODE_COPY)
 		/* As Valgrind's copy mode: bytes and blocks keep their
@@ -384,6 +417,8 @@ emit(struct sink *k, const struct dhat__collection *b,
 			sink_put(k, ",", 1);
 			sink_putkv(k, "ebk", o->ebk);
 		}
+		if (heap && c->access != NULL)
+			put_access(k, &o->acc);
 		sink_puts(k, ",\"fs\":[");
 		for (j = 0; j < o->nfs; j++) {
 			if (j > 0)

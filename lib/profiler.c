@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "copy.h"
 #include "eprint.h"
 #include "guard.h"
@@ -315,10 +317,34 @@ warn_shadowed(void)
 	dhat__eprint(line);
 }
 
+/* Accesses are counted in heap profiles of programs built for it, which
+ * load libdhat-access; unless ThreadSanitizer's own run time came first
+ * (linked with -fsanitize=thread), which then gets the program's calls. */
+static bool
+access_library(void)
+{
+	void *mark = dlsym(RTLD_DEFAULT, "dhat__access_library");
+	void *read4 = dlsym(RTLD_DEFAULT, "__tsan_read4");
+	Dl_info a, b;
+
+	if (mark == NULL)
+		return false;
+	if (read4 != NULL && dladdr(mark, &a) != 0 && dladdr(read4, &b) != 0 &&
+	    a.dli_fbase != b.dli_fbase) {
+		dhat__eprint("dhat: warning: ThreadSanitizer's run time is "
+		    "linked too (-fsanitize=thread on the link line) and gets "
+		    "the program's loads and stores: no access is counted "
+		    "(link without it: see libdhat(3))\n");
+		return false;
+	}
+	return true;
+}
+
 struct dhat_profiler *
 dhat_builder_build(struct dhat_builder *b)
 {
 	struct dhat_profiler *p;
+	bool access;
 	int g;
 
 	if (b == NULL) {
@@ -351,6 +377,7 @@ dhat_builder_build(struct dhat_builder *b)
 		warn_shadowed();
 	if (b->cfg.mode == DHAT__MODE_COPY)
 		dhat__copy_attach();
+	access = b->cfg.mode == DHAT__MODE_HEAP && access_library();
 
 	dhat__lock();
 	if (dhat__prof.state != DHAT__IDLE) {
@@ -364,6 +391,9 @@ dhat_builder_build(struct dhat_builder *b)
 		return NULL;
 	}
 	dhat__heap_reset();
+	if (!dhat__access_start(access) && access)
+		dhat__eprint("dhat: no address space to count accesses in: "
+		    "the profile has none\n");
 	dhat__prof.cfg = b->cfg;
 	b->cfg.file_name = NULL;    /* now owned by the profiler */
 	dhat__prof.cfg.max_frames = b->frames < 4 ? 4 : b->frames;
@@ -438,6 +468,7 @@ dhat__profile_close(bool write)
 		pause_unlocked();
 	/* In place: cannot fail. */
 	(void)dhat__heap_close(&c, dhat__heap_now(), false);
+	dhat__access_stop();
 	cfg = dhat__prof.cfg;
 	owner = dhat__prof.owner_pid;
 	dhat__unlock();
@@ -448,6 +479,7 @@ dhat__profile_close(bool write)
 	if (write)
 		dhat__write_profile(&cfg, &c, owner);
 	dhat__own_free(c.timeline);
+	dhat__access_free_figures(c.access, c.n);
 	(void)pthread_setcancelstate(cancel, NULL);
 
 	dhat__lock();

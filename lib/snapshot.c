@@ -48,6 +48,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "access.h"
 #include "eprint.h"
 #include "heap.h"
 #include "lock.h"
@@ -310,6 +311,7 @@ take(unsigned n)
 	dhat__own_free(cfg.file_name);
 	dhat__own_free(c.copy);
 	dhat__own_free(c.timeline);
+	dhat__access_free_figures(c.access, c.n);
 	return true;
 }
 

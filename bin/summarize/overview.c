@@ -89,6 +89,20 @@ total_line(const struct page *pg, const char *title, uint64_t bytes,
 	fprintf(pg->f, "%s\n", tail);
 }
 
+/* What the program did with its blocks, when the profile says. */
+static void
+accesses(const struct page *pg)
+{
+	char r[DTOOL_NUMBUF], w[DTOOL_NUMBUF];
+
+	fprintf(pg->f, "%s%-13s%s %s, written %s", dtool_bold(), "Read",
+	    dtool_reset(), dtool_fmt_size(r, pg->tot.rb, pg->u.bytes),
+	    dtool_fmt_size(w, pg->tot.wb, pg->u.bytes));
+	fprintf(pg->f, " (%.2f and %.2f times per byte allocated)\n",
+	    dtool_div((double)pg->tot.rb, (double)pg->tot.tb),
+	    dtool_div((double)pg->tot.wb, (double)pg->tot.tb));
+}
+
 static void
 totals(const struct page *pg)
 {
@@ -107,6 +121,8 @@ totals(const struct page *pg)
 	    dtool_fmt_perc(c, dtool_div((double)h->tg, (double)h->te)));
 	total_line(pg, "Peak", pg->tot.gb, pg->tot.gbk, t);
 	total_line(pg, "Live at end", pg->tot.eb, pg->tot.ebk, "");
+	if (h->bkacc)
+		accesses(pg);
 }
 
 /* Blocks of the sites that meet metric M's condition (tiny,
@@ -220,6 +236,12 @@ dtool_print_overview(const struct dtool_summary *s, const struct dtool_pp *tot)
 	if (h->bklt)
 		condition(&pg, "Short-lived:", DTOOL_M_SHORT_LIVED);
 	condition(&pg, "Tiny (at most 16 bytes on average):", DTOOL_M_TINY);
+	if (h->bkacc) {
+		condition(&pg, "Never read or never written:",
+		    DTOOL_M_ZERO_RW_BLOCKS);
+		condition(&pg, "Little used (read or written at most 0.4 "
+		    "times per byte):", DTOOL_M_LOW_ACCESS_BLOCKS);
+	}
 	histogram(&pg);
 more:
 	fputs("\nMore: --top=N and --sort=METRIC list the program points, "

@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * access.c - the bytes a program reads and writes in its heap blocks, as
+ * Valgrind's DHAT counts them, for programs compiled to report every load
+ * and store (libdhat-access, tsan.c).
+ *
+ * An access must find its block at once: a shadow of the address space
+ * holds, for every 8 bytes of a live block, the block's record number.
+ * Blocks are at least 8-byte aligned, so no 8 bytes belong to two of
+ * them.  The shadow has two levels: 4 MiB of address space per entry of
+ * the first, mapped on first use, 2 MiB of numbers each; an access
+ * outside every such region (the stack, most globals) costs one load.
+ * A freed block leaves its numbers behind: a record says where its block
+ * lies, and an access outside it is no block's, so a free costs nothing
+ * in the shadow.
+ *
+ * Records live in one array reserved up front (only what is used is ever
+ * backed by memory).  An access changes only its own block's record,
+ * without a lock: two threads that touch the same block at the same
+ * instant may lose a count, as plain counters do.  Blocks are made and
+ * retired under a spin lock of this module; a retired block's figures go
+ * to its program point's, which at the end take the live blocks' too.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "access.h"
+#include "memory.h"
+
+#define TOP_ENTRIES (UINT64_C(1) << (47 - DHAT__ACC_REGION_SHIFT))
+#define MAX_RECORDS (UINT32_C(1) << 26)
+
+#define record dhat__acc_record
+
+/* What the entry points read on every access (access.h). */
+__attribute__((visibility("default"))) struct dhat__acc_state dhat__acc;
+
+static struct {
+	uint32_t used;            /* records handed out so far (0 unused) */
+	uint32_t free_list;       /* 0: empty */
+	struct dhat__pp_access *pps;
+	size_t npps;
+	int lock;
+	bool reserved;
+} ac;
+
+static void
+ac_lock(void)
+{
+	while (__atomic_exchange_n(&ac.lock, 1, __ATOMIC_ACQUIRE))
+		while (__atomic_load_n(&ac.lock, __ATOMIC_RELAXED))
+			__builtin_ia32_pause();
+}
+
+static void
+ac_unlock(void)
+{
+	__atomic_store_n(&ac.lock, 0, __ATOMIC_RELEASE);
+}
+
+static void *
+reserve(size_t n)
+{
+	void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* The shadow's region for ADDR, made when MAKE; NULL otherwise. */
+static uint32_t *
+region(uintptr_t addr, bool make)
+{
+	uint32_t **slot = &dhat__acc.top[addr >> DHAT__ACC_REGION_SHIFT];
+	uint32_t *r = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+	if (r == NULL && make) {
+		r = reserve(DHAT__ACC_REGION_GRAINS * sizeof *r);
+		if (r != NULL)
+			__atomic_store_n(slot, r, __ATOMIC_RELEASE);
+	}
+	return r;
+}
+
+/* Record I's number over [P, P + N) in the shadow; false when out of
+ * memory. */
+static bool
+paint(uintptr_t p, size_t n, uint32_t id)
+{
+	uintptr_t a = p, end = p + n;
+
+	while (a < end) {
+		uintptr_t stop = ((a >> DHAT__ACC_REGION_SHIFT) + 1) << DHAT__ACC_REGION_SHIFT;
+		uint32_t *r = region(a, true);
+
+		if (r == NULL)
+			return false;
+		if (stop > end)
+			stop = end;
+		for (uintptr_t g = a >> DHAT__ACC_GRAIN_SHIFT;
+		    g <= (stop - 1) >> DHAT__ACC_GRAIN_SHIFT; g++)
+			r[g & (DHAT__ACC_REGION_GRAINS - 1)] = id;
+		a = stop;
+	}
+	return true;
+}
+
+/* The record of the block that starts at P, or NULL. */
+static struct record *
+record_at(uintptr_t p)
+{
+	uint32_t *r;
+	uint32_t id;
+
+	if (p >> 47 != 0 || (r = region(p, false)) == NULL)
+		return NULL;
+	id = r[(p >> DHAT__ACC_GRAIN_SHIFT) & (DHAT__ACC_REGION_GRAINS - 1)];
+	if (id == 0 || dhat__acc.rec[id].base != p)
+		return NULL;
+	return &dhat__acc.rec[id];
+}
+
+static uint32_t
+record_new(void)
+{
+	uint32_t id = ac.free_list;
+
+	if (id != 0) {
+		ac.free_list = (uint32_t)dhat__acc.rec[id].size;
+		return id;
+	}
+	if (ac.used + 1 >= MAX_RECORDS)
+		return 0;
+	return ++ac.used;
+}
+
+/* The program point's figures, grown to hold PP; NULL when out of
+ * memory. */
+static struct dhat__pp_access *
+pp_figures(uint32_t pp)
+{
+	if (pp >= ac.npps) {
+		size_t n = ac.npps ? ac.npps : 1024;
+		struct dhat__pp_access *v;
+
+		while (n <= pp)
+			n *= 2;
+		v = dhat__realloc(ac.pps, n * sizeof *v);
+		if (v == NULL)
+			return NULL;
+		memset(v + ac.npps, 0, (n - ac.npps) * sizeof *v);
+		ac.pps = v;
+		ac.npps = n;
+	}
+	return &ac.pps[pp];
+}
+
+static uint16_t
+latch_add(uint32_t a, uint32_t b)
+{
+	return a + b > DHAT__ACC_LATCH ? DHAT__ACC_LATCH : (uint16_t)(a + b);
+}
+
+/* A block of SIZE bytes with counts ACC (or NULL) added to *D. */
+static void
+add_block(struct dhat__pp_access *d, uint64_t rb, uint64_t wb, size_t size,
+    const uint16_t *acc)
+{
+	d->rb += rb;
+	d->wb += wb;
+	if (d->xsize == SIZE_MAX)
+		return;
+	if (acc == NULL || (d->xsize != 0 && d->xsize != size)) {
+		d->xsize = SIZE_MAX;
+		dhat__own_free(d->acc);
+		d->acc = NULL;
+		return;
+	}
+	if (d->xsize == 0) {
+		d->acc = dhat__calloc(size, sizeof *d->acc);
+		if (d->acc == NULL) {
+			d->xsize = SIZE_MAX;
+			return;
+		}
+		d->xsize = size;
+	}
+	for (size_t i = 0; i < size; i++)
+		d->acc[i] = latch_add(d->acc[i], acc[i]);
+}
+
+void
+dhat__access_merge(struct dhat__pp_access *d, const struct dhat__pp_access *s)
+{
+	if (s->xsize == 0) {
+		d->rb += s->rb;
+		d->wb += s->wb;
+		return;
+	}
+	add_block(d, s->rb, s->wb, s->xsize == SIZE_MAX ? 0 : s->xsize,
+	    s->xsize == SIZE_MAX ? NULL : s->acc);
+}
+
+void
+dhat__access_alloc(void *p, size_t n, uint32_t pp)
+{
+	struct record *r;
+	uint32_t id;
+
+	if (n == 0 || (uintptr_t)p >> 47 != 0)
+		return;
+	ac_lock();
+	if (!__atomic_load_n(&dhat__acc.on, __ATOMIC_RELAXED) ||
+	    (id = record_new()) == 0) {
+		ac_unlock();
+		return;
+	}
+	r = &dhat__acc.rec[id];
+	r->base = 0;
+	r->size = n;
+	r->rb = r->wb = 0;
+	r->pp = pp;
+	r->acc = n <= DHAT__ACC_MAX ? dhat__calloc(n, sizeof *r->acc) : NULL;
+	if (!paint((uintptr_t)p, n, id)) {
+		dhat__own_free(r->acc);
+		r->size = ac.free_list;
+		ac.free_list = id;
+		ac_unlock();
+		return;
+	}
+	/* Last: an access sees the block only once it is complete. */
+	__atomic_store_n(&r->base, (uintptr_t)p, __ATOMIC_RELEASE);
+	ac_unlock();
+}
+
+/* Record R's block is gone: its figures to its program point's. */
+static void
+retire(struct record *r)
+{
+	struct dhat__pp_access *d = pp_figures(r->pp);
+	uint32_t id = (uint32_t)(r - dhat__acc.rec);
+
+	if (d != NULL)
+		add_block(d, r->rb, r->wb, r->size, r->acc);
+	dhat__own_free(r->acc);
+	r->acc = NULL;
+	__atomic_store_n(&r->base, 0, __ATOMIC_RELEASE);
+	r->size = ac.free_list;
+	ac.free_list = id;
+}
+
+void
+dhat__access_free(void *p)
+{
+	struct record *r;
+
+	ac_lock();
+	if (dhat__acc.rec != NULL && (r = record_at((uintptr_t)p)) != NULL)
+		retire(r);
+	ac_unlock();
+}
+
+void
+dhat__access_moved(void *old, void *p, size_t n)
+{
+	struct record *r;
+	uint64_t rb = 0, wb = 0;
+	uint16_t *acc = NULL;
+	size_t size = 0;
+	uint32_t pp = 0;
+	bool had = false;
+
+	/* The block keeps its program point and what was done to it;
+	 * its per-byte counts while its size allows. */
+	ac_lock();
+	if (dhat__acc.rec != NULL && (r = record_at((uintptr_t)old)) != NULL) {
+		had = true;
+		rb = r->rb;
+		wb = r->wb;
+		pp = r->pp;
+		size = r->size;
+		acc = r->acc;
+		r->acc = NULL;
+		__atomic_store_n(&r->base, 0, __ATOMIC_RELEASE);
+		r->size = ac.free_list;
+		ac.free_list = (uint32_t)(r - dhat__acc.rec);
+	}
+	ac_unlock();
+	if (!had)
+		return;
+	dhat__access_alloc(p, n, pp);
+	ac_lock();
+	if ((r = record_at((uintptr_t)p)) != NULL) {
+		r->rb = rb;
+		r->wb = wb;
+		if (r->acc != NULL && acc != NULL)
+			memcpy(r->acc, acc, (size < n ? size : n) *
+			    sizeof *acc);
+	}
+	ac_unlock();
+	dhat__own_free(acc);
+}
+
+bool
+dhat__access_start(bool wanted)
+{
+	ac_lock();
+	if (wanted && !ac.reserved) {
+		ac.reserved = true;
+		dhat__acc.top = reserve(TOP_ENTRIES * sizeof *dhat__acc.top);
+		dhat__acc.rec = reserve((size_t)MAX_RECORDS * sizeof *dhat__acc.rec);
+		if (dhat__acc.top == NULL || dhat__acc.rec == NULL)
+			dhat__acc.top = NULL, dhat__acc.rec = NULL;
+	}
+	for (uint32_t id = 1; dhat__acc.rec != NULL && id <= ac.used; id++) {
+		dhat__own_free(dhat__acc.rec[id].acc);
+		dhat__acc.rec[id].acc = NULL;
+		dhat__acc.rec[id].base = 0;
+	}
+	ac.used = 0;
+	ac.free_list = 0;
+	for (size_t i = 0; i < ac.npps; i++)
+		dhat__own_free(ac.pps[i].acc);
+	dhat__own_free(ac.pps);
+	ac.pps = NULL;
+	ac.npps = 0;
+	wanted = wanted && dhat__acc.rec != NULL;
+	__atomic_store_n(&dhat__acc.on, wanted, __ATOMIC_RELAXED);
+	ac_unlock();
+	return wanted;
+}
+
+void
+dhat__access_stop(void)
+{
+	__atomic_store_n(&dhat__acc.on, 0, __ATOMIC_RELAXED);
+}
+
+struct dhat__pp_access *
+dhat__access_figures(size_t n)
+{
+	struct dhat__pp_access *v;
+
+	if (dhat__acc.rec == NULL || n == 0 ||
+	    !__atomic_load_n(&dhat__acc.on, __ATOMIC_RELAXED))
+		return NULL;
+	v = dhat__calloc(n, sizeof *v);
+	if (v == NULL)
+		return NULL;
+	ac_lock();
+	for (size_t i = 0; i < n && i < ac.npps; i++)
+		dhat__access_merge(&v[i], &ac.pps[i]);
+	for (uint32_t id = 1; id <= ac.used; id++) {
+		struct record *r = &dhat__acc.rec[id];
+
+		if (r->base != 0 && r->pp < n)
+			add_block(&v[r->pp], r->rb, r->wb, r->size, r->acc);
+	}
+	ac_unlock();
+	return v;
+}
+
+void
+dhat__access_free_figures(struct dhat__pp_access *v, size_t n)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < n; i++)
+		dhat__own_free(v[i].acc);
+	dhat__own_free(v);
+}

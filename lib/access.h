@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * access.h - how the program uses its heap blocks, for programs compiled
+ * to report their loads and stores (libdhat-access): bytes read and
+ * written per block and per program point, and per-offset counts for
+ * blocks of at most DHAT__ACC_MAX bytes (access.c).
+ */
+#ifndef DHAT_ACCESS_H
+#define DHAT_ACCESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Blocks up to this size keep a count per byte, as Valgrind's DHAT. */
+#define DHAT__ACC_MAX 1024
+/* Counts latch there (Valgrind's viewer refuses larger ones). */
+#define DHAT__ACC_LATCH 65535
+
+/* The shadow: 8 bytes of address space per number, 4 MiB of it per
+ * region (access.c). */
+#define DHAT__ACC_GRAIN_SHIFT 3
+#define DHAT__ACC_REGION_SHIFT 22
+#define DHAT__ACC_REGION_GRAINS \
+	(UINT64_C(1) << (DHAT__ACC_REGION_SHIFT - DHAT__ACC_GRAIN_SHIFT))
+
+/* A live block's record. */
+struct dhat__acc_record {
+	uintptr_t base;           /* 0: free */
+	size_t size;              /* when free: the next free record */
+	uint64_t rb, wb;
+	uint16_t *acc;            /* per byte, for DHAT__ACC_MAX bytes or less */
+	uint32_t pp;
+};
+
+/* What an access reads: exported from libdhat for libdhat-access, which
+ * counts every access inline (dhat__access_count). */
+struct dhat__acc_state {
+	int on;                   /* a heap profiler counts accesses */
+	uint32_t **top;           /* each region's numbers, or NULL */
+	struct dhat__acc_record *rec;
+};
+extern struct dhat__acc_state dhat__acc;
+
+static inline bool
+dhat__access_counting(void)
+{
+	return __atomic_load_n(&dhat__acc.on, __ATOMIC_RELAXED) != 0;
+}
+
+/* The record of the live block that holds A, and A's offset in it, or
+ * NULL.  *LAST: the thread's block of the previous access, tried first,
+ * since accesses come in runs on one block. */
+static inline struct dhat__acc_record *
+dhat__access_find(uintptr_t a, uintptr_t *off,
+    struct dhat__acc_record **last)
+{
+	struct dhat__acc_record *r = *last;
+	uint32_t *reg;
+	uint32_t id;
+
+	if (r != NULL &&
+	    (*off = a - __atomic_load_n(&r->base, __ATOMIC_ACQUIRE)) < r->size)
+		return r;
+	if (a >> 47 != 0)
+		return NULL;
+	reg = __atomic_load_n(&dhat__acc.top[a >> DHAT__ACC_REGION_SHIFT],
+	    __ATOMIC_ACQUIRE);
+	if (reg == NULL || (id = reg[(a >> DHAT__ACC_GRAIN_SHIFT) &
+	    (DHAT__ACC_REGION_GRAINS - 1)]) == 0)
+		return NULL;
+	r = &dhat__acc.rec[id];
+	*off = a - __atomic_load_n(&r->base, __ATOMIC_ACQUIRE);
+	if (*off >= r->size)
+		return NULL;
+	*last = r;
+	return r;
+}
+
+/* N bytes at A read (WRITE false) or written: counted in their block,
+ * clipped to its end, without a lock (two threads on one block at the
+ * same instant may lose a count). */
+static inline void
+dhat__access_count(uintptr_t a, size_t n, bool write,
+    struct dhat__acc_record **last)
+{
+	struct dhat__acc_record *r;
+	uintptr_t off;
+
+	if (!dhat__access_counting() ||
+	    (r = dhat__access_find(a, &off, last)) == NULL)
+		return;
+	if (n > r->size - off)
+		n = r->size - off;
+	if (write)
+		r->wb += n;
+	else
+		r->rb += n;
+	if (r->acc != NULL)
+		for (size_t i = off; i < off + n; i++)
+			if (r->acc[i] != DHAT__ACC_LATCH)
+				r->acc[i]++;
+}
+
+/* Blocks made, freed and moved by the program (the entry points), with
+ * the program point the heap counted the allocation under. */
+void dhat__access_alloc(void *p, size_t n, uint32_t pp);
+void dhat__access_free(void *p);
+void dhat__access_moved(void *old, void *p, size_t n);
+
+/* A profiler starts: every record forgotten; accesses counted from now
+ * on when WANTED (libdhat-access is loaded and the profile is a heap
+ * one).  Returns whether they are. */
+bool dhat__access_start(bool wanted);
+/* The profiler stops counting. */
+void dhat__access_stop(void);
+
+/* A program point's access figures. */
+struct dhat__pp_access {
+	uint64_t rb, wb;
+	size_t xsize;        /* the size of every block, 0: none yet,
+			      * SIZE_MAX: sizes differ or too large */
+	uint16_t *acc;       /* xsize counts, NULL without */
+};
+
+/* The figures of program points 0..N-1, live blocks included, into a
+ * new array (dhat__access_free_figures); NULL when out of memory or when
+ * no accesses were counted.  Under the profiler's lock. */
+struct dhat__pp_access *dhat__access_figures(size_t n);
+void dhat__access_free_figures(struct dhat__pp_access *v, size_t n);
+/* Adds S's figures to *D, as two program points merged. */
+void dhat__access_merge(struct dhat__pp_access *d,
+    const struct dhat__pp_access *s);
+
+/* libdhat-access's mark, looked up when a heap profiler starts. */
+void dhat__access_library(void);
+
+#endif

@@ -1,0 +1,88 @@
+#!/bin/sh
+# 1014-access: access profiling.  A program built for libdhat-access
+# (t/prog/access.c) uses its blocks in known ways: the bytes read and
+# written per site, the counts per byte, the blocks never touched, as
+# Valgrind's DHAT counts them on the same program built plain.
+. "$abs_top_srcdir/t/test-lib.sh"
+. "$abs_top_srcdir/t/run-lib.sh"
+
+have_python || skip_all "python3 is needed to read the profiles"
+[ -x "$PROG/access" ] ||
+	skip_all "the compiler cannot build for access profiling"
+
+plan 14
+
+# access FILE FUNCTION: "RB WB ACC" of the site allocated in FUNCTION.
+access() {
+	"$PYTHON3" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+for p in d["pps"]:
+    if any(": %s " % sys.argv[2] in d["ftbl"][i] for i in p["fs"]):
+        print(p.get("rb"), p.get("wb"), p.get("acc"))' "$1" "$2"
+}
+
+expect_exit 0 "the instrumented program runs without a profiler" -- \
+	"$PROG/access"
+
+expect_exit 0 "under dhat-run" -- "$RUN" --quiet -o a.json "$PROG/access"
+is "$("$PYTHON3" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(d["bkacc"], all("rb" in p and "wb" in p for p in d["pps"]))' a.json)" \
+	"True True" "  bkacc, and reads and writes for every site"
+is "$(access a.json f_write_only)" "0 100 [-100, 1]" \
+	"  written once: 100 bytes written, each once"
+is "$(access a.json f_read_only)" "128 0 [-64, 2]" \
+	"  read twice: 128 bytes read, each twice"
+is "$(access a.json f_untouched)" "0 0 [-48, 0]" "  never touched"
+is "$(access a.json f_struct)" "40 40 $("$PYTHON3" -c \
+	'print([-4, 2, -12, 0] * 10)')" "  a struct's unused fields: no counts"
+is "$(access a.json f_increment)" "240 320 [-80, 7]" \
+	"  zeroed, then += three times: each byte written 4 times, read 3"
+is "$(access a.json f_big)" "0 4096 None" \
+	"  a block over 1,024 bytes: no counts per byte"
+is "$(access a.json f_freed)" "0 96 [-32, 3]" \
+	"  freed blocks keep their counts, summed by site"
+if have_viewer; then
+	view_check a.json
+	ok $? "  the viewer loads it"
+else
+	skip "  the viewer loads it" "no node or dh_view.js"
+fi
+
+# Valgrind's DHAT on the plain build: the same figures for every site of
+# the program (the C library's own blocks, which the instrumented code
+# does not touch, are left out).
+if [ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ] &&
+	"$VALGRIND" --tool=dhat --dhat-out-file=v.json "$PROG/access-plain" \
+	>/dev/null 2>&1; then
+	for f in f_write_only f_read_only f_untouched f_struct f_increment \
+		f_big f_freed; do
+		echo "$f $(access v.json $f)"
+	done >vg
+	for f in f_write_only f_read_only f_untouched f_struct f_increment \
+		f_big f_freed; do
+		echo "$f $(access a.json $f)"
+	done >us
+	is "$(cat us)" "$(cat vg)" "every site as under Valgrind's DHAT"
+	"$PYTHON3" -c 'import json, sys
+def zero(f):
+    d = json.load(open(f))
+    return sorted(d["ftbl"][p["fs"][1]].split(": ")[1].split(" ")[0]
+                  for p in d["pps"]
+                  if p["rb"] == 0 and p["wb"] == 0 and len(p["fs"]) > 1
+                  and "f_" in d["ftbl"][p["fs"][1]])
+sys.exit(0 if zero(sys.argv[1]) == zero(sys.argv[2]) == ["f_untouched"]
+         else 1)' a.json v.json
+	ok $? "  the same sites never accessed"
+else
+	skip "every site as under Valgrind's DHAT" "no valgrind --tool=dhat"
+	skip "  the same sites never accessed" "no valgrind --tool=dhat"
+fi
+
+# A heap profile of a program not built for it has no access figures.
+"$RUN" --quiet -o plain.json "$PROG/access-plain"
+is "$(field plain.json mode) $("$PYTHON3" -c 'import json, sys
+print(json.load(open(sys.argv[1]))["bkacc"])' plain.json)" "heap False" \
+	"a plain build: bkacc false"
+
+done_testing

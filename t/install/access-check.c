@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * access-check.c - built by `make installcheck` for access profiling with
+ * nothing but the installed dhat-access.pc (compiled and linked in two
+ * steps): one block of 64 bytes written once and read twice, under a heap
+ * profiler of its own.  The profile must say so (checked by the caller).
+ */
+#include <dhat.h>
+#include <stdlib.h>
+
+char *volatile sink;
+
+int
+main(int argc, char **argv)
+{
+	struct dhat_profiler *p;
+	volatile long t = 0;
+	char *v;
+
+	p = dhat_builder_build(dhat_builder_file_name(dhat_builder_new(),
+	    argc > 1 ? argv[1] : "access-check.json"));
+	if (p == NULL)
+		return 1;
+	v = malloc(64);
+	sink = v;
+	for (int i = 0; i < 64; i++)
+		v[i] = (char)i;
+	for (int r = 0; r < 2; r++)
+		for (int i = 0; i < 64; i++)
+			t += v[i];
+	free(v);
+	dhat_profiler_drop(p);
+	return t == 2 * 2016 ? 0 : 1;
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * access.c - heap blocks used in known ways, for the access profiling
+ * tests (t/1014).  Built twice: instrumented for libdhat-access
+ * (t/prog/access) and plain, for Valgrind's DHAT (t/prog/access-plain).
+ * Each f_* makes one block and uses it as its comment says; the blocks
+ * stay live to the end, except f_freed's, and nothing of the C library
+ * touches them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+struct rec {
+	int used;
+	int unused;
+	long also_unused;
+};
+
+static volatile long sink;
+
+/* 100 bytes written once each: wb 100, rb 0. */
+static __attribute__((noinline)) char *
+f_write_only(void)
+{
+	char *p = malloc(100);
+
+	for (int i = 0; i < 100; i++)
+		p[i] = (char)i;
+	return p;
+}
+
+/* 64 zeroed bytes (calloc's zeroing is not the program's) read twice:
+ * rb 128, wb 0. */
+static __attribute__((noinline)) char *
+f_read_only(void)
+{
+	char *p = calloc(1, 64);
+
+	for (int r = 0; r < 2; r++)
+		for (int i = 0; i < 64; i++)
+			sink += p[i];
+	return p;
+}
+
+/* 48 bytes never touched. */
+static __attribute__((noinline)) void *
+f_untouched(void)
+{
+	return malloc(48);
+}
+
+/* 10 records of 16 bytes, only their first field used: wb 40, rb 40. */
+static __attribute__((noinline)) struct rec *
+f_struct(void)
+{
+	struct rec *v = malloc(10 * sizeof *v);
+
+	for (int i = 0; i < 10; i++)
+		v[i].used = i;
+	for (int i = 0; i < 10; i++)
+		sink += v[i].used;
+	return v;
+}
+
+/* 20 ints zeroed, then incremented three times: rb 240, wb 320, each
+ * byte accessed 7 times. */
+static __attribute__((noinline)) int *
+f_increment(void)
+{
+	int *v = malloc(20 * sizeof *v);
+
+	for (int i = 0; i < 20; i++)
+		v[i] = 0;
+	for (int r = 0; r < 3; r++)
+		for (int i = 0; i < 20; i++)
+			v[i] += 1;
+	return v;
+}
+
+/* 4,096 bytes written as longs, beyond the per-byte counts' size limit:
+ * wb 4096, no counts per byte. */
+static __attribute__((noinline)) long *
+f_big(void)
+{
+	long *v = malloc(4096);
+
+	for (int i = 0; i < 512; i++)
+		v[i] = i;
+	return v;
+}
+
+/* 3 blocks of 32 bytes, each written once and freed: wb 96, each byte
+ * 3 times over the site's blocks. */
+static __attribute__((noinline)) void
+f_freed(void)
+{
+	for (int k = 0; k < 3; k++) {
+		long *v = malloc(32);
+
+		for (int i = 0; i < 4; i++)
+			v[i] = k;
+		free(v);
+	}
+}
+
+int
+main(void)
+{
+	void *keep[6];
+
+	keep[0] = f_write_only();
+	keep[1] = f_read_only();
+	keep[2] = f_untouched();
+	keep[3] = f_struct();
+	keep[4] = f_increment();
+	keep[5] = f_big();
+	f_freed();
+	sink += keep[0] != NULL && keep[5] != NULL;
+	return 0;
+}
