@@ -43,6 +43,7 @@ __attribute__((visibility("default"))) struct dhat__acc_state dhat__acc;
 
 static struct {
 	uint32_t used;            /* records handed out so far (0 unused) */
+	uint64_t lost;            /* blocks not recorded: no memory */
 	uint32_t free_list;       /* 0: empty */
 	struct dhat__pp_access *pps;
 	size_t npps;
@@ -215,8 +216,12 @@ dhat__access_alloc(void *p, size_t n, uint32_t pp)
 	if (n == 0 || (uintptr_t)p >> 47 != 0)
 		return;
 	ac_lock();
-	if (!__atomic_load_n(&dhat__acc.on, __ATOMIC_RELAXED) ||
-	    (id = record_new()) == 0) {
+	if (!__atomic_load_n(&dhat__acc.on, __ATOMIC_RELAXED)) {
+		ac_unlock();
+		return;
+	}
+	if ((id = record_new()) == 0) {
+		ac.lost++;
 		ac_unlock();
 		return;
 	}
@@ -226,10 +231,13 @@ dhat__access_alloc(void *p, size_t n, uint32_t pp)
 	r->rb = r->wb = 0;
 	r->pp = pp;
 	r->acc = n <= DHAT__ACC_MAX ? dhat__calloc(n, sizeof *r->acc) : NULL;
-	if (!paint((uintptr_t)p, n, id)) {
+	if (!paint((uintptr_t)p, n, id) ||
+	    (n <= DHAT__ACC_MAX && r->acc == NULL)) {
 		dhat__own_free(r->acc);
+		r->acc = NULL;
 		r->size = ac.free_list;
 		ac.free_list = id;
+		ac.lost++;
 		ac_unlock();
 		return;
 	}
@@ -247,6 +255,8 @@ retire(struct record *r)
 
 	if (d != NULL)
 		add_block(d, r->rb, r->wb, r->size, r->acc);
+	else
+		ac.lost++;
 	dhat__own_free(r->acc);
 	r->acc = NULL;
 	__atomic_store_n(&r->base, 0, __ATOMIC_RELEASE);
@@ -324,6 +334,7 @@ dhat__access_start(bool wanted)
 	}
 	ac.used = 0;
 	ac.free_list = 0;
+	ac.lost = 0;
 	for (size_t i = 0; i < ac.npps; i++)
 		dhat__own_free(ac.pps[i].acc);
 	dhat__own_free(ac.pps);
@@ -342,7 +353,7 @@ dhat__access_stop(void)
 }
 
 struct dhat__pp_access *
-dhat__access_figures(size_t n)
+dhat__access_figures(size_t n, uint64_t *lost)
 {
 	struct dhat__pp_access *v;
 
@@ -353,6 +364,7 @@ dhat__access_figures(size_t n)
 	if (v == NULL)
 		return NULL;
 	ac_lock();
+	*lost = ac.lost;
 	for (size_t i = 0; i < n && i < ac.npps; i++)
 		dhat__access_merge(&v[i], &ac.pps[i]);
 	for (uint32_t id = 1; id <= ac.used; id++) {

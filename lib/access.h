@@ -51,7 +51,7 @@ dhat__access_counting(void)
 /* The record of the live block that holds A, and A's offset in it, or
  * NULL.  *LAST: the thread's block of the previous access, tried first,
  * since accesses come in runs on one block. */
-static inline struct dhat__acc_record *
+static inline __attribute__((always_inline)) struct dhat__acc_record *
 dhat__access_find(uintptr_t a, uintptr_t *off,
     struct dhat__acc_record **last)
 {
@@ -80,7 +80,7 @@ dhat__access_find(uintptr_t a, uintptr_t *off,
 /* N bytes at A read (WRITE false) or written: counted in their block,
  * clipped to its end, without a lock (two threads on one block at the
  * same instant may lose a count). */
-static inline void
+static inline __attribute__((always_inline)) void
 dhat__access_count(uintptr_t a, size_t n, bool write,
     struct dhat__acc_record **last)
 {
@@ -125,8 +125,9 @@ struct dhat__pp_access {
 
 /* The figures of program points 0..N-1, live blocks included, into a
  * new array (dhat__access_free_figures); NULL when out of memory or when
- * no accesses were counted.  Under the profiler's lock. */
-struct dhat__pp_access *dhat__access_figures(size_t n);
+ * no accesses were counted.  *LOST: the blocks whose accesses could not
+ * be counted, for want of memory.  Under the profiler's lock. */
+struct dhat__pp_access *dhat__access_figures(size_t n, uint64_t *lost);
 void dhat__access_free_figures(struct dhat__pp_access *v, size_t n);
 /* Adds S's figures to *D, as two program points merged. */
 void dhat__access_merge(struct dhat__pp_access *d,

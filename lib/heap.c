@@ -782,7 +782,7 @@ dhat__heap_close(struct dhat__closed *c, uint64_t te, bool copy)
 	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
 		c->ntimeline = dhat__timeline_copy(&c->timeline);
 	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
-		c->access = dhat__access_figures(n);
+		c->access = dhat__access_figures(n, &c->lost_access);
 	return 0;
 }
 

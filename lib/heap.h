@@ -52,6 +52,8 @@ struct dhat__closed {
 	struct dhat__pp_access *access; /* per PP (access.h), to
 					 * dhat__access_free_figures; NULL:
 					 * no accesses counted */
+	uint64_t lost_access;        /* blocks whose accesses were not
+				      * counted (out of memory) */
 };
 
 /* Close the books at time TE into *C: lifetimes of the live blocks, and

@@ -185,13 +185,19 @@ dhat__profile_incomplete(const struct dhat__config *cfg,
 		[DHAT__MODE_COPY] = { "copy", "copies" },
 	};
 	uint64_t allocs = c->lost_allocs, stacks = c->lost_stacks;
+	uint64_t blocks = c->access != NULL ? c->lost_access : 0;
+	int k;
 
-	if (allocs == 0 && stacks == 0)
+	if (allocs == 0 && stacks == 0 && blocks == 0)
 		return false;
-	snprintf(buf, n, "libdhat ran out of memory: %llu %s not "
+	k = snprintf(buf, n, "libdhat ran out of memory: %llu %s not "
 	    "recorded, %llu stack%s not captured",
 	    (unsigned long long)allocs, what[cfg->mode][allocs != 1],
 	    (unsigned long long)stacks, stacks == 1 ? "" : "s");
+	if (blocks != 0 && k > 0 && (size_t)k < n)
+		snprintf(buf + k, n - (size_t)k, ", the accesses of %llu "
+		    "block%s not counted", (unsigned long long)blocks,
+		    blocks == 1 ? "" : "s");
 	return true;
 }
 

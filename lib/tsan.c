@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "access.h"
+#include "tsan.h"
 
 #define EXPORT __attribute__((visibility("default")))
 
@@ -30,6 +31,12 @@ static inline void
 note(const volatile void *a, size_t n, bool write)
 {
 	dhat__access_count((uintptr_t)a, n, write, &last);
+}
+
+void
+dhat__tsan_note(const volatile void *a, size_t n, bool write)
+{
+	note(a, n, write);
 }
 
 EXPORT void
@@ -59,18 +66,20 @@ dhat__access_library(void)
 
 RW(1) RW(2) RW(4) RW(8) RW(16)
 
-EXPORT void __tsan_read_range(void *a, unsigned long n);
+EXPORT void __tsan_read_range(void *a, long n);
 EXPORT void
-__tsan_read_range(void *a, unsigned long n)
+__tsan_read_range(void *a, long n)
 {
-	note(a, n, false);
+	if (n > 0)
+		note(a, (size_t)n, false);
 }
 
-EXPORT void __tsan_write_range(void *a, unsigned long n);
+EXPORT void __tsan_write_range(void *a, long n);
 EXPORT void
-__tsan_write_range(void *a, unsigned long n)
+__tsan_write_range(void *a, long n)
 {
-	note(a, n, true);
+	if (n > 0)
+		note(a, (size_t)n, true);
 }
 
 /* Called once by every instrumented module's constructor, and around
@@ -88,66 +97,75 @@ __tsan_func_entry(void *pc)
 	(void)pc;
 }
 
-EXPORT void __tsan_func_exit(void);
+/* GCC passes an address; Clang passes nothing. */
+EXPORT void __tsan_func_exit(void *pc);
 EXPORT void
-__tsan_func_exit(void)
+__tsan_func_exit(void *pc)
 {
+	(void)pc;
 }
 
 /* C++ virtual table pointers: an update is a store, a read a load. */
-EXPORT void __tsan_vptr_update(void **vptr, void *val);
+EXPORT void __tsan_vptr_update(void *vptr, void *val);
 EXPORT void
-__tsan_vptr_update(void **vptr, void *val)
+__tsan_vptr_update(void *vptr, void *val)
 {
 	(void)val;
-	note(vptr, sizeof *vptr, true);
+	note(vptr, sizeof(void *), true);
 }
 
-EXPORT void __tsan_vptr_read(void **vptr);
+EXPORT void __tsan_vptr_read(void *vptr);
 EXPORT void
-__tsan_vptr_read(void **vptr)
+__tsan_vptr_read(void *vptr)
 {
-	note(vptr, sizeof *vptr, false);
+	note(vptr, sizeof(void *), false);
 }
 
 /* ---- atomic operations ------------------------------------------------- */
 
-/* The requested order is ignored: every operation is sequentially
- * consistent, which is at least as strong as any the program asks for. */
+/*
+ * The requested order is ignored: every operation is sequentially
+ * consistent, which is at least as strong as any the program asks for.
+ * The types are those GCC gives these functions when it declares them
+ * itself (under any -fsanitize option): untyped pointers, unsigned
+ * values.
+ */
 #define SC __ATOMIC_SEQ_CST
 
 #define ATOMICS(bits, T)                                                       \
-	EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo);      \
-	EXPORT T __tsan_atomic##bits##_load(const volatile T *a, int mo)       \
+	EXPORT T __tsan_atomic##bits##_load(const volatile void *a, int mo);   \
+	EXPORT T __tsan_atomic##bits##_load(const volatile void *a, int mo)    \
 	{                                                                      \
 		(void)mo;                                                      \
-		note(a, sizeof(T), false);             \
-		return __atomic_load_n(a, SC);                                 \
+		note(a, sizeof(T), false);                                     \
+		return __atomic_load_n((const volatile T *)a, SC);             \
 	}                                                                      \
-	EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo);   \
-	EXPORT void __tsan_atomic##bits##_store(volatile T *a, T v, int mo)    \
+	EXPORT void __tsan_atomic##bits##_store(volatile void *a, T v,         \
+	    int mo);                                                           \
+	EXPORT void __tsan_atomic##bits##_store(volatile void *a, T v, int mo) \
 	{                                                                      \
 		(void)mo;                                                      \
-		note(a, sizeof(T), true);              \
-		__atomic_store_n(a, v, SC);                                    \
+		note(a, sizeof(T), true);                                      \
+		__atomic_store_n((volatile T *)a, v, SC);                      \
 	}                                                                      \
-	RMW(bits, T, exchange, __atomic_exchange_n(a, v, SC))                  \
-	RMW(bits, T, fetch_add, __atomic_fetch_add(a, v, SC))                  \
-	RMW(bits, T, fetch_sub, __atomic_fetch_sub(a, v, SC))                  \
-	RMW(bits, T, fetch_and, __atomic_fetch_and(a, v, SC))                  \
-	RMW(bits, T, fetch_or, __atomic_fetch_or(a, v, SC))                    \
-	RMW(bits, T, fetch_xor, __atomic_fetch_xor(a, v, SC))                  \
-	RMW(bits, T, fetch_nand, __atomic_fetch_nand(a, v, SC))                \
+	RMW(bits, T, exchange, __atomic_exchange_n(p, v, SC))                  \
+	RMW(bits, T, fetch_add, __atomic_fetch_add(p, v, SC))                  \
+	RMW(bits, T, fetch_sub, __atomic_fetch_sub(p, v, SC))                  \
+	RMW(bits, T, fetch_and, __atomic_fetch_and(p, v, SC))                  \
+	RMW(bits, T, fetch_or, __atomic_fetch_or(p, v, SC))                    \
+	RMW(bits, T, fetch_xor, __atomic_fetch_xor(p, v, SC))                  \
+	RMW(bits, T, fetch_nand, __atomic_fetch_nand(p, v, SC))                \
 	CAS(bits, T, strong, false)                                            \
 	CAS(bits, T, weak, true)                                               \
-	EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a,     \
+	EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile void *a,  \
 	    T c, T v, int mo, int fmo);                                        \
-	EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile T *a,     \
+	EXPORT T __tsan_atomic##bits##_compare_exchange_val(volatile void *a,  \
 	    T c, T v, int mo, int fmo)                                         \
 	{                                                                      \
 		(void)mo, (void)fmo;                                           \
 		both(a, sizeof(T));                                            \
-		__atomic_compare_exchange_n(a, &c, v, false, SC, SC);          \
+		__atomic_compare_exchange_n((volatile T *)a, &c, v, false, SC, \
+		    SC);                                                       \
 		return c;                                                      \
 	}
 
@@ -160,23 +178,26 @@ both(const volatile void *a, size_t n)
 }
 
 #define RMW(bits, T, op, expr)                                                 \
-	EXPORT T __tsan_atomic##bits##_##op(volatile T *a, T v, int mo);       \
-	EXPORT T __tsan_atomic##bits##_##op(volatile T *a, T v, int mo)        \
+	EXPORT T __tsan_atomic##bits##_##op(volatile void *a, T v, int mo);    \
+	EXPORT T __tsan_atomic##bits##_##op(volatile void *a, T v, int mo)     \
 	{                                                                      \
+		volatile T *p = a;                                             \
+                                                                               \
 		(void)mo;                                                      \
 		both(a, sizeof(T));                                            \
 		return expr;                                                   \
 	}
 
 #define CAS(bits, T, kind, weak)                                               \
-	EXPORT int __tsan_atomic##bits##_compare_exchange_##kind(              \
-	    volatile T *a, T *c, T v, int mo, int fmo);                        \
-	EXPORT int __tsan_atomic##bits##_compare_exchange_##kind(              \
-	    volatile T *a, T *c, T v, int mo, int fmo)                         \
+	EXPORT bool __tsan_atomic##bits##_compare_exchange_##kind(             \
+	    volatile void *a, void *c, T v, int mo, int fmo);                  \
+	EXPORT bool __tsan_atomic##bits##_compare_exchange_##kind(             \
+	    volatile void *a, void *c, T v, int mo, int fmo)                   \
 	{                                                                      \
 		(void)mo, (void)fmo;                                           \
 		both(a, sizeof(T));                                            \
-		return __atomic_compare_exchange_n(a, c, v, weak, SC, SC);     \
+		return __atomic_compare_exchange_n((volatile T *)a, (T *)c, v, \
+		    weak, SC, SC);                                             \
 	}
 
 ATOMICS(8, uint8_t)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # 1014-access: access profiling.  A program built for libdhat-access
 # (t/prog/access.c) uses its blocks in known ways: the bytes read and
-# written per site, the counts per byte, the blocks never touched, as
-# Valgrind's DHAT counts them on the same program built plain.
+# written per site, the counts per byte, the blocks never touched, what
+# the C library's functions do to them, as Valgrind's DHAT counts them on
+# the same program built plain.
 . "$abs_top_srcdir/t/test-lib.sh"
 . "$abs_top_srcdir/t/run-lib.sh"
 
@@ -10,15 +11,18 @@ have_python || skip_all "python3 is needed to read the profiles"
 [ -x "$PROG/access" ] ||
 	skip_all "the compiler cannot build for access profiling"
 
-plan 14
+plan 17
 
-# access FILE FUNCTION: "RB WB ACC" of the site allocated in FUNCTION.
+# access FILE FUNCTION [CALLER]: "RB WB ACC" of the site allocated in
+# FUNCTION (called from CALLER).
 access() {
 	"$PYTHON3" -c 'import json, sys
 d = json.load(open(sys.argv[1]))
+want = [" %s " % f for f in sys.argv[2:]]
 for p in d["pps"]:
-    if any(": %s " % sys.argv[2] in d["ftbl"][i] for i in p["fs"]):
-        print(p.get("rb"), p.get("wb"), p.get("acc"))' "$1" "$2"
+    fs = [d["ftbl"][i].split(":", 1)[-1] for i in p["fs"][1:]]
+    if len(fs) >= len(want) and all(w in f for w, f in zip(want, fs)):
+        print(p.get("rb"), p.get("wb"), p.get("acc"))' "$@"
 }
 
 expect_exit 0 "the instrumented program runs without a profiler" -- \
@@ -42,6 +46,10 @@ is "$(access a.json f_big)" "0 4096 None" \
 	"  a block over 1,024 bytes: no counts per byte"
 is "$(access a.json f_freed)" "0 96 [-32, 3]" \
 	"  freed blocks keep their counts, summed by site"
+is "$(access a.json f_libc_p)" "512 64 [-64, 9]" \
+	"  the C library's functions: what they read and write"
+is "$(access a.json f_libc_q)" "128 128 [-64, 4]" "  ... in a second block"
+is "$(access a.json strdup f_libc)" "0 64 [-64, 1]" "  ... and in strdup's"
 if have_viewer; then
 	view_check a.json
 	ok $? "  the viewer loads it"
@@ -55,14 +63,16 @@ fi
 if [ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ] &&
 	"$VALGRIND" --tool=dhat --dhat-out-file=v.json "$PROG/access-plain" \
 	>/dev/null 2>&1; then
-	for f in f_write_only f_read_only f_untouched f_struct f_increment \
-		f_big f_freed; do
+	sites="f_write_only f_read_only f_untouched f_struct f_increment f_big
+		f_freed f_libc_p f_libc_q"
+	for f in $sites; do
 		echo "$f $(access v.json $f)"
 	done >vg
-	for f in f_write_only f_read_only f_untouched f_struct f_increment \
-		f_big f_freed; do
+	echo "strdup $(access v.json strdup f_libc)" >>vg
+	for f in $sites; do
 		echo "$f $(access a.json $f)"
 	done >us
+	echo "strdup $(access a.json strdup f_libc)" >>us
 	is "$(cat us)" "$(cat vg)" "every site as under Valgrind's DHAT"
 	"$PYTHON3" -c 'import json, sys
 def zero(f):

@@ -4,11 +4,12 @@
  * tests (t/1014).  Built twice: instrumented for libdhat-access
  * (t/prog/access) and plain, for Valgrind's DHAT (t/prog/access-plain).
  * Each f_* makes one block and uses it as its comment says; the blocks
- * stay live to the end, except f_freed's, and nothing of the C library
- * touches them.
+ * stay live to the end, except f_freed's, and only f_libc's are touched
+ * by the C library's functions.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct rec {
 	int used;
@@ -103,10 +104,53 @@ f_freed(void)
 	}
 }
 
+/* The C library's functions on two blocks of 64 bytes, P and Q, seen
+ * through libdhat-access (as Valgrind sees them through its own):
+ *   memset(P, 'a', 63)      P: write 63        P[63] = 0: write 1
+ *   strlen(P)               P: read 64
+ *   memcpy(Q, P, 64)        P: read 64         Q: write 64
+ *   strcmp(P, Q)            P, Q: read 64 each
+ *   memcmp(P, Q, 64)        P, Q: read 64 each
+ *   strchr(P, 'b')          P: read 64 (not found)
+ *   strcpy(Q, P)            P: read 64         Q: write 64
+ *   strdup(P)               P: read 64 twice (measured, then copied),
+ *                           the new block: write 64
+ * so P: rb 512, wb 64; Q: rb 128, wb 128; the copy: rb 0, wb 64. */
+static __attribute__((noinline)) char *
+f_libc_p(void)
+{
+	return malloc(64);
+}
+
+static __attribute__((noinline)) char *
+f_libc_q(void)
+{
+	return malloc(64);
+}
+
+static __attribute__((noinline)) void
+f_libc(char **pp, char **qq, char **dd)
+{
+	char *p = f_libc_p(), *q = f_libc_q();
+
+	memset(p, 'a', 63);
+	p[63] = '\0';
+	sink += (long)strlen(p);
+	memcpy(q, p, 64);
+	sink += strcmp(p, q);
+	sink += memcmp(p, q, 64);
+	sink += strchr(p, 'b') == NULL;
+	strcpy(q, p);
+	*pp = p;
+	*qq = q;
+	*dd = strdup(p);
+}
+
 int
 main(void)
 {
 	void *keep[6];
+	char *p, *q, *d;
 
 	keep[0] = f_write_only();
 	keep[1] = f_read_only();
@@ -115,6 +159,8 @@ main(void)
 	keep[4] = f_increment();
 	keep[5] = f_big();
 	f_freed();
+	f_libc(&p, &q, &d);
+	sink += p != NULL && q != NULL && d != NULL;
 	sink += keep[0] != NULL && keep[5] != NULL;
 	return 0;
 }
