@@ -431,6 +431,31 @@ call_file(Dwarf_Die *die)
 }
 
 /*
+ * The compile unit around ADDR, found by asking each of the module's:
+ * libdw finds it by the address ranges table (.debug_aranges), which
+ * Clang does not write.  Its line into *CUR.
+ */
+static Dwarf_Die *
+cu_by_scan(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *bias,
+    struct level *cur)
+{
+	Dwarf_Die *cu = NULL;
+	Dwarf_Line *line;
+
+	while ((cu = dwfl_module_nextcu(mod, cu, bias)) != NULL)
+		if (dwarf_haspc(cu, addr - *bias) > 0)
+			break;
+	if (cu != NULL && cur->file == NULL &&
+	    (line = dwarf_getsrc_die(cu, addr - *bias)) != NULL) {
+		cur->file = dwarf_linesrc(line, NULL, NULL);
+		if (dwarf_lineno(line, &cur->line) != 0 ||
+		    dwarf_linecol(line, &cur->col) != 0)
+			cur->line = cur->col = 0;
+	}
+	return cu;
+}
+
+/*
  * Fills LEVELS (innermost first) from the DWARF scopes around ADDR and
  * returns how many, 0 when there is no debug information for it.  The
  * innermost level sits at the line-table row of the address; each inlined
@@ -455,6 +480,8 @@ dwarf_levels(Dwfl_Module *mod, Dwarf_Addr addr, struct level **levelsp)
 		cur.file = dwfl_lineinfo(line, NULL, &cur.line, &cur.col,
 		    NULL, NULL);
 	cudie = dwfl_module_addrdie(mod, addr, &bias);
+	if (cudie == NULL)
+		cudie = cu_by_scan(mod, addr, &bias, &cur);
 	nscopes = cudie ? dwarf_getscopes(cudie, addr - bias, &scopes) : 0;
 	if (nscopes > 0) {
 		inner = scopes[0];
