@@ -8,11 +8,14 @@
  * holds, for every 8 bytes of a live block, the block's record number.
  * Blocks are at least 8-byte aligned, so no 8 bytes belong to two of
  * them.  The shadow has two levels: 4 MiB of address space per entry of
- * the first, mapped on first use, 2 MiB of numbers each; an access
- * outside every such region (the stack, most globals) costs one load.
- * A freed block leaves its numbers behind: a record says where its block
+ * the first, its numbers (2 MiB) mapped on first use; an access outside
+ * every such region (the stack, most globals) costs one load.  A region
+ * that lies wholly inside one block holds that block's number in its
+ * entry instead, so a block of gigabytes costs one entry per 4 MiB.  A
+ * freed block leaves its numbers behind: a record says where its block
  * lies, and an access outside it is no block's, so a free costs nothing
- * in the shadow.
+ * in the shadow.  Numbers are never unmapped: an access may be reading
+ * them at any time.
  *
  * Records live in one array reserved up front (only what is used is ever
  * backed by memory).  An access changes only its own block's record,
@@ -20,6 +23,9 @@
  * instant may lose a count, as plain counters do.  Blocks are made and
  * retired under a spin lock of this module; a retired block's figures go
  * to its program point's, which at the end take the live blocks' too.
+ * When a profiler starts, the per-byte counts of the blocks then live
+ * are freed only at the next start: another thread may still be adding
+ * to them.
  */
 #include "config.h"
 
@@ -31,7 +37,10 @@
 #include <sys/mman.h>
 
 #include "access.h"
+#include "lock.h"
 #include "memory.h"
+#include "pp_table.h"
+#include "stack.h"
 
 #define TOP_ENTRIES (UINT64_C(1) << (47 - DHAT__ACC_REGION_SHIFT))
 #define MAX_RECORDS (UINT32_C(1) << 26)
@@ -47,6 +56,8 @@ static struct {
 	uint32_t free_list;       /* 0: empty */
 	struct dhat__pp_access *pps;
 	size_t npps;
+	uint16_t **grave;         /* per-byte counts to free at the next start */
+	size_t ngrave;
 	int lock;
 	bool reserved;
 } ac;
@@ -56,7 +67,7 @@ ac_lock(void)
 {
 	while (__atomic_exchange_n(&ac.lock, 1, __ATOMIC_ACQUIRE))
 		while (__atomic_load_n(&ac.lock, __ATOMIC_RELAXED))
-			__builtin_ia32_pause();
+			DHAT__CPU_RELAX();
 }
 
 static void
@@ -74,36 +85,51 @@ reserve(size_t n)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-/* The shadow's region for ADDR, made when MAKE; NULL otherwise. */
+/* The numbers of ADDR's region, made (from whatever its entry held) when
+ * missing; NULL when out of memory. */
 static uint32_t *
-region(uintptr_t addr, bool make)
+numbers(uintptr_t addr)
 {
-	uint32_t **slot = &dhat__acc.top[addr >> DHAT__ACC_REGION_SHIFT];
-	uint32_t *r = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+	uintptr_t *slot = &dhat__acc.top[addr >> DHAT__ACC_REGION_SHIFT];
+	uintptr_t e = *slot;
+	uint32_t *r;
 
-	if (r == NULL && make) {
-		r = reserve(DHAT__ACC_REGION_GRAINS * sizeof *r);
-		if (r != NULL)
-			__atomic_store_n(slot, r, __ATOMIC_RELEASE);
-	}
+	if (e != 0 && (e & 1) == 0)
+		return (uint32_t *)e;
+	r = reserve(DHAT__ACC_REGION_GRAINS * sizeof *r);
+	if (r == NULL)
+		return NULL;
+	/* A whole-region entry belonged to a block that is gone: the new
+	 * block is in its region.  Its numbers are not carried over. */
+	__atomic_store_n(slot, (uintptr_t)r, __ATOMIC_RELEASE);
 	return r;
 }
 
-/* Record I's number over [P, P + N) in the shadow; false when out of
- * memory. */
+/* Record ID's number over [P, P + N) in the shadow; false when out of
+ * memory.  Regions wholly inside take the number in their entry, unless
+ * they have numbers already (a block that was there before). */
 static bool
 paint(uintptr_t p, size_t n, uint32_t id)
 {
 	uintptr_t a = p, end = p + n;
 
 	while (a < end) {
-		uintptr_t stop = ((a >> DHAT__ACC_REGION_SHIFT) + 1) << DHAT__ACC_REGION_SHIFT;
-		uint32_t *r = region(a, true);
+		uintptr_t lo = a >> DHAT__ACC_REGION_SHIFT << DHAT__ACC_REGION_SHIFT;
+		uintptr_t stop = lo + (UINT64_C(1) << DHAT__ACC_REGION_SHIFT);
+		uintptr_t *slot = &dhat__acc.top[a >> DHAT__ACC_REGION_SHIFT];
+		uint32_t *r;
 
-		if (r == NULL)
-			return false;
 		if (stop > end)
 			stop = end;
+		if (a == lo && stop - lo == (UINT64_C(1) << DHAT__ACC_REGION_SHIFT)
+		    && (*slot == 0 || (*slot & 1) != 0)) {
+			__atomic_store_n(slot, (uintptr_t)id << 1 | 1,
+			    __ATOMIC_RELEASE);
+			a = stop;
+			continue;
+		}
+		if ((r = numbers(a)) == NULL)
+			return false;
 		for (uintptr_t g = a >> DHAT__ACC_GRAIN_SHIFT;
 		    g <= (stop - 1) >> DHAT__ACC_GRAIN_SHIFT; g++)
 			r[g & (DHAT__ACC_REGION_GRAINS - 1)] = id;
@@ -116,12 +142,14 @@ paint(uintptr_t p, size_t n, uint32_t id)
 static struct record *
 record_at(uintptr_t p)
 {
-	uint32_t *r;
+	uintptr_t e;
 	uint32_t id;
 
-	if (p >> 47 != 0 || (r = region(p, false)) == NULL)
+	if (dhat__acc.rec == NULL || p >> 47 != 0 ||
+	    (e = dhat__acc.top[p >> DHAT__ACC_REGION_SHIFT]) == 0)
 		return NULL;
-	id = r[(p >> DHAT__ACC_GRAIN_SHIFT) & (DHAT__ACC_REGION_GRAINS - 1)];
+	id = (e & 1) != 0 ? (uint32_t)(e >> 1) : ((const uint32_t *)e)[
+	    (p >> DHAT__ACC_GRAIN_SHIFT) & (DHAT__ACC_REGION_GRAINS - 1)];
 	if (id == 0 || dhat__acc.rec[id].base != p)
 		return NULL;
 	return &dhat__acc.rec[id];
@@ -146,6 +174,8 @@ record_new(void)
 static struct dhat__pp_access *
 pp_figures(uint32_t pp)
 {
+	if (pp >= dhat__pp_count())
+		return NULL;
 	if (pp >= ac.npps) {
 		size_t n = ac.npps ? ac.npps : 1024;
 		struct dhat__pp_access *v;
@@ -207,113 +237,192 @@ dhat__access_merge(struct dhat__pp_access *d, const struct dhat__pp_access *s)
 	    s->xsize == SIZE_MAX ? NULL : s->acc);
 }
 
-void
-dhat__access_alloc(void *p, size_t n, uint32_t pp)
+/* A record for P, of N bytes, at program point PP, with counts RB, WB
+ * and per-byte counts ACC (of OLD bytes, or NULL), made under the lock;
+ * ACC is freed.  The block is counted as lost when out of memory. */
+static void
+record_block(uintptr_t p, size_t n, uint32_t pp, uint64_t rb, uint64_t wb,
+    uint16_t *acc, size_t old)
 {
 	struct record *r;
 	uint32_t id;
 
-	if (n == 0 || (uintptr_t)p >> 47 != 0)
-		return;
-	ac_lock();
-	if (!__atomic_load_n(&dhat__acc.on, __ATOMIC_RELAXED)) {
-		ac_unlock();
-		return;
-	}
 	if ((id = record_new()) == 0) {
 		ac.lost++;
-		ac_unlock();
+		dhat__own_free(acc);
 		return;
 	}
 	r = &dhat__acc.rec[id];
 	r->base = 0;
 	r->size = n;
-	r->rb = r->wb = 0;
+	r->rb = rb;
+	r->wb = wb;
 	r->pp = pp;
 	r->acc = n <= DHAT__ACC_MAX ? dhat__calloc(n, sizeof *r->acc) : NULL;
-	if (!paint((uintptr_t)p, n, id) ||
-	    (n <= DHAT__ACC_MAX && r->acc == NULL)) {
+	if (r->acc != NULL && acc != NULL)
+		memcpy(r->acc, acc, (old < n ? old : n) * sizeof *acc);
+	dhat__own_free(acc);
+	if (!paint(p, n, id) || (n <= DHAT__ACC_MAX && r->acc == NULL)) {
 		dhat__own_free(r->acc);
 		r->acc = NULL;
 		r->size = ac.free_list;
 		ac.free_list = id;
 		ac.lost++;
-		ac_unlock();
 		return;
 	}
 	/* Last: an access sees the block only once it is complete. */
-	__atomic_store_n(&r->base, (uintptr_t)p, __ATOMIC_RELEASE);
+	__atomic_store_n(&r->base, p, __ATOMIC_RELEASE);
+}
+
+/* Whether a block counted under program point PP of the table of EPOCH
+ * belongs to the profile that counts now.  Under the lock. */
+static bool
+current(uint32_t pp, uint64_t epoch)
+{
+	return __atomic_load_n(&dhat__acc.on, __ATOMIC_RELAXED) &&
+	    pp != DHAT__PP_NONE &&
+	    epoch == __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE);
+}
+
+void
+dhat__access_alloc(void *p, size_t n, uint32_t pp, uint64_t epoch)
+{
+	if (n == 0 || (uintptr_t)p >> 47 != 0)
+		return;
+	ac_lock();
+	if (current(pp, epoch))
+		record_block((uintptr_t)p, n, pp, 0, 0, NULL, 0);
 	ac_unlock();
 }
 
-/* Record R's block is gone: its figures to its program point's. */
+/* Record R's block is gone: its counts into *H, R freed. */
 static void
-retire(struct record *r)
+take_out(struct record *r, struct dhat__acc_held *h)
 {
-	struct dhat__pp_access *d = pp_figures(r->pp);
-	uint32_t id = (uint32_t)(r - dhat__acc.rec);
-
-	if (d != NULL)
-		add_block(d, r->rb, r->wb, r->size, r->acc);
-	else
-		ac.lost++;
-	dhat__own_free(r->acc);
+	h->rb = r->rb;
+	h->wb = r->wb;
+	h->acc = r->acc;
+	h->size = r->size;
+	h->pp = r->pp;
+	h->epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE);
 	r->acc = NULL;
 	__atomic_store_n(&r->base, 0, __ATOMIC_RELEASE);
 	r->size = ac.free_list;
-	ac.free_list = id;
+	ac.free_list = (uint32_t)(r - dhat__acc.rec);
+}
+
+/* A block's counts H, gone, to its program point's; H's per-byte counts
+ * freed.  Under the lock. */
+static void
+retire_held(struct dhat__acc_held *h)
+{
+	struct dhat__pp_access *d;
+
+	if (current(h->pp, h->epoch) && (d = pp_figures(h->pp)) != NULL)
+		add_block(d, h->rb, h->wb, h->size, h->acc);
+	else if (current(h->pp, h->epoch))
+		ac.lost++;
+	dhat__own_free(h->acc);
+	h->acc = NULL;
 }
 
 void
 dhat__access_free(void *p)
 {
+	struct dhat__acc_held h;
 	struct record *r;
 
 	ac_lock();
-	if (dhat__acc.rec != NULL && (r = record_at((uintptr_t)p)) != NULL)
-		retire(r);
+	if ((r = record_at((uintptr_t)p)) != NULL) {
+		take_out(r, &h);
+		retire_held(&h);
+	}
+	ac_unlock();
+}
+
+bool
+dhat__access_detach(void *old, struct dhat__acc_held *h)
+{
+	struct record *r;
+	bool had = false;
+
+	ac_lock();
+	if ((r = record_at((uintptr_t)old)) != NULL) {
+		take_out(r, h);
+		had = true;
+	}
+	ac_unlock();
+	return had;
+}
+
+void
+dhat__access_attach(void *p, size_t n, struct dhat__acc_held *h)
+{
+	/* The block keeps its program point and what was done to it; its
+	 * per-byte counts while its size allows. */
+	ac_lock();
+	if (current(h->pp, h->epoch) && n > 0)
+		record_block((uintptr_t)p, n, h->pp, h->rb, h->wb, h->acc,
+		    h->size);
+	else
+		dhat__own_free(h->acc);
+	h->acc = NULL;
 	ac_unlock();
 }
 
 void
-dhat__access_moved(void *old, void *p, size_t n)
+dhat__access_retire(struct dhat__acc_held *h)
 {
-	struct record *r;
-	uint64_t rb = 0, wb = 0;
-	uint16_t *acc = NULL;
-	size_t size = 0;
-	uint32_t pp = 0;
-	bool had = false;
+	ac_lock();
+	retire_held(h);
+	ac_unlock();
+}
 
-	/* The block keeps its program point and what was done to it;
-	 * its per-byte counts while its size allows. */
+void
+dhat__access_fork_prepare(void)
+{
 	ac_lock();
-	if (dhat__acc.rec != NULL && (r = record_at((uintptr_t)old)) != NULL) {
-		had = true;
-		rb = r->rb;
-		wb = r->wb;
-		pp = r->pp;
-		size = r->size;
-		acc = r->acc;
-		r->acc = NULL;
+}
+
+void
+dhat__access_fork_parent(void)
+{
+	ac_unlock();
+}
+
+void
+dhat__access_fork_child(void)
+{
+	__atomic_store_n(&ac.lock, 0, __ATOMIC_RELEASE);
+}
+
+/* The per-byte counts of the live records, put aside until the next
+ * start (another thread may be adding to them now), and the previous
+ * start's freed.  Under the lock. */
+static void
+bury(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < ac.ngrave; i++)
+		dhat__own_free(ac.grave[i]);
+	dhat__own_free(ac.grave);
+	ac.grave = NULL;
+	ac.ngrave = 0;
+	for (uint32_t id = 1; id <= ac.used; id++)
+		n += dhat__acc.rec[id].acc != NULL;
+	if (n > 0)
+		ac.grave = dhat__own_malloc(n * sizeof *ac.grave);
+	for (uint32_t id = 1; id <= ac.used; id++) {
+		struct record *r = &dhat__acc.rec[id];
+
 		__atomic_store_n(&r->base, 0, __ATOMIC_RELEASE);
-		r->size = ac.free_list;
-		ac.free_list = (uint32_t)(r - dhat__acc.rec);
+		if (r->acc != NULL && ac.grave != NULL)
+			ac.grave[ac.ngrave++] = r->acc;
+		else
+			dhat__own_free(r->acc);
+		r->acc = NULL;
 	}
-	ac_unlock();
-	if (!had)
-		return;
-	dhat__access_alloc(p, n, pp);
-	ac_lock();
-	if ((r = record_at((uintptr_t)p)) != NULL) {
-		r->rb = rb;
-		r->wb = wb;
-		if (r->acc != NULL && acc != NULL)
-			memcpy(r->acc, acc, (size < n ? size : n) *
-			    sizeof *acc);
-	}
-	ac_unlock();
-	dhat__own_free(acc);
 }
 
 bool
@@ -327,11 +436,8 @@ dhat__access_start(bool wanted)
 		if (dhat__acc.top == NULL || dhat__acc.rec == NULL)
 			dhat__acc.top = NULL, dhat__acc.rec = NULL;
 	}
-	for (uint32_t id = 1; dhat__acc.rec != NULL && id <= ac.used; id++) {
-		dhat__own_free(dhat__acc.rec[id].acc);
-		dhat__acc.rec[id].acc = NULL;
-		dhat__acc.rec[id].base = 0;
-	}
+	if (dhat__acc.rec != NULL)
+		bury();
 	ac.used = 0;
 	ac.free_list = 0;
 	ac.lost = 0;

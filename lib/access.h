@@ -17,8 +17,12 @@
 /* Counts latch there (Valgrind's viewer refuses larger ones). */
 #define DHAT__ACC_LATCH 65535
 
-/* The shadow: 8 bytes of address space per number, 4 MiB of it per
- * region (access.c). */
+/*
+ * The shadow: 8 bytes of address space per number, 4 MiB of it per
+ * region (access.c).  A region's entry is NULL (no block was ever there),
+ * the address of its numbers, or, for a region that lies wholly inside
+ * one block, that block's number shifted left once with the low bit set.
+ */
 #define DHAT__ACC_GRAIN_SHIFT 3
 #define DHAT__ACC_REGION_SHIFT 22
 #define DHAT__ACC_REGION_GRAINS \
@@ -37,7 +41,7 @@ struct dhat__acc_record {
  * counts every access inline (dhat__access_count). */
 struct dhat__acc_state {
 	int on;                   /* a heap profiler counts accesses */
-	uint32_t **top;           /* each region's numbers, or NULL */
+	uintptr_t *top;           /* each region's entry */
 	struct dhat__acc_record *rec;
 };
 extern struct dhat__acc_state dhat__acc;
@@ -48,6 +52,16 @@ dhat__access_counting(void)
 	return __atomic_load_n(&dhat__acc.on, __ATOMIC_RELAXED) != 0;
 }
 
+/* A's offset in record R's block, or SIZE_MAX when A is not in it (a free
+ * record's base is 0). */
+static inline __attribute__((always_inline)) uintptr_t
+dhat__access_offset(const struct dhat__acc_record *r, uintptr_t a)
+{
+	uintptr_t base = __atomic_load_n(&r->base, __ATOMIC_ACQUIRE);
+
+	return base != 0 && a - base < r->size ? a - base : SIZE_MAX;
+}
+
 /* The record of the live block that holds A, and A's offset in it, or
  * NULL.  *LAST: the thread's block of the previous access, tried first,
  * since accesses come in runs on one block. */
@@ -56,22 +70,23 @@ dhat__access_find(uintptr_t a, uintptr_t *off,
     struct dhat__acc_record **last)
 {
 	struct dhat__acc_record *r = *last;
-	uint32_t *reg;
+	uintptr_t e;
 	uint32_t id;
 
-	if (r != NULL &&
-	    (*off = a - __atomic_load_n(&r->base, __ATOMIC_ACQUIRE)) < r->size)
+	if (r != NULL && (*off = dhat__access_offset(r, a)) != SIZE_MAX)
 		return r;
 	if (a >> 47 != 0)
 		return NULL;
-	reg = __atomic_load_n(&dhat__acc.top[a >> DHAT__ACC_REGION_SHIFT],
+	e = __atomic_load_n(&dhat__acc.top[a >> DHAT__ACC_REGION_SHIFT],
 	    __ATOMIC_ACQUIRE);
-	if (reg == NULL || (id = reg[(a >> DHAT__ACC_GRAIN_SHIFT) &
-	    (DHAT__ACC_REGION_GRAINS - 1)]) == 0)
+	if (e == 0)
+		return NULL;
+	id = (e & 1) != 0 ? (uint32_t)(e >> 1) : ((const uint32_t *)e)[
+	    (a >> DHAT__ACC_GRAIN_SHIFT) & (DHAT__ACC_REGION_GRAINS - 1)];
+	if (id == 0)
 		return NULL;
 	r = &dhat__acc.rec[id];
-	*off = a - __atomic_load_n(&r->base, __ATOMIC_ACQUIRE);
-	if (*off >= r->size)
+	if ((*off = dhat__access_offset(r, a)) == SIZE_MAX)
 		return NULL;
 	*last = r;
 	return r;
@@ -85,6 +100,7 @@ dhat__access_count(uintptr_t a, size_t n, bool write,
     struct dhat__acc_record **last)
 {
 	struct dhat__acc_record *r;
+	uint16_t *acc;
 	uintptr_t off;
 
 	if (!dhat__access_counting() ||
@@ -96,17 +112,38 @@ dhat__access_count(uintptr_t a, size_t n, bool write,
 		r->wb += n;
 	else
 		r->rb += n;
-	if (r->acc != NULL)
+	if ((acc = r->acc) != NULL)
 		for (size_t i = off; i < off + n; i++)
-			if (r->acc[i] != DHAT__ACC_LATCH)
-				r->acc[i]++;
+			if (acc[i] != DHAT__ACC_LATCH)
+				acc[i]++;
 }
 
-/* Blocks made, freed and moved by the program (the entry points), with
- * the program point the heap counted the allocation under. */
-void dhat__access_alloc(void *p, size_t n, uint32_t pp);
+/* Blocks made and freed by the program (the entry points): P, of N
+ * bytes, counted by the heap under program point PP of the table of
+ * EPOCH (dhat__pp_epoch when the heap counted it). */
+void dhat__access_alloc(void *p, size_t n, uint32_t pp, uint64_t epoch);
 void dhat__access_free(void *p);
-void dhat__access_moved(void *old, void *p, size_t n);
+
+/* A block being reallocated: its record taken out of the shadow before
+ * the allocator may give its address to another thread (detach, true
+ * when there was one), then given to the block that results (attach,
+ * also after a failure, at the old address and size), or counted as freed
+ * (retire). */
+struct dhat__acc_held {
+	uint64_t rb, wb, epoch;
+	uint16_t *acc;
+	size_t size;
+	uint32_t pp;
+};
+bool dhat__access_detach(void *old, struct dhat__acc_held *h);
+void dhat__access_attach(void *p, size_t n, struct dhat__acc_held *h);
+void dhat__access_retire(struct dhat__acc_held *h);
+
+/* fork(): the module's lock held across it (the profiler's fork
+ * handlers). */
+void dhat__access_fork_prepare(void);
+void dhat__access_fork_parent(void);
+void dhat__access_fork_child(void);
 
 /* A profiler starts: every record forgotten; accesses counted from now
  * on when WANTED (libdhat-access is loaded and the profile is a heap

@@ -25,20 +25,21 @@
 static inline __attribute__((always_inline)) void
 dhat__count_block(void *p, size_t n)
 {
+	uint64_t epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE);
 	uint32_t pp = dhat__heap_alloc(p, n);
 
 	if (DHAT__UNLIKELY(dhat__access_counting()))
-		dhat__access_alloc(p, n, pp);
+		dhat__access_alloc(p, n, pp, epoch);
 }
 
-/* A block moved by a reallocating entry point (B its record, detached
- * from OLD), for the heap and the access counts. */
-static inline __attribute__((always_inline)) void
-dhat__count_moved(const struct dhat__block *b, void *old, void *p, size_t n)
+/* A block about to be reallocated: its access record taken out first,
+ * into *H (true when it had one), since the allocator may give its
+ * address to another thread before it returns. */
+static inline bool
+dhat__access_hold(void *old, struct dhat__acc_held *h)
 {
-	dhat__heap_moved(b, p, n);
-	if (DHAT__UNLIKELY(dhat__access_counting()))
-		dhat__access_moved(old, p, n);
+	return DHAT__UNLIKELY(dhat__access_counting()) &&
+	    dhat__access_detach(old, h);
 }
 
 /*

@@ -105,8 +105,9 @@ calloc(size_t m, size_t n)
 static inline __attribute__((always_inline)) void *
 realloc_counted(void *old, size_t n)
 {
+	struct dhat__acc_held h;
 	struct dhat__block b;
-	bool tracked;
+	bool tracked, held;
 	void *p;
 
 	if (old == NULL) {
@@ -116,27 +117,34 @@ realloc_counted(void *old, size_t n)
 		return p;
 	}
 	tracked = dhat__heap_detach(old, &b);
+	held = dhat__access_hold(old, &h);
 	p = dhat__next_realloc(old, n);
 	if (p == NULL) {
 		/* glibc frees OLD for a zero size and returns NULL;
 		 * otherwise NULL is a failure and OLD is untouched.  (An
 		 * allocator that returns a block for a zero size gets the
 		 * case below.) */
+		if (held && n == 0)
+			dhat__access_retire(&h);
+		else if (held)
+			dhat__access_attach(old, h.size, &h);
 		if (!tracked)
 			return NULL;
-		if (n == 0) {
-			if (DHAT__UNLIKELY(dhat__access_counting()))
-				dhat__access_free(old);
+		if (n == 0)
 			dhat__heap_detached_free(&b);
-		} else {
+		else
 			dhat__heap_reattach(&b);
-		}
 		return NULL;
 	}
-	if (tracked)
-		dhat__count_moved(&b, old, p, n);
-	else
+	if (tracked) {
+		dhat__heap_moved(&b, p, n);
+		if (held)
+			dhat__access_attach(p, n, &h);
+	} else {
+		if (held)
+			dhat__access_retire(&h);
 		dhat__count_block(p, n);
+	}
 	return p;
 }
 

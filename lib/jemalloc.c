@@ -180,8 +180,9 @@ mallocx(size_t n, int flags)
 EXPORT void *
 rallocx(void *old, size_t n, int flags)
 {
+	struct dhat__acc_held h;
 	struct dhat__block b;
-	bool tracked;
+	bool tracked, held;
 	void *p;
 
 	ready();
@@ -189,13 +190,21 @@ rallocx(void *old, size_t n, int flags)
 		return je.rallocx(old, n, flags);
 	dhat__guard = 1;
 	tracked = dhat__heap_detach(old, &b);
+	held = dhat__access_hold(old, &h);
 	p = je.rallocx(old, n, flags);
-	if (p == NULL && tracked)       /* OLD is untouched */
+	if (held && p == NULL)          /* OLD is untouched */
+		dhat__access_attach(old, h.size, &h);
+	else if (held && !tracked)
+		dhat__access_retire(&h);
+	if (p == NULL && tracked) {
 		dhat__heap_reattach(&b);
-	else if (p != NULL && tracked)
-		dhat__count_moved(&b, old, p, n);
-	else if (p != NULL)
+	} else if (p != NULL && tracked) {
+		dhat__heap_moved(&b, p, n);
+		if (held)
+			dhat__access_attach(p, n, &h);
+	} else if (p != NULL) {
 		dhat__count_block(p, n);
+	}
 	dhat__leave(0);
 	DHAT__NO_TAILCALL();
 	return p;
@@ -214,8 +223,10 @@ resized(size_t real, size_t n, size_t extra)
 EXPORT size_t
 xallocx(void *p, size_t n, size_t extra, int flags)
 {
+	struct dhat__acc_held h;
 	struct dhat__block b;
 	size_t real, size;
+	bool held;
 
 	ready();
 	if (DHAT__LIKELY(!dhat__heap_on()) || dhat__guard)
@@ -224,12 +235,19 @@ xallocx(void *p, size_t n, size_t extra, int flags)
 	if (!dhat__heap_detach(p, &b)) {
 		real = je.xallocx(p, n, extra, flags);
 	} else {
+		/* In place: the block never changes hands. */
+		held = dhat__access_hold(p, &h);
 		real = je.xallocx(p, n, extra, flags);
 		size = resized(real, n, extra);
-		if (real >= n && size != b.size)
-			dhat__count_moved(&b, p, p, size);
-		else
+		if (real >= n && size != b.size) {
+			dhat__heap_moved(&b, p, size);
+			if (held)
+				dhat__access_attach(p, size, &h);
+		} else {
 			dhat__heap_reattach(&b);
+			if (held)
+				dhat__access_attach(p, h.size, &h);
+		}
 	}
 	dhat__leave(0);
 	DHAT__NO_TAILCALL();

@@ -530,15 +530,21 @@ preload_start(void)
 void
 dhat__preload_yield(void)
 {
-	struct dhat_profiler *p = run.prof;
+	struct dhat_profiler *p;
 	bool ours;
+	int g;
 
-	if (p == NULL)
+	/* Taken once: two threads that build profilers at once must not
+	 * both drop it. */
+	if (__atomic_load_n(&run.prof, __ATOMIC_ACQUIRE) == NULL ||
+	    (p = __atomic_exchange_n(&run.prof, NULL, __ATOMIC_ACQ_REL)) ==
+	    NULL)
 		return;
+	g = dhat__enter();
 	dhat__lock();
 	ours = dhat__prof.gen == run.gen && dhat__prof.state == DHAT__RUNNING;
 	dhat__unlock();
-	run.prof = NULL;
+	dhat__leave(g);
 	if (!ours)
 		return;
 	if (!dhat__prof.cfg.quiet)

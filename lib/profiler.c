@@ -257,11 +257,13 @@ fork_prepare(void)
 	fork_guard = dhat__enter();
 	dhat__unwind_fork_prepare();
 	dhat__lock();
+	dhat__access_fork_prepare();
 }
 
 static void
 fork_parent(void)
 {
+	dhat__access_fork_parent();
 	dhat__unlock();
 	dhat__unwind_fork_parent();
 	dhat__leave(fork_guard);
@@ -276,6 +278,7 @@ profiler_fork_child(void)
 	dhat__prof.readers = 0;
 	dhat__fatal_pending = 0;
 	dhat__oplog_fork_child();
+	dhat__access_fork_child();
 	dhat__lock_word = 0;
 	dhat__unwind_fork_child();
 	dhat__leave(fork_guard);

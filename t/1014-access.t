@@ -11,7 +11,7 @@ have_python || skip_all "python3 is needed to read the profiles"
 [ -x "$PROG/access" ] ||
 	skip_all "the compiler cannot build for access profiling"
 
-plan 17
+plan 19
 
 # access FILE FUNCTION [CALLER]: "RB WB ACC" of the site allocated in
 # FUNCTION (called from CALLER).
@@ -88,6 +88,12 @@ else
 	skip "every site as under Valgrind's DHAT" "no valgrind --tool=dhat"
 	skip "  the same sites never accessed" "no valgrind --tool=dhat"
 fi
+
+# Children forked while another thread allocates: none hangs on the
+# access counts' lock.
+expect_exit 0 "50 forks while a thread allocates" -- \
+	timeout 120 "$RUN" --quiet -o 'f-%p.json' "$PROG/access" fork
+is "$(ls f-*.json | wc -l)" 51 "  51 profiles, one per process"
 
 # A heap profile of a program not built for it has no access figures.
 "$RUN" --quiet -o plain.json "$PROG/access-plain"

@@ -7,9 +7,12 @@
  * stay live to the end, except f_freed's, and only f_libc's are touched
  * by the C library's functions.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct rec {
 	int used;
@@ -146,11 +149,59 @@ f_libc(char **pp, char **qq, char **dd)
 	*dd = strdup(p);
 }
 
+/* With "fork": one thread allocates and frees while the main thread
+ * forks 50 children, each of which allocates, writes and frees a block:
+ * no child may hang on a lock the thread held at the fork. */
+static volatile int stop;
+
+static void *
+churn(void *arg)
+{
+	(void)arg;
+	while (!stop) {
+		char *p = malloc(32);
+
+		p[0] = 1;
+		free(p);
+	}
+	return NULL;
+}
+
+static int
+forks(void)
+{
+	pthread_t t;
+	int status, bad = 0;
+
+	if (pthread_create(&t, NULL, churn, NULL) != 0)
+		return 1;
+	for (int i = 0; i < 50; i++) {
+		pid_t c = fork();
+
+		if (c == 0) {
+			char *p = malloc(16);
+
+			p[0] = 2;
+			free(p);
+			_exit(0);
+		}
+		if (c < 0 || waitpid(c, &status, 0) != c ||
+		    !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			bad = 1;
+	}
+	stop = 1;
+	pthread_join(t, NULL);
+	return bad;
+}
+
 int
-main(void)
+main(int argc, char **argv)
 {
 	void *keep[6];
 	char *p, *q, *d;
+
+	if (argc > 1 && strcmp(argv[1], "fork") == 0)
+		return forks();
 
 	keep[0] = f_write_only();
 	keep[1] = f_read_only();
