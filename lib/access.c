@@ -142,15 +142,10 @@ paint(uintptr_t p, size_t n, uint32_t id)
 static struct record *
 record_at(uintptr_t p)
 {
-	uintptr_t e;
 	uint32_t id;
 
-	if (dhat__acc.rec == NULL || p >> 47 != 0 ||
-	    (e = dhat__acc.top[p >> DHAT__ACC_REGION_SHIFT]) == 0)
-		return NULL;
-	id = (e & 1) != 0 ? (uint32_t)(e >> 1) : ((const uint32_t *)e)[
-	    (p >> DHAT__ACC_GRAIN_SHIFT) & (DHAT__ACC_REGION_GRAINS - 1)];
-	if (id == 0 || dhat__acc.rec[id].base != p)
+	if (dhat__acc.rec == NULL || (id = dhat__access_number(p)) == 0 ||
+	    dhat__acc.rec[id].base != p)
 		return NULL;
 	return &dhat__acc.rec[id];
 }
@@ -167,6 +162,15 @@ record_new(void)
 	if (ac.used + 1 >= MAX_RECORDS)
 		return 0;
 	return ++ac.used;
+}
+
+/* Record ID back on the free list (its block gone, or never made). */
+static void
+record_free(uint32_t id)
+{
+	__atomic_store_n(&dhat__acc.rec[id].base, 0, __ATOMIC_RELEASE);
+	dhat__acc.rec[id].size = ac.free_list;
+	ac.free_list = id;
 }
 
 /* The program point's figures, grown to hold PP; NULL when out of
@@ -265,8 +269,7 @@ record_block(uintptr_t p, size_t n, uint32_t pp, uint64_t rb, uint64_t wb,
 	if (!paint(p, n, id) || (n <= DHAT__ACC_MAX && r->acc == NULL)) {
 		dhat__own_free(r->acc);
 		r->acc = NULL;
-		r->size = ac.free_list;
-		ac.free_list = id;
+		record_free(id);
 		ac.lost++;
 		return;
 	}
@@ -306,9 +309,7 @@ take_out(struct record *r, struct dhat__acc_held *h)
 	h->pp = r->pp;
 	h->epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE);
 	r->acc = NULL;
-	__atomic_store_n(&r->base, 0, __ATOMIC_RELEASE);
-	r->size = ac.free_list;
-	ac.free_list = (uint32_t)(r - dhat__acc.rec);
+	record_free((uint32_t)(r - dhat__acc.rec));
 }
 
 /* A block's counts H, gone, to its program point's; H's per-byte counts

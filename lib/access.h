@@ -62,6 +62,22 @@ dhat__access_offset(const struct dhat__acc_record *r, uintptr_t a)
 	return base != 0 && a - base < r->size ? a - base : SIZE_MAX;
 }
 
+/* The record number the shadow holds for A; 0: none. */
+static inline __attribute__((always_inline)) uint32_t
+dhat__access_number(uintptr_t a)
+{
+	uintptr_t e;
+
+	if (a >> 47 != 0)
+		return 0;
+	e = __atomic_load_n(&dhat__acc.top[a >> DHAT__ACC_REGION_SHIFT],
+	    __ATOMIC_ACQUIRE);
+	if (e == 0)
+		return 0;
+	return (e & 1) != 0 ? (uint32_t)(e >> 1) : ((const uint32_t *)e)[
+	    (a >> DHAT__ACC_GRAIN_SHIFT) & (DHAT__ACC_REGION_GRAINS - 1)];
+}
+
 /* The record of the live block that holds A, and A's offset in it, or
  * NULL.  *LAST: the thread's block of the previous access, tried first,
  * since accesses come in runs on one block. */
@@ -70,20 +86,11 @@ dhat__access_find(uintptr_t a, uintptr_t *off,
     struct dhat__acc_record **last)
 {
 	struct dhat__acc_record *r = *last;
-	uintptr_t e;
 	uint32_t id;
 
 	if (r != NULL && (*off = dhat__access_offset(r, a)) != SIZE_MAX)
 		return r;
-	if (a >> 47 != 0)
-		return NULL;
-	e = __atomic_load_n(&dhat__acc.top[a >> DHAT__ACC_REGION_SHIFT],
-	    __ATOMIC_ACQUIRE);
-	if (e == 0)
-		return NULL;
-	id = (e & 1) != 0 ? (uint32_t)(e >> 1) : ((const uint32_t *)e)[
-	    (a >> DHAT__ACC_GRAIN_SHIFT) & (DHAT__ACC_REGION_GRAINS - 1)];
-	if (id == 0)
+	if ((id = dhat__access_number(a)) == 0)
 		return NULL;
 	r = &dhat__acc.rec[id];
 	if ((*off = dhat__access_offset(r, a)) == SIZE_MAX)

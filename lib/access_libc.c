@@ -108,12 +108,10 @@ ACC_FN(void *, __memmove_chk, 4, (void *d, const void *s, size_t n,
     size_t room), (d, s, n, room), (rd(s, n), wr(d, n)),
     { move(d, s, n); return d; })
 ACC_FN(void *, memset, 5, (void *d, int c, size_t n), (d, c, n), wr(d, n),
-    { unsigned char *p = d; while (n-- > 0) *p++ = (unsigned char)c;
-      return d; })
+    return set(d, c, n))
 ACC_FN(void *, __memset_chk, 6, (void *d, int c, size_t n, size_t room),
     (d, c, n, room), wr(d, n),
-    { unsigned char *p = d; while (n-- > 0) *p++ = (unsigned char)c;
-      return d; })
+    return set(d, c, n))
 ACC_FN(int, memcmp, 7, (const void *a, const void *b, size_t n), (a, b, n),
     { size_t k = compared(a, b, n, false); rd(a, k); rd(b, k); },
     { size_t k = compared(a, b, n, false);
@@ -165,7 +163,7 @@ ACC_FN(char *, stpcpy, 14, (char *restrict d, const char *restrict s),
 ACC_FN(char *, strncpy, 15, (char *restrict d, const char *restrict s,
     size_t n), (d, s, n),
     { size_t l = len_max(s, n); rd(s, l < n ? l + 1 : n); wr(d, n); },
-    { size_t l = len_max(s, n); move(d, s, l); zero(d + l, n - l);
+    { size_t l = len_max(s, n); move(d, s, l); set(d + l, 0, n - l);
       return d; })
 ACC_FN(char *, strcat, 16, (char *restrict d, const char *restrict s),
     (d, s),

@@ -122,7 +122,7 @@ static void
 fill(void *d, const void *s, size_t k, size_t n, size_t size)
 {
 	move(d, s, k * size);
-	zero((char *)d + k * size, (n - k) * size);
+	set((char *)d + k * size, 0, (n - k) * size);
 }
 
 COPY_FN(char *, strcpy, 8, (char *restrict d, const char *restrict s),

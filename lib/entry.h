@@ -25,10 +25,12 @@
 static inline __attribute__((always_inline)) void
 dhat__count_block(void *p, size_t n)
 {
-	uint64_t epoch = __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE);
+	bool access = DHAT__UNLIKELY(dhat__access_counting());
+	uint64_t epoch = access ?
+	    __atomic_load_n(&dhat__pp_epoch, __ATOMIC_ACQUIRE) : 0;
 	uint32_t pp = dhat__heap_alloc(p, n);
 
-	if (DHAT__UNLIKELY(dhat__access_counting()))
+	if (access)
 		dhat__access_alloc(p, n, pp, epoch);
 }
 

@@ -79,13 +79,15 @@ move(void *d, const void *s, size_t n)
 			dp[n] = sp[n];
 }
 
-static __attribute__((unused)) void
-zero(void *d, size_t n)
+/* The plain loop: N bytes of D set to C. */
+static __attribute__((unused)) void *
+set(void *d, int c, size_t n)
 {
 	volatile unsigned char *dp = d;
 
 	while (n-- > 0)
-		*dp++ = 0;
+		*dp++ = (unsigned char)c;
+	return d;
 }
 
 /* The next definition of NAME, as a pointer of NAME's own type. */
