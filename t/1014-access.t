@@ -11,7 +11,7 @@ have_python || skip_all "python3 is needed to read the profiles"
 [ -x "$PROG/access" ] ||
 	skip_all "the compiler cannot build for access profiling"
 
-plan 19
+plan 21
 
 # access FILE FUNCTION [CALLER]: "RB WB ACC" of the site allocated in
 # FUNCTION (called from CALLER).
@@ -23,6 +23,15 @@ for p in d["pps"]:
     fs = [d["ftbl"][i].split(":", 1)[-1] for i in p["fs"][1:]]
     if len(fs) >= len(want) and all(w in f for w, f in zip(want, fs)):
         print(p.get("rb"), p.get("wb"), p.get("acc"))' "$@"
+}
+
+# figures FILE: every site of the program with its "RB WB ACC".
+figures() {
+	for f in f_write_only f_read_only f_untouched f_struct f_increment \
+		f_big f_freed f_libc_p f_libc_q; do
+		echo "$f $(access "$1" $f)"
+	done
+	echo "strdup $(access "$1" strdup f_libc)"
 }
 
 expect_exit 0 "the instrumented program runs without a profiler" -- \
@@ -63,17 +72,8 @@ fi
 if [ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ] &&
 	"$VALGRIND" --tool=dhat --dhat-out-file=v.json "$PROG/access-plain" \
 	>/dev/null 2>&1; then
-	sites="f_write_only f_read_only f_untouched f_struct f_increment f_big
-		f_freed f_libc_p f_libc_q"
-	for f in $sites; do
-		echo "$f $(access v.json $f)"
-	done >vg
-	echo "strdup $(access v.json strdup f_libc)" >>vg
-	for f in $sites; do
-		echo "$f $(access a.json $f)"
-	done >us
-	echo "strdup $(access a.json strdup f_libc)" >>us
-	is "$(cat us)" "$(cat vg)" "every site as under Valgrind's DHAT"
+	is "$(figures a.json)" "$(figures v.json)" \
+		"every site as under Valgrind's DHAT"
 	"$PYTHON3" -c 'import json, sys
 def zero(f):
     d = json.load(open(f))
@@ -87,6 +87,27 @@ sys.exit(0 if zero(sys.argv[1]) == zero(sys.argv[2]) == ["f_untouched"]
 else
 	skip "every site as under Valgrind's DHAT" "no valgrind --tool=dhat"
 	skip "  the same sites never accessed" "no valgrind --tool=dhat"
+fi
+
+# The same program built by Clang with its own options (dhat-access.pc's
+# cflags_clang), unoptimized so that both compilers' builds make the
+# same loads and stores: the same figures for every site.
+if [ -n "${CLANG:-}" ] && [ -x "$CLANG" ] &&
+	"$CLANG" -std=gnu11 -O0 -g -fno-inline -pthread $ACCESS_CLANG_CFLAGS \
+	-o access-clang "$abs_top_srcdir/t/prog/access.c" \
+	-L"$abs_top_builddir/.libs" -ldhat-access -ldhat \
+	-Wl,-rpath,"$abs_top_builddir/.libs" 2>clang.err; then
+	ok 0 "clang builds it with cflags_clang"
+	"$RUN" --quiet -o c.json ./access-clang
+	is "$(figures c.json)" "$(figures a.json)" \
+		"  every site as in the build by $CC"
+elif [ -n "${CLANG:-}" ] && [ -x "$CLANG" ]; then
+	ok 1 "clang builds it with cflags_clang"
+	diag "$(cat clang.err)"
+	skip "  every site as in the build by $CC" "clang failed"
+else
+	skip "clang builds it with cflags_clang" "clang not installed"
+	skip "  every site as in the build by $CC" "clang not installed"
 fi
 
 # Children forked while another thread allocates: none hangs on the
