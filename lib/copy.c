@@ -7,11 +7,13 @@
  * library, so results, overlap rules and the _chk functions' checks stay
  * the C library's.
  *
- * The bytes counted are those taken from the source: N for memcpy, the
- * string and its terminating NUL for strcpy, at most N of them for
- * strncpy (not its padding), the appended string and the NUL for strcat,
- * each times the element's size for the wide forms; the string and its
- * NUL for strdup.
+ * The bytes counted are those taken from the source, as Valgrind's DHAT
+ * counts them: N for memcpy, the string and its terminating NUL for
+ * strcpy, at most N of them for strncpy (not its padding), the appended
+ * string and the NUL for strcat, each times the element's size for the
+ * wide forms; the string and its NUL for strdup.  Where the C library's
+ * function copies the characters and then writes the NUL itself
+ * (strndup, wcsncpy), the NUL is not counted.
  *
  * The C library's definitions are found as forward.h says.
  */
@@ -174,7 +176,7 @@ COPY_FN(char *, strdup, 34, (const char *s), (s), strlen(s) + 1,
     { size_t l = strlen(s) + 1; char *d = malloc(l);
       if (d != NULL) move(d, s, l); return d; })
 COPY_FN(char *, strndup, 35, (const char *s, size_t n), (s, n),
-    strnlen(s, n) + 1,
+    strnlen(s, n),
     { size_t l = strnlen(s, n); char *d = malloc(l + 1);
       if (d != NULL) { move(d, s, l); d[l] = '\0'; } return d; })
 
@@ -198,7 +200,7 @@ COPY_FN(wchar_t *, wcpcpy, 24, (wchar_t *restrict d,
     { size_t l = wcslen(s); move(d, s, (l + 1) * W); return d + l; })
 COPY_FN(wchar_t *, wcsncpy, 25, (wchar_t *restrict d,
     const wchar_t *restrict s, size_t n), (d, s, n),
-    taken(wcsnlen(s, n), n) * W,
+    wcsnlen(s, n) * W,
     { fill(d, s, taken(wcsnlen(s, n), n), n, W); return d; })
 COPY_FN(wchar_t *, wcscat, 26, (wchar_t *restrict d,
     const wchar_t *restrict s), (d, s), (wcslen(s) + 1) * W,
@@ -221,7 +223,7 @@ COPY_FN(wchar_t *, __wcpcpy_chk, 31, (wchar_t *restrict d,
     { size_t l = wcslen(s); move(d, s, (l + 1) * W); return d + l; })
 COPY_FN(wchar_t *, __wcsncpy_chk, 32, (wchar_t *restrict d,
     const wchar_t *restrict s, size_t n, size_t room), (d, s, n, room),
-    taken(wcsnlen(s, n), n) * W,
+    wcsnlen(s, n) * W,
     { fill(d, s, taken(wcsnlen(s, n), n), n, W); return d; })
 COPY_FN(wchar_t *, __wcscat_chk, 33, (wchar_t *restrict d,
     const wchar_t *restrict s, size_t room), (d, s, room),

@@ -21,14 +21,19 @@
  * requires it of malloc replacements, dynamic TLS could allocate. */
 extern __thread int dhat__guard __attribute__((tls_model("initial-exec")));
 
-/* Non-zero while a heap profiler counts; read relaxed on every entry.
- * It starts as DHAT__HEAP_UNDECIDED, so that the process's first counted
- * allocation asks dhat__preload_decide whether dhat-run's profiler
- * starts there: counting begins at the first allocation, not at
+/* Non-zero while a heap profiler counts (1); read relaxed on every
+ * entry.  It starts as DHAT__HEAP_UNDECIDED, so that the process's first
+ * counted allocation asks dhat__preload_decide whether dhat-run's
+ * profiler starts there: counting begins at the first allocation, not at
  * libdhat's constructor, after which libraries initialised earlier have
- * allocated already. */
+ * allocated already.  While a copy or ad hoc profiler runs it is
+ * DHAT__HEAP_SHIELD: the entry points then count nothing but set the
+ * guard around the allocator's work, so that a copy made by a signal
+ * handler that interrupted the allocator is not counted (counting
+ * allocates, and would re-enter the allocator under its own lock). */
 extern int dhat__heap_running;
 #define DHAT__HEAP_UNDECIDED 2
+#define DHAT__HEAP_SHIELD 3
 
 static inline int
 dhat__heap_on(void)

@@ -398,6 +398,24 @@ lock_hot_applied(void)
 	return taken;
 }
 
+/* Whether the entry point that called is to count its block: a heap
+ * profiler runs (dhat__heap_running is 1), or the process's first
+ * allocation decided that dhat-run's starts now.  Else the entry point
+ * only shielded the allocator's work (DHAT__HEAP_SHIELD), or the
+ * profiler was dropped since it looked. */
+static inline bool
+heap_counts(void)
+{
+	int r = __atomic_load_n(&dhat__heap_running, __ATOMIC_RELAXED);
+
+	if (DHAT__LIKELY(r == 1))
+		return true;
+	if (r != DHAT__HEAP_UNDECIDED)
+		return false;
+	dhat__preload_decide();
+	return __atomic_load_n(&dhat__heap_running, __ATOMIC_RELAXED) == 1;
+}
+
 /* An allocation of N bytes at P, at tick T on program point I of the
  * table of EPOCH, left for the next operation to count: only while the
  * process has one thread (oplog.h, dhat__oplog_one).  Whatever
@@ -501,9 +519,8 @@ dhat__heap_alloc(void *p, size_t n)
 	uint32_t i;
 	bool taken;
 
-	if (DHAT__UNLIKELY(__atomic_load_n(&dhat__heap_running,
-	    __ATOMIC_RELAXED) == DHAT__HEAP_UNDECIDED))
-		dhat__preload_decide();
+	if (DHAT__UNLIKELY(!heap_counts()))
+		return DHAT__PP_NONE;
 	/* The prefetches would pull lines that the merge writes into this
 	 * core: only when counting here and now. */
 	if (!logging)
@@ -573,6 +590,8 @@ dhat__heap_free(void *p)
 	uint64_t t;
 	bool taken;
 
+	if (DHAT__UNLIKELY(!heap_counts()))
+		return;
 	/* No call here can change errno (see dhat__heap_alloc).  The
 	 * caller prefetched the live slot when it is to be used here. */
 	dhat__snapshot_check();
@@ -645,6 +664,8 @@ dhat__heap_detach(void *old, struct dhat__block *b)
 	bool found = false, taken;
 	int e = errno;
 
+	if (DHAT__UNLIKELY(!heap_counts()))
+		return false;
 	taken = lock_hot_applied();
 	if (counting() && dhat__live_remove((uintptr_t)old, b)) {
 		b->gen = dhat__prof.gen;

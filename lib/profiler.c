@@ -405,8 +405,8 @@ dhat_builder_build(struct dhat_builder *b)
 	dhat__prof.start_ns = dhat__clock_ns();
 	dhat__prof.state = DHAT__RUNNING;
 	p->gen = dhat__prof.gen;
-	if (dhat__prof.cfg.mode == DHAT__MODE_HEAP)
-		__atomic_store_n(&dhat__heap_running, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&dhat__heap_running, dhat__prof.cfg.mode ==
+	    DHAT__MODE_HEAP ? 1 : DHAT__HEAP_SHIELD, __ATOMIC_RELAXED);
 	dhat__snapshot_start(dhat__prof.cfg.interval_ms);
 	dhat__reserve_want(0);
 	dhat__unlock();

@@ -34,6 +34,8 @@ OPAQUE(memccpy);
 OPAQUE(wcscpy);
 OPAQUE(wmemcpy);
 OPAQUE(strdup);
+OPAQUE(strndup);
+OPAQUE(wcsncpy);
 OPAQUE(__memcpy_chk);
 OPAQUE(strcat);
 
@@ -150,6 +152,29 @@ f_strdup(void)
 	free(p);
 }
 
+/* 5 in 2: the C library copies the characters, then writes the NUL */
+static __attribute__((noinline)) void
+f_strndup(void)
+{
+	char *p = strndup_("ab", 10), *q = strndup_("abcdef", 3);
+
+	check(p != NULL && strcmp(p, "ab") == 0, "strndup");
+	check(q != NULL && strcmp(q, "abc") == 0, "strndup of a prefix");
+	free(p);
+	free(q);
+}
+
+/* 24 in 2: the characters of L"abc", without the NUL and the padding,
+ * then 3 of L"abcdef" */
+static __attribute__((noinline)) void
+f_wcsncpy(void)
+{
+	check(wcsncpy_(wdst, L"abc", 10) == wdst && wdst[9] == L'\0' &&
+	    wcscmp(wdst, L"abc") == 0, "wcsncpy's padding");
+	check(wcsncpy_(wdst, L"abcdef", 3) == wdst && wdst[2] == L'c',
+	    "wcsncpy");
+}
+
 /* 64 in 1 */
 static __attribute__((noinline)) void
 f_memcpy_chk(void)
@@ -209,6 +234,8 @@ main(int argc, char **argv)
 	f_wcscpy();
 	f_wmemcpy();
 	f_strdup();
+	f_strndup();
+	f_wcsncpy();
 	f_memcpy_chk();
 	f_strcat();
 	if (argc > 1 && strcmp(argv[1], "threads") == 0)
