@@ -202,7 +202,14 @@ latch_add(uint32_t a, uint32_t b)
 	return a + b > DHAT__ACC_LATCH ? DHAT__ACC_LATCH : (uint16_t)(a + b);
 }
 
-/* A block of SIZE bytes with counts ACC (or NULL) added to *D. */
+/*
+ * A block of SIZE bytes with counts ACC (NULL: none kept) added to *D,
+ * as Valgrind's DHAT does: the first block sets the program point's size
+ * (and its counts per byte, when that block had them); a block of
+ * another size, or SIZE_MAX (program points of several sizes, merged),
+ * drops them for good; a block of the same size without counts adds
+ * none.
+ */
 static void
 add_block(struct dhat__pp_access *d, uint64_t rb, uint64_t wb, size_t size,
     const uint16_t *acc)
@@ -211,20 +218,19 @@ add_block(struct dhat__pp_access *d, uint64_t rb, uint64_t wb, size_t size,
 	d->wb += wb;
 	if (d->xsize == SIZE_MAX)
 		return;
-	if (acc == NULL || (d->xsize != 0 && d->xsize != size)) {
+	if (size == SIZE_MAX || (d->xsize != 0 && d->xsize != size)) {
 		d->xsize = SIZE_MAX;
 		dhat__own_free(d->acc);
 		d->acc = NULL;
 		return;
 	}
 	if (d->xsize == 0) {
-		d->acc = dhat__calloc(size, sizeof *d->acc);
-		if (d->acc == NULL) {
-			d->xsize = SIZE_MAX;
-			return;
-		}
 		d->xsize = size;
+		if (acc != NULL)
+			d->acc = dhat__calloc(size, sizeof *d->acc);
 	}
+	if (d->acc == NULL || acc == NULL)
+		return;
 	for (size_t i = 0; i < size; i++)
 		d->acc[i] = latch_add(d->acc[i], acc[i]);
 }
@@ -237,23 +243,23 @@ dhat__access_merge(struct dhat__pp_access *d, const struct dhat__pp_access *s)
 		d->wb += s->wb;
 		return;
 	}
-	add_block(d, s->rb, s->wb, s->xsize == SIZE_MAX ? 0 : s->xsize,
-	    s->xsize == SIZE_MAX ? NULL : s->acc);
+	add_block(d, s->rb, s->wb, s->xsize, s->acc);
 }
 
 /* A record for P, of N bytes, at program point PP, with counts RB, WB
- * and per-byte counts ACC (of OLD bytes, or NULL), made under the lock;
- * ACC is freed.  The block is counted as lost when out of memory. */
+ * and counts per byte ACC (NULL: none; taken over, freed on failure),
+ * made under the lock.  The block is counted as lost when out of
+ * memory. */
 static void
 record_block(uintptr_t p, size_t n, uint32_t pp, uint64_t rb, uint64_t wb,
-    uint16_t *acc, size_t old)
+    uint16_t *acc)
 {
 	struct record *r;
 	uint32_t id;
 
 	if ((id = record_new()) == 0) {
-		ac.lost++;
 		dhat__own_free(acc);
+		ac.lost++;
 		return;
 	}
 	r = &dhat__acc.rec[id];
@@ -262,11 +268,8 @@ record_block(uintptr_t p, size_t n, uint32_t pp, uint64_t rb, uint64_t wb,
 	r->rb = rb;
 	r->wb = wb;
 	r->pp = pp;
-	r->acc = n <= DHAT__ACC_MAX ? dhat__calloc(n, sizeof *r->acc) : NULL;
-	if (r->acc != NULL && acc != NULL)
-		memcpy(r->acc, acc, (old < n ? old : n) * sizeof *acc);
-	dhat__own_free(acc);
-	if (!paint(p, n, id) || (n <= DHAT__ACC_MAX && r->acc == NULL)) {
+	r->acc = acc;
+	if (!paint(p, n, id)) {
 		dhat__own_free(r->acc);
 		r->acc = NULL;
 		record_free(id);
@@ -290,11 +293,19 @@ current(uint32_t pp, uint64_t epoch)
 void
 dhat__access_alloc(void *p, size_t n, uint32_t pp, uint64_t epoch)
 {
+	uint16_t *acc = NULL;
+
 	if (n == 0 || (uintptr_t)p >> 47 != 0)
 		return;
 	ac_lock();
-	if (current(pp, epoch))
-		record_block((uintptr_t)p, n, pp, 0, 0, NULL, 0);
+	/* Counts per byte for the blocks small enough to have them. */
+	if (!current(pp, epoch))
+		;
+	else if (n <= DHAT__ACC_MAX &&
+	    (acc = dhat__calloc(n, sizeof *acc)) == NULL)
+		ac.lost++;
+	else
+		record_block((uintptr_t)p, n, pp, 0, 0, acc);
 	ac_unlock();
 }
 
@@ -356,19 +367,42 @@ dhat__access_detach(void *old, struct dhat__acc_held *h)
 	return had;
 }
 
-void
-dhat__access_attach(void *p, size_t n, struct dhat__acc_held *h)
+/* H's block back, at P and of N bytes: with its counts per byte when
+ * it kept its size (KEEP), else with the copy that resizing implies. */
+static void
+attach(void *p, size_t n, struct dhat__acc_held *h, bool keep)
 {
-	/* The block keeps its program point and what was done to it; its
-	 * per-byte counts while its size allows. */
+	uint64_t both = n < h->size ? n : h->size;
+
 	ac_lock();
-	if (current(h->pp, h->epoch) && n > 0)
-		record_block((uintptr_t)p, n, h->pp, h->rb, h->wb, h->acc,
-		    h->size);
-	else
-		dhat__own_free(h->acc);
+	if (current(h->pp, h->epoch) && n > 0 && keep) {
+		record_block((uintptr_t)p, n, h->pp, h->rb, h->wb, h->acc);
+		h->acc = NULL;
+	} else if (current(h->pp, h->epoch) && n > 0) {
+		record_block((uintptr_t)p, n, h->pp, h->rb + both,
+		    h->wb + both, NULL);
+	}
+	dhat__own_free(h->acc);
 	h->acc = NULL;
 	ac_unlock();
+}
+
+void
+dhat__access_attach(void *p, struct dhat__acc_held *h)
+{
+	attach(p, h->size, h, true);
+}
+
+/*
+ * As Valgrind's DHAT counts a realloc: the bytes that the old and the new
+ * size share are read and written once more, as if copied whether or not
+ * the block moved, and the counts per byte are dropped for good (the
+ * program point may then have none).
+ */
+void
+dhat__access_resized(void *p, size_t n, struct dhat__acc_held *h)
+{
+	attach(p, n, h, false);
 }
 
 void

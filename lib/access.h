@@ -143,7 +143,11 @@ struct dhat__acc_held {
 	uint32_t pp;
 };
 bool dhat__access_detach(void *old, struct dhat__acc_held *h);
-void dhat__access_attach(void *p, size_t n, struct dhat__acc_held *h);
+/* H's block back as it was (a realloc that failed, a resize in place
+ * that did not change the size), at P. */
+void dhat__access_attach(void *p, struct dhat__acc_held *h);
+/* H's block resized to N bytes at P (see access.c). */
+void dhat__access_resized(void *p, size_t n, struct dhat__acc_held *h);
 void dhat__access_retire(struct dhat__acc_held *h);
 
 /* fork(): the module's lock held across it (the profiler's fork

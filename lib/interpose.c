@@ -127,7 +127,7 @@ realloc_counted(void *old, size_t n)
 		if (held && n == 0)
 			dhat__access_retire(&h);
 		else if (held)
-			dhat__access_attach(old, h.size, &h);
+			dhat__access_attach(old, &h);
 		if (!tracked)
 			return NULL;
 		if (n == 0)
@@ -139,7 +139,7 @@ realloc_counted(void *old, size_t n)
 	if (tracked) {
 		dhat__heap_moved(&b, p, n);
 		if (held)
-			dhat__access_attach(p, n, &h);
+			dhat__access_resized(p, n, &h);
 	} else {
 		if (held)
 			dhat__access_retire(&h);

@@ -193,7 +193,7 @@ rallocx(void *old, size_t n, int flags)
 	held = dhat__access_hold(old, &h);
 	p = je.rallocx(old, n, flags);
 	if (held && p == NULL)          /* OLD is untouched */
-		dhat__access_attach(old, h.size, &h);
+		dhat__access_attach(old, &h);
 	else if (held && !tracked)
 		dhat__access_retire(&h);
 	if (p == NULL && tracked) {
@@ -201,7 +201,7 @@ rallocx(void *old, size_t n, int flags)
 	} else if (p != NULL && tracked) {
 		dhat__heap_moved(&b, p, n);
 		if (held)
-			dhat__access_attach(p, n, &h);
+			dhat__access_resized(p, n, &h);
 	} else if (p != NULL) {
 		dhat__count_block(p, n);
 	}
@@ -242,11 +242,11 @@ xallocx(void *p, size_t n, size_t extra, int flags)
 		if (real >= n && size != b.size) {
 			dhat__heap_moved(&b, p, size);
 			if (held)
-				dhat__access_attach(p, size, &h);
+				dhat__access_resized(p, size, &h);
 		} else {
 			dhat__heap_reattach(&b);
 			if (held)
-				dhat__access_attach(p, h.size, &h);
+				dhat__access_attach(p, &h);
 		}
 	}
 	dhat__leave(0);

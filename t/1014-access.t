@@ -11,7 +11,7 @@ have_python || skip_all "python3 is needed to read the profiles"
 [ -x "$PROG/access" ] ||
 	skip_all "the compiler cannot build for access profiling"
 
-plan 21
+plan 25
 
 # access FILE FUNCTION [CALLER]: "RB WB ACC" of the site allocated in
 # FUNCTION (called from CALLER).
@@ -87,6 +87,32 @@ sys.exit(0 if zero(sys.argv[1]) == zero(sys.argv[2]) == ["f_untouched"]
 else
 	skip "every site as under Valgrind's DHAT" "no valgrind --tool=dhat"
 	skip "  the same sites never accessed" "no valgrind --tool=dhat"
+fi
+
+# The C library's functions as an optimized build calls them
+# (t/prog/access-libc.c), and realloc: Valgrind's figures on the plain
+# build, site by site.
+libc_figures() {
+	for f in f_strlen f_strnlen f_memcmp_const f_strcmp_const f_strncmp \
+		f_memchr f_strchr f_strrchr f_bzero f_mempcpy f_strncpy_const \
+		f_stpncpy f_strcat_const f_strncat; do
+		echo "$f $(access "$1" block $f)"
+	done
+	echo "f_realloc $(access "$1" f_realloc)"
+}
+expect_exit 0 "the C library's functions in an optimized build" -- \
+	"$RUN" --quiet -o l.json "$PROG/access-libc"
+is "$(access l.json block f_strlen)" "64 64 [-64, 2]" \
+	"  strlen kept a call: the string and its NUL read"
+is "$(access l.json f_realloc)" "40 280 None" \
+	"  realloc: the bytes both sizes share read and written; no counts per byte"
+if [ -n "${VALGRIND:-}" ] && [ -x "$VALGRIND" ] &&
+	"$VALGRIND" --tool=dhat --dhat-out-file=lv.json \
+	"$PROG/access-libc-plain" >/dev/null 2>&1; then
+	is "$(libc_figures l.json)" "$(libc_figures lv.json)" \
+		"  every site as under Valgrind's DHAT"
+else
+	skip "  every site as under Valgrind's DHAT" "no valgrind --tool=dhat"
 fi
 
 # The same program built by Clang with its own options (dhat-access.pc's
