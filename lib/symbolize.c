@@ -54,6 +54,7 @@
 #include "frame_cache.h"
 #include "index.h"
 #include "kept_frames.h"
+#include "scopes.h"
 #include "symtab.h"
 #include "symbolize.h"
 
@@ -91,6 +92,7 @@ struct dhat__symbolizer {
 	size_t ncache, capcache;
 	struct dhat__index cache_index;
 	struct dhat__symtabs symtabs;	/* sorted symbols, by module */
+	struct dhat__scopes scopes;	/* indexed scopes, by compile unit */
 	struct dhat__kept kept;		/* frame files, by module */
 };
 
@@ -168,6 +170,7 @@ dhat__symbolizer_free(struct dhat__symbolizer *s)
 	if (s == NULL)
 		return;
 	dhat__kept_free(&s->kept);
+	dhat__scopes_free(&s->scopes);
 	if (s->dwfl != NULL)
 		dwfl_end(s->dwfl);
 	for (i = 0; i < s->neras; i++)
@@ -459,15 +462,15 @@ cu_by_scan(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *bias,
  * Fills LEVELS (innermost first) from the DWARF scopes around ADDR and
  * returns how many, 0 when there is no debug information for it.  The
  * innermost level sits at the line-table row of the address; each inlined
- * call's DW_AT_call_* gives the position in the level around it.
- * dwarf_getscopes continues past an inlined call into the scopes of the
- * inlined function's own definition, so the concrete chain is taken from
- * dwarf_getscopes_die on the innermost scope instead.
+ * call's DW_AT_call_* gives the position in the level around it.  The
+ * chain is the concrete one, the entries that hold the address
+ * (scopes.c), not the scopes of an inlined function's own definition.
  */
 static size_t
-dwarf_levels(Dwfl_Module *mod, Dwarf_Addr addr, struct level **levelsp)
+dwarf_levels(struct dhat__scopes *sc, Dwfl_Module *mod, Dwarf_Addr addr,
+    struct level **levelsp)
 {
-	Dwarf_Die *cudie, *scopes = NULL, inner;
+	Dwarf_Die *cudie, *scopes = NULL;
 	Dwarf_Addr bias;
 	Dwfl_Line *line;
 	struct level *levels, cur = { NULL, NULL, 0, 0 };
@@ -482,13 +485,8 @@ dwarf_levels(Dwfl_Module *mod, Dwarf_Addr addr, struct level **levelsp)
 	cudie = dwfl_module_addrdie(mod, addr, &bias);
 	if (cudie == NULL)
 		cudie = cu_by_scan(mod, addr, &bias, &cur);
-	nscopes = cudie ? dwarf_getscopes(cudie, addr - bias, &scopes) : 0;
-	if (nscopes > 0) {
-		inner = scopes[0];
-		free(scopes);
-		scopes = NULL;
-		nscopes = dwarf_getscopes_die(&inner, &scopes);
-	}
+	nscopes = cudie ? dhat__scopes_around(sc, cudie, addr - bias,
+	    &scopes) : 0;
 	if (nscopes <= 0) {
 		free(scopes);
 		scopes = NULL;
@@ -584,7 +582,7 @@ describe(struct dhat__symbolizer *s, Dwfl *dwfl, uintptr_t ip,
 	/* The symbol table is searched only when DWARF has no name: libdwfl
 	 * scans it whole for each address, slow with a large table such as
 	 * libc's full .symtab from libc6-dbg. */
-	n = dwarf_levels(mod, addr, &levels);
+	n = dwarf_levels(&s->scopes, mod, addr, &levels);
 	if (n == 0 || levels[n - 1].name == NULL) {
 		if (dhat__symtab_name(&s->symtabs, mod, addr, &symname) ==
 		    DHAT__SYM_ASK_LIBDWFL)
