@@ -9,7 +9,8 @@
  * ranges, and so on down.  An address is then found as libdw finds it:
  * at each level the first entry, in the unit's order, whose ranges hold
  * it, down to the innermost one.  Entries without ranges (types,
- * variables, declarations) are not kept and not descended.
+ * variables, declarations) are not kept and not descended; a partial
+ * unit imported among them has its entries read in the import's place.
  */
 #include "config.h"
 
@@ -27,6 +28,9 @@
 /* Deeper entries are left out: no compiler nests scopes this far, and
  * a malformed tree must not exhaust the stack. */
 #define MAX_DEPTH 1000
+/* An imported unit counts as this many levels: at most eight nest, and a
+ * unit that imports itself is read a few times, not a thousand. */
+#define IMPORT_DEPTH (MAX_DEPTH / 8)
 /* The trees kept at once, in bytes, unless the set says otherwise.  A
  * profile of a large C++ program can touch hundreds of units of tens of
  * thousands of scopes each; past this, the other units' trees are
@@ -53,7 +57,6 @@ struct scope_unit {
 	size_t nranges, capranges;
 	uint32_t top;			/* the first entry under the unit */
 	bool read;			/* the tree is here */
-	bool failed;			/* out of memory: no answers */
 };
 
 /* V, which holds *CAP items of SIZE and N of them used, with room for
@@ -68,7 +71,7 @@ room(void *v, size_t *cap, size_t n, size_t size)
 	if (n < *cap)
 		return v;
 	want = *cap ? *cap * 2 : 64;
-	if (want >= NONE)
+	if (want >= NONE || want > SIZE_MAX / size)
 		return NULL;
 	grown = realloc(v, want * size);
 	if (grown != NULL)
@@ -144,37 +147,63 @@ is_scope(Dwarf_Die *die)
 	}
 }
 
+/* K after *LAST among the entries under node PN (NONE: the unit). */
+static void
+link_node(struct scope_unit *u, uint32_t pn, uint32_t *last, uint32_t k)
+{
+	if (*last != NONE)
+		u->nodes[*last].next = k;
+	else if (pn != NONE)
+		u->nodes[pn].child = k;
+	else
+		u->top = k;
+	*last = k;
+}
+
+/* The partial unit that DIE, a DW_TAG_imported_unit, brings in. */
+static bool
+imported(Dwarf_Die *die, Dwarf_Die *unit)
+{
+	Dwarf_Attribute attr;
+
+	return dwarf_formref_die(dwarf_attr(die, DW_AT_import, &attr),
+	    unit) != NULL && dwarf_tag(unit) == DW_TAG_partial_unit;
+}
+
 /*
- * The entries under PARENT (node PN; NONE: the unit itself) into U, in
- * the unit's order, and those under them in turn.  False when out of
- * memory; an entry libdw cannot read ends its level, as it ends libdw's
- * own search there.
+ * The entries under PARENT into U, after *LAST under node PN (NONE: the
+ * unit itself), in the unit's order, and those under them in turn.  A
+ * partial unit imported there (DWZ's) has its entries read in its place,
+ * as libdw does.  False when out of memory; an entry libdw cannot read
+ * ends its level, as it ends libdw's own search there.
  */
 static bool
 read_under(struct scope_unit *u, Dwarf_Die *parent, uint32_t pn,
-    unsigned depth)
+    uint32_t *last, unsigned depth)
 {
-	Dwarf_Die die;
-	uint32_t last = NONE, k;
+	Dwarf_Die die, unit;
+	uint32_t k, below;
 	int r;
 
 	if (depth > MAX_DEPTH)
 		return true;
 	for (r = dwarf_child(parent, &die); r == 0;
 	    r = dwarf_siblingof(&die, &die)) {
+		if (dwarf_tag(&die) == DW_TAG_imported_unit) {
+			if (imported(&die, &unit) &&
+			    !read_under(u, &unit, pn, last,
+			    depth + IMPORT_DEPTH))
+				return false;
+			continue;
+		}
 		if (!add_node(u, &die, &k))
 			return false;
 		if (k == NONE)
 			continue;
-		if (last != NONE)
-			u->nodes[last].next = k;
-		else if (pn != NONE)
-			u->nodes[pn].child = k;
-		else
-			u->top = k;
-		last = k;
+		link_node(u, pn, last, k);
+		below = NONE;
 		if (is_scope(&die) && dwarf_haschildren(&die) > 0 &&
-		    !read_under(u, &die, k, depth + 1))
+		    !read_under(u, &die, k, &below, depth + 1))
 			return false;
 	}
 	return true;
@@ -199,26 +228,63 @@ unit_clear(struct scope_unit *u)
 	u->read = false;
 }
 
-/* U's tree, read from its unit.  Over the limit in all, the other
- * units' trees go. */
+/* The trees of every unit but U go. */
 static void
-unit_read(struct dhat__scopes *s, struct scope_unit *u)
+drop_others(struct dhat__scopes *s, const struct scope_unit *u)
 {
 	size_t i;
 
-	u->read = true;
-	if (!read_under(u, &u->cudie, NONE, 0)) {
-		unit_clear(u);
-		u->failed = true;
-		return;
-	}
-	s->kept += unit_bytes(u);
-	if (s->kept <= (s->max_kept ? s->max_kept : MAX_KEPT))
-		return;
 	for (i = 0; i < s->n; i++)
 		if (&s->v[i] != u)
 			unit_clear(&s->v[i]);
-	s->kept = unit_bytes(u);
+	s->kept = 0;
+}
+
+/* Hands back the arrays' unused room. */
+static void
+unit_trim(struct scope_unit *u)
+{
+	void *p;
+
+	if (u->nnodes > 0 && (p = realloc(u->nodes, u->nnodes *
+	    sizeof(*u->nodes))) != NULL) {
+		u->nodes = p;
+		u->capnodes = u->nnodes;
+	}
+	if (u->nranges > 0 && (p = realloc(u->ranges, u->nranges *
+	    sizeof(*u->ranges))) != NULL) {
+		u->ranges = p;
+		u->capranges = u->nranges;
+	}
+}
+
+/*
+ * U's tree, read from its unit; false when out of memory even after the
+ * other trees went.  Over the limit in all, the other trees go: a unit
+ * larger than the limit is still kept alone.
+ */
+static bool
+unit_read(struct dhat__scopes *s, struct scope_unit *u)
+{
+	uint32_t last = NONE;
+
+	if (!read_under(u, &u->cudie, NONE, &last, 0)) {
+		unit_clear(u);
+		drop_others(s, u);
+		last = NONE;
+		if (!read_under(u, &u->cudie, NONE, &last, 0)) {
+			unit_clear(u);
+			return false;
+		}
+	}
+	u->read = true;
+	unit_trim(u);
+	s->kept += unit_bytes(u);
+	if (s->kept > (s->max_kept ? s->max_kept : MAX_KEPT)) {
+		drop_others(s, u);
+		s->kept = unit_bytes(u);
+	}
+	return true;
 }
 
 static bool
@@ -254,8 +320,8 @@ unit_of(struct dhat__scopes *s, Dwarf_Die *cudie)
 		u->top = NONE;
 	}
 	u = &s->v[pos];
-	if (!u->read && !u->failed)
-		unit_read(s, u);
+	if (!u->read && !unit_read(s, u))
+		return NULL;
 	return u;
 }
 
@@ -291,7 +357,7 @@ dhat__scopes_around(struct dhat__scopes *s, Dwarf_Die *cudie, Dwarf_Addr pc,
 	size_t n = 0, i;
 
 	*chainp = NULL;
-	if (u == NULL || u->failed)
+	if (u == NULL)
 		return -1;
 	for (k = first_holder(u, u->top, pc); k != NONE;
 	    k = first_holder(u, u->nodes[k].child, pc))
@@ -306,7 +372,10 @@ dhat__scopes_around(struct dhat__scopes *s, Dwarf_Die *cudie, Dwarf_Addr pc,
 	for (k = first_holder(u, u->top, pc); k != NONE;
 	    k = first_holder(u, u->nodes[k].child, pc))
 		chain[--i] = u->nodes[k].die;
-	chain[n] = u->cudie;
+	/* The root of the outermost entry's own unit: a partial unit for
+	 * entries imported from one. */
+	if (dwarf_diecu(&chain[n - 1], &chain[n], NULL, NULL) == NULL)
+		chain[n] = u->cudie;
 	*chainp = chain;
 	return (int)n + 1;
 }

@@ -38,8 +38,11 @@ struct dhat__scopes {
  * innermost first and CUDIE last, as dwarf_getscopes then
  * dwarf_getscopes_die on its first answer would give them: into *CHAINP,
  * allocated with malloc.  Returns their number; 0 when no entry of the
- * unit holds PC; -1 when the unit could not be read or indexed (out of
- * memory, a malformed tree): the caller then asks libdw.
+ * unit holds PC; -1 when out of memory: the caller then asks libdw.
+ *
+ * One difference: where an inlined call's abstract origin lies in
+ * another unit, as link-time optimisation writes them, dwarf_getscopes
+ * finds no scope at all; here the chain is still given.
  */
 int dhat__scopes_around(struct dhat__scopes *s, Dwarf_Die *cudie,
     Dwarf_Addr pc, Dwarf_Die **chainp);

@@ -459,6 +459,29 @@ cu_by_scan(Dwfl_Module *mod, Dwarf_Addr addr, Dwarf_Addr *bias,
 }
 
 /*
+ * The scopes around PC in CUDIE's unit, as scopes.c gives them; when it
+ * runs out of memory for the unit's tree, libdw's answer, which needs
+ * little memory but reads the unit anew for each address.
+ */
+static int
+scopes_around(struct dhat__scopes *sc, Dwarf_Die *cudie, Dwarf_Addr pc,
+    Dwarf_Die **scopesp)
+{
+	Dwarf_Die inner;
+	int n = dhat__scopes_around(sc, cudie, pc, scopesp);
+
+	if (n >= 0)
+		return n;
+	n = dwarf_getscopes(cudie, pc, scopesp);
+	if (n <= 0)
+		return n;
+	inner = (*scopesp)[0];
+	free(*scopesp);
+	*scopesp = NULL;
+	return dwarf_getscopes_die(&inner, scopesp);
+}
+
+/*
  * Fills LEVELS (innermost first) from the DWARF scopes around ADDR and
  * returns how many, 0 when there is no debug information for it.  The
  * innermost level sits at the line-table row of the address; each inlined
@@ -485,8 +508,7 @@ dwarf_levels(struct dhat__scopes *sc, Dwfl_Module *mod, Dwarf_Addr addr,
 	cudie = dwfl_module_addrdie(mod, addr, &bias);
 	if (cudie == NULL)
 		cudie = cu_by_scan(mod, addr, &bias, &cur);
-	nscopes = cudie ? dhat__scopes_around(sc, cudie, addr - bias,
-	    &scopes) : 0;
+	nscopes = cudie ? scopes_around(sc, cudie, addr - bias, &scopes) : 0;
 	if (nscopes <= 0) {
 		free(scopes);
 		scopes = NULL;
