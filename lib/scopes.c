@@ -313,11 +313,10 @@ unit_of(struct dhat__scopes *s, Dwarf_Die *cudie)
 		if (!dhat__index_add(&s->ix, hash, (uint32_t)s->n))
 			return NULL;
 		pos = (uint32_t)s->n++;
-		u = &s->v[pos];
-		memset(u, 0, sizeof(*u));
-		u->key = cudie->addr;
-		u->cudie = *cudie;
-		u->top = NONE;
+		memset(&s->v[pos], 0, sizeof(*u));
+		s->v[pos].key = cudie->addr;
+		s->v[pos].cudie = *cudie;
+		s->v[pos].top = NONE;
 	}
 	u = &s->v[pos];
 	if (!u->read && !unit_read(s, u))

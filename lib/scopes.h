@@ -35,7 +35,8 @@ struct dhat__scopes {
 
 /*
  * The entries around PC (an address as CUDIE's unit states them), the
- * innermost first and CUDIE last, as dwarf_getscopes then
+ * innermost first and the root of their unit last (CUDIE, or a partial
+ * unit CUDIE imports), as dwarf_getscopes then
  * dwarf_getscopes_die on its first answer would give them: into *CHAINP,
  * allocated with malloc.  Returns their number; 0 when no entry of the
  * unit holds PC; -1 when out of memory: the caller then asks libdw.
