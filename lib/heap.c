@@ -463,6 +463,7 @@ alloc_uncached(void *p, size_t n, uintptr_t ip0, uintptr_t cfa)
 	 * cached path makes no call that could change it (the lock and the
 	 * live table keep it themselves when they must). */
 	e = errno;
+	dhat__stack_cache_make();
 	dhat__stack_capture(&s, __atomic_load_n(&dhat__prof.cfg.max_frames,
 	    __ATOMIC_RELAXED), cfa);
 	hash = dhat__pp_hash(s.ips, s.n);

@@ -24,11 +24,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "compiler.h"
 #include "live_table.h"
 #include "memory.h"
+#include "pages.h"
 
 /* struct dhat__live_slot is declared in live_table.h, for the hot
  * path's inline lookup. */
@@ -137,48 +137,21 @@ table_bytes(size_t n)
 }
 
 /*
- * Tables are mapped by hand, so that every growth can keep the pages
- * the table has (table_extend): with a copy to a fresh table each time,
- * every table on the way to a large one would be paged in and cleared
- * by the kernel only to be thrown away.  Tables of
- * 2 MiB and more are offered huge pages: a table of a million blocks is
- * probed at random, and with 4 KiB pages nearly every probe also misses
- * the TLB.
+ * Tables are pages of libdhat's own (pages.c), which every growth keeps
+ * (table_extend): with a copy to a fresh table each time, every table on
+ * the way to a large one would be paged in and cleared by the kernel
+ * only to be thrown away.
  */
-#define HUGE_SIZE ((size_t)2 << 20)
-#define PAGE_SIZE_MIN ((size_t)4096)
-
-/* The size of the mapping that holds BYTES of table. */
-static size_t
-mapped(size_t bytes)
-{
-	size_t unit = bytes < HUGE_SIZE ? PAGE_SIZE_MIN : HUGE_SIZE;
-
-	return (bytes + unit - 1) & ~(unit - 1);
-}
-
 static struct dhat__live_slot *
 slots_new(size_t n)
 {
-	size_t bytes = mapped(table_bytes(n));
-	void *p;
-
-	if (DHAT__FAULT())
-		return NULL;
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	if (bytes >= HUGE_SIZE)
-		(void)madvise(p, bytes, MADV_HUGEPAGE);
-	return p;
+	return dhat__pages_new(table_bytes(n));
 }
 
 static void
 slots_free(struct dhat__live_slot *t, size_t n)
 {
-	if (t != NULL)
-		munmap(t, mapped(table_bytes(n)));
+	dhat__pages_free(t, table_bytes(n));
 }
 
 /*
@@ -251,33 +224,16 @@ rehash(struct dhat__live_slot *tab, size_t old_n, size_t n)
 	}
 }
 
+/* T's OLD_N slots grown to N and rehashed; NULL when there is no
+ * memory (T is then unchanged). */
 static struct dhat__live_slot *
-table_extend(struct dhat__live_slot *t, size_t old_n, size_t n, bool *failed)
+table_extend(struct dhat__live_slot *t, size_t old_n, size_t n)
 {
-	size_t old_bytes = table_bytes(old_n);
-	size_t bytes = table_bytes(n);
 	struct dhat__live_slot *p;
 
-	*failed = false;
-	if (t == NULL || lt.odd_keys)
+	p = dhat__pages_resize(t, table_bytes(old_n), table_bytes(n));
+	if (p == NULL)
 		return NULL;
-	/* Fault injection: the growth's one allocation fails, as when
-	 * there is no memory for the table (t/unit/heap_oom expects every
-	 * failure it plans to lose a block). */
-	if (DHAT__FAULT()) {
-		*failed = true;
-		return NULL;
-	}
-	old_bytes = mapped(old_bytes);
-	bytes = mapped(bytes);
-	p = t;
-	if (bytes > old_bytes) {
-		p = mremap(t, old_bytes, bytes, MREMAP_MAYMOVE);
-		if (p == MAP_FAILED)
-			return NULL;
-		if (bytes >= HUGE_SIZE)
-			(void)madvise(p, bytes, MADV_HUGEPAGE);
-	}
 	p[old_n].ptr = 0;
 	rehash(p, old_n, n);
 	return p;
@@ -292,24 +248,24 @@ slots_grow(void)
 	size_t n = dhat__live_nslots ? dhat__live_nslots +
 	    dhat__live_nslots / 2 : 4096, i;
 	int e = errno;
-	bool failed;
-	struct dhat__live_slot *t = table_extend(dhat__live_slots,
-	    dhat__live_nslots, n, &failed);
+	struct dhat__live_slot *t;
 
-	if (t == NULL) {
-		/* Else odd keys, or no room to move the mapping: a copy. */
-		t = failed ? NULL : slots_new(n);
-		if (t == NULL) {
-			errno = e;
-			return -1;
-		}
-		for (i = 0; i < dhat__live_nslots; i++)
+	if (dhat__live_slots != NULL && !lt.odd_keys) {
+		t = table_extend(dhat__live_slots, dhat__live_nslots, n);
+	} else {
+		/* The first table, or odd keys, which rehash cannot move:
+		 * a copy. */
+		t = slots_new(n);
+		for (i = 0; t != NULL && i < dhat__live_nslots; i++)
 			if (dhat__live_slots[i].ptr != 0)
 				slot_place(t, n, &dhat__live_slots[i]);
-		slots_free(dhat__live_slots, dhat__live_nslots);
+		if (t != NULL)
+			slots_free(dhat__live_slots, dhat__live_nslots);
 	}
-	t[n].ptr = END;
 	errno = e;
+	if (t == NULL)
+		return -1;
+	t[n].ptr = END;
 	__atomic_store_n(&dhat__live_slots, (void *)t, __ATOMIC_RELAXED);
 	__atomic_store_n(&dhat__live_nslots, n, __ATOMIC_RELAXED);
 	return 0;

@@ -3,7 +3,11 @@
  * memory.h - libdhat's own memory: the program's allocator (next.h),
  * or spare pages of libdhat's own in a thread that writes a profile after
  * crashing inside it (spare.c); failures injected on purpose in
- * fault-injection builds (fault.c).
+ * fault-injection builds (fault.c).  The tables kept while the program
+ * runs are not allocated here but mapped apart (pages.h), so that the
+ * program's heap is laid out as it would be without libdhat; what is
+ * allocated here is made and freed while a profile is written, or is
+ * small and made once.
  */
 #ifndef DHAT_MEMORY_H
 #define DHAT_MEMORY_H

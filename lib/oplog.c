@@ -96,6 +96,7 @@
 #include "lock.h"
 #include "memory.h"
 #include "oplog.h"
+#include "pages.h"
 
 __thread struct dhat__log *dhat__my_log
     __attribute__((tls_model("initial-exec")));
@@ -162,18 +163,12 @@ dhat__oplog_init(void)
 	(void)pthread_once(&once, make_key);
 }
 
-/* Line-aligned: the owner's and the merger's halves must not share one. */
+/* Page-aligned, so line-aligned: the owner's and the merger's halves
+ * must not share a line. */
 static struct dhat__log *
 log_new(void)
 {
-	struct dhat__log *l;
-
-	if (DHAT__FAULT())
-		return NULL;
-	l = dhat__own_memalign(_Alignof(struct dhat__log), sizeof *l);
-	if (l != NULL)
-		memset(l, 0, sizeof *l);
-	return l;
+	return dhat__pages_new(sizeof(struct dhat__log));
 }
 
 /* Room in the merge's heap for one more log, under the lock. */
@@ -185,8 +180,9 @@ room_for_one(void)
 
 	if (ol.nlogs < ol.cap)
 		return true;
-	if (DHAT__FAULT() ||
-	    (n = dhat__own_realloc(ol.order, c * sizeof *ol.order)) == NULL)
+	n = dhat__pages_resize(ol.order, ol.cap * sizeof *ol.order,
+	    c * sizeof *ol.order);
+	if (n == NULL)
 		return false;
 	ol.order = n;
 	ol.cap = c;

@@ -5,9 +5,8 @@
  * A PP is identified by its exact sequence of instruction pointers.  The
  * records live in one array (indices are stable, pointers are not), found
  * through an open-addressing index; the stacks themselves are copied into
- * an append-only arena, each after its length.  Memory comes from the
- * program's allocator through dhat__own_* (tables of 2 MiB and more from
- * mmap), never from the interposed entry points.  Callers hold the lock,
+ * an append-only arena, each after its length.  All of it is pages of
+ * libdhat's own (pages.c), none of the program's heap.  Callers hold the lock,
  * except for dhat__pp_hash and dhat__pp_prefetch_slot.
  *
  * A slot of the index holds half of the stack's hash and where its stack
@@ -23,21 +22,22 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "lock.h"
 #include "memory.h"
+#include "pages.h"
 #include "pp_table.h"
 #include "stack.h"
 #include "unload.h"
-
-#define ARENA_CHUNK (64 * 1024 / sizeof(uintptr_t))
 
 struct chunk {
 	struct chunk *next;
 	size_t used, cap;
 	uintptr_t data[];
 };
+
+/* The words of a chunk of 64 KiB, its header included. */
+#define ARENA_CHUNK ((64 * 1024 - sizeof(struct chunk)) / sizeof(uintptr_t))
 
 /* The array and its length, read inline by pp_table.h's accessors. */
 struct dhat__pp *dhat__pp_v;
@@ -99,7 +99,7 @@ arena_copy(const uintptr_t *ips, size_t n)
 	if (c == NULL || c->cap - c->used < n + 1) {
 		size_t cap = n + 1 > ARENA_CHUNK ? n + 1 : ARENA_CHUNK;
 
-		c = dhat__malloc(sizeof *c + cap * sizeof(uintptr_t));
+		c = dhat__pages_new(sizeof *c + cap * sizeof(uintptr_t));
 		if (c == NULL)
 			return NULL;
 		c->next = pt.chunks;
@@ -113,41 +113,6 @@ arena_copy(const uintptr_t *ips, size_t n)
 	if (n > 0)
 		memcpy(p, ips, n * sizeof *ips);
 	return p;
-}
-
-/*
- * The index and the records, from 2 MiB on, are mapped here with huge
- * pages asked for: both are read at random, and with 4 KiB pages 100,000
- * program points also missed the TLB at most lookups.  (Advising the
- * allocator's memory instead would leave the flag on a range of the
- * program's heap.)
- */
-#define HUGE_SIZE ((size_t)2 << 20)
-
-static void *
-index_new(size_t bytes, size_t align)
-{
-	void *p;
-
-	if (DHAT__FAULT())
-		return NULL;
-	if (bytes < HUGE_SIZE)
-		return dhat__own_memalign(align, bytes);
-	p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	(void)madvise(p, bytes, MADV_HUGEPAGE);
-	return p;
-}
-
-static void
-index_free(void *p, size_t bytes)
-{
-	if (bytes < HUGE_SIZE)
-		dhat__own_free(p);
-	else if (p != NULL)
-		munmap(p, bytes);
 }
 
 static inline uint32_t
@@ -174,15 +139,14 @@ static int
 grow_index(void)
 {
 	size_t n = pt.nslots ? pt.nslots * 2 : 1024, i;
-	struct slot *s = index_new(n * sizeof *s, _Alignof(struct slot));
+	struct slot *s = dhat__pages_new(n * sizeof *s);
 
 	if (s == NULL)
 		return -1;
-	memset(s, 0, n * sizeof *s);
 	for (i = 0; i < dhat__pp_n; i++)
 		if (!dhat__pp_v[i].retired)
 			index_place(s, n, (uint32_t)i);
-	index_free(pt.slots, pt.nslots * sizeof *pt.slots);
+	dhat__pages_free(pt.slots, pt.nslots * sizeof *pt.slots);
 	/* Read without the lock by dhat__pp_prefetch_slot. */
 	__atomic_store_n(&pt.slots, s, __ATOMIC_RELAXED);
 	__atomic_store_n(&pt.nslots, n, __ATOMIC_RELAXED);
@@ -222,14 +186,11 @@ pp_add(const uintptr_t *ips, size_t n, uint64_t h, size_t j)
 	}
 	if (dhat__pp_n == pt.cappps) {
 		size_t cap = pt.cappps ? pt.cappps * 2 : 256;
-		struct dhat__pp *a = index_new(cap * sizeof *a,
-		    _Alignof(struct dhat__pp));
+		struct dhat__pp *a = dhat__pages_resize(dhat__pp_v,
+		    pt.cappps * sizeof *a, cap * sizeof *a);
 
 		if (a == NULL)
 			return DHAT__PP_NONE;
-		if (dhat__pp_n > 0)
-			memcpy(a, dhat__pp_v, dhat__pp_n * sizeof *a);
-		index_free(dhat__pp_v, pt.cappps * sizeof *dhat__pp_v);
 		__atomic_store_n(&dhat__pp_v, a, __ATOMIC_RELAXED);
 		pt.cappps = cap;
 		/* Room to write this many program points at the end. */
@@ -332,10 +293,10 @@ dhat__pp_reset(void)
 		struct chunk *c = pt.chunks;
 
 		pt.chunks = c->next;
-		dhat__own_free(c);
+		dhat__pages_free(c, sizeof *c + c->cap * sizeof(uintptr_t));
 	}
-	index_free(dhat__pp_v, pt.cappps * sizeof *dhat__pp_v);
-	index_free(pt.slots, pt.nslots * sizeof *pt.slots);
+	dhat__pages_free(dhat__pp_v, pt.cappps * sizeof *dhat__pp_v);
+	dhat__pages_free(pt.slots, pt.nslots * sizeof *pt.slots);
 	__atomic_store_n(&dhat__pp_v, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&pt.slots, NULL, __ATOMIC_RELAXED);
 	__atomic_store_n(&pt.nslots, 0, __ATOMIC_RELAXED);

@@ -81,8 +81,10 @@
 
 #include "compiler.h"
 #include "memory.h"
+#include "pages.h"
 #include "pp_table.h"
 #include "stack.h"
+#include "thread_stack.h"
 #include "unwind.h"
 
 /* Frames of libdhat's internals to allow for beyond the ones kept, in a
@@ -609,7 +611,7 @@ static struct {
 static void
 cache_free(void *p)
 {
-	dhat__own_free(p);
+	dhat__pages_free(p, sizeof(struct cache));
 	/* Allocations in later thread-exit destructors are not cached. */
 	cache = DEAD;
 }
@@ -751,19 +753,14 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 static bool
 find_stack(void)
 {
-	pthread_attr_t a;
-	void *addr;
-	size_t size;
+	uintptr_t lo, hi;
 
 	if (stack_hi == 0) {
 		stack_hi = 1;
-		if (pthread_getattr_np(pthread_self(), &a) != 0)
-			return false;
-		if (pthread_attr_getstack(&a, &addr, &size) == 0) {
-			stack_lo = (uintptr_t)addr;
-			stack_hi = (uintptr_t)addr + size;
+		if (dhat__thread_stack(&lo, &hi)) {
+			stack_lo = lo;
+			stack_hi = hi;
 		}
-		pthread_attr_destroy(&a);
 	}
 	return stack_hi > 1;
 }
@@ -835,6 +832,33 @@ plan(struct centry *e, uintptr_t cfa, const struct dhat__stack *s)
 	return true;
 }
 
+/*
+ * The cache's pages are mapped at the thread's first miss whether the
+ * cache is on or not (and never touched when it is off, which costs no
+ * memory): a run without the cache then maps every page a run with it
+ * maps, at the same addresses.  A program whose allocations depend on
+ * its addresses (Python's do) then makes the same ones in both runs,
+ * which is how the cache is checked against unwinding
+ * (bench/cache-exact.sh).
+ */
+void
+dhat__stack_cache_make(void)
+{
+	struct cache *c;
+
+	if (cache != NULL || !caches.key_ok)
+		return;
+	c = dhat__pages_new(sizeof *c);
+	if (c == NULL)
+		return;
+	if (pthread_setspecific(caches.key, c) != 0) {
+		dhat__pages_free(c, sizeof *c);
+		cache = DEAD;
+		return;
+	}
+	cache = c;
+}
+
 void
 dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
     const struct dhat__stack *s, uint32_t pp)
@@ -851,17 +875,9 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	    s->walk.from != cfa || s->walk.first < 0 ||
 	    s->ips != base + s->walk.first || !plan(&ne, cfa, s))
 		return;
-	if (cache == NULL) {
-		cache = dhat__own_memalign(64, sizeof *cache);
-		if (cache == NULL)
-			return;
-		memset(cache, 0, sizeof *cache);
-		if (pthread_setspecific(caches.key, cache) != 0) {
-			dhat__own_free(cache);
-			cache = DEAD;
-			return;
-		}
-	}
+	dhat__stack_cache_make();
+	if (cache == NULL || cache == DEAD)
+		return;
 	ne.gen = key_gen(gen);
 	ne.pp = pp;
 	/* An empty or stale way, else the ways in turn. */

@@ -90,6 +90,9 @@ void dhat__stack_cache_init(void);
 /* The PP of the current stack when the cache vouches for it, else
  * DHAT__PP_NONE.  Lock-free, reads only this thread's stack. */
 uint32_t dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen);
+/* The thread's cache made, if it has none yet (at its first miss, with
+ * the cache on or off). */
+void dhat__stack_cache_make(void);
 /* Record that S, just captured at (IP0, CFA) with FROM = CFA, is PP. */
 void dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
     const struct dhat__stack *s, uint32_t pp);

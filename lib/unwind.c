@@ -47,6 +47,7 @@
 
 #include "lock.h"
 #include "memory.h"
+#include "pages.h"
 #include "stack.h"
 #include "unwind.h"
 
@@ -78,6 +79,13 @@ struct rtable {
 };
 
 #define BUSY UINTPTR_MAX
+
+/* A table of SIZE slots: pages of libdhat's own (pages.c). */
+static size_t
+rtable_bytes(size_t size)
+{
+	return sizeof(struct rtable) + size * sizeof(struct rslot);
+}
 #define FIRST_SLOTS 1024
 #define STATES 8                /* DW_CFA_remember_state depth */
 
@@ -150,7 +158,7 @@ rules_grow(struct rtable *t)
 	    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
 	if (__atomic_load_n(&table, __ATOMIC_ACQUIRE) == t &&
-	    (nt = dhat__calloc(1, sizeof *nt + size * sizeof nt->slot[0]))) {
+	    (nt = dhat__pages_new(rtable_bytes(size))) != NULL) {
 		nt->mask = size - 1;
 		nt->older = t;
 		for (i = 0; t != NULL && i <= t->mask; i++) {
@@ -201,7 +209,7 @@ dhat__unwind_forget(void)
 	if (alone) {
 		for (; t != NULL; t = older) {
 			older = t->older;
-			dhat__own_free(t);
+			dhat__pages_free(t, rtable_bytes(t->mask + 1));
 		}
 		dhat__unwind_unlock_all();
 	}

@@ -62,6 +62,11 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 }
 
 void
+dhat__stack_cache_make(void)
+{
+}
+
+void
 dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
     const struct dhat__stack *s, uint32_t pp)
 {

@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pages.c - libdhat's tables in pages of their own.
+ *
+ * What libdhat keeps while the program runs (program points and their
+ * stacks, the live blocks, unwind rules, stack caches, the threads'
+ * logs) is mapped here, never taken from the program's heap.  Blocks of
+ * the profiler's among the program's would change how its allocator
+ * lays out, grows and trims the heap: with a few tables there, glibc
+ * gave memory back to the kernel and took it again 15 times as often
+ * in bench/allocbench.c.  And glibc's allocator serves a large request
+ * from a mapping of its own, and on freeing one raises its threshold
+ * for later requests: a profiler table freed there would change where
+ * every later large block of the program comes from.
+ *
+ * Sizes are rounded to whole pages, and from 2 MiB on to whole 2 MiB
+ * huge pages, which are asked for: the big tables are read at random,
+ * and with 4 KiB pages nearly every read of a table of a million
+ * entries also misses the TLB.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/mman.h>
+
+#include "memory.h"
+#include "pages.h"
+
+#define PAGE ((size_t)4096)
+#define HUGE ((size_t)2 << 20)
+
+/* The size of the mapping that holds BYTES (0 when it would overflow). */
+static size_t
+mapped(size_t bytes)
+{
+	size_t unit = bytes < HUGE ? PAGE : HUGE;
+
+	if (bytes > SIZE_MAX - unit)
+		return 0;
+	return (bytes + unit - 1) & ~(unit - 1);
+}
+
+static void
+advise(void *p, size_t size)
+{
+	if (size >= HUGE)
+		(void)madvise(p, size, MADV_HUGEPAGE);
+}
+
+void *
+dhat__pages_new(size_t bytes)
+{
+	size_t size = mapped(bytes);
+	int e = errno;
+	void *p;
+
+	if (DHAT__FAULT() || size == 0)
+		return NULL;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		errno = e;
+		return NULL;
+	}
+	advise(p, size);
+	errno = e;
+	return p;
+}
+
+void *
+dhat__pages_resize(void *p, size_t old, size_t bytes)
+{
+	size_t from = mapped(old), size = mapped(bytes);
+	int e = errno;
+	void *q;
+
+	if (p == NULL)
+		return dhat__pages_new(bytes);
+	if (bytes <= old)
+		return p;
+	if (DHAT__FAULT() || size == 0)
+		return NULL;
+	if (size == from)
+		return p;
+	/* The kernel moves the pages, or just extends the mapping: nothing
+	 * is copied, and the new part is fresh zeroed pages. */
+	q = mremap(p, from, size, MREMAP_MAYMOVE);
+	if (q == MAP_FAILED) {
+		errno = e;
+		return NULL;
+	}
+	advise(q, size);
+	errno = e;
+	return q;
+}
+
+void
+dhat__pages_free(void *p, size_t bytes)
+{
+	int e = errno;
+
+	if (p != NULL)
+		(void)munmap(p, mapped(bytes));
+	errno = e;
+}
