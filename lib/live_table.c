@@ -9,8 +9,7 @@
  * the first slot, so the probe loops test one key per step for the key,
  * an empty slot and the end at once, and wrap only there.
  * It grows by half at a load of 4/5, so the load stays between 8/15 and
- * 4/5: 20 to 30 bytes per live block (the budget is 32), plus
- * the rounding of a big table to whole 2 MiB huge pages.  The
+ * 4/5: 20 to 30 bytes per live block (the budget is 32).  The
  * table size is not a power of two; a pointer's home slot is the high
  * half of its Fibonacci hash times the size.  Blocks keep no time: heap.c
  * counts lifetimes per program point (see there).  Sizes of 4 GiB and

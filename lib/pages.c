@@ -13,10 +13,12 @@
  * for later requests: a profiler table freed there would change where
  * every later large block of the program comes from.
  *
- * Sizes are rounded to whole pages, and from 2 MiB on to whole 2 MiB
- * huge pages, which are asked for: the big tables are read at random,
- * and with 4 KiB pages nearly every read of a table of a million
- * entries also misses the TLB.
+ * Sizes are rounded to whole pages.  From 2 MiB on huge pages are
+ * asked for: the big tables are read at random, and with 4 KiB pages
+ * nearly every read of a table of a million entries also misses the
+ * TLB.  The kernel backs each whole 2 MiB of the mapping with one; the
+ * rest keeps small pages, rather than a table just past a multiple of
+ * 2 MiB taking a huge page for its last few bytes.
  */
 #include "config.h"
 
@@ -35,11 +37,9 @@
 static size_t
 mapped(size_t bytes)
 {
-	size_t unit = bytes < HUGE ? PAGE : HUGE;
-
-	if (bytes > SIZE_MAX - unit)
+	if (bytes > SIZE_MAX - PAGE)
 		return 0;
-	return (bytes + unit - 1) & ~(unit - 1);
+	return (bytes + PAGE - 1) & ~(PAGE - 1);
 }
 
 static void

@@ -704,6 +704,8 @@ take_foreseen(uintptr_t from, uintptr_t *hint)
 		return 0;
 	f = &cache->seen;
 	n = f->n;
+	if (n == 0)
+		return 0;
 	f->n = 0;
 	if (from == 0 || f->cfa != from || n <= 0 || n > DHAT__HINT_FRAMES)
 		return 0;
@@ -832,7 +834,7 @@ plan(struct centry *e, uintptr_t cfa, const struct dhat__stack *s)
 
 /*
  * The cache's pages are mapped at the thread's first miss whether the
- * cache is on or not (and never touched when it is off, which costs no
+ * cache is on or not (and only read when it is off, which costs no
  * memory): a run without the cache then maps every page a run with it
  * maps, at the same addresses.  A program whose allocations depend on
  * its addresses (Python's do) then makes the same ones in both runs,
@@ -927,6 +929,11 @@ dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen)
 	(void)cfa;
 	(void)gen;
 	return DHAT__PP_NONE;
+}
+
+void
+dhat__stack_cache_make(void)
+{
 }
 
 void

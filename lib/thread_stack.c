@@ -34,7 +34,6 @@ extern void *__libc_stack_end;
 struct mapline {
 	uintptr_t from, to;
 	int field;           /* 0 the start, 1 the end, 2 past them */
-	char tail[8];        /* the line's last characters */
 };
 
 static void
@@ -42,7 +41,6 @@ line_char(struct mapline *m, char c)
 {
 	int v = c >= '0' && c <= '9' ? c - '0' :
 	    c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-	size_t i;
 
 	if (m->field == 0 && v >= 0)
 		m->from = m->from << 4 | (uintptr_t)v;
@@ -50,9 +48,6 @@ line_char(struct mapline *m, char c)
 		m->to = m->to << 4 | (uintptr_t)v;
 	else if (m->field < 2)
 		m->field++;
-	for (i = 0; i + 1 < sizeof m->tail; i++)
-		m->tail[i] = m->tail[i + 1];
-	m->tail[sizeof m->tail - 1] = c;
 }
 
 /* The mapping that holds ADDR, and the end of the one before it; false
