@@ -7,7 +7,7 @@
  * logs) is mapped here, never taken from the program's heap.  Blocks of
  * the profiler's among the program's would change how its allocator
  * lays out, grows and trims the heap: with a few tables there, glibc
- * gave memory back to the kernel and took it again 15 times as often
+ * gives memory back to the kernel and takes it again 14 times as often
  * in bench/allocbench.c.  And glibc's allocator serves a large request
  * from a mapping of its own, and on freeing one raises its threshold
  * for later requests: a profiler table freed there would change where
@@ -42,11 +42,17 @@ mapped(size_t bytes)
 	return (bytes + PAGE - 1) & ~(PAGE - 1);
 }
 
-static void
-advise(void *p, size_t size)
+/* What mmap or mremap gave for SIZE bytes, NULL when it failed, with
+ * huge pages asked for from 2 MiB on; errno back to E either way. */
+static void *
+settle(void *p, size_t size, int e)
 {
-	if (size >= HUGE)
+	if (p == MAP_FAILED)
+		p = NULL;
+	else if (size >= HUGE)
 		(void)madvise(p, size, MADV_HUGEPAGE);
+	errno = e;
+	return p;
 }
 
 void *
@@ -54,19 +60,11 @@ dhat__pages_new(size_t bytes)
 {
 	size_t size = mapped(bytes);
 	int e = errno;
-	void *p;
 
 	if (DHAT__FAULT() || size == 0)
 		return NULL;
-	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
-	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED) {
-		errno = e;
-		return NULL;
-	}
-	advise(p, size);
-	errno = e;
-	return p;
+	return settle(mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), size, e);
 }
 
 void *
@@ -74,7 +72,6 @@ dhat__pages_resize(void *p, size_t old, size_t bytes)
 {
 	size_t from = mapped(old), size = mapped(bytes);
 	int e = errno;
-	void *q;
 
 	if (p == NULL)
 		return dhat__pages_new(bytes);
@@ -86,14 +83,7 @@ dhat__pages_resize(void *p, size_t old, size_t bytes)
 		return p;
 	/* The kernel moves the pages, or just extends the mapping: nothing
 	 * is copied, and the new part is fresh zeroed pages. */
-	q = mremap(p, from, size, MREMAP_MAYMOVE);
-	if (q == MAP_FAILED) {
-		errno = e;
-		return NULL;
-	}
-	advise(q, size);
-	errno = e;
-	return q;
+	return settle(mremap(p, from, size, MREMAP_MAYMOVE), size, e);
 }
 
 void

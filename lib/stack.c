@@ -707,7 +707,7 @@ take_foreseen(uintptr_t from, uintptr_t *hint)
 	if (n == 0)
 		return 0;
 	f->n = 0;
-	if (from == 0 || f->cfa != from || n <= 0 || n > DHAT__HINT_FRAMES)
+	if (from == 0 || f->cfa != from || n < 0 || n > DHAT__HINT_FRAMES)
 		return 0;
 	memcpy(hint, f->ips, (size_t)n * sizeof *hint);
 	return n;
@@ -875,7 +875,7 @@ dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
 	    s->walk.from != cfa || s->walk.first < 0 ||
 	    s->ips != base + s->walk.first || !plan(&ne, cfa, s))
 		return;
-	dhat__stack_cache_make();
+	/* Made at this miss, before the capture, unless out of memory. */
 	if (cache == NULL || cache == DEAD)
 		return;
 	ne.gen = key_gen(gen);

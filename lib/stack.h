@@ -93,7 +93,8 @@ uint32_t dhat__stack_cached(uintptr_t ip0, uintptr_t cfa, uint64_t gen);
 /* The thread's cache made, if it has none yet (at its first miss, with
  * the cache on or off). */
 void dhat__stack_cache_make(void);
-/* Record that S, just captured at (IP0, CFA) with FROM = CFA, is PP. */
+/* Record that S, just captured at (IP0, CFA) with FROM = CFA, is PP, in
+ * the cache dhat__stack_cache_make made before the capture. */
 void dhat__stack_remember(uintptr_t ip0, uintptr_t cfa, uint64_t gen,
     const struct dhat__stack *s, uint32_t pp);
 /* Code was unmapped: every thread's cached stacks are void. */

@@ -4,11 +4,11 @@
  * walk keeps within.
  *
  * pthread_getattr_np gives them, but for the process's first thread
- * glibc finds them in /proc/self/maps through stdio and getline: five
+ * glibc finds them in /proc/self/maps through stdio and getline: a few
  * blocks of the program's heap allocated and freed, on the program's
- * first allocation.  That changed where the program's later blocks went,
- * and with them how often glibc gave memory back to the kernel and took
- * it again.  The first thread's stack is found here the same way,
+ * first allocation, which change where the program's later blocks go,
+ * and with them how often glibc gives memory back to the kernel and
+ * takes it again.  The first thread's stack is found here the same way,
  * reading the file with plain system calls into a buffer on the stack.
  * Other threads' bounds come from pthread_getattr_np, which reads them
  * from the thread's descriptor (with a small allocation for the
@@ -50,11 +50,10 @@ line_char(struct mapline *m, char c)
 		m->field++;
 }
 
-/* The mapping that holds ADDR, and the end of the one before it; false
- * when the file cannot be read or no mapping holds ADDR. */
+/* The end of the mapping that holds ADDR, and of the one before it;
+ * false when the file cannot be read or no mapping holds ADDR. */
 static bool
-find_mapping(uintptr_t addr, uintptr_t *from, uintptr_t *to,
-    uintptr_t *before)
+find_mapping(uintptr_t addr, uintptr_t *to, uintptr_t *before)
 {
 	struct mapline m = { 0 };
 	char buf[1024];
@@ -72,7 +71,6 @@ find_mapping(uintptr_t addr, uintptr_t *from, uintptr_t *to,
 				continue;
 			}
 			if (m.from <= addr && addr < m.to) {
-				*from = m.from;
 				*to = m.to;
 				found = true;
 			} else if (m.to <= addr) {
@@ -93,12 +91,12 @@ static bool
 first_thread_stack(uintptr_t *lo, uintptr_t *hi)
 {
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	uintptr_t end = (uintptr_t)__libc_stack_end, from, to, before, top;
+	uintptr_t end = (uintptr_t)__libc_stack_end, to, before, top;
 	uintptr_t here = (uintptr_t)__builtin_frame_address(0), size;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_STACK, &rl) != 0 ||
-	    !find_mapping(end, &from, &to, &before))
+	    !find_mapping(end, &to, &before))
 		return false;
 	top = (end & ~(page - 1)) + page;
 	size = ((uintptr_t)rl.rlim_cur - (to - top)) & ~(page - 1);

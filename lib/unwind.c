@@ -79,6 +79,8 @@ struct rtable {
 };
 
 #define BUSY UINTPTR_MAX
+#define FIRST_SLOTS 1024
+#define STATES 8                /* DW_CFA_remember_state depth */
 
 /* A table of SIZE slots: pages of libdhat's own (pages.c). */
 static size_t
@@ -86,8 +88,6 @@ rtable_bytes(size_t size)
 {
 	return sizeof(struct rtable) + size * sizeof(struct rslot);
 }
-#define FIRST_SLOTS 1024
-#define STATES 8                /* DW_CFA_remember_state depth */
 
 static struct rtable *table;
 static int growing;
