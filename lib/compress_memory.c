@@ -15,7 +15,7 @@
 void *
 dhat__compress_alloc(size_t n)
 {
-	return dhat__spare_on ? NULL : dhat__malloc(n);
+	return dhat__own_from == DHAT__OWN_SPARE ? NULL : dhat__malloc(n);
 }
 
 void

@@ -191,11 +191,12 @@ memalign(size_t alignment, size_t n)
 }
 
 /* aligned_alloc and posix_memalign with the guard set (dhat__own_malloc):
- * the spare pages have no rules of their own for the alignment. */
+ * the spare pages and the boot arena have no rules of their own for the
+ * alignment. */
 static void *
 own_aligned_alloc(size_t alignment, size_t n)
 {
-	if (__builtin_expect(dhat__spare_on, 0))
+	if (__builtin_expect(dhat__own_from, 0))
 		return dhat__own_memalign(alignment, n);
 	return dhat__next.aligned_alloc(alignment, n);
 }
@@ -203,7 +204,7 @@ own_aligned_alloc(size_t alignment, size_t n)
 static int
 own_posix_memalign(void **pp, size_t alignment, size_t n)
 {
-	if (__builtin_expect(!dhat__spare_on, 1))
+	if (__builtin_expect(!dhat__own_from, 1))
 		return dhat__next.posix_memalign(pp, alignment, n);
 	*pp = dhat__own_memalign(alignment, n);
 	return *pp == NULL ? ENOMEM : 0;
@@ -243,11 +244,11 @@ own_valloc(size_t n, bool round)
 {
 	size_t page = (size_t)getpagesize();
 
-	if (__builtin_expect(!dhat__spare_on, 1))
+	if (__builtin_expect(!dhat__own_from, 1))
 		return round ? dhat__next.pvalloc(n) : dhat__next.valloc(n);
 	if (round)
 		n = n > SIZE_MAX - page ? SIZE_MAX : (n + page - 1) & ~(page - 1);
-	return dhat__spare_alloc(n, page);
+	return dhat__own_apart(n, page, false);
 }
 
 EXPORT void *

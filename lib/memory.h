@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * memory.h - libdhat's own memory: the program's allocator (next.h),
- * or spare pages of libdhat's own in a thread that writes a profile after
- * crashing inside it (spare.c); failures injected on purpose in
+ * spare pages after a crash inside it (spare.c), or the boot arena while
+ * dhat-run sets up (next.h); failures injected on purpose in
  * fault-injection builds (fault.c).  The tables kept while the program
  * runs are not allocated here but mapped apart (pages.h), so that the
  * program's heap is laid out as it would be without libdhat; what is
@@ -21,12 +21,23 @@
 #include "next.h"
 
 /*
- * Set in a thread that writes a profile after crashing inside glibc's
- * allocator (whose lock it may hold, and whose heap may be broken): what
- * that thread allocates with the guard set then comes from pages of its
- * own, and nothing is freed (spare.c).
+ * Where a thread's own allocations (those made with the guard set: libdhat's,
+ * and the unwinder's, the symbolizer's and the dynamic loader's on its
+ * behalf) come from:
+ *
+ * - the program's allocator (next.h), as a rule;
+ * - spare pages of libdhat's own, in a thread that writes a profile after
+ *   crashing inside glibc's allocator, whose lock it may hold and whose
+ *   heap may be broken: nothing is freed then (spare.c);
+ * - the boot arena (next.h) while dhat-run's profiler is set up, before
+ *   the program's first allocation is counted: the settings, the builder
+ *   and the messages of the loader's failed lookups are small and kept,
+ *   and on the program's heap they would shift every block the program
+ *   makes after them, and with it how its allocator reuses and trims its
+ *   memory.  Once the arena is full, the program's allocator serves.
  */
-extern __thread int dhat__spare_on __attribute__((tls_model("initial-exec")));
+enum dhat__own_source { DHAT__OWN_NEXT, DHAT__OWN_SPARE, DHAT__OWN_BOOT };
+extern __thread int dhat__own_from __attribute__((tls_model("initial-exec")));
 void dhat__spare_begin(void);
 void *dhat__spare_alloc(size_t n, size_t align);
 void *dhat__spare_realloc(void *p, size_t n);
@@ -36,14 +47,21 @@ void *dhat__spare_realloc(void *p, size_t n);
 void dhat__reserve_want(size_t npps);
 void dhat__reserve_release(void);
 
-/* The program's allocator (next.h), or the spare pages in a thread that
- * has turned them on: what libdhat and the entry points with the guard
- * set use. */
+/* N bytes aligned to ALIGN (a power of two) from the spare pages or the
+ * boot arena, whichever this thread uses; zeroes when ZERO. */
+static inline void *
+dhat__own_apart(size_t n, size_t align, bool zero)
+{
+	if (dhat__own_from == DHAT__OWN_SPARE)
+		return dhat__spare_alloc(n, align);  /* fresh pages: zeroes */
+	return dhat__boot_take(n, align, zero);
+}
+
 static inline void *
 dhat__own_malloc(size_t n)
 {
-	if (__builtin_expect(dhat__spare_on, 0))
-		return dhat__spare_alloc(n, 16);
+	if (__builtin_expect(dhat__own_from, 0))
+		return dhat__own_apart(n, 16, false);
 	return dhat__next.malloc(n);
 }
 
@@ -52,32 +70,34 @@ dhat__own_calloc(size_t m, size_t n)
 {
 	size_t size;
 
-	if (__builtin_expect(dhat__spare_on, 0))
+	if (__builtin_expect(dhat__own_from, 0))
 		return __builtin_mul_overflow(m, n, &size) ? NULL :
-		    dhat__spare_alloc(size, 16);    /* fresh pages: zeroes */
+		    dhat__own_apart(size, 16, true);
 	return dhat__next.calloc(m, n);
 }
 
 static inline void *
 dhat__own_realloc(void *p, size_t n)
 {
-	if (__builtin_expect(dhat__spare_on, 0))
+	if (__builtin_expect(dhat__own_from == DHAT__OWN_SPARE, 0))
 		return dhat__spare_realloc(p, n);
+	if (__builtin_expect(dhat__own_from, 0) && p == NULL)
+		return dhat__own_apart(n, 16, false);
 	return dhat__next_realloc(p, n);
 }
 
 static inline void *
 dhat__own_memalign(size_t alignment, size_t n)
 {
-	if (__builtin_expect(dhat__spare_on, 0))
-		return dhat__spare_alloc(n, alignment);
+	if (__builtin_expect(dhat__own_from, 0))
+		return dhat__own_apart(n, alignment, false);
 	return dhat__next.memalign(alignment, n);
 }
 
 static inline void
 dhat__own_free(void *p)
 {
-	if (__builtin_expect(!dhat__spare_on, 1))
+	if (__builtin_expect(dhat__own_from != DHAT__OWN_SPARE, 1))
 		dhat__next_free(p);
 }
 

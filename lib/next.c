@@ -7,7 +7,8 @@
  * other entry point) in the loader's lookup order that is not libdhat's:
  * glibc's, or that of jemalloc, tcmalloc or mimalloc when the program
  * links or preloads one after libdhat (dhat-run puts libdhat first).
- * Everything goes there, libdhat's own tables too: a block must always be
+ * What libdhat allocates for itself through the entry points goes there
+ * too, but for the exceptions memory.h names: a block must always be
  * freed by the allocator that made it, and the loader or the C library
  * may free through the entry points what libdhat allocated, and the
  * other way round.  Each entry point is looked up on its own, so one that
@@ -23,7 +24,9 @@
  * of a library initialised earlier, the loader itself).  So every pointer
  * starts at a stand-in that looks all of them up, then calls through;
  * while a thread looks them up, its own allocations come from a small
- * static arena, never given back.
+ * static arena, never given back.  The arena also serves what dhat-run's
+ * set-up allocates (memory.h); freeing an arena block does nothing, so
+ * the loader may free its messages there through the entry points.
  */
 #include "config.h"
 
@@ -38,6 +41,7 @@
 #include <unistd.h>
 
 #include "guard.h"
+#include "memory.h"
 #include "next.h"
 
 /* An arena block: its size in the 16 bytes before it. */
@@ -48,29 +52,53 @@ static __thread int resolving __attribute__((tls_model("initial-exec")));
 char dhat__boot_arena[DHAT__BOOT_SIZE] __attribute__((aligned(64)));
 static size_t boot_used;
 
+/* N bytes aligned to ALIGN from the arena, or NULL (errno kept) when it
+ * has no room.  Arena bytes are zeroes: they are never reused. */
 static void *
-boot_alloc(size_t n, size_t align)
+arena_alloc(size_t n, size_t align)
 {
 	size_t at, start, old;
 
 	if (align < HEAD)
 		align = HEAD;
 	if (n > DHAT__BOOT_SIZE || (align & (align - 1)) != 0)
-		goto full;
+		return NULL;
 	old = __atomic_load_n(&boot_used, __ATOMIC_RELAXED);
 	do {
 		start = (old + HEAD + align - 1) & ~(align - 1);
 		at = start + n;
 		if (at > DHAT__BOOT_SIZE)
-			goto full;
+			return NULL;
 	} while (!__atomic_compare_exchange_n(&boot_used, &old,
 	    (at + HEAD - 1) & ~(size_t)(HEAD - 1), true, __ATOMIC_RELAXED,
 	    __ATOMIC_RELAXED));
 	memcpy(dhat__boot_arena + start - sizeof(size_t), &n, sizeof(n));
 	return dhat__boot_arena + start;
-full:
-	errno = ENOMEM;
-	return NULL;
+}
+
+/* What the stand-ins hand out while the definitions are looked up: the
+ * arena or nothing. */
+static void *
+boot_alloc(size_t n, size_t align)
+{
+	void *p = arena_alloc(n, align);
+
+	if (p == NULL)
+		errno = ENOMEM;
+	return p;
+}
+
+void *
+dhat__boot_take(size_t n, size_t align, bool zero)
+{
+	void *p = arena_alloc(n, align);
+
+	if (p != NULL)
+		return p;
+	if (zero)
+		return dhat__next.calloc(1, n);
+	return align <= HEAD ? dhat__next.malloc(n) :
+	    dhat__next.memalign(align, n);
 }
 
 size_t
@@ -86,8 +114,14 @@ void *
 dhat__boot_realloc(void *p, size_t n)
 {
 	size_t have = dhat__boot_usable(p);
-	void *q = resolving ? boot_alloc(n, 16) : dhat__next.malloc(n);
+	void *q;
 
+	if (resolving)
+		q = boot_alloc(n, 16);
+	else if (dhat__own_from == DHAT__OWN_BOOT)
+		q = dhat__boot_take(n, 16, false);
+	else
+		q = dhat__next.malloc(n);
 	if (q != NULL)
 		memcpy(q, p, have < n ? have : n);
 	return q;

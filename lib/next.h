@@ -51,6 +51,11 @@ dhat__boot_owns(const void *p)
 void *dhat__boot_realloc(void *p, size_t n);
 size_t dhat__boot_usable(const void *p);
 
+/* N bytes aligned to ALIGN from the arena while it has room, else from
+ * the next allocator; zeroes when ZERO.  For a thread whose own
+ * allocations come from the arena (memory.h, DHAT__OWN_BOOT). */
+void *dhat__boot_take(size_t n, size_t align, bool zero);
+
 /* free, realloc and malloc_usable_size of the next allocator, for any
  * block: the arena's are handled here. */
 static inline void

@@ -264,7 +264,7 @@ static void
 fork_child(void)
 {
 	char *name;
-	int g;
+	int g, from;
 
 	if (run.prof == NULL)
 		return;
@@ -274,7 +274,11 @@ fork_child(void)
 		dhat__heap_reset();
 		dhat__prof.owner_pid = getpid();
 		dhat__prof.start_ns = dhat__clock_ns();
+		/* Off the child's heap too (preload_start). */
+		from = dhat__own_from;
+		dhat__own_from = DHAT__OWN_BOOT;
 		name = descendant_name(run.pattern);
+		dhat__own_from = from;
 		if (name != NULL) {
 			dhat__own_free(dhat__prof.cfg.file_name);
 			dhat__prof.cfg.file_name = name;
@@ -467,7 +471,7 @@ mark_root(void)
 }
 
 static void
-preload_start(void)
+start_run(void)
 {
 	struct run_settings set;
 	const char *self;
@@ -525,6 +529,18 @@ preload_start(void)
 	if (set.sig > 0)
 		(void)dhat__snapshot_install(set.sig);
 	dhat__leave(g);
+}
+
+/* What setting up allocates for itself comes from the boot arena, off the
+ * program's heap (memory.h). */
+static void
+preload_start(void)
+{
+	int from = dhat__own_from;
+
+	dhat__own_from = DHAT__OWN_BOOT;
+	start_run();
+	dhat__own_from = from;
 }
 
 void

@@ -38,7 +38,7 @@
 #define RESERVE_BASE ((size_t)64 << 20)
 #define RESERVE_PER_PP ((size_t)512)
 
-__thread int dhat__spare_on __attribute__((tls_model("initial-exec")));
+__thread int dhat__own_from __attribute__((tls_model("initial-exec")));
 
 static struct {
 	void *reserve;         /* address space set aside, or NULL */
@@ -53,7 +53,7 @@ static struct {
 void
 dhat__spare_begin(void)
 {
-	dhat__spare_on = 1;
+	dhat__own_from = DHAT__OWN_SPARE;
 }
 
 /* P lies in the spare pages. */

@@ -44,7 +44,7 @@ build every alloc-every.c && build every-cxx alloc-every-cxx.cc
 ok $? "the allocation programs build"
 expect_exit 0 "glibc: every C entry point" -- \
 	"$RUN" -o c.json ./every pvalloc je
-is "$(totals c.json)" "6052 32" "  32 blocks, 6,052 bytes"
+is "$(totals c.json)" "6053 33" "  33 blocks, 6,053 bytes"
 is "$(totals c.json site_mallocx)" "900 4" \
 	"  jemalloc's API without jemalloc: mallocx, rallocx, xallocx"
 expect_exit 0 "glibc: every C++ form" -- \
@@ -132,8 +132,8 @@ check() {
 	rm -f ./*.json
 }
 
-check jemalloc libjemalloc.so.2 je "5352 31" bad_alloc "400 1"
-check tcmalloc libtcmalloc.so.4 pvalloc "5152 28" bad_alloc "400 1"
-check mimalloc libmimalloc.so.2 pvalloc "5152 28" "" "0 0"
+check jemalloc libjemalloc.so.2 je "5353 32" bad_alloc "400 1"
+check tcmalloc libtcmalloc.so.4 pvalloc "5153 29" bad_alloc "400 1"
+check mimalloc libmimalloc.so.2 pvalloc "5153 29" "" "0 0"
 
 done_testing

@@ -1,10 +1,12 @@
 #!/bin/sh
-# 4026-run-heap-untouched: the profiler keeps its tables (program points
-# and their stacks, unwind rules, stack caches) out of the program's
-# heap, so the program's allocator behaves as it does without it: the
-# bytes held in use after the program freed its blocks, and glibc's
-# choice to map a 200 KiB block apart, which a freed mapping of the
-# profiler's would change.
+# 4026-run-heap-untouched: the profiler keeps its memory out of the
+# program's heap (its tables of program points and their stacks, unwind
+# rules and stack caches, and what it allocates while it sets up before
+# main), so the program's allocator behaves as it does without it: where
+# the program's first block lies and the bytes in use with it, the bytes
+# held in use after the program freed its blocks, and glibc's choice to
+# map a 200 KiB block apart, which a freed mapping of the profiler's
+# would change.
 . "$abs_top_srcdir/t/test-lib.sh"
 . "$abs_top_srcdir/t/run-lib.sh"
 

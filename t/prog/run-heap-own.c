@@ -7,13 +7,17 @@
  * block.  It prints the bytes its heap holds in use beyond what it held
  * before (its allocator's cache of freed blocks), and whether the large
  * block was given its own mapping, as glibc does with a block that size
- * unless a freed mapping of its own has raised its threshold.  Under a
- * profiler that keeps its tables out of the program's heap, both lines
- * read as they do without one.
+ * unless a freed mapping of its own has raised its threshold.  First it
+ * prints where its first block lies in the heap and the bytes the heap
+ * then holds in use, which blocks of a profiler's own, made before main
+ * (its settings, the loader's messages), would change.  Under a profiler
+ * that keeps its memory out of the program's heap, every line reads as
+ * it does without one.
  */
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "put.h"
 
@@ -58,13 +62,19 @@ static void *blocks[SIDE * SIDE];
 int
 main(void)
 {
-	struct mallinfo2 before, after, big_after;
-	char line[128];
+	struct mallinfo2 first_after, before, after, big_after;
+	char line[256];
+	char *first, *heap;
 	void *big;
 	int i, j;
 
 	/* The allocator's per-thread cache is made at the first call. */
-	free(malloc(1));
+	first = malloc(1);
+	first_after = mallinfo2();
+	/* The main heap runs from the program break less its size (nothing
+	 * else moves the break here). */
+	heap = (char *)sbrk(0) - first_after.arena;
+	free(first);
 	before = mallinfo2();
 	for (i = 0; i < SIDE; i++)
 		for (j = 0; j < SIDE; j++)
@@ -76,8 +86,11 @@ main(void)
 	big_after = mallinfo2();
 	free(big);
 	/* Printed without stdio, which would allocate its buffer. */
-	snprintf(line, sizeof line, "held in use after freeing: %zd bytes\n"
+	snprintf(line, sizeof line, "first block: heap start + %td\n"
+	    "in use with the first block: %zu bytes\n"
+	    "held in use after freeing: %zd bytes\n"
 	    "200 KiB block mapped apart: %s\n",
+	    first - heap, first_after.uordblks,
 	    (ssize_t)(after.uordblks - before.uordblks),
 	    big_after.hblks == after.hblks + 1 ? "yes" : "no");
 	put(line);
