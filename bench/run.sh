@@ -40,7 +40,9 @@
 # misses the driver, which allocates little.
 # The tool dhat-interval (not run unless named) is dhat-run with
 # --interval=SECONDS (--interval, default 1): what rewriting the profile
-# while the program runs costs.
+# while the program runs costs.  The tool dhat-bytes (not run unless
+# named either) is dhat-run with --time-unit=bytes, which reads no clock:
+# what reading the clock twice per block costs.
 # --base DIR adds the tool dhat-base: the libdhat of another build
 # directory (say, of the commit before an optimisation), preloaded with
 # bench/dhat-start.c, measured in the same interleaved rounds.
@@ -153,9 +155,9 @@ fi
 
 if [ -x "$build/dhat-run" ]; then
 	dhat_how="dhat-run ($build/dhat-run)"
-	dhat_cmd() {	# workload [option]
+	dhat_cmd() {	# workload [option [tool]]
 		echo env DHAT_PRELOAD="$lib" "$build/dhat-run" --quiet \
-		    ${2:-} -o "$out/$1.dhat.%n.%p.json" --
+		    ${2:-} -o "$out/$1.${3:-dhat}.%n.%p.json" --
 	}
 else
 	start_so "$build" "$work/dhat-start.so"
@@ -169,7 +171,7 @@ fi
 have_tool() {
 	case $1 in
 	plain|dhat|dhat-base) return 0 ;;
-	dhat-interval) [ -x "$build/dhat-run" ] ;;
+	dhat-interval|dhat-bytes) [ -x "$build/dhat-run" ] ;;
 	heaptrack) command -v heaptrack >/dev/null 2>&1 ;;
 	valgrind) command -v valgrind >/dev/null 2>&1 ;;
 	*) return 1 ;;
@@ -210,7 +212,9 @@ command_for() {
 	plain) echo "$pre $p" ;;
 	dhat) echo "$pre $(dhat_cmd "$1") $p" ;;
 	dhat-interval)
-		echo "$pre $(dhat_cmd "$1" --interval="$interval") $p" ;;
+		echo "$pre $(dhat_cmd "$1" --interval="$interval" "$2") $p" ;;
+	dhat-bytes)
+		echo "$pre $(dhat_cmd "$1" --time-unit=bytes "$2") $p" ;;
 	dhat-base)
 		lp=$base/.libs/libdhat.so:$work/dhat-start-base.so
 		echo "$pre env LD_PRELOAD=$lp" \

@@ -6,9 +6,9 @@
  * possibly before any constructor and from any thread, so state is static
  * and zero initialised, and the guard is checked before libdhat does
  * anything that could allocate: while it is set, the allocator entry
- * points forward to the program's allocator and count nothing, which is
- * how libdhat's own allocations (tables, unwinder, symbolizer, writer)
- * stay invisible.
+ * points count nothing and serve the thread's own allocations (memory.h:
+ * the program's allocator as a rule), which is how libdhat's own
+ * allocations (unwinder, symbolizer, writer) stay invisible.
  */
 #ifndef DHAT_GUARD_H
 #define DHAT_GUARD_H

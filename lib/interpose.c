@@ -204,10 +204,22 @@ own_aligned_alloc(size_t alignment, size_t n)
 static int
 own_posix_memalign(void **pp, size_t alignment, size_t n)
 {
+	void *p;
+	int e;
+
 	if (__builtin_expect(!dhat__own_from, 1))
 		return dhat__next.posix_memalign(pp, alignment, n);
-	*pp = dhat__own_memalign(alignment, n);
-	return *pp == NULL ? ENOMEM : 0;
+	/* posix_memalign's own rules: a power of two multiple of the size of
+	 * a pointer, *PP written only on success, errno never changed. */
+	if (alignment < sizeof(void *) || (alignment & (alignment - 1)) != 0)
+		return EINVAL;
+	e = errno;
+	p = dhat__own_memalign(alignment, n);
+	errno = e;
+	if (p == NULL)
+		return ENOMEM;
+	*pp = p;
+	return 0;
 }
 
 /* The allocator's own rules for the alignment (glibc rounds any up to a

@@ -12,6 +12,7 @@
 #ifndef DHAT_MEMORY_H
 #define DHAT_MEMORY_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,10 +32,12 @@
  *   heap may be broken: nothing is freed then (spare.c);
  * - the boot arena (next.h) while dhat-run's profiler is set up, before
  *   the program's first allocation is counted: the settings, the builder
- *   and the messages of the loader's failed lookups are small and kept,
- *   and on the program's heap they would shift every block the program
- *   makes after them, and with it how its allocator reuses and trims its
- *   memory.  Once the arena is full, the program's allocator serves.
+ *   and the messages of the loader's failed lookups are small and mostly
+ *   kept, and on the program's heap they would shift every block the
+ *   program makes after them, and with it how its allocator reuses and
+ *   trims its memory.  Freeing an arena block does nothing.  Once the
+ *   arena is full, and for alignments above 64, the program's allocator
+ *   serves.
  */
 enum dhat__own_source { DHAT__OWN_NEXT, DHAT__OWN_SPARE, DHAT__OWN_BOOT };
 extern __thread int dhat__own_from __attribute__((tls_model("initial-exec")));
@@ -47,8 +50,10 @@ void *dhat__spare_realloc(void *p, size_t n);
 void dhat__reserve_want(size_t npps);
 void dhat__reserve_release(void);
 
-/* N bytes aligned to ALIGN (a power of two) from the spare pages or the
- * boot arena, whichever this thread uses; zeroes when ZERO. */
+/* N bytes aligned to ALIGN from the spare pages or the boot arena,
+ * whichever this thread uses; zeroes when ZERO.  An ALIGN that is not a
+ * power of two gets what the program's allocator makes of it (the spare
+ * pages: nothing). */
 static inline void *
 dhat__own_apart(size_t n, size_t align, bool zero)
 {
@@ -70,9 +75,13 @@ dhat__own_calloc(size_t m, size_t n)
 {
 	size_t size;
 
-	if (__builtin_expect(dhat__own_from, 0))
-		return __builtin_mul_overflow(m, n, &size) ? NULL :
-		    dhat__own_apart(size, 16, true);
+	if (__builtin_expect(dhat__own_from, 0)) {
+		if (__builtin_mul_overflow(m, n, &size)) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		return dhat__own_apart(size, 16, true);
+	}
 	return dhat__next.calloc(m, n);
 }
 

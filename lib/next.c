@@ -52,22 +52,27 @@ static __thread int resolving __attribute__((tls_model("initial-exec")));
 char dhat__boot_arena[DHAT__BOOT_SIZE] __attribute__((aligned(64)));
 static size_t boot_used;
 
-/* N bytes aligned to ALIGN from the arena, or NULL (errno kept) when it
- * has no room.  Arena bytes are zeroes: they are never reused. */
+/* N bytes aligned to ALIGN from the arena's first LIMIT bytes, or NULL
+ * (errno kept) when they have no room.  The address is aligned, not just
+ * the offset (the arena itself is aligned to 64 only), and a block ends
+ * inside the arena, even an empty one, or dhat__boot_owns would not know
+ * it.  Arena bytes are zeroes: they are never reused. */
 static void *
-arena_alloc(size_t n, size_t align)
+arena_alloc(size_t n, size_t align, size_t limit)
 {
+	uintptr_t base = (uintptr_t)dhat__boot_arena;
 	size_t at, start, old;
 
 	if (align < HEAD)
 		align = HEAD;
-	if (n > DHAT__BOOT_SIZE || (align & (align - 1)) != 0)
+	if (n >= limit || align >= limit || (align & (align - 1)) != 0)
 		return NULL;
 	old = __atomic_load_n(&boot_used, __ATOMIC_RELAXED);
 	do {
-		start = (old + HEAD + align - 1) & ~(align - 1);
+		start = ((base + old + HEAD + align - 1) & ~(uintptr_t)(align - 1)) -
+		    base;
 		at = start + n;
-		if (at > DHAT__BOOT_SIZE)
+		if (start >= limit || at > limit)
 			return NULL;
 	} while (!__atomic_compare_exchange_n(&boot_used, &old,
 	    (at + HEAD - 1) & ~(size_t)(HEAD - 1), true, __ATOMIC_RELAXED,
@@ -81,17 +86,25 @@ arena_alloc(size_t n, size_t align)
 static void *
 boot_alloc(size_t n, size_t align)
 {
-	void *p = arena_alloc(n, align);
+	void *p = arena_alloc(n, align, DHAT__BOOT_SIZE);
 
 	if (p == NULL)
 		errno = ENOMEM;
 	return p;
 }
 
+/* What a thread that allocates its own blocks in the arena may take of
+ * it: the rest is kept for a lookup of the definitions, which has
+ * nothing else to fall back on. */
+#define BOOT_TAKE_LIMIT (DHAT__BOOT_SIZE - 16384)
+/* Larger alignments waste much of the arena: they go to the allocator. */
+#define BOOT_TAKE_ALIGN 64
+
 void *
 dhat__boot_take(size_t n, size_t align, bool zero)
 {
-	void *p = arena_alloc(n, align);
+	void *p = align <= BOOT_TAKE_ALIGN ?
+	    arena_alloc(n, align, BOOT_TAKE_LIMIT) : NULL;
 
 	if (p != NULL)
 		return p;

@@ -34,9 +34,10 @@ extern struct dhat__next dhat__next;
 
 /*
  * While the definitions are looked up (dlsym may allocate), the thread
- * that looks them up is served from a small static arena; a block of the
- * arena is never given to the next allocator, whose free would not know
- * it.  Such blocks are freed by doing nothing.
+ * that looks them up is served from a small static arena, and so is a
+ * thread whose own allocations come from it (memory.h, DHAT__OWN_BOOT);
+ * a block of the arena is never given to the next allocator, whose free
+ * would not know it.  Such blocks are freed by doing nothing.
  */
 extern char dhat__boot_arena[];
 #define DHAT__BOOT_SIZE 65536

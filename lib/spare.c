@@ -21,7 +21,6 @@
  */
 #include "config.h"
 
-#include <malloc.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -110,15 +109,15 @@ dhat__spare_alloc(size_t n, size_t align)
 	return p;
 }
 
-/* The usable size of P: its own record, or glibc's (read without a
- * lock). */
+/* The usable size of P: its own record, or the allocator's (glibc's is
+ * read without a lock). */
 static size_t
 size_of(void *p)
 {
 	size_t n;
 
 	if (!owns(p))
-		return malloc_usable_size(p);
+		return dhat__next_usable(p);
 	memcpy(&n, (char *)p - sizeof(size_t), sizeof(size_t));
 	return n;
 }

@@ -15,6 +15,7 @@
  * it does without one.
  */
 #include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -63,18 +64,27 @@ int
 main(void)
 {
 	struct mallinfo2 first_after, before, after, big_after;
-	char line[256];
-	char *first, *heap;
-	void *big;
+	char line[256], where[64];
+	uintptr_t first, heap, top;
+	void *big, *p;
 	int i, j;
 
 	/* The allocator's per-thread cache is made at the first call. */
-	first = malloc(1);
+	p = malloc(1);
 	first_after = mallinfo2();
-	/* The main heap runs from the program break less its size (nothing
-	 * else moves the break here). */
-	heap = (char *)sbrk(0) - first_after.arena;
-	free(first);
+	/* The main heap runs from the program break less its size: this
+	 * program has one thread, one arena, and nothing else moves the
+	 * break.  Should glibc have mapped its heap elsewhere, the line says
+	 * so, plain and under a profiler alike. */
+	first = (uintptr_t)p;
+	top = (uintptr_t)sbrk(0);
+	heap = top - first_after.arena;
+	if (first >= heap && first < top)
+		snprintf(where, sizeof where, "heap start + %ju",
+		    (uintmax_t)(first - heap));
+	else
+		snprintf(where, sizeof where, "not in the brk heap");
+	free(p);
 	before = mallinfo2();
 	for (i = 0; i < SIDE; i++)
 		for (j = 0; j < SIDE; j++)
@@ -86,11 +96,11 @@ main(void)
 	big_after = mallinfo2();
 	free(big);
 	/* Printed without stdio, which would allocate its buffer. */
-	snprintf(line, sizeof line, "first block: heap start + %td\n"
+	snprintf(line, sizeof line, "first block: %s\n"
 	    "in use with the first block: %zu bytes\n"
 	    "held in use after freeing: %zd bytes\n"
 	    "200 KiB block mapped apart: %s\n",
-	    first - heap, first_after.uordblks,
+	    where, first_after.uordblks,
 	    (ssize_t)(after.uordblks - before.uordblks),
 	    big_after.hblks == after.hblks + 1 ? "yes" : "no");
 	put(line);
